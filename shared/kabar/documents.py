@@ -1,0 +1,150 @@
+"""The CDN contract: every public document, its path, and its HTTP headers.
+
+Each document kind is a pydantic model; its JSON Schema is generated from the
+model into docs/schemas/ (a test keeps the two identical). Paths are versioned
+under ``v1/``. Plain-text fields are text (a site escapes them); ``body_html``
+is the only HTML, already sanitized.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_VERSION = "v1"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+# Articles are invalidated on CloudFront when they change, so the edge may keep
+# them for a day; browsers cannot be invalidated, so they revalidate sooner.
+CACHE_ARTICLE = "public, max-age=300, s-maxage=86400, stale-while-revalidate=60"
+# Lists change with every publish: short, and served stale while refreshing.
+CACHE_LIST = "public, max-age=60, s-maxage=60, stale-while-revalidate=300"
+CACHE_SITE = "public, max-age=300, s-maxage=3600, stale-while-revalidate=600"
+
+
+def article_path(slug: str) -> str:
+    return f"{API_VERSION}/articles/{slug}.json"
+
+
+def latest_path() -> str:
+    return f"{API_VERSION}/latest.json"
+
+
+def month_path(month: str) -> str:
+    """The archive page of one month (``YYYY-MM``, UTC)."""
+    return f"{API_VERSION}/latest/{month}.json"
+
+
+def site_path() -> str:
+    return f"{API_VERSION}/site.json"
+
+
+def schema_path(kind: str) -> str:
+    return f"{API_VERSION}/schemas/{kind}.json"
+
+
+class _Document(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Dateline(_Document):
+    place: str | None = Field(description="Where the story was filed, e.g. DAMASKUS")
+    outlet: str = Field(description="The publishing site, printed before the place")
+
+
+class CategoryLink(_Document):
+    name: str
+    slug: str
+
+
+class TagLink(_Document):
+    name: str
+    slug: str
+
+
+class ArticleLink(_Document):
+    """Another article, as linked from this one."""
+
+    slug: str
+    title: str
+    path: str
+
+
+class ArticleSummary(_Document):
+    """What lists show of an article."""
+
+    slug: str
+    path: str
+    title: str
+    subtitle: str | None = None
+    lead: str | None = None
+    category: CategoryLink | None = None
+    published_at: datetime
+    updated_at: datetime
+
+
+class ArticleDocument(_Document):
+    """``v1/articles/<slug>.json``: one published article."""
+
+    kind: Literal["article"] = "article"
+    slug: str
+    path: str
+    version: int = Field(description="Increases with every published change")
+    title: str
+    subtitle: str | None = Field(description="The second headline")
+    lead: str | None
+    category: CategoryLink | None
+    dateline: Dateline
+    author: str | None
+    editors: list[str] = Field(description="Editor codes, e.g. AL, RM")
+    sources: list[str] = Field(description="Agency codes, e.g. FNA")
+    credit_line: str | None = Field(
+        description='Editor and source codes as printed after the body, e.g. "(AL/RM/FNA)"'
+    )
+    tags: list[TagLink]
+    published_at: datetime
+    updated_at: datetime
+    body_html: str = Field(description="Sanitized HTML: no scripts, handlers or javascript: URLs")
+    read_also: list[ArticleLink] = Field(
+        description="The editor's 'read also' links that resolve to published articles"
+    )
+
+
+class LatestDocument(_Document):
+    """``v1/latest.json``: the newest articles, newest first."""
+
+    kind: Literal["latest"] = "latest"
+    articles: list[ArticleSummary]
+    more: str | None = Field(
+        description="The newest month's archive page, from which 'older' links lead back"
+    )
+
+
+class MonthDocument(_Document):
+    """``v1/latest/<YYYY-MM>.json``: every article published in one month, newest first."""
+
+    kind: Literal["month"] = "month"
+    month: str
+    articles: list[ArticleSummary]
+    older: str | None = Field(description="The previous month that has articles")
+    newer: str | None = Field(description="The next month that has articles")
+
+
+class SiteDocument(_Document):
+    """``v1/site.json``: what a site needs to find everything else."""
+
+    kind: Literal["site"] = "site"
+    name: str
+    language: str
+    latest: str
+    schemas: dict[str, str]
+
+
+DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
+    "article": ArticleDocument,
+    "latest": LatestDocument,
+    "month": MonthDocument,
+    "site": SiteDocument,
+}

@@ -1,0 +1,28 @@
+"""Domain exceptions. Data access turns AWS error codes into these."""
+
+from __future__ import annotations
+
+
+class KabarError(Exception):
+    """Base of every domain error."""
+
+
+class NotFound(KabarError):
+    """The item asked for does not exist."""
+
+
+class Conflict(KabarError):
+    """A conditional write lost a race; the caller may retry."""
+
+
+class Forbidden(KabarError):
+    """The caller is authenticated but may not do this."""
+
+
+class InvalidRequest(KabarError):
+    """The request is malformed; ``errors`` names every bad field."""
+
+    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []

@@ -1,0 +1,217 @@
+"""Publishing: one uploaded file becomes a new article version, or a rejection.
+
+Every outcome is recorded on the upload, and the original file is never
+touched. Replays are harmless: an upload leaves ``pending`` exactly once, in
+the same transaction that writes the article.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from kabar.authoring import ArticleFileError, parse_article_file
+from kabar.dal import AlreadyProcessed, ContentTable, article_ref, article_summary, content_hash
+from kabar.documents import article_path
+from kabar.html import render_markdown
+from kabar.models import (
+    Article,
+    ArticleSubmission,
+    Category,
+    FieldError,
+    TagRef,
+    Upload,
+    UploadState,
+)
+from kabar.observability import logger
+from kabar.slugs import slugify
+
+
+class NotAnUpload(Exception):
+    """The object is not under ``uploads/<id>/<file>``: nothing of ours to process."""
+
+
+def parse_upload_key(key: str) -> tuple[str, str]:
+    """``uploads/<id>/<filename>`` as (id, filename)."""
+    parts = key.split("/")
+    if len(parts) != 3 or parts[0] != "uploads" or not parts[1] or not parts[2]:
+        raise NotAnUpload(key)
+    return parts[1], parts[2]
+
+
+def process_upload(
+    key: str,
+    size: int,
+    *,
+    table: ContentTable,
+    read_object: Callable[[str], bytes],
+    max_bytes: int,
+    cdn_url: str = "",
+    now: datetime | None = None,
+) -> Upload:
+    """Publish or reject the file at ``key`` and record the outcome on its upload.
+
+    Returns the upload as recorded. A replayed event returns the recorded
+    outcome without writing anything.
+    """
+    upload_id, filename = parse_upload_key(key)
+    now = now or datetime.now(UTC)
+    upload = table.get_upload(upload_id)
+    if upload is not None and upload.state is not UploadState.PENDING:
+        logger.info("upload already processed", extra={"upload_id": upload_id})
+        return upload
+    if upload is None:
+        # A file put straight into the bucket, not through POST /uploads: record it anyway.
+        upload = Upload(
+            upload_id=upload_id,
+            state=UploadState.PENDING,
+            filename=filename,
+            content_type="",
+            key=key,
+            created_at=now,
+            created_by="unknown",
+        )
+
+    def reject(errors: list[FieldError]) -> Upload:
+        rejected = upload.model_copy(
+            update={"state": UploadState.REJECTED, "processed_at": now, "errors": errors}
+        )
+        return _finish(table, rejected)
+
+    if upload.key != key:
+        return reject([FieldError(field="file", message=f"expected at {upload.key}, got {key}")])
+    if size > max_bytes:
+        return reject([FieldError(field="file", message=f"is larger than {max_bytes} bytes")])
+    try:
+        submission = parse_article_file(filename, read_object(key))
+    except ArticleFileError as exc:
+        return reject(exc.errors)
+
+    slug = submission.slug or slugify(submission.title)
+    if not slug:
+        return reject([FieldError(field="title", message="needs letters or digits for a slug")])
+    existing = table.get_article(slug)
+    errors = _check_references(submission, slug, existing)
+    if errors:
+        return reject(errors)
+    linked = table.get_articles(submission.read_also) if submission.read_also else {}
+    warnings = [
+        FieldError(
+            field=f"read_also.{index}",
+            message=f"no article {target!r} is published yet; the link appears once it is",
+        )
+        for index, target in enumerate(submission.read_also)
+        if target not in linked or linked[target].status != "published"
+    ]
+
+    article = build_article(submission, slug, existing, upload_id, now)
+    path = article_path(slug)
+    if existing is not None and existing.content_hash == article.content_hash:
+        unchanged = upload.model_copy(
+            update={
+                "state": UploadState.PUBLISHED,
+                "processed_at": now,
+                "unchanged": True,
+                "article": article_ref(existing, path, cdn_url),
+                "warnings": warnings,
+            }
+        )
+        return _finish(table, unchanged)
+    published = upload.model_copy(
+        update={
+            "state": UploadState.PUBLISHED,
+            "processed_at": now,
+            "article": article_ref(article, path, cdn_url),
+            "warnings": warnings,
+        }
+    )
+    try:
+        table.publish_article(published, article, article_summary(article, path))
+    except AlreadyProcessed:
+        logger.info("upload already processed", extra={"upload_id": upload_id})
+        return table.get_upload(upload_id) or published
+    logger.info(
+        "article stored",
+        extra={"upload_id": upload_id, "slug": slug, "version": article.version,
+               "status": article.status},
+    )  # fmt: skip
+    return published
+
+
+def _finish(table: ContentTable, upload: Upload) -> Upload:
+    try:
+        table.finish_upload(upload)
+    except AlreadyProcessed:
+        return table.get_upload(upload.upload_id) or upload
+    logger.info(
+        "upload processed",
+        extra={"upload_id": upload.upload_id, "state": upload.state.value,
+               "errors": [e.model_dump() for e in upload.errors]},
+    )  # fmt: skip
+    return upload
+
+
+def _check_references(
+    submission: ArticleSubmission, slug: str, existing: Article | None
+) -> list[FieldError]:
+    errors = []
+    if existing is not None and submission.slug is None:
+        errors.append(
+            FieldError(
+                field="slug",
+                message=(
+                    f"{slug!r}, derived from the title, already belongs to the article "
+                    f"{existing.title!r}; to update that article add 'slug: {slug}' to the "
+                    "front matter, to publish a new one choose another title or slug"
+                ),
+            )
+        )
+    for index, target in enumerate(submission.read_also):
+        if target == slug:
+            errors.append(
+                FieldError(field=f"read_also.{index}", message="an article cannot link to itself")
+            )
+    return errors
+
+
+def build_article(
+    submission: ArticleSubmission,
+    slug: str,
+    existing: Article | None,
+    upload_id: str,
+    now: datetime,
+) -> Article:
+    """The stored article for a validated submission (the next version of ``existing``)."""
+    fields = submission.model_dump(mode="json")
+    fields["slug"] = slug
+    digest = content_hash(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode())
+    published_at = submission.published_at or (existing.published_at if existing else now)
+    tags: dict[str, TagRef] = {}
+    for name in submission.tags:
+        tags.setdefault(slugify(name), TagRef(name=name, slug=slugify(name)))
+    return Article(
+        slug=slug,
+        version=existing.version + 1 if existing else 1,
+        status=submission.status,
+        title=submission.title,
+        subtitle=submission.subtitle,
+        lead=submission.lead,
+        category=(
+            Category(name=submission.category, slug=slugify(submission.category))
+            if submission.category
+            else None
+        ),
+        dateline=submission.dateline,
+        author=submission.author,
+        editors=submission.editors,
+        sources=submission.sources,
+        tags=list(tags.values()),
+        published_at=published_at,
+        created_at=existing.created_at if existing else now,
+        updated_at=now,
+        body_html=render_markdown(submission.body),
+        read_also=list(dict.fromkeys(submission.read_also)),
+        content_hash=digest,
+        upload_id=upload_id,
+    )

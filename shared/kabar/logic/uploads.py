@@ -1,0 +1,122 @@
+"""Upload requests: where an editor may put one file, and what became of it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kabar.authoring import content_type_for
+from kabar.dal import ContentTable
+from kabar.errors import InvalidRequest, NotFound
+from kabar.models import Upload, UploadState
+
+UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class UploadRequest(BaseModel):
+    """``POST /uploads`` body."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    filename: Annotated[str, Field(min_length=1, max_length=200)]
+    content_type: Annotated[str | None, Field(max_length=100)] = None
+
+
+class PresignedPost(BaseModel):
+    url: str
+    fields: dict[str, str]
+
+
+class UploadTicket(BaseModel):
+    """``POST /uploads`` response: where and how to POST the file."""
+
+    upload_id: str
+    status_path: str
+    upload: PresignedPost
+    content_type: str
+    max_bytes: int
+    expires_at: datetime
+
+
+class UploadStatus(Upload):
+    """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet."""
+
+    live: bool = False
+
+
+def safe_filename(filename: str) -> str:
+    """The file's base name with anything unusual replaced, so S3 keys stay simple."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _UNSAFE.sub("-", base).strip("-.")
+    return cleaned or "upload"
+
+
+def request_upload(
+    request: UploadRequest,
+    *,
+    editor: str,
+    table: ContentTable,
+    presign: Any,
+    max_bytes: int,
+    expires_seconds: int,
+    now: datetime | None = None,
+) -> UploadTicket:
+    """Record a pending upload and return a presigned POST for exactly its key.
+
+    ``presign(key, content_type, max_bytes, expires_seconds)`` returns
+    ``{"url": ..., "fields": {...}}``.
+    """
+    expected = content_type_for(request.filename)
+    if expected is None:
+        raise InvalidRequest(
+            "unsupported file type",
+            [{"field": "filename", "message": "must end in .md, .markdown or .json"}],
+        )
+    if request.content_type is not None and request.content_type != expected:
+        raise InvalidRequest(
+            "content type does not match the file name",
+            [{"field": "content_type", "message": f"must be {expected} for this file name"}],
+        )
+    now = now or datetime.now(UTC)
+    upload_id = uuid.uuid4().hex
+    filename = safe_filename(request.filename)
+    key = f"uploads/{upload_id}/{filename}"
+    table.create_upload(
+        Upload(
+            upload_id=upload_id,
+            state=UploadState.PENDING,
+            filename=filename,
+            content_type=expected,
+            key=key,
+            created_at=now,
+            created_by=editor,
+        )
+    )
+    post = presign(key, expected, max_bytes, expires_seconds)
+    return UploadTicket(
+        upload_id=upload_id,
+        status_path=f"/uploads/{upload_id}",
+        upload=PresignedPost.model_validate(post),
+        content_type=expected,
+        max_bytes=max_bytes,
+        expires_at=now + timedelta(seconds=expires_seconds),
+    )
+
+
+def upload_status(upload_id: str, *, table: ContentTable) -> UploadStatus:
+    """What became of an upload; ``live`` once the CDN serves the published version."""
+    if not UPLOAD_ID_PATTERN.match(upload_id):
+        raise NotFound(f"no upload {upload_id!r}")
+    upload = table.get_upload(upload_id)
+    if upload is None:
+        raise NotFound(f"no upload {upload_id!r}")
+    status = UploadStatus.model_validate(upload.model_dump())
+    if upload.article is not None:
+        rendered = table.rendered_version(upload.article.slug)
+        status.live = rendered is not None and rendered[0] >= upload.article.version
+    return status

@@ -1,0 +1,151 @@
+"""Domain models: what editors submit, what the table stores, upload status.
+
+Public documents (what the CDN serves) live in :mod:`kabar.documents`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from kabar.slugs import SLUG_PATTERN, slugify
+
+_HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
+
+
+def _split_codes(value: Any) -> Any:
+    """Accept "AL/ARN/RM" or "AL, RM" as well as a list, as the site prints them."""
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[/,\s]+", value) if part.strip()]
+    return value
+
+
+def _plain_text(value: Any) -> Any:
+    """Plain-text fields are text: HTML in them is an error, not something to clean."""
+    if isinstance(value, str) and _HTML_TAG.search(value):
+        raise ValueError("HTML is not allowed here; this field is plain text")
+    return value
+
+
+PlainText = Annotated[str, BeforeValidator(_plain_text)]
+Codes = Annotated[list[Code], BeforeValidator(_split_codes), Field(max_length=20)]
+
+
+class ArticleSubmission(BaseModel):
+    """One uploaded article: the front matter (or JSON fields) plus the Markdown body."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: Annotated[PlainText, Field(min_length=1, max_length=300)]
+    subtitle: Annotated[PlainText | None, Field(max_length=300)] = None
+    lead: Annotated[PlainText | None, Field(max_length=2000)] = None
+    category: Annotated[PlainText | None, Field(min_length=1, max_length=100)] = None
+    dateline: Annotated[PlainText | None, Field(min_length=1, max_length=100)] = None
+    author: Annotated[PlainText | None, Field(max_length=200)] = None
+    editors: Codes = []
+    sources: Codes = []
+    tags: Annotated[
+        list[Annotated[PlainText, Field(min_length=1, max_length=60)]], Field(max_length=30)
+    ] = []
+    published_at: AwareDatetime | None = None
+    slug: Slug | None = None
+    status: Literal["draft", "published"] = "published"
+    read_also: Annotated[list[Slug], Field(max_length=10)] = []
+    body: Annotated[str, Field(min_length=1, max_length=200_000)]
+
+    @field_validator("tags")
+    @classmethod
+    def _tags_have_slugs(cls, tags: list[str]) -> list[str]:
+        for tag in tags:
+            if not slugify(tag):
+                raise ValueError(f"tag {tag!r} has no letters or digits")
+        return tags
+
+
+class FieldError(BaseModel):
+    """One reason an upload was rejected (or a warning): which field, and what is wrong."""
+
+    field: str
+    message: str
+
+
+class UploadState(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+class ArticleRef(BaseModel):
+    """Where a published upload went."""
+
+    slug: str
+    version: int
+    status: Literal["draft", "published"]
+    path: str
+    url: str | None = None
+
+
+class Upload(BaseModel):
+    """An upload request and what became of it."""
+
+    upload_id: str
+    state: UploadState
+    filename: str
+    content_type: str
+    key: str
+    created_at: datetime
+    created_by: str
+    processed_at: datetime | None = None
+    article: ArticleRef | None = None
+    unchanged: bool = False
+    errors: list[FieldError] = []
+    warnings: list[FieldError] = []
+
+
+class Category(BaseModel):
+    name: str
+    slug: str
+
+
+class TagRef(BaseModel):
+    name: str
+    slug: str
+
+
+class Article(BaseModel):
+    """An article as the table stores it (the current version and each history entry)."""
+
+    slug: str
+    version: int
+    status: Literal["draft", "published"]
+    title: str
+    subtitle: str | None = None
+    lead: str | None = None
+    category: Category | None = None
+    dateline: str | None = None
+    author: str | None = None
+    editors: list[str] = []
+    sources: list[str] = []
+    tags: list[TagRef] = []
+    published_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    body_html: str
+    read_also: list[str] = []
+    content_hash: str
+    upload_id: str

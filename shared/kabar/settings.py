@@ -1,0 +1,39 @@
+"""Configuration read from the environment once per cold start.
+
+Handlers call :func:`get_settings`; logic receives values, never reads the
+environment itself. Nothing here runs at import time, so tests can set the
+environment before the first call and clear the cache between tests.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    """Every setting a Kabar function reads, with its environment variable name."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    table_name: Annotated[str, Field(alias="TABLE_NAME")] = ""
+    incoming_bucket: Annotated[str, Field(alias="INCOMING_BUCKET")] = ""
+    site_bucket: Annotated[str, Field(alias="SITE_BUCKET")] = ""
+    distribution_id: Annotated[str, Field(alias="DISTRIBUTION_ID")] = ""
+    cdn_url: Annotated[str, Field(alias="CDN_URL")] = ""
+    site_name: Annotated[str, Field(alias="SITE_NAME")] = "Kabar"
+    site_language: Annotated[str, Field(alias="SITE_LANGUAGE")] = "id"
+    editors_group: Annotated[str, Field(alias="EDITORS_GROUP")] = "editors"
+    latest_size: Annotated[int, Field(alias="LATEST_SIZE", ge=1, le=200)] = 20
+    upload_max_bytes: Annotated[int, Field(alias="UPLOAD_MAX_BYTES", ge=1)] = 1_048_576
+    upload_expires_seconds: Annotated[int, Field(alias="UPLOAD_EXPIRES_SECONDS", ge=30)] = 300
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings of this execution environment (read once, then cached)."""
+    names = {field.alias for field in Settings.model_fields.values() if field.alias}
+    return Settings.model_validate({name: os.environ[name] for name in names if name in os.environ})
