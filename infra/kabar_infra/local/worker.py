@@ -1,0 +1,35 @@
+"""One function's execution environment: load the handler once, then serve invocations.
+
+Requests arrive as JSON lines on stdin; each reply goes as one JSON line to
+the file descriptor named on the command line, so the handler's own output
+(its logs) stays on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+
+
+def main() -> None:
+    handler_file, handler_name, function_name, memory_mb, timeout_s, reply_fd = sys.argv[1:7]
+    from kabar_infra.local.functions import LambdaContext, _load_module
+
+    sys.path.insert(0, os.path.dirname(handler_file))
+    handler = getattr(_load_module("app_" + function_name, __import__("pathlib").Path(handler_file)), handler_name)
+    replies = os.fdopen(int(reply_fd), "w")
+    for line in sys.stdin:
+        try:
+            context = LambdaContext(function_name, int(memory_mb), int(timeout_s))
+            reply = {"result": handler(json.loads(line), context)}
+        except Exception as exc:
+            traceback.print_exc()
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        replies.write(json.dumps(reply, default=str) + "\n")
+        replies.flush()
+
+
+if __name__ == "__main__":
+    main()
