@@ -21,6 +21,10 @@ CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".json": 
 _MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a known field",
+    "timezone_aware": "needs a time and a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
+    "datetime_type": "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
+    "datetime_parsing": "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
+    "datetime_from_date_parsing": "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
 }
 
 
@@ -127,6 +131,8 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
     for error in exc.errors(include_url=False):
         field = ".".join(str(part) for part in error["loc"]) or "file"
         message = _MESSAGES.get(error["type"], error["msg"])
+        if error["type"] == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
+            message = "must not be empty"
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         errors.append(FieldError(field=field, message=message))

@@ -1,0 +1,108 @@
+"""A client of Kabar's editors' API: sign in, upload through a presigned POST, follow status."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: Any) -> None:
+        message = body.get("message") if isinstance(body, dict) else str(body)
+        super().__init__(f"HTTP {status}: {message}")
+        self.status = status
+        self.body = body
+
+
+@dataclass
+class Credentials:
+    """An editor's Cognito sign-in; ``endpoint_url`` points at moto for the local stack."""
+
+    client_id: str
+    username: str
+    password: str
+    region: str = "us-east-1"
+    endpoint_url: str | None = None
+
+    def id_token(self) -> str:
+        import boto3
+
+        cognito = boto3.client(
+            "cognito-idp",
+            region_name=self.region,
+            endpoint_url=self.endpoint_url,
+            # InitiateAuth is unsigned: no AWS credentials are needed, but botocore wants some locally.
+            **({"aws_access_key_id": "local", "aws_secret_access_key": "local"} if self.endpoint_url else {}),
+        )
+        result = cognito.initiate_auth(
+            ClientId=self.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": self.username, "PASSWORD": self.password},
+        )
+        return str(result["AuthenticationResult"]["IdToken"])
+
+
+class KabarClient:
+    def __init__(self, api_url: str, token: str, timeout: float = 30.0) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = token
+        self.timeout = timeout
+
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        response = self.session.request(
+            method, f"{self.api_url}{path}", json=body, timeout=self.timeout
+        )
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = response.text
+        if response.status_code >= 400:
+            raise ApiError(response.status_code, payload)
+        return payload
+
+    def request_upload(self, filename: str) -> dict[str, Any]:
+        return self._call("POST", "/uploads", {"filename": filename})  # type: ignore[no-any-return]
+
+    def status(self, upload_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/uploads/{upload_id}")  # type: ignore[no-any-return]
+
+    def upload(self, path: Path) -> dict[str, Any]:
+        """Request an upload and POST the file to S3; the upload ticket."""
+        ticket = self.request_upload(path.name)
+        post = ticket["upload"]
+        with path.open("rb") as handle:
+            response = requests.post(
+                post["url"],
+                data=post["fields"],
+                files={"file": (path.name, handle, ticket["content_type"])},
+                timeout=self.timeout,
+            )
+        if response.status_code not in (200, 201, 204):
+            raise ApiError(response.status_code, response.text[:500])
+        return ticket
+
+    def wait(self, upload_id: str, timeout: float = 60.0, interval: float = 0.3) -> dict[str, Any]:
+        """Poll until the upload is rejected, or published and (unless a draft) live on the CDN."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.status(upload_id)
+            if status["state"] == "rejected":
+                return status
+            if status["state"] == "published" and (
+                status.get("live") or status.get("unchanged")
+                or (status.get("article") or {}).get("status") == "draft"
+            ):  # fmt: skip
+                return status
+            if time.monotonic() > deadline:
+                return status
+            time.sleep(interval)
+
+
+def load_local_config(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]

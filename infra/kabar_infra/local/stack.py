@@ -1,0 +1,251 @@
+"""``make run``: the whole stack on this machine.
+
+moto server plays AWS; template.yaml's resources are created on it; the
+router delivers S3 notifications (through the publish queue) and stream
+records to the handlers the template names, each in a worker process with
+its deployed environment; the local API serves the template's Api events and
+the local CDN serves the site bucket. Handlers reach moto through
+``AWS_ENDPOINT_URL`` and have no local-mode branches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from kabar_infra.local.api import LocalApi, TokenVerifier
+from kabar_infra.local.cdn import LocalCdn
+from kabar_infra.local.functions import WorkerFunctions
+from kabar_infra.local.router import Router
+from kabar_infra.provision import Stack, function_environment, provision
+from kabar_infra.template import ROOT, Template
+
+HOST = "127.0.0.1"
+REGION = "us-east-1"
+
+
+@dataclass
+class Ports:
+    api: int = int(os.environ.get("KABAR_API_PORT", "3000"))
+    cdn: int = int(os.environ.get("KABAR_CDN_PORT", "8080"))
+    moto: int = int(os.environ.get("KABAR_MOTO_PORT", "5005"))
+
+
+@dataclass
+class LocalStack:
+    ports: Ports = field(default_factory=Ports)
+    state_dir: Path = field(default_factory=lambda: Path(os.environ.get("KABAR_STATE_DIR", ROOT / ".kabar")))
+    template: Template = field(default_factory=Template.load)
+    verbose: bool = True
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._servers: list[Any] = []
+        self.functions: WorkerFunctions | None = None
+        self.moto: Any = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{HOST}:{self.ports.moto}"
+
+    def start(self) -> dict[str, Any]:
+        import logging
+
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request log
+        self.moto = ThreadedMotoServer(ip_address=HOST, port=self.ports.moto, verbose=False)
+        self.moto.start()
+        aws_env = {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+        }
+        os.environ.update(aws_env)
+        session = boto3.Session(region_name=REGION)
+        cdn_url = f"http://{HOST}:{self.ports.cdn}"
+        stack = provision(
+            self.template,
+            session=session,
+            local_attributes={"Distribution": {"DomainName": f"{HOST}:{self.ports.cdn}"}},
+        )
+        editor = self._create_editor(session, stack)
+        overrides = {**aws_env, "CDN_URL": cdn_url, "POWERTOOLS_DEV": "false"}
+        environments = {
+            spec.logical_id: function_environment(self.template, stack, spec.logical_id, overrides)
+            for spec in self.template.functions()
+        }
+        self.functions = WorkerFunctions(self.template.functions(), environments, self._log)
+        router = Router(self.template, stack, self.functions, session)
+        self._spawn(router.run, self._stop)
+        pool_id = stack.ref("UserPool")
+        verifier = TokenVerifier(
+            f"{self.endpoint}/{pool_id}/.well-known/jwks.json",
+            f"/{pool_id}",
+            {stack.ref("UserPoolClient")},
+        )
+        api = LocalApi(self.template, stack, self.functions, verifier)
+        self._serve(api.server(HOST, self.ports.api))
+        cdn = LocalCdn(
+            session.client("s3"),
+            self._site_bucket(stack),
+            default_root=self._distribution()["DefaultRootObject"],
+            error_page=self._error_page(),
+        )
+        self._serve(cdn.server(HOST, self.ports.cdn))
+        config = {
+            "api_url": f"http://{HOST}:{self.ports.api}",
+            "cdn_url": cdn_url,
+            "aws_endpoint_url": self.endpoint,
+            "region": REGION,
+            "resources": {logical_id: attrs["Ref"] for logical_id, attrs in stack.attributes.items()
+                          if self.template.resources[logical_id]["Type"] in _NAMED_TYPES},
+            "editor": editor,
+        }  # fmt: skip
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "local.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        return config
+
+    def _distribution(self) -> dict[str, Any]:
+        (resource,) = self.template.of_type("AWS::CloudFront::Distribution").values()
+        return resource["Properties"]["DistributionConfig"]  # type: ignore[no-any-return]
+
+    def _site_bucket(self, stack: Stack) -> str:
+        origin = self._distribution()["Origins"][0]["DomainName"]["Fn::GetAtt"]
+        return stack.ref(origin[0])
+
+    def _error_page(self) -> str | None:
+        for response in self._distribution().get("CustomErrorResponses", []):
+            if int(response.get("ResponseCode", 0)) == 404:
+                return str(response.get("ResponsePagePath"))
+        return None
+
+    def _create_editor(self, session: boto3.Session, stack: Stack) -> dict[str, str]:
+        cognito = session.client("cognito-idp")
+        pool_id = stack.ref("UserPool")
+        username = "editor"
+        password = "Kabar-" + secrets.token_urlsafe(12) + "1a"
+        cognito.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=stack.ref("EditorsGroup"))
+        return {
+            "username": username,
+            "password": password,
+            "user_pool_id": pool_id,
+            "client_id": stack.ref("UserPoolClient"),
+        }
+
+    def _spawn(self, target: Any, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _serve(self, server: Any) -> None:
+        self._servers.append(server)
+        self._spawn(server.serve_forever)
+
+    def _log(self, function: str, line: str) -> None:
+        if self.verbose:
+            print(f"[{function}] {line}", flush=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        if self.functions:
+            self.functions.stop()
+        if self.moto:
+            self.moto.stop()
+
+
+_NAMED_TYPES = {
+    "AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::DynamoDB::Table",
+    "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
+}  # fmt: skip
+
+
+def load_samples(config: dict[str, Any], directory: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Upload every sample article through the API, in name order, as an editor would."""
+    from kabar_infra.client import Credentials, KabarClient
+
+    editor = config["editor"]
+    token = Credentials(
+        editor["client_id"], editor["username"], editor["password"], config["region"], config["aws_endpoint_url"]
+    ).id_token()
+    client = KabarClient(config["api_url"], token)
+    results = []
+    for path in sorted(directory.glob("*.md")) + sorted(directory.glob("*.json")):
+        ticket = client.upload(path)
+        results.append((path, client.wait(ticket["upload_id"])))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m kabar_infra.local", description=__doc__)
+    parser.add_argument("--no-samples", action="store_true", help="start empty")
+    parser.add_argument("--quiet", action="store_true", help="do not print the handlers' logs")
+    args = parser.parse_args(argv)
+    stack = LocalStack(verbose=not args.quiet)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        config = stack.start()
+        samples = [] if args.no_samples else load_samples(config, ROOT / "examples" / "articles")
+        print(_welcome(config, samples, stack.state_dir / "local.json"), flush=True)
+        (stack.state_dir / "ready").write_text("ready\n", encoding="utf-8")
+        while not stopping.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nstopping the local stack", flush=True)
+        (stack.state_dir / "ready").unlink(missing_ok=True)
+        stack.stop()
+    return 0
+
+
+def _welcome(config: dict[str, Any], samples: list[tuple[Path, dict[str, Any]]], config_path: Path) -> str:
+    cdn, api = config["cdn_url"], config["api_url"]
+    lines = ["", "Kabar's local stack is running.", ""]
+    lines += [f"  editors' API   {api}   (Cognito on moto; user {config['editor']['username']!r})",
+              f"  CDN            {cdn}",
+              f"  moto (AWS)     {config['aws_endpoint_url']}",
+              f"  settings       {config_path}", ""]  # fmt: skip
+    if samples:
+        lines.append("Sample articles:")
+        for path, status in samples:
+            where = (status.get("article") or {}).get("url") or ", ".join(
+                f"{e['field']}: {e['message']}" for e in status.get("errors", [])
+            )
+            lines.append(f"  {status['state']:<10} {path.name:<40} {where}")
+        lines.append("")
+    lines += [
+        "Try:",
+        f"  curl -s {cdn}/v1/latest.json | python3 -m json.tool",
+        "  .venv/bin/kabar upload examples/try/gempa-garut.md       # published, with its URL",
+        "  .venv/bin/kabar upload examples/rejected/tanpa-judul.md  # rejected, with every reason",
+        "  .venv/bin/kabar upload --no-wait examples/try/gempa-garut.md && .venv/bin/kabar status <upload id>",
+        f"  curl -s {api}/uploads -X POST                            # 401: the API is for editors",
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

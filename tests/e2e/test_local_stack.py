@@ -1,0 +1,179 @@
+"""The local stack, started as `make run` starts it, used over HTTP as a new user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from kabar_infra.template import ROOT
+
+pytestmark = pytest.mark.e2e
+KABAR = Path(sys.executable).parent / "kabar"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    state = tmp_path_factory.mktemp("kabar")
+    env = {
+        **os.environ,
+        "KABAR_API_PORT": str(_free_port()),
+        "KABAR_CDN_PORT": str(_free_port()),
+        "KABAR_MOTO_PORT": str(_free_port()),
+        "KABAR_STATE_DIR": str(state),
+    }
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCOUNT_ID_ENDPOINT_MODE"):
+        env.pop(key, None)
+    log = (state / "stack.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kabar_infra.local"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 120
+    while not (state / "ready").exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the local stack did not start:\n" + (state / "stack.log").read_text())
+        time.sleep(0.2)
+    config = json.loads((state / "local.json").read_text())
+    config["_process"] = process
+    config["_state"] = state
+    config["_config_path"] = state / "local.json"
+    yield config
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+
+def kabar(config: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(KABAR), "--config", str(config["_config_path"]), *args],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, check=False,
+    )  # fmt: skip
+
+
+def aws(config: dict[str, Any], service: str) -> Any:
+    return boto3.client(
+        service, endpoint_url=config["aws_endpoint_url"], region_name=config["region"],
+        aws_access_key_id="local", aws_secret_access_key="local",
+    )  # fmt: skip
+
+
+def test_make_run_loads_the_samples_and_writes_its_settings(local_stack: dict[str, Any]) -> None:
+    for key in ("api_url", "cdn_url", "aws_endpoint_url", "resources", "editor"):
+        assert key in local_stack
+    assert {"IncomingBucket", "SiteBucket", "ContentTable", "UserPool"} <= set(local_stack["resources"])
+    latest = requests.get(f"{local_stack['cdn_url']}/v1/latest.json", timeout=10).json()
+    samples = sorted((ROOT / "examples" / "articles").glob("*.md"))
+    assert len(latest["articles"]) == len(samples)
+    categories = {a["category"]["name"] for a in latest["articles"]}
+    assert len(categories) >= 3
+
+
+def test_upload_with_the_cli_then_read_it_from_the_cdn(local_stack: dict[str, Any]) -> None:
+    result = kabar(local_stack, "upload", "examples/try/gempa-garut.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("published gempa-garut.md: ")
+    url = result.stdout.split(": ", 1)[1].strip()
+    slug = "gempa-magnitudo-5-1-guncang-garut-warga-sempat-panik"
+    assert url == f"{local_stack['cdn_url']}/v1/articles/{slug}.json"
+
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert "max-age" in response.headers["Cache-Control"]
+    doc = response.json()
+    assert doc["title"] == "Gempa Magnitudo 5,1 Guncang Garut, Warga Sempat Panik"
+    assert doc["subtitle"] == "BMKG Pastikan Tidak Berpotensi Tsunami"
+    assert doc["lead"].startswith("Gempa terasa hingga Bandung")
+    assert doc["category"]["name"] == "Nasional"
+    assert doc["dateline"]["place"] == "GARUT"
+    assert doc["author"] == "Tim Redaksi"
+    assert doc["editors"] == ["RM"]
+    assert [t["name"] for t in doc["tags"]] == ["Gempa", "Garut", "BMKG"]
+    assert doc["body_html"].startswith("<p>Gempa bermagnitudo 5,1")
+    etag = response.headers["ETag"]
+    assert requests.get(url, headers={"If-None-Match": etag}, timeout=10).status_code == 304
+
+    latest = requests.get(f"{local_stack['cdn_url']}/v1/latest.json", timeout=10).json()
+    assert slug in [a["slug"] for a in latest["articles"]]
+
+
+def test_a_rejected_upload_names_title_and_keeps_the_original(local_stack: dict[str, Any]) -> None:
+    result = kabar(local_stack, "upload", "--no-wait", "examples/rejected/tanpa-judul.md")
+    assert result.returncode == 0
+    upload_id = result.stdout.strip().rsplit(" ", 1)[1]
+    deadline = time.monotonic() + 30
+    while True:
+        status = kabar(local_stack, "status", upload_id)
+        if status.stdout.startswith("rejected") or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert status.returncode == 1, status.stdout + status.stderr
+    assert "rejected tanpa-judul.md:" in status.stdout
+    assert "- title: is required" in status.stdout
+    assert "- status:" in status.stdout and "- published_at:" in status.stdout
+    s3 = aws(local_stack, "s3")
+    bucket = local_stack["resources"]["IncomingBucket"]
+    original = s3.get_object(Bucket=bucket, Key=f"uploads/{upload_id}/tanpa-judul.md")["Body"].read()
+    assert original == (ROOT / "examples" / "rejected" / "tanpa-judul.md").read_bytes()
+
+
+def test_the_api_refuses_missing_tokens_and_non_editors(local_stack: dict[str, Any]) -> None:
+    api = local_stack["api_url"]
+    assert requests.post(f"{api}/uploads", json={"filename": "a.md"}, timeout=10).status_code == 401
+    bad = requests.post(f"{api}/uploads", json={"filename": "a.md"}, headers={"Authorization": "x.y.z"}, timeout=10)
+    assert bad.status_code == 401
+    cognito = aws(local_stack, "cognito-idp")
+    pool, client_id = local_stack["editor"]["user_pool_id"], local_stack["editor"]["client_id"]
+    cognito.admin_create_user(UserPoolId=pool, Username="reader", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool, Username="reader", Password="Reader-Pass-1234", Permanent=True)
+    token = cognito.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "reader", "PASSWORD": "Reader-Pass-1234"},
+    )["AuthenticationResult"]["IdToken"]  # fmt: skip
+    forbidden = requests.post(f"{api}/uploads", json={"filename": "a.md"}, headers={"Authorization": token}, timeout=10)
+    assert forbidden.status_code == 403
+    assert "editors" in forbidden.json()["message"]
+
+
+def test_a_bad_upload_request_gets_a_400_naming_the_field(local_stack: dict[str, Any]) -> None:
+    from kabar_infra.client import Credentials
+
+    editor = local_stack["editor"]
+    token = Credentials(editor["client_id"], editor["username"], editor["password"], local_stack["region"],
+                        local_stack["aws_endpoint_url"]).id_token()  # fmt: skip
+    api, headers = local_stack["api_url"], {"Authorization": token}
+    response = requests.post(f"{api}/uploads", json={"filename": "foto.exe"}, headers=headers, timeout=10)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "filename", "message": "must end in .md, .markdown or .json"}]
+    response = requests.post(f"{api}/uploads", data="{not json", headers=headers, timeout=10)
+    assert response.status_code == 400 and "JSON" in response.json()["message"]
+    response = requests.get(f"{api}/uploads/{'0' * 32}", headers=headers, timeout=10)
+    assert response.status_code == 404
+
+
+def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:
+    process = local_stack["_process"]
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    for url in (local_stack["api_url"], local_stack["cdn_url"], local_stack["aws_endpoint_url"]):
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url, timeout=2)
+    assert not (local_stack["_state"] / "ready").exists()
