@@ -1,0 +1,137 @@
+"""template.yaml: the wiring the local stack, the tests and `sam deploy` all read."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from kabar_infra.local.functions import load_handler
+from kabar_infra.local.router import pattern_matches
+from kabar_infra.template import Template, filter_patterns
+
+CONSUMER_TYPES = {"SQS", "DynamoDB"}
+
+
+def _ref(value: Any) -> str:
+    """The logical id a Ref or GetAtt names."""
+    if "Ref" in value:
+        return str(value["Ref"])
+    target = value["Fn::GetAtt"]
+    return str(target[0] if isinstance(target, list) else target.split(".")[0])
+
+
+def test_every_function_handler_resolves(template: Template) -> None:
+    specs = template.functions()
+    assert {spec.logical_id for spec in specs} == {"UploadsFunction", "PublishFunction", "RenderFunction"}
+    for spec in specs:
+        assert spec.handler_file.is_file(), spec.handler_file
+        assert callable(load_handler(spec, f"template_check_{spec.logical_id}"))
+        assert (spec.code_uri / "Makefile").read_text().count(f"build-{spec.logical_id}:") == 1
+
+
+def test_every_event_maps_to_a_handler_and_a_resource(template: Template) -> None:
+    resources = template.resources
+    for spec in template.functions():
+        assert spec.events, f"{spec.logical_id} has no events"
+        for event in spec.events:
+            props = event.properties
+            if event.type == "Api":
+                assert resources[_ref(props["RestApiId"])]["Type"] == "AWS::Serverless::Api"
+            elif event.type == "SQS":
+                assert resources[_ref(props["Queue"])]["Type"] == "AWS::SQS::Queue"
+            elif event.type == "DynamoDB":
+                table = resources[_ref(props["Stream"])]
+                assert table["Type"] == "AWS::DynamoDB::Table"
+                assert table["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+            else:
+                pytest.fail(f"{spec.logical_id}.{event.name}: unexpected event type {event.type}")
+
+
+def test_every_consumer_reports_partial_failures_and_has_an_on_failure_destination(
+    template: Template,
+) -> None:
+    consumers = [(s, e) for s in template.functions() for e in s.events if e.type in CONSUMER_TYPES]
+    assert consumers
+    for spec, event in consumers:
+        props = event.properties
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], spec.logical_id
+        if event.type == "SQS":
+            queue = template.resources[_ref(props["Queue"])]["Properties"]
+            dead_letter = _ref(queue["RedrivePolicy"]["deadLetterTargetArn"])
+            assert template.resources[dead_letter]["Type"] == "AWS::SQS::Queue"
+            assert queue["VisibilityTimeout"] >= 6 * spec.timeout
+        else:
+            destination = props["DestinationConfig"]["OnFailure"]["Destination"]
+            assert template.resources[_ref(destination)]["Type"] == "AWS::SQS::Queue"
+            assert props["BisectBatchOnFunctionError"] is True
+            assert 0 < props["MaximumRetryAttempts"] <= 10
+
+
+def test_uploads_reach_the_publish_queue(template: Template) -> None:
+    bucket = template.resources["IncomingBucket"]["Properties"]
+    (notification,) = bucket["NotificationConfiguration"]["QueueConfigurations"]
+    assert notification["Event"] == "s3:ObjectCreated:*"
+    assert notification["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    publish_queue = template.function("PublishFunction").events[0].properties["Queue"]
+    assert _ref(notification["Queue"]) == _ref(publish_queue)
+    assert bucket["VersioningConfiguration"]["Status"] == "Enabled"
+
+
+def test_every_function_logs_to_its_own_group_with_retention(template: Template) -> None:
+    for logical_id, resource in template.of_type("AWS::Serverless::Function").items():
+        group = _ref(resource["Properties"]["LoggingConfig"]["LogGroup"])
+        assert template.resources[group]["Type"] == "AWS::Logs::LogGroup", logical_id
+        assert "RetentionInDays" in template.resources[group]["Properties"]
+
+
+def _stream_record(pk: str, sk: str) -> dict[str, Any]:
+    keys = {"pk": {"S": pk}, "sk": {"S": sk}}
+    return {"eventName": "MODIFY", "dynamodb": {"Keys": keys, "NewImage": keys}}
+
+
+def test_render_wakes_on_articles_and_never_on_its_own_writes(template: Template) -> None:
+    (event,) = template.function("RenderFunction").events
+    patterns = filter_patterns(event)
+
+    def wakes(pk: str, sk: str) -> bool:
+        return any(pattern_matches(p, _stream_record(pk, sk)) for p in patterns)
+
+    assert wakes("ARTICLE#gempa", "CURRENT")
+    assert not wakes("ARTICLE#gempa", "RENDERED")  # RenderFunction's own marker
+    assert not wakes("ARTICLE#gempa", "VERSION#000001")
+    assert not wakes("UPLOAD#abc", "UPLOAD")
+
+
+def test_checkov_skips_all_give_a_reason(template: Template) -> None:
+    for logical_id, resource in template.resources.items():
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            assert len(skip.get("comment", "")) > 20, f"{logical_id} skips {skip['id']} without a reason"
+
+
+@pytest.mark.parametrize("function", ["UploadsFunction", "PublishFunction", "RenderFunction"])
+def test_handler_imports_stay_lean(template: Template, function: str) -> None:
+    """Heavy libraries only where used; boto3 only when a client is first needed."""
+    spec = template.function(function)
+    code = (
+        "import json, sys, importlib.util\n"
+        f"sys.path.insert(0, {str(spec.code_uri)!r})\n"
+        f"s = importlib.util.spec_from_file_location('app', {str(spec.handler_file)!r})\n"
+        "m = importlib.util.module_from_spec(s); s.loader.exec_module(m)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules = set(json.loads(result.stdout))
+    imported = {name.split(".")[0] for name in modules}
+    # Powertools imports the bare botocore package (under 1 ms) for its user agent;
+    # boto3 and botocore's client machinery (150-230 ms) wait for the first client.
+    assert "boto3" not in imported
+    assert not modules & {"botocore.session", "botocore.client", "botocore.endpoint"}
+    publishing_only = {"markdown", "nh3", "yaml"}
+    if function == "PublishFunction":
+        assert {"markdown", "nh3"} <= imported  # yaml loads on the first Markdown file
+    else:
+        assert not imported & publishing_only
