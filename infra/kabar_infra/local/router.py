@@ -40,6 +40,7 @@ def pattern_matches(pattern: dict[str, Any], record: dict[str, Any]) -> bool:
 class _StreamSource:
     function: str
     event: EventSource
+    props: dict[str, Any]  # the event's properties, intrinsic functions resolved
     arn: str
     patterns: list[dict[str, Any]]
     iterators: dict[str, str | None] = field(default_factory=dict)
@@ -49,6 +50,7 @@ class _StreamSource:
 class _QueueSource:
     function: str
     event: EventSource
+    props: dict[str, Any]
     arn: str
     url: str
 
@@ -82,11 +84,11 @@ class Router:
                 props = resolver.resolve(event.properties)
                 if event.type == "DynamoDB":
                     self._streams.append(
-                        _StreamSource(spec.logical_id, event, props["Stream"], filter_patterns(event))
+                        _StreamSource(spec.logical_id, event, props, props["Stream"], filter_patterns(event))
                     )
                 elif event.type == "SQS":
                     self._queues.append(
-                        _QueueSource(spec.logical_id, event, props["Queue"], arn_to_url[props["Queue"]])
+                        _QueueSource(spec.logical_id, event, props, props["Queue"], arn_to_url[props["Queue"]])
                     )
                 elif event.type != "Api":
                     raise ValueError(f"{spec.logical_id}: event type {event.type} is not routed locally")
@@ -127,7 +129,7 @@ class Router:
     # ------------------------------------------------------------------ SQS
 
     def _pump_queue(self, queue: _QueueSource) -> int:
-        batch_size = min(int(queue.event.properties.get("BatchSize", 10)), 10)
+        batch_size = min(int(queue.props.get("BatchSize", 10)), 10)
         response = self._sqs.receive_message(
             QueueUrl=queue.url,
             MaxNumberOfMessages=batch_size,
@@ -162,7 +164,7 @@ class Router:
 
     def _pump_stream(self, stream: _StreamSource) -> int:
         description = self._streams_client.describe_stream(StreamArn=stream.arn)["StreamDescription"]
-        position = stream.event.properties.get("StartingPosition", "TRIM_HORIZON")
+        position = stream.props.get("StartingPosition", "TRIM_HORIZON")
         delivered = 0
         for shard in description["Shards"]:
             shard_id = shard["ShardId"]
@@ -177,7 +179,7 @@ class Router:
             stream.iterators[shard_id] = response.get("NextShardIterator")
             records = [self._stream_record(stream, r) for r in response.get("Records", [])]
             records = [r for r in records if self._passes_filter(stream, r)]
-            batch_size = int(stream.event.properties.get("BatchSize", 100))
+            batch_size = int(stream.props.get("BatchSize", 100))
             for start in range(0, len(records), batch_size):
                 self._deliver_stream_batch(stream, shard_id, records[start : start + batch_size])
             delivered += len(records)
@@ -194,7 +196,7 @@ class Router:
     def _deliver_stream_batch(
         self, stream: _StreamSource, shard_id: str, batch: list[dict[str, Any]]
     ) -> None:
-        props = stream.event.properties
+        props = stream.props
         retries = int(props.get("MaximumRetryAttempts", 3))
         attempt = 0
         while batch:
@@ -213,11 +215,11 @@ class Router:
                 return
 
     def _on_failure(self, stream: _StreamSource, shard_id: str, batch: list[dict[str, Any]]) -> None:
-        destination = stream.event.properties.get("DestinationConfig", {}).get("OnFailure")
+        destination = stream.props.get("DestinationConfig", {}).get("OnFailure")
         print(f"[router] {stream.function}: {len(batch)} records failed every retry", flush=True)
         if not destination:
             return
-        arn = self._resolve_destination(destination["Destination"])
+        arn = str(destination["Destination"])
         url = self._sqs.get_queue_url(QueueName=arn.rsplit(":", 1)[-1])["QueueUrl"]
         # The same shape Lambda sends: where the records are, not the records.
         self._sqs.send_message(
@@ -229,7 +231,7 @@ class Router:
                         "functionArn": stream.function,
                         "condition": "RetryAttemptsExhausted",
                         "approximateInvokeCount": int(
-                            stream.event.properties.get("MaximumRetryAttempts", 3)
+                            stream.props.get("MaximumRetryAttempts", 3)
                         ) + 1,
                     },
                     "responseContext": {"statusCode": 200, "functionError": "Unhandled"},
@@ -247,11 +249,6 @@ class Router:
                 }
             ),
         )
-
-    def _resolve_destination(self, destination: Any) -> str:
-        if isinstance(destination, str):
-            return destination
-        raise ValueError(f"unresolved destination {destination}")
 
     # ------------------------------------------------------------------ invoking
 

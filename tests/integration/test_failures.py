@@ -1,0 +1,108 @@
+"""What happens when things go wrong: partial batches, retries, destinations, invalidation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.stub import ANY, Stubber
+
+from kabar import aws
+from kabar.site import SiteBucket
+from tests.conftest import EVENTS, App, article_file
+
+
+def sqs_event(*bodies: str) -> dict[str, Any]:
+    template = json.loads((EVENTS / "sqs.json").read_text())["Records"][0]
+    return {
+        "Records": [
+            {**template, "messageId": f"m{index}", "body": body} for index, body in enumerate(bodies)
+        ]
+    }
+
+
+def test_publish_reports_only_the_failing_record(app: App) -> None:
+    status, ticket = app.api("POST", "/uploads", {"filename": "a.md"})
+    key = ticket["upload"]["fields"]["key"]
+    app.s3.put_object(Bucket=app.incoming_bucket, Key=key, Body=article_file(title="Baik"))
+    good = {"Records": [{"eventName": "ObjectCreated:Post",
+                         "s3": {"bucket": {"name": app.incoming_bucket}, "object": {"key": key, "size": 50}}}]}  # fmt: skip
+    response = app.invoke("PublishFunction", sqs_event("not json", json.dumps(good)))
+    assert response == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert app.status(ticket["upload_id"])["state"] == "published"
+
+
+def test_render_failures_end_on_the_on_failure_queue_after_retries(app: App) -> None:
+    app.upload("a.md", article_file(title="Akan Gagal Dirender"))
+    # Break the projection: the site bucket disappears, so every render attempt fails.
+    for obj in app.s3.list_object_versions(Bucket=app.site_bucket).get("Versions", []):
+        app.s3.delete_object(Bucket=app.site_bucket, Key=obj["Key"], VersionId=obj["VersionId"])
+    app.s3.delete_bucket(Bucket=app.site_bucket)
+    app.upload("b.md", article_file(title="Akan Gagal Dirender", slug="akan-gagal-dirender", body="Baru.\n"))
+    render = [d for d in app.router.deliveries if d.function == "RenderFunction"]
+    retries = app.template.function("RenderFunction").events[0].properties["MaximumRetryAttempts"]
+    assert [d.failures for d in render[-(retries + 1):]] == [1] * (retries + 1)
+    sqs = app.session.client("sqs")
+    messages = sqs.receive_message(QueueUrl=app.stack.ref("RenderFailureQueue"), WaitTimeSeconds=0)["Messages"]
+    info = json.loads(messages[0]["Body"])["DDBStreamBatchInfo"]
+    assert info["batchSize"] == 1 and info["streamArn"] == app.stack.attributes["ContentTable"]["StreamArn"]
+
+
+def test_one_invalidation_per_invocation_with_every_changed_path(aws_env: None) -> None:
+    client = aws.cloudfront()
+    site = SiteBucket("bucket", "E123")
+    with Stubber(client) as stub:
+        stub.add_response(
+            "create_invalidation",
+            {"Invalidation": {"Id": "I1", "Status": "InProgress", "CreateTime": "2026-11-24T00:00:00Z",
+                              "InvalidationBatch": {"Paths": {"Quantity": 0}, "CallerReference": "x"}}},
+            {"DistributionId": "E123", "InvalidationBatch": {
+                "Paths": {"Quantity": 3, "Items": ["/v1/articles/a.json", "/v1/latest.json", "/v1/site.json"]},
+                "CallerReference": ANY}},
+        )  # fmt: skip
+        sent = site.invalidate(["v1/latest.json", "v1/articles/a.json", "v1/site.json", "v1/latest.json"])
+        stub.assert_no_pending_responses()
+    assert sent == 3
+
+
+def test_no_invalidation_without_a_distribution(aws_env: None) -> None:
+    with Stubber(aws.cloudfront()) as stub:  # any call would fail: no response is queued
+        assert SiteBucket("bucket", "").invalidate(["v1/latest.json"]) == 0
+        stub.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"filename": "a.exe"}, "filename"), ({"filename": "a.md", "content_type": "text/html"}, "content_type"),
+     ({"nama": "a.md"}, "filename"), ({"filename": "a.md", "extra": 1}, "extra")],
+)  # fmt: skip
+def test_bad_upload_requests_name_the_field(app: App, body: dict[str, Any], field: str) -> None:
+    status, response = app.api("POST", "/uploads", body)
+    assert status == 400
+    assert field in {error["field"] for error in response["errors"]}
+
+
+def test_non_editors_are_refused(app: App) -> None:
+    status, response = app.api("POST", "/uploads", {"filename": "a.md"}, groups="moderators")
+    assert status == 403 and "editors" in response["message"]
+
+
+def test_presigned_post_policy_restricts_key_type_size_and_time(app: App) -> None:
+    import base64
+
+    status, ticket = app.api("POST", "/uploads", {"filename": "Berita Baru.md"})
+    assert status == 201
+    fields = ticket["upload"]["fields"]
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    conditions = policy["conditions"]
+    assert {"key": f"uploads/{ticket['upload_id']}/Berita-Baru.md"} in conditions
+    assert {"Content-Type": "text/markdown"} in conditions
+    assert ["content-length-range", 1, 1048576] in conditions
+    assert {"bucket": app.incoming_bucket} in conditions
+    assert fields["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
+    from datetime import datetime
+
+    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    lifetime = (expires - datetime.fromisoformat(ticket["expires_at"])).total_seconds()
+    assert abs(lifetime) < 2

@@ -1,0 +1,109 @@
+"""Reading article files: every reason at once, plain text stays plain, HTML is sanitized."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kabar.authoring import ArticleFileError, parse_article_file
+from kabar.html import render_markdown, sanitize_html
+from kabar.slugs import slugify
+
+
+def errors_of(filename: str, data: bytes) -> dict[str, str]:
+    with pytest.raises(ArticleFileError) as caught:
+        parse_article_file(filename, data)
+    return {error.field: error.message for error in caught.value.errors}
+
+
+def test_front_matter_fields_are_read() -> None:
+    article = parse_article_file(
+        "a.md",
+        b"---\ntitle: Judul\neditors: AL/ARN/RM\nsources: FNA\ntags: [Suriah]\n"
+        b"published_at: 2026-11-21T10:00:00+07:00\nread_also: [lain]\n---\n\nIsi *berita*.\n",
+    )
+    assert article.title == "Judul"
+    assert article.editors == ["AL", "ARN", "RM"]
+    assert article.sources == ["FNA"]
+    assert article.read_also == ["lain"]
+    assert article.published_at is not None and article.published_at.utcoffset().total_seconds() == 7 * 3600  # type: ignore[union-attr]
+    assert article.body == "Isi *berita*."
+    assert article.status == "published"
+
+
+def test_json_has_the_same_fields() -> None:
+    data = json.dumps({"title": "Judul", "body": "Isi.", "status": "draft", "tags": ["A"]}).encode()
+    article = parse_article_file("a.json", data)
+    assert (article.title, article.status, article.tags) == ("Judul", "draft", ["A"])
+
+
+def test_every_error_is_reported_at_once() -> None:
+    errors = errors_of(
+        "a.md",
+        b"---\nsubtitle: <b>tebal</b>\nstatus: terbit\nslug: Bukan Slug\ntitel: x\n"
+        b"published_at: 2026-11-24\neditors: [al]\n---\n",
+    )
+    assert set(errors) == {"title", "subtitle", "status", "slug", "titel", "published_at", "editors.0", "body"}
+    assert errors["title"] == "is required"
+    assert errors["titel"] == "is not a known field"
+    assert "plain text" in errors["subtitle"]
+    assert "+07:00" in errors["published_at"]
+    assert errors["body"] == "must not be empty"
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "field", "fragment"),
+    [
+        ("a.md", b"title: x\n", "front_matter", "must start with YAML front matter"),
+        ("a.md", b"---\ntitle: x\n", "front_matter", "no closing"),
+        ("a.md", b"---\ntags: [a\n---\nx", "front_matter", "not valid YAML"),
+        ("a.md", b"---\n- a\n---\nx", "front_matter", "mapping"),
+        ("a.json", b"{nope", "file", "not valid JSON"),
+        ("a.json", b"[1]", "file", "JSON object"),
+        ("a.txt", b"x", "file", "Markdown (.md) or JSON"),
+        ("a.md", b"\xff\xfe", "file", "UTF-8"),
+    ],
+)
+def test_malformed_files_say_what_is_wrong(filename: str, data: bytes, field: str, fragment: str) -> None:
+    errors = errors_of(filename, data)
+    assert fragment in errors[field]
+
+
+def test_markdown_becomes_safe_html() -> None:
+    html = render_markdown(
+        "Teks **tebal** dan [tautan](https://contoh.id).\n\n"
+        "<script>alert(1)</script><p onclick='x()'>p</p>[x](javascript:alert(1))"
+        "<iframe src='https://evil'></iframe><img src='a.jpg' onerror='x()' alt='foto'>\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    assert '<strong>tebal</strong>' in html
+    assert '<a href="https://contoh.id" rel="noopener noreferrer">tautan</a>' in html
+    assert "<table>" in html and "<td>1</td>" in html
+    assert '<img src="a.jpg" alt="foto">' in html
+    for bad in ("<script", "onclick", "javascript:", "<iframe", "onerror"):
+        assert bad not in html
+
+
+def test_data_urls_and_style_are_dropped() -> None:
+    html = sanitize_html('<a href="data:text/html,x">a</a><style>p{}</style><p style="x">b</p>')
+    assert "data:" not in html and "<style" not in html and "style=" not in html
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("ISIS Kocar-kacir Hadapi Serangan Suriah, Rusia, dan Hizbullah",
+         "isis-kocar-kacir-hadapi-serangan-suriah-rusia-dan-hizbullah"),
+        ("Gempa Magnitudo 5,1 Guncang Garut!", "gempa-magnitudo-5-1-guncang-garut"),
+        ("Café Ümit — Ñandú", "cafe-umit-nandu"),
+        ("!!!", ""),
+    ],
+)  # fmt: skip
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_long_slugs_are_cut_at_a_word() -> None:
+    slug = slugify("kata " * 40)
+    assert len(slug) <= 80 and not slug.endswith("-") and slug.endswith("kata")
