@@ -40,9 +40,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     def record_handler(record: DynamoDBRecord) -> None:
         images = record.raw_event.get("dynamodb", {})
         old, new = images.get("OldImage"), images.get("NewImage")
-        change = ArticleChange.from_images(
-            from_item(old) if old else None, from_item(new) if new else None
-        )
+        change = ArticleChange.from_images(from_item(old) if old else None, from_item(new) if new else None)
         months.update(change.months)
         months.update(renderer.render_article(change.slug))
 

@@ -24,7 +24,8 @@ EXIT_ERROR = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kabar", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("--config", type=Path, default=Path(os.environ.get("KABAR_CONFIG", ".kabar/local.json")),
+    default_config = Path(os.environ.get("KABAR_CONFIG", ".kabar/local.json"))
+    parser.add_argument("--config", type=Path, default=default_config,
                         help="local stack settings (default: .kabar/local.json)")  # fmt: skip
     parser.add_argument("--api", help="the editors' API URL of a deployed stack (Outputs: ApiUrl)")
     parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
@@ -47,7 +48,9 @@ def _client(args: argparse.Namespace) -> KabarClient:
         if token is None:
             password = os.environ.get("KABAR_PASSWORD")
             if not (args.client_id and args.username and password):
-                raise SystemExit("kabar: --api needs KABAR_TOKEN, or --client-id, --username and KABAR_PASSWORD")
+                raise SystemExit(
+                    "kabar: --api needs KABAR_TOKEN, or --client-id, --username and KABAR_PASSWORD"
+                )
             token = Credentials(args.client_id, args.username, password, args.region).id_token()
         return KabarClient(args.api, token)
     if not args.config.exists():
@@ -72,7 +75,9 @@ def _describe(name: str, status: dict[str, Any]) -> str:
         lines = [line] + [f"  warning {w['field']}: {w['message']}" for w in status.get("warnings", [])]
         return "\n".join(lines)
     if state == "rejected":
-        return "\n".join([f"rejected {name}:"] + [f"  - {e['field']}: {e['message']}" for e in status["errors"]])
+        return "\n".join(
+            [f"rejected {name}:"] + [f"  - {e['field']}: {e['message']}" for e in status["errors"]]
+        )
     return f"pending {name}: upload {status['upload_id']} is not processed yet"
 
 

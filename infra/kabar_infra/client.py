@@ -32,13 +32,11 @@ class Credentials:
     def id_token(self) -> str:
         import boto3
 
-        cognito = boto3.client(
-            "cognito-idp",
-            region_name=self.region,
-            endpoint_url=self.endpoint_url,
-            # InitiateAuth is unsigned: no AWS credentials are needed, but botocore wants some locally.
-            **({"aws_access_key_id": "local", "aws_secret_access_key": "local"} if self.endpoint_url else {}),
-        )
+        options: dict[str, Any] = {"region_name": self.region, "endpoint_url": self.endpoint_url}
+        if self.endpoint_url:
+            # InitiateAuth is unsigned, but botocore still wants credentials to exist.
+            options.update(aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106 (moto)
+        cognito = boto3.client("cognito-idp", **options)
         result = cognito.initiate_auth(
             ClientId=self.client_id,
             AuthFlow="USER_PASSWORD_AUTH",
@@ -55,9 +53,7 @@ class KabarClient:
         self.timeout = timeout
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
-        response = self.session.request(
-            method, f"{self.api_url}{path}", json=body, timeout=self.timeout
-        )
+        response = self.session.request(method, f"{self.api_url}{path}", json=body, timeout=self.timeout)
         try:
             payload = response.json()
         except ValueError:

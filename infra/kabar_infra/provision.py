@@ -72,8 +72,7 @@ def provision(
     graph = {
         logical_id: {
             ref
-            for ref in references(resource.get("Properties", {}))
-            | set(_depends_on(resource))
+            for ref in references(resource.get("Properties", {})) | set(_depends_on(resource))
             if ref in template.resources
         }
         for logical_id, resource in template.resources.items()
@@ -98,19 +97,12 @@ def _depends_on(resource: dict[str, Any]) -> list[str]:
     return [depends] if isinstance(depends, str) else list(depends)
 
 
-def _break_placeholder_edges(
-    template: Template, graph: dict[str, set[str]]
-) -> dict[str, set[str]]:
+def _break_placeholder_edges(template: Template, graph: dict[str, set[str]]) -> dict[str, set[str]]:
     placeholders = {
-        logical_id
-        for logical_id, resource in template.resources.items()
-        if resource["Type"] not in _CREATORS
+        logical_id for logical_id, resource in template.resources.items() if resource["Type"] not in _CREATORS
     }
     # Placeholders have no properties to resolve, so nothing needs to precede them.
-    return {
-        logical_id: (set() if logical_id in placeholders else deps)
-        for logical_id, deps in graph.items()
-    }
+    return {logical_id: (set() if logical_id in placeholders else deps) for logical_id, deps in graph.items()}
 
 
 def _placeholder(resource_type: str, name: str, stack: Stack) -> dict[str, str]:
@@ -178,7 +170,7 @@ def _bucket(session: boto3.Session, name: str, props: dict[str, Any], stack: Sta
 
 def _queue(session: boto3.Session, name: str, props: dict[str, Any], stack: Stack) -> dict[str, str]:
     sqs = session.client("sqs")
-    attributes = {}
+    attributes: dict[Any, str] = {}
     for key in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds"):
         if key in props:
             attributes[key] = str(props[key])

@@ -101,10 +101,7 @@ class Template:
         return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
 
     def parameter_defaults(self) -> dict[str, str]:
-        return {
-            name: str(spec.get("Default", ""))
-            for name, spec in self.body.get("Parameters", {}).items()
-        }
+        return {name: str(spec.get("Default", "")) for name, spec in self.body.get("Parameters", {}).items()}
 
     def functions(self) -> list[FunctionSpec]:
         globals_ = self.body.get("Globals", {}).get("Function", {})

@@ -18,13 +18,14 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 JSON_SUFFIXES = (".json",)
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".json": "application/json"}
 
+_ISO_TIME = "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00"
 _MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a known field",
     "timezone_aware": "needs a time and a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
-    "datetime_type": "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
-    "datetime_parsing": "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
-    "datetime_from_date_parsing": "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
+    "datetime_type": _ISO_TIME,
+    "datetime_parsing": _ISO_TIME,
+    "datetime_from_date_parsing": _ISO_TIME,
 }
 
 
@@ -59,9 +60,7 @@ def parse_article_file(filename: str, data: bytes) -> ArticleSubmission:
     elif lowered.endswith(JSON_SUFFIXES):
         fields = _json_fields(text)
     else:
-        raise ArticleFileError(
-            [FieldError(field="file", message="must be Markdown (.md) or JSON (.json)")]
-        )
+        raise ArticleFileError([FieldError(field="file", message="must be Markdown (.md) or JSON (.json)")])
     return validate_fields(fields)
 
 
@@ -91,9 +90,7 @@ def _markdown_fields(text: str) -> dict[str, Any]:
             head, body = "".join(lines[1:index]), "".join(lines[index + 1 :])
             break
     else:
-        raise ArticleFileError(
-            [FieldError(field="front_matter", message="has no closing '---' line")]
-        )
+        raise ArticleFileError([FieldError(field="front_matter", message="has no closing '---' line")])
     try:
         meta = yaml.safe_load(head) or {}
     except yaml.YAMLError as exc:

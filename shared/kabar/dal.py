@@ -19,6 +19,7 @@ page is a ``begins_with`` query on the sort key; no request path scans.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -99,7 +100,8 @@ def to_item(values: dict[str, Any]) -> dict[str, Any]:
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
     """A DynamoDB item (or stream image) as a plain dict, numbers as ``int``."""
     deserializer = _deserializer()
-    return _plain({k: deserializer.deserialize(v) for k, v in item.items()})
+    plain: dict[str, Any] = _plain({k: deserializer.deserialize(v) for k, v in item.items()})
+    return plain
 
 
 def _plain(value: Any) -> Any:
@@ -170,8 +172,7 @@ class ContentTable:
         update = {
             "TableName": self.table_name,
             "Key": to_item(upload_key(upload.upload_id)),
-            "UpdateExpression": "SET #type = :type, "
-            + ", ".join(f"#{name} = :{name}" for name in values),
+            "UpdateExpression": "SET #type = :type, " + ", ".join(f"#{name} = :{name}" for name in values),
             "ConditionExpression": "attribute_not_exists(pk) OR #state = :pending",
             "ExpressionAttributeNames": {**names, "#type": "type"},
             "ExpressionAttributeValues": {
@@ -185,7 +186,7 @@ class ContentTable:
     def finish_upload(self, upload: Upload) -> None:
         """Store a rejected (or unchanged) upload's outcome; a replay raises AlreadyProcessed."""
         try:
-            self.client.update_item(**self._finish_upload(upload))  # type: ignore[arg-type]
+            self.client.update_item(**self._finish_upload(upload))
         except self.client.exceptions.ConditionalCheckFailedException as exc:
             raise AlreadyProcessed(upload.upload_id) from exc
 
@@ -220,7 +221,7 @@ class ContentTable:
         Raises AlreadyProcessed when the upload was handled before (a replayed
         event), Conflict when another write changed the article meanwhile.
         """
-        values = {**article_key(article.slug), "type": TYPE_ARTICLE}
+        values: dict[str, Any] = {**article_key(article.slug), "type": TYPE_ARTICLE}
         values.update(article.model_dump(mode="json", exclude_none=True))
         values["summary"] = {k: v for k, v in summary.items() if v is not None}
         if article.status == "published":
@@ -241,25 +242,24 @@ class ContentTable:
         finish = self._finish_upload(upload)
         finish.pop("TableName")
         try:
-            self.client.transact_write_items(
-                TransactItems=[
-                    {"Update": {"TableName": self.table_name, **finish}},
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": to_item(values),
-                            **current_condition,
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": to_item(history),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
-            )
+            items: list[Any] = [
+                {"Update": {"TableName": self.table_name, **finish}},
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": to_item(values),
+                        **current_condition,
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": to_item(history),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+            self.client.transact_write_items(TransactItems=items)
         except self.client.exceptions.TransactionCanceledException as exc:
             reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
             if reasons and reasons[0] == "ConditionalCheckFailed":
@@ -284,17 +284,21 @@ class ContentTable:
 
     def mark_rendered(self, slug: str, version: int, status: str) -> None:
         """Record which version of an article the CDN now serves (never goes backwards)."""
-        try:
+        # A newer version rendered already fails the condition: nothing to record then.
+        with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
             self.client.put_item(
                 TableName=self.table_name,
                 Item=to_item(
-                    {**rendered_key(slug), "type": TYPE_RENDERED, "version": version, "status": status}
+                    {
+                        **rendered_key(slug),
+                        "type": TYPE_RENDERED,
+                        "version": version,
+                        "status": status,
+                    }
                 ),
                 ConditionExpression="attribute_not_exists(pk) OR version <= :version",
                 ExpressionAttributeValues={":version": {"N": str(version)}},
             )
-        except self.client.exceptions.ConditionalCheckFailedException:
-            pass  # a newer version was rendered already: nothing to record
 
     def rendered_version(self, slug: str) -> tuple[int, str] | None:
         response = self.client.get_item(

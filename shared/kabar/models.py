@@ -59,9 +59,7 @@ class ArticleSubmission(BaseModel):
     author: Annotated[PlainText | None, Field(max_length=200)] = None
     editors: Codes = []
     sources: Codes = []
-    tags: Annotated[
-        list[Annotated[PlainText, Field(min_length=1, max_length=60)]], Field(max_length=30)
-    ] = []
+    tags: Annotated[list[Annotated[PlainText, Field(min_length=1, max_length=60)]], Field(max_length=30)] = []
     published_at: AwareDatetime | None = None
     slug: Slug | None = None
     status: Literal["draft", "published"] = "published"

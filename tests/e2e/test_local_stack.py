@@ -43,7 +43,11 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         env.pop(key, None)
     log = (state / "stack.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "kabar_infra.local"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "kabar_infra.local"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 120
     while not (state / "ready").exists():
@@ -138,17 +142,23 @@ def test_a_rejected_upload_names_title_and_keeps_the_original(local_stack: dict[
 def test_the_api_refuses_missing_tokens_and_non_editors(local_stack: dict[str, Any]) -> None:
     api = local_stack["api_url"]
     assert requests.post(f"{api}/uploads", json={"filename": "a.md"}, timeout=10).status_code == 401
-    bad = requests.post(f"{api}/uploads", json={"filename": "a.md"}, headers={"Authorization": "x.y.z"}, timeout=10)
+    bad = requests.post(
+        f"{api}/uploads", json={"filename": "a.md"}, headers={"Authorization": "x.y.z"}, timeout=10
+    )
     assert bad.status_code == 401
     cognito = aws(local_stack, "cognito-idp")
     pool, client_id = local_stack["editor"]["user_pool_id"], local_stack["editor"]["client_id"]
     cognito.admin_create_user(UserPoolId=pool, Username="reader", MessageAction="SUPPRESS")
-    cognito.admin_set_user_password(UserPoolId=pool, Username="reader", Password="Reader-Pass-1234", Permanent=True)
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username="reader", Password="Reader-Pass-1234", Permanent=True
+    )
     token = cognito.initiate_auth(
         ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": "reader", "PASSWORD": "Reader-Pass-1234"},
     )["AuthenticationResult"]["IdToken"]  # fmt: skip
-    forbidden = requests.post(f"{api}/uploads", json={"filename": "a.md"}, headers={"Authorization": token}, timeout=10)
+    forbidden = requests.post(
+        f"{api}/uploads", json={"filename": "a.md"}, headers={"Authorization": token}, timeout=10
+    )
     assert forbidden.status_code == 403
     assert "editors" in forbidden.json()["message"]
 
@@ -162,7 +172,9 @@ def test_a_bad_upload_request_gets_a_400_naming_the_field(local_stack: dict[str,
     api, headers = local_stack["api_url"], {"Authorization": token}
     response = requests.post(f"{api}/uploads", json={"filename": "foto.exe"}, headers=headers, timeout=10)
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"field": "filename", "message": "must end in .md, .markdown or .json"}]
+    assert response.json()["errors"] == [
+        {"field": "filename", "message": "must end in .md, .markdown or .json"}
+    ]
     response = requests.post(f"{api}/uploads", data="{not json", headers=headers, timeout=10)
     assert response.status_code == 400 and "JSON" in response.json()["message"]
     response = requests.get(f"{api}/uploads/{'0' * 32}", headers=headers, timeout=10)

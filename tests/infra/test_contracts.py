@@ -17,9 +17,7 @@ DOCS = ROOT / "docs"
 
 def test_openapi_lists_exactly_the_template_routes(template: Template) -> None:
     spec = yaml.safe_load((DOCS / "openapi.yaml").read_text())
-    documented = {
-        (method.upper(), path) for path, item in spec["paths"].items() for method in item
-    }
+    documented = {(method.upper(), path) for path, item in spec["paths"].items() for method in item}
     wired = {(route.method, route.resource) for route in routes(template)}
     assert documented == wired
 

@@ -26,7 +26,11 @@ def _ref(value: Any) -> str:
 
 def test_every_function_handler_resolves(template: Template) -> None:
     specs = template.functions()
-    assert {spec.logical_id for spec in specs} == {"UploadsFunction", "PublishFunction", "RenderFunction"}
+    assert {spec.logical_id for spec in specs} == {
+        "UploadsFunction",
+        "PublishFunction",
+        "RenderFunction",
+    }
     for spec in specs:
         assert spec.handler_file.is_file(), spec.handler_file
         assert callable(load_handler(spec, f"template_check_{spec.logical_id}"))

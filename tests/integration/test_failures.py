@@ -16,18 +16,16 @@ from tests.conftest import EVENTS, App, article_file
 def sqs_event(*bodies: str) -> dict[str, Any]:
     template = json.loads((EVENTS / "sqs.json").read_text())["Records"][0]
     return {
-        "Records": [
-            {**template, "messageId": f"m{index}", "body": body} for index, body in enumerate(bodies)
-        ]
+        "Records": [{**template, "messageId": f"m{index}", "body": body} for index, body in enumerate(bodies)]
     }
 
 
 def test_publish_reports_only_the_failing_record(app: App) -> None:
-    status, ticket = app.api("POST", "/uploads", {"filename": "a.md"})
+    _, ticket = app.api("POST", "/uploads", {"filename": "a.md"})
     key = ticket["upload"]["fields"]["key"]
     app.s3.put_object(Bucket=app.incoming_bucket, Key=key, Body=article_file(title="Baik"))
-    good = {"Records": [{"eventName": "ObjectCreated:Post",
-                         "s3": {"bucket": {"name": app.incoming_bucket}, "object": {"key": key, "size": 50}}}]}  # fmt: skip
+    s3 = {"bucket": {"name": app.incoming_bucket}, "object": {"key": key, "size": 50}}
+    good = {"Records": [{"eventName": "ObjectCreated:Post", "s3": s3}]}
     response = app.invoke("PublishFunction", sqs_event("not json", json.dumps(good)))
     assert response == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
     assert app.status(ticket["upload_id"])["state"] == "published"
@@ -39,12 +37,17 @@ def test_render_failures_end_on_the_on_failure_queue_after_retries(app: App) -> 
     for obj in app.s3.list_object_versions(Bucket=app.site_bucket).get("Versions", []):
         app.s3.delete_object(Bucket=app.site_bucket, Key=obj["Key"], VersionId=obj["VersionId"])
     app.s3.delete_bucket(Bucket=app.site_bucket)
-    app.upload("b.md", article_file(title="Akan Gagal Dirender", slug="akan-gagal-dirender", body="Baru.\n"))
+    app.upload(
+        "b.md",
+        article_file(title="Akan Gagal Dirender", slug="akan-gagal-dirender", body="Baru.\n"),
+    )
     render = [d for d in app.router.deliveries if d.function == "RenderFunction"]
     retries = app.template.function("RenderFunction").events[0].properties["MaximumRetryAttempts"]
-    assert [d.failures for d in render[-(retries + 1):]] == [1] * (retries + 1)
+    assert [d.failures for d in render[-(retries + 1) :]] == [1] * (retries + 1)
     sqs = app.session.client("sqs")
-    messages = sqs.receive_message(QueueUrl=app.stack.ref("RenderFailureQueue"), WaitTimeSeconds=0)["Messages"]
+    messages = sqs.receive_message(QueueUrl=app.stack.ref("RenderFailureQueue"), WaitTimeSeconds=0)[
+        "Messages"
+    ]
     info = json.loads(messages[0]["Body"])["DDBStreamBatchInfo"]
     assert info["batchSize"] == 1 and info["streamArn"] == app.stack.attributes["ContentTable"]["StreamArn"]
 
@@ -58,7 +61,8 @@ def test_one_invalidation_per_invocation_with_every_changed_path(aws_env: None) 
             {"Invalidation": {"Id": "I1", "Status": "InProgress", "CreateTime": "2026-11-24T00:00:00Z",
                               "InvalidationBatch": {"Paths": {"Quantity": 0}, "CallerReference": "x"}}},
             {"DistributionId": "E123", "InvalidationBatch": {
-                "Paths": {"Quantity": 3, "Items": ["/v1/articles/a.json", "/v1/latest.json", "/v1/site.json"]},
+                "Paths": {"Quantity": 3, "Items": [
+                    "/v1/articles/a.json", "/v1/latest.json", "/v1/site.json"]},
                 "CallerReference": ANY}},
         )  # fmt: skip
         sent = site.invalidate(["v1/latest.json", "v1/articles/a.json", "v1/site.json", "v1/latest.json"])

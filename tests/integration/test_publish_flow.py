@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from kabar.dal import ContentTable
-
 from tests.conftest import CDN_URL, App, article_file
 
 
@@ -50,7 +49,10 @@ def test_a_valid_upload_is_published_and_rendered(app: App) -> None:
     assert doc["editors"] == ["AL", "RM"]
     assert doc["sources"] == ["FNA"]
     assert doc["credit_line"] == "(AL/RM/FNA)"
-    assert doc["tags"] == [{"name": "Suriah", "slug": "suriah"}, {"name": "Aleppo", "slug": "aleppo"}]
+    assert doc["tags"] == [
+        {"name": "Suriah", "slug": "suriah"},
+        {"name": "Aleppo", "slug": "aleppo"},
+    ]
     assert doc["published_at"] == "2026-11-20T09:30:00+07:00"
     assert doc["body_html"] == (
         "<p>Serangan darat <strong>tentara Suriah</strong> berhasil.</p>\n<p>Paragraf kedua.</p>"
@@ -67,9 +69,10 @@ def test_a_valid_upload_is_published_and_rendered(app: App) -> None:
     assert month is not None and [a["slug"] for a in month["articles"]] == [slug]
     site = app.document("v1/site.json")
     assert site is not None and site["latest"] == "v1/latest.json"
-    assert "stale-while-revalidate" in app.s3.head_object(
-        Bucket=app.site_bucket, Key="v1/latest.json"
-    )["CacheControl"]
+    assert (
+        "stale-while-revalidate"
+        in app.s3.head_object(Bucket=app.site_bucket, Key="v1/latest.json")["CacheControl"]
+    )
 
 
 def test_an_invalid_upload_is_rejected_with_every_reason_and_kept(app: App) -> None:
@@ -89,7 +92,7 @@ def test_scripts_handlers_and_javascript_links_never_reach_a_document(app: App) 
     body = (
         'Awal <script>alert("x")</script> teks.\n\n'
         '<p onclick="steal()">klik</p>\n\n'
-        "[tautan](javascript:alert(1)) dan <a href=\"javascript:alert(2)\">lain</a>\n\n"
+        '[tautan](javascript:alert(1)) dan <a href="javascript:alert(2)">lain</a>\n\n'
         '<img src="x" onerror="alert(3)">\n'
     )
     upload_id = app.upload("xss.md", article_file(title="Uji Keamanan", body=body))
@@ -120,16 +123,15 @@ def test_a_replayed_s3_event_changes_nothing(app: App) -> None:
         app.session.client("sqs").send_message(QueueUrl=queue_url, MessageBody=json.dumps(message))
     app.router.drain()
     assert app.table_items() == before
-    versions = ContentTable(app.stack.ref("ContentTable"), app.dynamodb).article_versions(
-        "satu-kali-saja"
-    )
+    versions = ContentTable(app.stack.ref("ContentTable"), app.dynamodb).article_versions("satu-kali-saja")
     assert versions == [1]
 
 
 def test_an_update_with_the_slug_makes_a_new_version_and_replaces_the_document(app: App) -> None:
     app.upload("a.md", article_file(title="Harga Beras Naik", body="Versi pertama.\n"))
     upload_id = app.upload(
-        "a.md", article_file(title="Harga Beras Naik Lagi", slug="harga-beras-naik", body="Versi kedua.\n")
+        "a.md",
+        article_file(title="Harga Beras Naik Lagi", slug="harga-beras-naik", body="Versi kedua.\n"),
     )
     status = app.status(upload_id)
     assert status["state"] == "published" and status["article"]["version"] == 2

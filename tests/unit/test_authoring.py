@@ -44,7 +44,16 @@ def test_every_error_is_reported_at_once() -> None:
         b"---\nsubtitle: <b>tebal</b>\nstatus: terbit\nslug: Bukan Slug\ntitel: x\n"
         b"published_at: 2026-11-24\neditors: [al]\n---\n",
     )
-    assert set(errors) == {"title", "subtitle", "status", "slug", "titel", "published_at", "editors.0", "body"}
+    assert set(errors) == {
+        "title",
+        "subtitle",
+        "status",
+        "slug",
+        "titel",
+        "published_at",
+        "editors.0",
+        "body",
+    }
     assert errors["title"] == "is required"
     assert errors["titel"] == "is not a known field"
     assert "plain text" in errors["subtitle"]
@@ -77,7 +86,7 @@ def test_markdown_becomes_safe_html() -> None:
         "<iframe src='https://evil'></iframe><img src='a.jpg' onerror='x()' alt='foto'>\n\n"
         "| a | b |\n|---|---|\n| 1 | 2 |\n"
     )
-    assert '<strong>tebal</strong>' in html
+    assert "<strong>tebal</strong>" in html
     assert '<a href="https://contoh.id" rel="noopener noreferrer">tautan</a>' in html
     assert "<table>" in html and "<td>1</td>" in html
     assert '<img src="a.jpg" alt="foto">' in html

@@ -40,7 +40,9 @@ def routes(template: Template) -> list[Route]:
             if event.type != "Api":
                 continue
             props = event.properties
-            api_id = props.get("RestApiId", {}).get("Ref") if isinstance(props.get("RestApiId"), dict) else None
+            api_id = (
+                props.get("RestApiId", {}).get("Ref") if isinstance(props.get("RestApiId"), dict) else None
+            )
             api = apis.get(api_id or "", {}).get("Properties", {})
             default_authorizer = api.get("Auth", {}).get("DefaultAuthorizer")
             event_authorizer = props.get("Auth", {}).get("Authorizer", default_authorizer)
@@ -171,7 +173,9 @@ class LocalApi:
         self.invoke = invoke
         self.verifier = verifier
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(raw_path)
         path = parts.path.rstrip("/") or "/"
         route, params, _ = match(self.routes, method, path)
@@ -225,10 +229,13 @@ class LocalApi:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve  # noqa: N815
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                print(f"[api] {self.command} {self.path} -> {args[1] if len(args) > 1 else ''}", flush=True)
+            def log_message(self, format: str, *args: Any) -> None:
+                print(
+                    f"[api] {self.command} {self.path} -> {args[1] if len(args) > 1 else ''}",
+                    flush=True,
+                )
 
         return ThreadingHTTPServer((host, port), Handler)
 

@@ -45,7 +45,11 @@ class LocalCdn:
         if self.error_page:
             try:
                 obj = self.s3.get_object(Bucket=self.bucket, Key=self.error_page.lstrip("/"))
-                return 404, {**headers, "Content-Type": obj.get("ContentType", "application/json")}, obj["Body"].read()
+                return (
+                    404,
+                    {**headers, "Content-Type": obj.get("ContentType", "application/json")},
+                    obj["Body"].read(),
+                )
             except self.s3.exceptions.NoSuchKey:
                 pass
         return 404, headers, b'{"message":"not found"}'
@@ -56,15 +60,17 @@ class LocalCdn:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 status, headers, body = cdn.fetch(self.path, self.headers.get("If-None-Match"))
                 self._reply(status, headers, body)
 
-            def do_HEAD(self) -> None:  # noqa: N802
+            def do_HEAD(self) -> None:
                 status, headers, body = cdn.fetch(self.path, self.headers.get("If-None-Match"))
                 self._reply(status, headers, body, send_body=False)
 
-            def _reply(self, status: int, headers: dict[str, str], body: bytes, send_body: bool = True) -> None:
+            def _reply(
+                self, status: int, headers: dict[str, str], body: bytes, send_body: bool = True
+            ) -> None:
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -73,7 +79,7 @@ class LocalCdn:
                 if send_body and status != 304:
                     self.wfile.write(body)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass  # reads are many and dull; the API and the handlers log what matters
 
         return ThreadingHTTPServer((host, port), Handler)

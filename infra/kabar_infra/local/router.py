@@ -33,7 +33,8 @@ def pattern_matches(pattern: dict[str, Any], record: dict[str, Any]) -> bool:
     """
     from moto.events.models import EventPattern
 
-    return bool(EventPattern.load(json.dumps(pattern)).matches_event(record))
+    event: Any = record
+    return bool(EventPattern.load(json.dumps(pattern)).matches_event(event))
 
 
 @dataclass
@@ -88,7 +89,13 @@ class Router:
                     )
                 elif event.type == "SQS":
                     self._queues.append(
-                        _QueueSource(spec.logical_id, event, props, props["Queue"], arn_to_url[props["Queue"]])
+                        _QueueSource(
+                            spec.logical_id,
+                            event,
+                            props,
+                            props["Queue"],
+                            arn_to_url[props["Queue"]],
+                        )
                     )
                 elif event.type != "Api":
                     raise ValueError(f"{spec.logical_id}: event type {event.type} is not routed locally")
@@ -147,7 +154,7 @@ class Router:
             self._sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
 
-    def _sqs_record(self, queue: _QueueSource, message: dict[str, Any]) -> dict[str, Any]:
+    def _sqs_record(self, queue: _QueueSource, message: Any) -> dict[str, Any]:
         return {
             "messageId": message["MessageId"],
             "receiptHandle": message["ReceiptHandle"],
@@ -205,8 +212,10 @@ class Router:
                 return
             sequence_numbers = [r["dynamodb"]["SequenceNumber"] for r in batch]
             # Lambda resumes from the lowest failed sequence number (all of it on an error).
-            first = 0 if failed is None else min(
-                (sequence_numbers.index(s) for s in failed if s in sequence_numbers), default=0
+            first = (
+                0
+                if failed is None
+                else min((sequence_numbers.index(s) for s in failed if s in sequence_numbers), default=0)
             )
             batch = batch[first:]
             attempt += 1
@@ -230,9 +239,7 @@ class Router:
                         "requestId": str(uuid.uuid4()),
                         "functionArn": stream.function,
                         "condition": "RetryAttemptsExhausted",
-                        "approximateInvokeCount": int(
-                            stream.props.get("MaximumRetryAttempts", 3)
-                        ) + 1,
+                        "approximateInvokeCount": int(stream.props.get("MaximumRetryAttempts", 3)) + 1,
                     },
                     "responseContext": {"statusCode": 200, "functionError": "Unhandled"},
                     "version": "1.0",
@@ -241,8 +248,12 @@ class Router:
                         "shardId": shard_id,
                         "startSequenceNumber": batch[0]["dynamodb"]["SequenceNumber"],
                         "endSequenceNumber": batch[-1]["dynamodb"]["SequenceNumber"],
-                        "approximateArrivalOfFirstRecord": batch[0]["dynamodb"].get("ApproximateCreationDateTime"),
-                        "approximateArrivalOfLastRecord": batch[-1]["dynamodb"].get("ApproximateCreationDateTime"),
+                        "approximateArrivalOfFirstRecord": batch[0]["dynamodb"].get(
+                            "ApproximateCreationDateTime"
+                        ),
+                        "approximateArrivalOfLastRecord": batch[-1]["dynamodb"].get(
+                            "ApproximateCreationDateTime"
+                        ),
                         "batchSize": len(batch),
                         "streamArn": stream.arn,
                     },
@@ -260,10 +271,7 @@ class Router:
             print(f"[router] {function} failed: {type(exc).__name__}: {exc}", flush=True)
             self.deliveries.append(Delivery(function, source, len(event["Records"]), len(event["Records"])))
             return None
-        failures = {
-            str(item["itemIdentifier"])
-            for item in (response or {}).get("batchItemFailures", [])
-        }
+        failures = {str(item["itemIdentifier"]) for item in (response or {}).get("batchItemFailures", [])}
         self.deliveries.append(Delivery(function, source, len(event["Records"]), len(failures)))
         return failures
 

@@ -138,8 +138,12 @@ class LocalStack:
         username = "editor"
         password = "Kabar-" + secrets.token_urlsafe(12) + "1a"
         cognito.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
-        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
-        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=stack.ref("EditorsGroup"))
+        cognito.admin_set_user_password(
+            UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+        )
+        cognito.admin_add_user_to_group(
+            UserPoolId=pool_id, Username=username, GroupName=stack.ref("EditorsGroup")
+        )
         return {
             "username": username,
             "password": password,
@@ -183,7 +187,11 @@ def load_samples(config: dict[str, Any], directory: Path) -> list[tuple[Path, di
 
     editor = config["editor"]
     token = Credentials(
-        editor["client_id"], editor["username"], editor["password"], config["region"], config["aws_endpoint_url"]
+        editor["client_id"],
+        editor["username"],
+        editor["password"],
+        config["region"],
+        config["aws_endpoint_url"],
     ).id_token()
     client = KabarClient(config["api_url"], token)
     results = []
@@ -239,7 +247,7 @@ def _welcome(config: dict[str, Any], samples: list[tuple[Path, dict[str, Any]]],
         f"  curl -s {cdn}/v1/latest.json | python3 -m json.tool",
         "  .venv/bin/kabar upload examples/try/gempa-garut.md       # published, with its URL",
         "  .venv/bin/kabar upload examples/rejected/tanpa-judul.md  # rejected, with every reason",
-        "  .venv/bin/kabar upload --no-wait examples/try/gempa-garut.md && .venv/bin/kabar status <upload id>",
+        "  .venv/bin/kabar upload --no-wait examples/try/gempa-garut.md   # then: kabar status <upload id>",
         f"  curl -s {api}/uploads -X POST                            # 401: the API is for editors",
         "",
         "Ctrl-C stops everything.",

@@ -18,7 +18,9 @@ def main() -> None:
     from kabar_infra.local.functions import LambdaContext, _load_module
 
     sys.path.insert(0, os.path.dirname(handler_file))
-    handler = getattr(_load_module("app_" + function_name, __import__("pathlib").Path(handler_file)), handler_name)
+    handler = getattr(
+        _load_module("app_" + function_name, __import__("pathlib").Path(handler_file)), handler_name
+    )
     replies = os.fdopen(int(reply_fd), "w")
     for line in sys.stdin:
         try:

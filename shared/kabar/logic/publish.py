@@ -152,9 +152,7 @@ def _finish(table: ContentTable, upload: Upload) -> Upload:
     return upload
 
 
-def _check_references(
-    submission: ArticleSubmission, slug: str, existing: Article | None
-) -> list[FieldError]:
+def _check_references(submission: ArticleSubmission, slug: str, existing: Article | None) -> list[FieldError]:
     errors = []
     if existing is not None and submission.slug is None:
         errors.append(
@@ -169,9 +167,7 @@ def _check_references(
         )
     for index, target in enumerate(submission.read_also):
         if target == slug:
-            errors.append(
-                FieldError(field=f"read_also.{index}", message="an article cannot link to itself")
-            )
+            errors.append(FieldError(field=f"read_also.{index}", message="an article cannot link to itself"))
     return errors
 
 

@@ -192,9 +192,7 @@ class Renderer:
             self._put(schema_path(kind), SchemaDocument(document_schema(kind)), CACHE_SITE)
 
     def invalidate(self) -> int:
-        self.report.invalidated = self.site.invalidate(
-            [*self.report.written, *self.report.deleted]
-        )
+        self.report.invalidated = self.site.invalidate([*self.report.written, *self.report.deleted])
         return self.report.invalidated
 
     def _put(self, path: str, document: BaseModel, cache_control: str) -> None:
