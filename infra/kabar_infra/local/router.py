@@ -133,6 +133,21 @@ class Router:
             if delivered == 0:
                 stop.wait(idle_seconds)
 
+    def skip_to_latest(self) -> None:
+        """Start every stream after its newest record (state loaded directly is not an event)."""
+        for stream in self._streams:
+            description = self._streams_client.describe_stream(StreamArn=stream.arn)["StreamDescription"]
+            for shard in description["Shards"]:
+                iterator = self._streams_client.get_shard_iterator(
+                    StreamArn=stream.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+                while True:
+                    response = self._streams_client.get_records(ShardIterator=iterator, Limit=1000)
+                    iterator = response["NextShardIterator"]
+                    if not response["Records"]:
+                        break
+                stream.iterators[shard["ShardId"]] = iterator
+
     # ------------------------------------------------------------------ SQS
 
     def _pump_queue(self, queue: _QueueSource) -> int:

@@ -1,0 +1,229 @@
+"""``make bench``: what one publish costs, and what each function's cold start imports.
+
+1. AWS requests of one publish (PublishFunction + RenderFunction, the router's own
+   polling excluded) into a table that already holds 10 and 10,000 articles,
+   counted by operation at botocore's API-call boundary, on moto.
+2. Cold start: the time to import each function's handler module in a fresh
+   interpreter (median of several runs) beside a bare ``import boto3`` measured
+   in the same run, and the resident memory after the import.
+
+Results go to docs/benchmarks.md and into the README between the bench markers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "docs" / "benchmarks.md"
+README = ROOT / "README.md"
+SIZES = (10, 10_000)
+COLD_RUNS = int(os.environ.get("KABAR_BENCH_COLD_RUNS", "7"))
+
+
+# --------------------------------------------------------------------- requests per publish
+
+
+@contextmanager
+def counting() -> Any:
+    """Count every AWS API call made while the block runs, by service and operation."""
+    from botocore.client import BaseClient
+
+    calls: Counter[str] = Counter()
+    original = BaseClient._make_api_call
+
+    def counted(self: Any, operation: str, params: Any) -> Any:
+        calls[f"{self.meta.service_model.service_name}:{operation}"] += 1
+        return original(self, operation, params)
+
+    BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    try:
+        yield calls
+    finally:
+        BaseClient._make_api_call = original  # type: ignore[method-assign]
+
+
+def seed_articles(app: Any, count: int) -> None:
+    """Write ``count`` published articles straight into the table, spread over 3 years."""
+    from kabar.dal import article_summary, to_item, utc_stamp
+    from kabar.documents import article_path
+    from kabar.models import Article
+
+    table = app.stack.ref("ContentTable")
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    step = timedelta(days=3 * 365) / max(count, 1)
+    requests = []
+    for index in range(count):
+        moment = start + step * index
+        slug = f"arsip-{index:06d}"
+        article = Article(
+            slug=slug, version=1, status="published", title=f"Arsip nomor {index}",
+            lead="Berita lama untuk mengisi tabel.", published_at=moment, created_at=moment,
+            updated_at=moment, body_html="<p>Isi.</p>", content_hash=str(index), upload_id="seed",
+        )  # fmt: skip
+        values = {"pk": f"ARTICLE#{slug}", "sk": "CURRENT", "type": "article"}
+        values.update(article.model_dump(mode="json", exclude_none=True))
+        values["summary"] = {
+            k: v for k, v in article_summary(article, article_path(slug)).items() if v is not None
+        }
+        values["gsi1pk"], values["gsi1sk"] = "LATEST", f"{utc_stamp(moment)}#{slug}"
+        requests.append({"PutRequest": {"Item": to_item(values)}})
+    for offset in range(0, len(requests), 25):
+        app.dynamodb.batch_write_item(RequestItems={table: requests[offset : offset + 25]})
+
+
+def publish_cost(size: int) -> dict[str, Any]:
+    from moto import mock_aws
+
+    from kabar_infra.provision import provision
+    from kabar_infra.template import Template
+    from tests.conftest import App, article_file
+
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
+    )  # fmt: skip
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    with mock_aws():
+        template = Template.load()
+        app = App(template, provision(template), {"CDN_URL": "https://cdn.example"})
+        seed_articles(app, size)
+        app.router.skip_to_latest()  # seeded articles are existing state, not events to render
+        # Ask for the upload and put the file (the editor's requests, not counted).
+        _, ticket = app.api("POST", "/uploads", {"filename": "baru.md"})
+        app.s3.put_object(
+            Bucket=app.incoming_bucket, Key=ticket["upload"]["fields"]["key"],
+            Body=article_file(title="Berita Baru Hari Ini", published_at="2026-11-24T09:00:00+07:00",
+                              read_also=["arsip-000001", "arsip-000002"]),
+        )  # fmt: skip
+        invoke = app.router.invoke
+        per_function: dict[str, Counter[str]] = {}
+
+        def counted_invoke(function: str, event: dict[str, Any]) -> Any:
+            with counting() as calls:
+                result = invoke(function, event)
+            per_function.setdefault(function, Counter()).update(calls)
+            return result
+
+        app.router.invoke = counted_invoke
+        app.router.drain()
+        assert app.status(ticket["upload_id"])["state"] == "published"
+    total: Counter[str] = Counter()
+    for calls in per_function.values():
+        total.update(calls)
+    return {
+        "size": size,
+        "requests": sum(total.values()),
+        "by_function": {name: sum(c.values()) for name, c in sorted(per_function.items())},
+        "by_operation": dict(sorted(total.items())),
+        "documents_written": total.get("s3:PutObject", 0),
+    }
+
+
+# --------------------------------------------------------------------- cold starts
+
+_IMPORT_PROBE = """
+import sys, time, importlib.util
+target = sys.argv[1]
+start = time.perf_counter()
+if target == "boto3":
+    import boto3
+else:
+    sys.path.insert(0, target.rsplit("/", 1)[0])
+    spec = importlib.util.spec_from_file_location("app", target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+elapsed = (time.perf_counter() - start) * 1000
+# VmRSS, not ru_maxrss: a child's maxrss starts at its parent's high-water mark after fork.
+rss_kib = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS:"))
+print(elapsed, rss_kib / 1024)
+"""
+
+
+def cold_start(target: str) -> tuple[float, float]:
+    samples, memory = [], []
+    for _ in range(COLD_RUNS):
+        output = subprocess.run(
+            [sys.executable, "-c", _IMPORT_PROBE, target], capture_output=True, text=True, check=True
+        ).stdout.split()
+        samples.append(float(output[0]))
+        memory.append(float(output[1]))
+    return statistics.median(samples), statistics.median(memory)
+
+
+def cold_starts() -> list[tuple[str, float, float]]:
+    from kabar_infra.template import Template
+
+    rows = [("import boto3 (baseline)", *cold_start("boto3"))]
+    for spec in Template.load().functions():
+        rows.append((spec.logical_id, *cold_start(str(spec.handler_file))))
+    return rows
+
+
+# --------------------------------------------------------------------- report
+
+
+def report(costs: list[dict[str, Any]], starts: list[tuple[str, float, float]]) -> str:
+    small, large = costs[0], costs[-1]
+    lines = [
+        f"Measured by `make bench` on {datetime.now(UTC):%Y-%m-%d}, Python {platform.python_version()}, "
+        f"{platform.machine()}, {os.cpu_count()} cores.",
+        "",
+        "**AWS requests of one publish** (PublishFunction and RenderFunction handling one new",
+        "article with two read-also links; counted at botocore's API-call boundary on moto):",
+        "",
+        "| articles already in the table | requests | by function | site documents written |",
+        "|---:|---:|---|---:|",
+    ]
+    for cost in costs:
+        by_function = ", ".join(f"{k.removesuffix('Function')} {v}" for k, v in cost["by_function"].items())
+        lines.append(
+            f"| {cost['size']:,} | {cost['requests']} | {by_function} | {cost['documents_written']} |"
+        )
+    lines += ["", "By operation at " + f"{large['size']:,}" + " articles: " + ", ".join(
+        f"{op} {n}" for op, n in large["by_operation"].items()) + ".", ""]  # fmt: skip
+    verdict = "no more" if large["requests"] <= small["requests"] else "MORE"
+    lines += [f"At {large['size']:,} articles one publish makes {verdict} requests than at "
+              f"{small['size']:,}.", ""]  # fmt: skip
+    lines += [
+        "**Cold start: importing the handler module** (fresh interpreter each time, median of "
+        f"{COLD_RUNS}; clients are created on first use, so boto3's import is not in these):",
+        "",
+        "| module | import (ms) | resident memory after (MiB) |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {name} | {ms:.0f} | {mib:.0f} |" for name, ms, mib in starts]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    started = time.perf_counter()
+    starts = cold_starts()  # first: a fresh interpreter per sample, before moto holds 10,000 items
+    costs = [publish_cost(size) for size in SIZES]
+    text = report(costs, starts)
+    RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    begin, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if begin in readme and end in readme:
+        head, rest = readme.split(begin, 1)
+        README.write_text(head + begin + "\n" + text + end + rest.split(end, 1)[1], encoding="utf-8")
+    print(text)
+    print(json.dumps(costs, indent=1))
+    print(f"({time.perf_counter() - started:.0f} s)")
+    return 0 if costs[-1]["requests"] <= costs[0]["requests"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
