@@ -41,6 +41,11 @@ def site_path() -> str:
     return f"{API_VERSION}/site.json"
 
 
+def error_path(status: int) -> str:
+    """The body CloudFront serves with an error status (template: CustomErrorResponses)."""
+    return f"{API_VERSION}/errors/{status}.json"
+
+
 def schema_path(kind: str) -> str:
     return f"{API_VERSION}/schemas/{kind}.json"
 
@@ -106,7 +111,9 @@ class ArticleDocument(_Document):
     tags: list[TagLink]
     published_at: datetime
     updated_at: datetime
-    body_html: str = Field(description="Sanitized HTML: no scripts, handlers or javascript: URLs")
+    body_html: str = Field(
+        description="Sanitized HTML: no script elements, event handler attributes or script URLs"
+    )
     read_also: list[ArticleLink] = Field(
         description="The editor's 'read also' links that resolve to published articles"
     )
@@ -142,9 +149,18 @@ class SiteDocument(_Document):
     schemas: dict[str, str]
 
 
+class ErrorDocument(_Document):
+    """``v1/errors/<status>.json``: what a reader gets for a missing document."""
+
+    kind: Literal["error"] = "error"
+    status: int
+    message: str = Field(description="Shown to readers, in the site's language")
+
+
 DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "article": ArticleDocument,
     "latest": LatestDocument,
     "month": MonthDocument,
     "site": SiteDocument,
+    "error": ErrorDocument,
 }

@@ -117,6 +117,10 @@ def test_upload_with_the_cli_then_read_it_from_the_cdn(local_stack: dict[str, An
 
     latest = requests.get(f"{local_stack['cdn_url']}/v1/latest.json", timeout=10).json()
     assert slug in [a["slug"] for a in latest["articles"]]
+    missing = requests.get(f"{local_stack['cdn_url']}/v1/articles/tidak-ada.json", timeout=10)
+    assert missing.status_code == 404 and missing.json()["kind"] == "error"
+    root = requests.get(f"{local_stack['cdn_url']}/", timeout=10)
+    assert root.status_code == 200 and root.json()["kind"] == "site"
 
 
 def test_a_rejected_upload_names_title_and_keeps_the_original(local_stack: dict[str, Any]) -> None:

@@ -69,6 +69,18 @@ def test_a_valid_upload_is_published_and_rendered(app: App) -> None:
     assert month is not None and [a["slug"] for a in month["articles"]] == [slug]
     site = app.document("v1/site.json")
     assert site is not None and site["latest"] == "v1/latest.json"
+    for kind, path in site["schemas"].items():
+        schema = app.document(path)
+        assert schema is not None and schema["$id"] == path, kind
+    import jsonschema
+
+    jsonschema.validate(doc, app.document(site["schemas"]["article"]))  # type: ignore[arg-type]
+    jsonschema.validate(latest, app.document(site["schemas"]["latest"]))  # type: ignore[arg-type]
+    assert app.document("v1/errors/404.json") == {
+        "kind": "error",
+        "status": 404,
+        "message": "Halaman tidak ditemukan",
+    }
     assert (
         "stale-while-revalidate"
         in app.s3.head_object(Bucket=app.site_bucket, Key="v1/latest.json")["CacheControl"]

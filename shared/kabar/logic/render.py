@@ -26,17 +26,22 @@ from kabar.documents import (
     ArticleSummary,
     CategoryLink,
     Dateline,
+    ErrorDocument,
     LatestDocument,
     MonthDocument,
     SiteDocument,
     TagLink,
     article_path,
+    error_path,
     latest_path,
     month_path,
     schema_path,
     site_path,
 )
 from kabar.models import Article
+
+# Readers see this; the site's language is Indonesian.
+NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"
 
 
 class Site(Protocol):
@@ -176,6 +181,9 @@ class Renderer:
         self._put(latest_path(), LatestDocument(articles=summaries, more=more), CACHE_LIST)
 
     def render_site(self) -> None:
+        """site.json, the error page and the schemas: what changes only with the site itself."""
+        self._put(error_path(404), ErrorDocument(status=404, message=NOT_FOUND_MESSAGE), CACHE_SITE)
+        self.render_schemas()
         document = SiteDocument(
             name=self.site_name,
             language=self.language,
