@@ -110,3 +110,31 @@ def test_presigned_post_policy_restricts_key_type_size_and_time(app: App) -> Non
     expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
     lifetime = (expires - datetime.fromisoformat(ticket["expires_at"])).total_seconds()
     assert abs(lifetime) < 2
+
+
+def test_no_request_or_event_path_scans(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.client import BaseClient
+
+    operations: list[str] = []
+    original = BaseClient._make_api_call
+
+    def recording(self: Any, operation: str, params: Any) -> Any:
+        operations.append(operation)
+        return original(self, operation, params)
+
+    invoke = app.router.invoke
+
+    def invoke_recording(function: str, event: dict[str, Any]) -> Any:
+        monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+        try:
+            return invoke(function, event)
+        finally:
+            monkeypatch.setattr(BaseClient, "_make_api_call", original)
+
+    app.router.invoke = invoke_recording
+    app.invoke = invoke_recording  # type: ignore[assignment]
+    upload_id = app.upload("a.md", article_file(title="Tanpa Scan", published_at="2026-09-01T08:00:00+07:00"))
+    app.upload("b.md", article_file(title="Tanpa Scan", slug="tanpa-scan", status="draft"))
+    app.status(upload_id)
+    assert {"PutItem", "TransactWriteItems", "Query", "PutObject"} <= set(operations)
+    assert "Scan" not in operations
