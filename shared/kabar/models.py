@@ -24,6 +24,7 @@ from kabar.slugs import SLUG_PATTERN, slugify
 
 _HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
 
+ArticleStatus = Literal["draft", "published"]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
 
@@ -62,7 +63,7 @@ class ArticleSubmission(BaseModel):
     tags: Annotated[list[Annotated[PlainText, Field(min_length=1, max_length=60)]], Field(max_length=30)] = []
     published_at: AwareDatetime | None = None
     slug: Slug | None = None
-    status: Literal["draft", "published"] = "published"
+    status: ArticleStatus = "published"
     read_also: Annotated[list[Slug], Field(max_length=10)] = []
     body: Annotated[str, Field(min_length=1, max_length=200_000)]
 
@@ -93,7 +94,7 @@ class ArticleRef(BaseModel):
 
     slug: str
     version: int
-    status: Literal["draft", "published"]
+    status: ArticleStatus
     path: str
     url: str | None = None
 
@@ -130,7 +131,7 @@ class Article(BaseModel):
 
     slug: str
     version: int
-    status: Literal["draft", "published"]
+    status: ArticleStatus
     title: str
     subtitle: str | None = None
     lead: str | None = None
