@@ -17,7 +17,7 @@ help:
 	@echo "make test            every test: lint, template checks, unit, integration, end to end"
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
 	@echo "make lint            ruff and mypy"
-	@echo "make build           sam build (arm64 wheels, no Docker)"
+	@echo "make build           sam build (arm64 wheels, no Docker), artifacts checked"
 	@echo "make deploy          sam build + sam deploy --guided"
 
 venv: $(STAMP)
@@ -58,7 +58,8 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# sam validate --lint, cfn-lint on the transformed template, checkov on both.
+# sam validate --lint, cfn-lint on the transformed template, checkov on both, and sam build
+# (whose artifacts must be arm64 / CPython 3.13 whatever machine builds them).
 template-check: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 	$(SAM) validate --lint --template template.yaml --region us-east-1
 	$(SAM_VENV)/bin/python infra/transform.py template.yaml > .aws-sam-transformed.json
@@ -66,9 +67,12 @@ template-check: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --quiet --compact --framework cloudformation \
 	  --file template.yaml --file .aws-sam-transformed.json
 	rm -f .aws-sam-transformed.json
+	$(SAM) build --template template.yaml
+	$(PYTHON) infra/check_build.py .aws-sam/build
 
 build: $(SAM_VENV)/.installed
 	$(SAM) build --template template.yaml
+	$(PYTHON) infra/check_build.py .aws-sam/build
 
 deploy: build
 	$(SAM) deploy --guided

@@ -248,7 +248,7 @@ def _welcome(config: dict[str, Any], samples: list[tuple[Path, dict[str, Any]]],
         "  .venv/bin/kabar upload examples/try/gempa-garut.md       # published, with its URL",
         "  .venv/bin/kabar upload examples/rejected/tanpa-judul.md  # rejected, with every reason",
         "  .venv/bin/kabar upload --no-wait examples/try/gempa-garut.md   # then: kabar status <upload id>",
-        f"  curl -s {api}/uploads -X POST                            # 401: the API is for editors",
+        f"  curl -s -X POST {api}/uploads                   # 401: the API is for editors",
         "",
         "Ctrl-C stops everything.",
     ]
