@@ -1,4 +1,4 @@
-"""RenderFunction: article changes (table stream) -> documents in the site bucket."""
+"""RenderFunction: article and tag changes (table stream) -> documents in the site bucket."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.dal import from_item
 from kabar.deps import content_table, site_bucket
-from kabar.logic.render import ArticleChange, Renderer
+from kabar.logic.render import ArticleChange, Renderer, TagsChange
 from kabar.observability import logger
 from kabar.settings import get_settings
 
@@ -36,19 +36,26 @@ def new_renderer() -> Renderer:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     renderer = new_renderer()
     months: set[str] = set()
+    tag_months: dict[str, set[str]] = {}
 
     def record_handler(record: DynamoDBRecord) -> None:
         images = record.raw_event.get("dynamodb", {})
-        old, new = images.get("OldImage"), images.get("NewImage")
-        change = ArticleChange.from_images(from_item(old) if old else None, from_item(new) if new else None)
+        old, new = (from_item(images[k]) if images.get(k) else None for k in ("OldImage", "NewImage"))
+        if images["Keys"]["sk"]["S"] == "TAGS":
+            tags_change = TagsChange.from_images(old, new)
+            for tag, tag_month_set in tags_change.tag_months.items():
+                tag_months.setdefault(tag, set()).update(tag_month_set)
+            renderer.render_article(tags_change.slug)
+            return
+        change = ArticleChange.from_images(old, new)
         months.update(change.months)
         months.update(renderer.render_article(change.slug))
 
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
-    if months:
-        renderer.render_lists(months)
+    if months or tag_months:
+        renderer.render_lists(months, tag_months)
     renderer.invalidate()
     logger.info(
         "rendered",

@@ -9,12 +9,20 @@ upload request and status      ``UPLOAD#<id>``      ``UPLOAD``
 article, current version       ``ARTICLE#<slug>``   ``CURRENT``
 article, one history entry     ``ARTICLE#<slug>``   ``VERSION#<000001>``
 article, version on the CDN    ``ARTICLE#<slug>``   ``RENDERED``
+article's tags (computed)      ``ARTICLE#<slug>``   ``TAGS``
+article in a tag               ``ARTICLE#<slug>``   ``TAG#<tag>``
+tag's article count            ``TAG#<tag>``        ``STATS``
+tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
+vocabulary alias               ``ALIAS#<key>``      ``ALIAS``
 =============================  ===================  ==================================
 
-GSI ``gsi1`` lists published articles newest first: ``gsi1pk = "LATEST"``,
-``gsi1sk = "<published_at, UTC>#<slug>"``; drafts carry no gsi1 keys. The
-index projects only ``summary``, so list pages read small items. A month's
-page is a ``begins_with`` query on the sort key; no request path scans.
+GSI ``gsi1`` holds every list, newest first: ``gsi1pk = "LATEST"`` for
+published articles and ``"TAG#<tag>"`` for a tag's memberships, both with
+``gsi1sk = "<published_at, UTC>#<slug>"``; ``gsi1pk = "TAGS"`` (sort key: the
+tag slug) lists tags with their counts. Drafts carry no gsi1 keys. The index
+projects only ``summary``, ``name`` and ``count``, so list pages read small
+items. A month's page is a ``begins_with`` query on the sort key; no request
+path scans.
 """
 
 from __future__ import annotations
@@ -27,21 +35,32 @@ from typing import TYPE_CHECKING, Any
 
 from kabar import aws
 from kabar.errors import Conflict
-from kabar.models import Article, ArticleRef, FieldError, Upload, UploadState
+from kabar.models import Article, ArticleRef, ArticleTags, FieldError, ScoredTag, Upload, UploadState
+from kabar.tagging import VocabularyEntry, match_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 GSI1 = "gsi1"
 LATEST_PARTITION = "LATEST"
+TAGS_PARTITION = "TAGS"
 TYPE_ARTICLE = "article"
 TYPE_ARTICLE_VERSION = "article_version"
 TYPE_RENDERED = "rendered"
 TYPE_UPLOAD = "upload"
+TYPE_ARTICLE_TAGS = "article_tags"
+TYPE_MEMBERSHIP = "tag_membership"
+TYPE_TAG_STATS = "tag_stats"
+TYPE_VOCABULARY = "tag_vocabulary"
+TYPE_ALIAS = "tag_alias"
 
 
 class AlreadyProcessed(Exception):
     """The upload was already published or rejected (a replayed event)."""
+
+
+class Stale(Exception):
+    """Work computed from an older version than the one stored: dropped."""
 
 
 def upload_key(upload_id: str) -> dict[str, str]:
@@ -58,6 +77,30 @@ def version_key(slug: str, version: int) -> dict[str, str]:
 
 def rendered_key(slug: str) -> dict[str, str]:
     return {"pk": f"ARTICLE#{slug}", "sk": "RENDERED"}
+
+
+def article_tags_key(slug: str) -> dict[str, str]:
+    return {"pk": f"ARTICLE#{slug}", "sk": "TAGS"}
+
+
+def membership_key(slug: str, tag: str) -> dict[str, str]:
+    return {"pk": f"ARTICLE#{slug}", "sk": f"TAG#{tag}"}
+
+
+def tag_stats_key(tag: str) -> dict[str, str]:
+    return {"pk": f"TAG#{tag}", "sk": "STATS"}
+
+
+def vocabulary_key(tag: str) -> dict[str, str]:
+    return {"pk": f"TAG#{tag}", "sk": "VOCAB"}
+
+
+def alias_key(match_key: str) -> dict[str, str]:
+    return {"pk": f"ALIAS#{match_key}", "sk": "ALIAS"}
+
+
+def tag_partition(tag: str) -> str:
+    return f"TAG#{tag}"
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -94,7 +137,20 @@ def _deserializer() -> Any:
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
     """A plain dict (JSON types) as a DynamoDB item; ``None`` values are left out."""
     serializer = _serializer()
-    return {k: serializer.serialize(v) for k, v in values.items() if v is not None}
+    return {k: serializer.serialize(_decimals(v)) for k, v in values.items() if v is not None}
+
+
+def _decimals(value: Any) -> Any:
+    """Floats as Decimals (DynamoDB's number type), through lists and maps."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _decimals(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimals(v) for v in value]
+    return value
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -202,16 +258,21 @@ class ContentTable:
 
     def get_articles(self, slugs: Iterable[str]) -> dict[str, Article]:
         """The current versions of these articles (those that exist), by slug."""
-        keys = [to_item(article_key(slug)) for slug in dict.fromkeys(slugs)]
-        found: dict[str, Article] = {}
-        while keys:
-            batch, keys = keys[:100], keys[100:]
-            request: dict[str, Any] = {self.table_name: {"Keys": batch, "ConsistentRead": True}}
+        articles = [Article.model_validate(item) for item in self._batch_get(map(article_key, slugs))]
+        return {article.slug: article for article in articles}
+
+    def _batch_get(self, keys: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
+        """The items that exist among these keys (any order), 100 keys a request."""
+        unique = list({(key["pk"], key["sk"]): key for key in keys}.values())
+        found: list[dict[str, Any]] = []
+        while unique:
+            batch, unique = unique[:100], unique[100:]
+            request: dict[str, Any] = {
+                self.table_name: {"Keys": [to_item(key) for key in batch], "ConsistentRead": True}
+            }
             while request:
                 response = self.client.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self.table_name, []):
-                    article = Article.model_validate(from_item(item))
-                    found[article.slug] = article
+                found.extend(from_item(item) for item in response["Responses"].get(self.table_name, []))
                 request = response.get("UnprocessedKeys") or {}
         return found
 
@@ -280,6 +341,126 @@ class ContentTable:
             versions.append(int(item["version"]))
         return versions
 
+    # tags --------------------------------------------------------------------
+
+    def get_article_tags(self, slug: str) -> ArticleTags | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(article_tags_key(slug)), ConsistentRead=True
+        )
+        if "Item" not in response:
+            return None
+        return ArticleTags.model_validate(from_item(response["Item"]))
+
+    def store_tagging(
+        self,
+        tagged: ArticleTags,
+        *,
+        previous: ArticleTags | None,
+        summary: dict[str, Any] | None,
+        published_at: datetime | None,
+    ) -> None:
+        """Store an article's tags, its memberships and the tags' counts in one transaction.
+
+        Memberships exist only while the article is published (``summary`` given).
+        Raises Stale when a version at least as new was stored already.
+        """
+        was = {t.slug: t for t in previous.tags} if previous and previous.status == "published" else {}
+        now = {t.slug: t for t in tagged.tags} if summary is not None else {}
+        items: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": to_item(
+                        {**article_tags_key(tagged.slug), "type": TYPE_ARTICLE_TAGS,
+                         **tagged.model_dump(mode="json", exclude_none=True)}
+                    ),
+                    "ConditionExpression": "attribute_not_exists(pk) OR version < :version",
+                    "ExpressionAttributeValues": {":version": {"N": str(tagged.version)}},
+                }
+            }
+        ]  # fmt: skip
+        for slug, tag in now.items():
+            assert summary is not None and published_at is not None
+            membership = {
+                **membership_key(tagged.slug, slug), "type": TYPE_MEMBERSHIP, "slug": tagged.slug,
+                "tag": slug, "gsi1pk": tag_partition(slug),
+                "gsi1sk": f"{utc_stamp(published_at)}#{tagged.slug}",
+                "summary": {k: v for k, v in summary.items() if v is not None},
+            }  # fmt: skip
+            items.append({"Put": {"TableName": self.table_name, "Item": to_item(membership)}})
+            if slug not in was:
+                items.append(self._count_update(tag, +1))
+        for slug, tag in was.items():
+            if slug not in now:
+                items.append(
+                    {
+                        "Delete": {
+                            "TableName": self.table_name,
+                            "Key": to_item(membership_key(tagged.slug, slug)),
+                        }
+                    }
+                )
+                items.append(self._count_update(tag, -1))
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise Stale(f"tags of {tagged.slug} v{tagged.version}") from exc
+            raise Conflict(f"tags of {tagged.slug}: {reasons}") from exc
+
+    def _count_update(self, tag: ScoredTag, delta: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": to_item(tag_stats_key(tag.slug)),
+                "UpdateExpression": "SET #type = :type, #slug = :slug, #name = :name, gsi1pk = :pk, "
+                "gsi1sk = :slug ADD #count :delta",
+                "ExpressionAttributeNames": {f"#{n}": n for n in ("type", "slug", "name", "count")},
+                "ExpressionAttributeValues": to_item(
+                    {":type": TYPE_TAG_STATS, ":slug": tag.slug, ":name": tag.name,
+                     ":pk": TAGS_PARTITION, ":delta": delta}
+                ),
+            }
+        }  # fmt: skip
+
+    def tag_counts(self) -> list[dict[str, Any]]:
+        """Every tag that ever had an article: slug, name and current count (by slug)."""
+        return [
+            {"slug": item["gsi1sk"], "name": item.get("name", item["gsi1sk"]), "count": int(item["count"])}
+            for item in self._query(
+                IndexName=GSI1,
+                KeyConditionExpression="gsi1pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": TAGS_PARTITION}},
+            )
+        ]
+
+    def tag_count(self, tag: str) -> tuple[str, int] | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(tag_stats_key(tag)), ConsistentRead=True
+        )
+        if "Item" not in response:
+            return None
+        item = from_item(response["Item"])
+        return str(item.get("name", tag)), int(item["count"])
+
+    # vocabulary ----------------------------------------------------------------
+
+    def put_vocabulary_entry(self, entry: VocabularyEntry, aliases: Iterable[str] = ()) -> None:
+        """Store a vocabulary tag and its aliases (the name is always one of them)."""
+        keys = sorted({match_key(name) for name in (entry.name, *aliases)} - {""})
+        values = {**vocabulary_key(entry.slug), "type": TYPE_VOCABULARY, "slug": entry.slug,
+                  "name": entry.name, "status": entry.status, "merged_into": entry.merged_into,
+                  "aliases": list(aliases)}  # fmt: skip
+        items: list[Any] = [{"Put": {"TableName": self.table_name, "Item": to_item(values)}}]
+        for key in keys:
+            alias = {**alias_key(key), "type": TYPE_ALIAS, "key": key, "tag": entry.slug}
+            items.append({"Put": {"TableName": self.table_name, "Item": to_item(alias)}})
+        self.client.transact_write_items(TransactItems=items)
+
+    def vocabulary(self) -> TableVocabulary:
+        return TableVocabulary(self)
+
     # rendering ---------------------------------------------------------------
 
     def mark_rendered(self, slug: str, version: int, status: str) -> None:
@@ -309,35 +490,35 @@ class ContentTable:
         item = from_item(response["Item"])
         return int(item["version"]), str(item["status"])
 
-    def latest_summaries(self, limit: int) -> list[dict[str, Any]]:
-        """The newest published articles' summaries, newest first."""
+    def latest_summaries(self, limit: int, partition: str = LATEST_PARTITION) -> list[dict[str, Any]]:
+        """The newest summaries of a list (all published articles, or a tag's), newest first."""
         response = self.client.query(
             TableName=self.table_name,
             IndexName=GSI1,
             KeyConditionExpression="gsi1pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": LATEST_PARTITION}},
+            ExpressionAttributeValues={":pk": {"S": partition}},
             ScanIndexForward=False,
             Limit=limit,
         )
         return [from_item(item)["summary"] for item in response["Items"]]
 
-    def month_summaries(self, month: str) -> list[dict[str, Any]]:
-        """Every published article of one month (UTC), newest first."""
+    def month_summaries(self, month: str, partition: str = LATEST_PARTITION) -> list[dict[str, Any]]:
+        """Every summary of one month (UTC) of a list, newest first."""
         return [
             item["summary"]
             for item in self._query(
                 IndexName=GSI1,
                 KeyConditionExpression="gsi1pk = :pk AND begins_with(gsi1sk, :month)",
                 ExpressionAttributeValues={
-                    ":pk": {"S": LATEST_PARTITION},
+                    ":pk": {"S": partition},
                     ":month": {"S": month},
                 },
                 ScanIndexForward=False,
             )
         ]
 
-    def neighbour_month(self, month: str, *, older: bool) -> str | None:
-        """The nearest month before (or after) ``month`` that has a published article."""
+    def neighbour_month(self, month: str, *, older: bool, partition: str = LATEST_PARTITION) -> str | None:
+        """The nearest month before (or after) ``month`` in which the list has an article."""
         if older:
             condition, bound, forward = "gsi1sk < :bound", month, False
         else:
@@ -346,7 +527,7 @@ class ContentTable:
             TableName=self.table_name,
             IndexName=GSI1,
             KeyConditionExpression=f"gsi1pk = :pk AND {condition}",
-            ExpressionAttributeValues={":pk": {"S": LATEST_PARTITION}, ":bound": {"S": bound}},
+            ExpressionAttributeValues={":pk": {"S": partition}, ":bound": {"S": bound}},
             ScanIndexForward=forward,
             Limit=1,
             ProjectionExpression="gsi1sk",
@@ -363,6 +544,28 @@ class ContentTable:
             if "LastEvaluatedKey" not in response:
                 return
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+class TableVocabulary:
+    """The tag vocabulary as stored in the table: aliases by match key, entries by slug."""
+
+    def __init__(self, table: ContentTable) -> None:
+        self.table = table
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, VocabularyEntry]:
+        aliases = self.table._batch_get(alias_key(key) for key in keys if key)
+        targets = self.entries({str(alias["tag"]) for alias in aliases})
+        return {str(alias["key"]): targets[str(alias["tag"])] for alias in aliases if alias["tag"] in targets}
+
+    def entries(self, slugs: Iterable[str]) -> dict[str, VocabularyEntry]:
+        items = self.table._batch_get(vocabulary_key(slug) for slug in slugs)
+        return {
+            str(item["slug"]): VocabularyEntry(
+                slug=str(item["slug"]), name=str(item["name"]), status=item.get("status", "active"),
+                merged_into=item.get("merged_into"),
+            )
+            for item in items
+        }  # fmt: skip
 
 
 def article_ref(article: Article, path: str, cdn_url: str) -> ArticleRef:

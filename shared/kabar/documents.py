@@ -37,6 +37,18 @@ def month_path(month: str) -> str:
     return f"{API_VERSION}/latest/{month}.json"
 
 
+def tags_path() -> str:
+    return f"{API_VERSION}/tags.json"
+
+
+def tag_path(slug: str) -> str:
+    return f"{API_VERSION}/tags/{slug}.json"
+
+
+def tag_month_path(slug: str, month: str) -> str:
+    return f"{API_VERSION}/tags/{slug}/{month}.json"
+
+
 def site_path() -> str:
     return f"{API_VERSION}/site.json"
 
@@ -67,6 +79,7 @@ class CategoryLink(_Document):
 class TagLink(_Document):
     name: str
     slug: str
+    path: str
 
 
 class ArticleLink(_Document):
@@ -130,13 +143,40 @@ class LatestDocument(_Document):
 
 
 class MonthDocument(_Document):
-    """``v1/latest/<YYYY-MM>.json``: every article published in one month, newest first."""
+    """One month of a list, newest first: ``v1/latest/<YYYY-MM>.json`` (every article)
+    or ``v1/tags/<tag>/<YYYY-MM>.json`` (a tag's articles)."""
 
     kind: Literal["month"] = "month"
     month: str
+    tag: TagLink | None = Field(default=None, description="The tag, on a tag's month page")
     articles: list[ArticleSummary]
-    older: str | None = Field(description="The previous month that has articles")
-    newer: str | None = Field(description="The next month that has articles")
+    older: str | None = Field(description='The previous month that has articles ("Show More")')
+
+
+class TagDocument(_Document):
+    """``v1/tags/<tag>.json``: a tag's newest articles ("Show More": ``more``)."""
+
+    kind: Literal["tag"] = "tag"
+    slug: str
+    name: str
+    path: str
+    count: int = Field(description="How many published articles have the tag")
+    articles: list[ArticleSummary]
+    more: str | None = Field(description="The tag's newest month page, from which 'older' links lead back")
+
+
+class TagCount(_Document):
+    name: str
+    slug: str
+    path: str
+    count: int
+
+
+class TagsDocument(_Document):
+    """``v1/tags.json``: every tag with published articles, most used first."""
+
+    kind: Literal["tags"] = "tags"
+    tags: list[TagCount]
 
 
 class SiteDocument(_Document):
@@ -146,6 +186,7 @@ class SiteDocument(_Document):
     name: str
     language: str
     latest: str
+    tags: str
     schemas: dict[str, str]
 
 
@@ -162,5 +203,7 @@ DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "latest": LatestDocument,
     "month": MonthDocument,
     "site": SiteDocument,
+    "tag": TagDocument,
+    "tags": TagsDocument,
     "error": ErrorDocument,
 }

@@ -126,6 +126,26 @@ class TagRef(BaseModel):
     slug: str
 
 
+class ScoredTag(BaseModel):
+    """One of an article's tags: where it came from, and how strongly the text supports it."""
+
+    name: str
+    slug: str
+    score: float
+    origin: Literal["editor", "vocabulary", "suggested"]
+
+
+class ArticleTags(BaseModel):
+    """An article's tags as TaggingFunction computed them from one version."""
+
+    slug: str
+    version: int
+    status: ArticleStatus
+    month: str | None = None  # the UTC month the article is listed in while published
+    tags: list[ScoredTag] = []
+    pending: list[ScoredTag] = []  # suggestions outside the vocabulary, waiting for an editor
+
+
 class Article(BaseModel):
     """An article as the table stores it (the current version and each history entry)."""
 

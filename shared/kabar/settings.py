@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +30,9 @@ class Settings(BaseModel):
     latest_size: Annotated[int, Field(alias="LATEST_SIZE", ge=1, le=200)] = 20
     upload_max_bytes: Annotated[int, Field(alias="UPLOAD_MAX_BYTES", ge=1)] = 1_048_576
     upload_expires_seconds: Annotated[int, Field(alias="UPLOAD_EXPIRES_SECONDS", ge=30)] = 300
+    max_tags: Annotated[int, Field(alias="MAX_TAGS", ge=1, le=30)] = 8
+    # "publish": suggestions outside the vocabulary are public at once; "review": they wait.
+    suggested_tags: Annotated[Literal["publish", "review"], Field(alias="SUGGESTED_TAGS")] = "publish"
 
 
 @cache

@@ -69,6 +69,7 @@ _TOKEN = re.compile(_WORD)
 # Words, and the punctuation inside a sentence that ends a name ("Garut, Jawa Barat").
 _WORD_OR_BREAK = re.compile(_WORD + '|[,;:()\\[\\]"\u201c\u201d\u2018\u2013\u2014/]')
 # Sentences end at . ! ? or a blank line; a single line break is only Markdown wrapping.
+_TWO_NAMES = re.compile(r"[A-Z][a-z]{2,}-[A-Z][a-z]{2,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _READ_ALSO = re.compile(r"^\s*(baca juga|simak juga|lihat juga)\s*:.*$", re.IGNORECASE | re.MULTILINE)
 
@@ -241,11 +242,21 @@ def _plain(body: str) -> str:
 
 def _sentences(text: str) -> list[list[str]]:
     """Each sentence's words, with "" where punctuation breaks it."""
-    return [
-        [token if _TOKEN.fullmatch(token) else "" for token in _WORD_OR_BREAK.findall(sentence)]
-        for sentence in _SENTENCE_END.split(text)
-        if sentence.strip()
-    ]
+    sentences = []
+    for sentence in _SENTENCE_END.split(text):
+        if not sentence.strip():
+            continue
+        tokens: list[str] = []
+        for token in _WORD_OR_BREAK.findall(sentence):
+            if not _TOKEN.fullmatch(token):
+                tokens.append("")
+            elif _TWO_NAMES.fullmatch(token):
+                first, second = token.split("-")
+                tokens += [first, "", second]  # a route or pair (Damaskus-Aleppo): two names
+            else:
+                tokens.append(token)
+        sentences.append(tokens)
+    return sentences
 
 
 def _is_capitalised(token: str) -> bool:

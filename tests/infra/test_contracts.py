@@ -23,6 +23,7 @@ def test_openapi_lists_exactly_the_template_routes(template: Template) -> None:
 
 
 def test_json_schemas_match_the_document_models() -> None:
+    assert {path.stem for path in (DOCS / "schemas").glob("*.json")} == set(DOCUMENT_MODELS)
     for kind in DOCUMENT_MODELS:
         path = DOCS / "schemas" / f"{kind}.json"
         assert path.exists(), f"run `make schemas`: {path} is missing"

@@ -29,6 +29,7 @@ def test_every_function_handler_resolves(template: Template) -> None:
     assert {spec.logical_id for spec in specs} == {
         "UploadsFunction",
         "PublishFunction",
+        "TaggingFunction",
         "RenderFunction",
     }
     for spec in specs:
@@ -97,17 +98,36 @@ def _stream_record(pk: str, sk: str) -> dict[str, Any]:
     return {"eventName": "MODIFY", "dynamodb": {"Keys": keys, "NewImage": keys}}
 
 
-def test_render_wakes_on_articles_and_never_on_its_own_writes(template: Template) -> None:
-    (event,) = template.function("RenderFunction").events
+def _waker(template: Template, function: str) -> Any:
+    (event,) = template.function(function).events
     patterns = filter_patterns(event)
 
     def wakes(pk: str, sk: str) -> bool:
         return any(pattern_matches(p, _stream_record(pk, sk)) for p in patterns)
 
+    return wakes
+
+
+def test_render_wakes_on_articles_and_tags_and_never_on_its_own_writes(template: Template) -> None:
+    wakes = _waker(template, "RenderFunction")
     assert wakes("ARTICLE#gempa", "CURRENT")
+    assert wakes("ARTICLE#gempa", "TAGS")
     assert not wakes("ARTICLE#gempa", "RENDERED")  # RenderFunction's own marker
     assert not wakes("ARTICLE#gempa", "VERSION#000001")
+    assert not wakes("ARTICLE#gempa", "TAG#suriah")
+    assert not wakes("TAG#suriah", "STATS")
     assert not wakes("UPLOAD#abc", "UPLOAD")
+
+
+def test_tagging_wakes_on_content_and_never_on_its_own_writes(template: Template) -> None:
+    wakes = _waker(template, "TaggingFunction")
+    assert wakes("ARTICLE#gempa", "CURRENT")
+    own_and_others = [
+        ("ARTICLE#gempa", "TAGS"), ("ARTICLE#gempa", "TAG#suriah"), ("TAG#suriah", "STATS"),
+        ("ARTICLE#gempa", "RENDERED"), ("TAG#suriah", "VOCAB"),
+    ]  # fmt: skip
+    for pk, sk in own_and_others:
+        assert not wakes(pk, sk), (pk, sk)
 
 
 def test_checkov_skips_all_give_a_reason(template: Template) -> None:
@@ -116,7 +136,9 @@ def test_checkov_skips_all_give_a_reason(template: Template) -> None:
             assert len(skip.get("comment", "")) > 20, f"{logical_id} skips {skip['id']} without a reason"
 
 
-@pytest.mark.parametrize("function", ["UploadsFunction", "PublishFunction", "RenderFunction"])
+@pytest.mark.parametrize(
+    "function", ["UploadsFunction", "PublishFunction", "TaggingFunction", "RenderFunction"]
+)
 def test_handler_imports_stay_lean(template: Template, function: str) -> None:
     """Heavy libraries only where used; boto3 only when a client is first needed."""
     spec = template.function(function)

@@ -49,10 +49,12 @@ def test_a_valid_upload_is_published_and_rendered(app: App) -> None:
     assert doc["editors"] == ["AL", "RM"]
     assert doc["sources"] == ["FNA"]
     assert doc["credit_line"] == "(AL/RM/FNA)"
-    assert doc["tags"] == [
-        {"name": "Suriah", "slug": "suriah"},
-        {"name": "Aleppo", "slug": "aleppo"},
+    # The editor's tags first, then suggestions from the text (TaggingFunction).
+    assert doc["tags"][:2] == [
+        {"name": "Suriah", "slug": "suriah", "path": "v1/tags/suriah.json"},
+        {"name": "Aleppo", "slug": "aleppo", "path": "v1/tags/aleppo.json"},
     ]
+    assert all(tag["path"] == f"v1/tags/{tag['slug']}.json" for tag in doc["tags"])
     assert doc["published_at"] == "2026-11-20T09:30:00+07:00"
     assert doc["body_html"] == (
         "<p>Serangan darat <strong>tentara Suriah</strong> berhasil.</p>\n<p>Paragraf kedua.</p>"
@@ -184,3 +186,13 @@ def test_drafts_never_appear(app: App) -> None:
     assert app.document("v1/articles/masih-draf.json") is None
     latest = app.document("v1/latest.json")
     assert latest is None or latest["articles"] == []
+
+
+def test_a_backdated_article_is_linked_from_the_newer_month(app: App) -> None:
+    app.upload("new.md", article_file(title="Berita November", published_at="2026-11-05T08:00:00+07:00"))
+    assert app.document("v1/latest/2026-11.json")["older"] is None  # type: ignore[index]
+    app.upload("old.md", article_file(title="Berita Agustus", published_at="2026-08-05T08:00:00+07:00"))
+    assert app.document("v1/latest/2026-11.json")["older"] == "v1/latest/2026-08.json"  # type: ignore[index]
+    assert app.document("v1/latest/2026-08.json")["older"] is None  # type: ignore[index]
+    latest = app.document("v1/latest.json")
+    assert latest is not None and latest["more"] == "v1/latest/2026-11.json"

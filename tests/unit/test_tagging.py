@@ -63,6 +63,12 @@ def test_names_stay_whole_and_punctuation_ends_them() -> None:
     assert "Bandung Jawa" not in names(tags)
 
 
+def test_a_hyphen_between_two_names_is_two_names() -> None:
+    tags = suggest_tags("Jalur Dibuka", "Jalur Damaskus-Aleppo dibuka lagi.", "Truk dari Damaskus tiba.")
+    assert {"Damaskus", "Aleppo"} <= set(names(tags))
+    assert "damaskus-aleppo" not in {tag.slug for tag in tags}
+
+
 def vocabulary() -> MemoryVocabulary:
     vocab = MemoryVocabulary()
     vocab.add(VocabularyEntry("lebanon", "Lebanon"), aliases=["Libanon"])

@@ -9,13 +9,14 @@ neighbours and site.json), and latest.json.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from kabar.dal import ContentTable, month_of
+from kabar.dal import LATEST_PARTITION, ContentTable, month_of, tag_partition
 from kabar.documents import (
     CACHE_ARTICLE,
     CACHE_LIST,
@@ -30,15 +31,21 @@ from kabar.documents import (
     LatestDocument,
     MonthDocument,
     SiteDocument,
+    TagCount,
+    TagDocument,
     TagLink,
+    TagsDocument,
     article_path,
     error_path,
     latest_path,
     month_path,
     schema_path,
     site_path,
+    tag_month_path,
+    tag_path,
+    tags_path,
 )
-from kabar.models import Article
+from kabar.models import Article, ArticleTags
 
 # Readers see this; the site's language is Indonesian.
 NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"
@@ -48,6 +55,42 @@ class Site(Protocol):
     def put(self, path: str, document: BaseModel, cache_control: str) -> None: ...
     def delete(self, path: str) -> None: ...
     def invalidate(self, paths: Iterable[str]) -> int: ...
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list of articles: its gsi1 partition, newest page and month pages."""
+
+    partition: str
+    newest_path: str
+    month_path: Callable[[str], str]
+    tag: TagLink | None = None
+    count: int = 0
+
+
+LATEST = Listing(partition=LATEST_PARTITION, newest_path=latest_path(), month_path=month_path)
+
+
+@dataclass(frozen=True)
+class TagsChange:
+    """An article's tags changed: the article, and each affected tag's months."""
+
+    slug: str
+    tag_months: dict[str, frozenset[str]]
+
+    @classmethod
+    def from_images(cls, old: dict[str, Any] | None, new: dict[str, Any] | None) -> TagsChange:
+        tag_months: dict[str, set[str]] = {}
+        slug = ""
+        for image in (old, new):
+            if not image:
+                continue
+            tagged = ArticleTags.model_validate(image)
+            slug = tagged.slug
+            if tagged.status == "published" and tagged.month:
+                for tag in tagged.tags:
+                    tag_months.setdefault(tag.slug, set()).add(tagged.month)
+        return cls(slug=slug, tag_months={tag: frozenset(m) for tag, m in tag_months.items()})
 
 
 @dataclass(frozen=True)
@@ -93,8 +136,7 @@ class Renderer:
         article = self.table.get_article(slug)
         path = article_path(slug)
         if article is None or article.status != "published":
-            self.site.delete(path)
-            self.report.deleted.append(path)
+            self._delete(path)
             if article is not None:
                 self.table.mark_rendered(slug, article.version, article.status)
             return frozenset()
@@ -103,6 +145,9 @@ class Renderer:
         return frozenset({month_of(article.published_at)})
 
     def article_document(self, article: Article) -> ArticleDocument:
+        tagged = self.table.get_article_tags(article.slug)
+        # The tags TaggingFunction computed for this version, or, until then, the editor's.
+        tags = tagged.tags if tagged and tagged.version == article.version else article.tags
         linked = self.table.get_articles(article.read_also) if article.read_also else {}
         read_also = [
             ArticleLink(slug=slug, title=linked[slug].title, path=article_path(slug))
@@ -127,7 +172,7 @@ class Renderer:
             editors=article.editors,
             sources=article.sources,
             credit_line=f"({'/'.join(codes)})" if codes else None,
-            tags=[TagLink(name=tag.name, slug=tag.slug) for tag in article.tags],
+            tags=[TagLink(name=tag.name, slug=tag.slug, path=tag_path(tag.slug)) for tag in tags],
             published_at=article.published_at,
             updated_at=article.updated_at,
             body_html=article.body_html,
@@ -136,49 +181,91 @@ class Renderer:
 
     # lists ------------------------------------------------------------------------
 
-    def render_lists(self, months: Iterable[str]) -> None:
-        """Rewrite the given months' archive pages and latest.json (once per batch)."""
+    def render_lists(self, months: Iterable[str], tags: Mapping[str, Iterable[str]] | None = None) -> None:
+        """Rewrite the affected month pages and newest pages (once per batch).
+
+        ``months``: months of the list of every article; ``tags``: months per tag.
+        """
+        tags = tags or {}
+        if self._render_listing(LATEST, months):
+            # The site's first article (or a new month): make sure site.json and its
+            # companions exist. They never change with content, so this is rare and cheap.
+            self.render_site()
+        for slug, tag_months in sorted(tags.items()):
+            self._render_listing(self._tag_listing(slug), tag_months)
+        if tags:
+            self.render_tags()
+
+    def _tag_listing(self, slug: str) -> Listing:
+        stats = self.table.tag_count(slug)
+        name = stats[0] if stats else slug
+        return Listing(
+            partition=tag_partition(slug),
+            newest_path=tag_path(slug),
+            month_path=partial(tag_month_path, slug),
+            tag=TagLink(name=name, slug=slug, path=tag_path(slug)),
+            count=stats[1] if stats else 0,
+        )
+
+    def _render_listing(self, listing: Listing, months: Iterable[str]) -> bool:
+        """A listing's months and newest page; whether a month appeared or emptied."""
         months_changed = False
         for month in sorted(set(months)):
-            count = self.render_month(month)
+            count = self.render_month(month, listing)
             if count <= 1:
-                # The month may have just appeared or emptied: its neighbours link past it.
+                # The month may have just appeared or emptied: the next newer month's
+                # "older" link must now point at it, or past it. (Usually there is none.)
                 months_changed = True
-                for neighbour in (
-                    self.table.neighbour_month(month, older=True),
-                    self.table.neighbour_month(month, older=False),
-                ):
-                    if neighbour:
-                        self.render_month(neighbour)
-        self.render_latest()
-        if months_changed:
-            self.render_site()
+                newer = self.table.neighbour_month(month, older=False, partition=listing.partition)
+                if newer:
+                    self.render_month(newer, listing)
+        self.render_newest(listing)
+        return months_changed
 
-    def render_month(self, month: str) -> int:
-        summaries = self.table.month_summaries(month)
-        path = month_path(month)
+    def render_month(self, month: str, listing: Listing | None = None) -> int:
+        listing = listing or LATEST
+        summaries = self.table.month_summaries(month, listing.partition)
+        path = listing.month_path(month)
         if not summaries:
-            self.site.delete(path)
-            self.report.deleted.append(path)
+            self._delete(path)
             return 0
-        older = self.table.neighbour_month(month, older=True)
-        newer = self.table.neighbour_month(month, older=False)
+        older = self.table.neighbour_month(month, older=True, partition=listing.partition)
         document = MonthDocument(
             month=month,
+            tag=listing.tag,
             articles=[ArticleSummary.model_validate(summary) for summary in summaries],
-            older=month_path(older) if older else None,
-            newer=month_path(newer) if newer else None,
+            older=listing.month_path(older) if older else None,
         )
         self._put(path, document, CACHE_LIST)
         return len(summaries)
 
-    def render_latest(self) -> None:
+    def render_newest(self, listing: Listing) -> None:
         summaries = [
             ArticleSummary.model_validate(summary)
-            for summary in self.table.latest_summaries(self.latest_size)
+            for summary in self.table.latest_summaries(self.latest_size, listing.partition)
         ]
-        more = month_path(month_of(summaries[0].published_at)) if summaries else None
-        self._put(latest_path(), LatestDocument(articles=summaries, more=more), CACHE_LIST)
+        more = listing.month_path(month_of(summaries[0].published_at)) if summaries else None
+        if listing.tag is None:
+            self._put(listing.newest_path, LatestDocument(articles=summaries, more=more), CACHE_LIST)
+        elif not summaries:
+            self._delete(listing.newest_path)
+        else:
+            tag = listing.tag
+            document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=listing.count,
+                                   articles=summaries, more=more)  # fmt: skip
+            self._put(listing.newest_path, document, CACHE_LIST)
+
+    def render_latest(self) -> None:
+        self.render_newest(LATEST)
+
+    def render_tags(self) -> None:
+        counts = [tag for tag in self.table.tag_counts() if tag["count"] > 0]
+        counts.sort(key=lambda tag: (-tag["count"], tag["slug"]))
+        document = TagsDocument(
+            tags=[TagCount(name=t["name"], slug=t["slug"], path=tag_path(t["slug"]), count=t["count"])
+                  for t in counts]
+        )  # fmt: skip
+        self._put(tags_path(), document, CACHE_LIST)
 
     def render_site(self) -> None:
         """site.json, the error page and the schemas: what changes only with the site itself."""
@@ -188,6 +275,7 @@ class Renderer:
             name=self.site_name,
             language=self.language,
             latest=latest_path(),
+            tags=tags_path(),
             schemas={kind: schema_path(kind) for kind in DOCUMENT_MODELS},
         )
         self._put(site_path(), document, CACHE_SITE)
@@ -206,3 +294,7 @@ class Renderer:
     def _put(self, path: str, document: BaseModel, cache_control: str) -> None:
         self.site.put(path, document, cache_control)
         self.report.written.append(path)
+
+    def _delete(self, path: str) -> None:
+        self.site.delete(path)
+        self.report.deleted.append(path)

@@ -1,0 +1,64 @@
+"""Tagging: an article's tags, recomputed from its current version.
+
+Replays and out-of-order records are harmless: the stored tags carry the
+article version they came from, and work for a version already tagged is
+dropped (the write is conditional on the version being newer).
+"""
+
+from __future__ import annotations
+
+import html
+
+from kabar.dal import ContentTable, Stale, article_summary, month_of
+from kabar.documents import article_path
+from kabar.models import ArticleTags, ScoredTag
+from kabar.observability import logger
+from kabar.tagging import suggest_tags
+
+
+def tag_article(
+    slug: str, *, table: ContentTable, max_tags: int, publish_suggestions: bool
+) -> ArticleTags | None:
+    """Compute and store the current version's tags; the stored tags (None: no article)."""
+    article = table.get_article(slug)
+    if article is None:
+        return None
+    previous = table.get_article_tags(slug)
+    if previous is not None and previous.version >= article.version:
+        logger.info("tags already current", extra={"slug": slug, "version": previous.version})
+        return previous
+    found = suggest_tags(
+        article.title,
+        article.lead,
+        html.unescape(article.body_html),
+        editor_tags=[tag.name for tag in article.tags],
+        vocabulary=table.vocabulary(),
+        max_tags=max_tags,
+    )
+    scored = [ScoredTag(name=t.name, slug=t.slug, score=t.score, origin=t.origin) for t in found]
+    waiting = [] if publish_suggestions else [t for t in scored if t.origin == "suggested"]
+    published = article.status == "published"
+    tagged = ArticleTags(
+        slug=slug,
+        version=article.version,
+        status=article.status,
+        month=month_of(article.published_at) if published else None,
+        tags=[t for t in scored if t not in waiting],
+        pending=waiting,
+    )
+    try:
+        table.store_tagging(
+            tagged,
+            previous=previous,
+            summary=article_summary(article, article_path(slug)) if published else None,
+            published_at=article.published_at,
+        )
+    except Stale:
+        logger.info("newer tags stored meanwhile", extra={"slug": slug, "version": article.version})
+        return table.get_article_tags(slug)
+    logger.info(
+        "tagged",
+        extra={"slug": slug, "version": article.version, "tags": [t.slug for t in tagged.tags],
+               "pending": [t.slug for t in waiting]},
+    )  # fmt: skip
+    return tagged
