@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kabar_infra import tags
 from kabar_infra.client import ApiError, Credentials, KabarClient, load_local_config
 
 EXIT_REJECTED = 1
@@ -39,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     upload.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each outcome")
     status = commands.add_parser("status", help="what became of an upload")
     status.add_argument("upload_id")
+    tags.add_commands(commands)
     return parser
 
 
@@ -83,6 +85,12 @@ def _describe(name: str, status: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "tags":
+        try:
+            return tags.run(args)
+        except (tags.InputError, OSError) as exc:
+            print(f"kabar: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     try:
         client = _client(args)
         if args.command == "status":

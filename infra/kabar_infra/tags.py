@@ -1,0 +1,105 @@
+"""``kabar tags ...``: tag tools that run the functions' own code on files.
+
+``kabar tags suggest IN.jsonl`` reads lines of ``{id, title, lead?, body, tags?}``
+and writes lines of ``{id, tags: [{name, slug, score, origin}]}`` with
+``kabar.tagging.suggest_tags``, the code TaggingFunction runs.
+
+A vocabulary file (``--vocabulary``) is JSON or YAML: a list of
+``{name, slug?, aliases?, status?, merged_into?}``, status ``active``
+(default), ``blocked`` or ``merged``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from kabar.slugs import slugify
+from kabar.tagging import DEFAULT_MAX_TAGS, MemoryVocabulary, VocabularyEntry, suggest_tags
+
+
+class InputError(ValueError):
+    """A line or file the command cannot use; the message says which and why."""
+
+
+def read_vocabulary(path: Path) -> list[tuple[VocabularyEntry, list[str]]]:
+    """Vocabulary entries and their aliases from a JSON or YAML file."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid JSON or YAML: {exc}") from exc
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a list of tags")
+    entries = []
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise InputError(f"{path}: entry {index} needs a name")
+        slug = item.get("slug") or slugify(item["name"])
+        status = item.get("status", "active")
+        if status not in ("active", "blocked", "merged"):
+            raise InputError(f"{path}: entry {index} ({slug}): status must be active, blocked or merged")
+        if status == "merged" and not item.get("merged_into"):
+            raise InputError(f"{path}: entry {index} ({slug}): a merged tag needs merged_into")
+        aliases = [str(alias) for alias in item.get("aliases", [])]
+        entries.append(
+            (VocabularyEntry(slug, item["name"].strip(), status, item.get("merged_into")), aliases)
+        )
+    return entries
+
+
+def memory_vocabulary(path: Path | None) -> MemoryVocabulary:
+    vocabulary = MemoryVocabulary()
+    for entry, aliases in read_vocabulary(path) if path else []:
+        vocabulary.add(entry, aliases)
+    return vocabulary
+
+
+def read_jsonl(handle: IO[str]) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {number}: not JSON: {exc.msg}") from exc
+        if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("title"), str):
+            raise InputError(f"line {number}: needs at least an id and a title")
+        yield item
+
+
+def suggest(handle: IO[str], out: IO[str], vocabulary: MemoryVocabulary, max_tags: int) -> int:
+    count = 0
+    for item in read_jsonl(handle):
+        tags = suggest_tags(
+            item["title"], item.get("lead"), item.get("body", ""),
+            editor_tags=item.get("tags", []), vocabulary=vocabulary, max_tags=max_tags,
+        )  # fmt: skip
+        found = [{"name": t.name, "slug": t.slug, "score": t.score, "origin": t.origin} for t in tags]
+        record = {"id": item["id"], "tags": found}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def add_commands(commands: Any) -> None:
+    tags = commands.add_parser("tags", help="tag tools: suggest tags for articles in a file")
+    tag_commands = tags.add_subparsers(dest="tags_command", required=True)
+    run = tag_commands.add_parser("suggest", help="suggest tags for lines of {id, title, lead?, body, tags?}")
+    run.add_argument("input", type=Path, help="a JSON Lines file, or - for standard input")
+    run.add_argument("--vocabulary", type=Path, help="a vocabulary file (JSON or YAML list of tags)")
+    run.add_argument("--max-tags", type=int, default=DEFAULT_MAX_TAGS)
+
+
+def run(args: Any) -> int:
+    vocabulary = memory_vocabulary(args.vocabulary)
+    if str(args.input) == "-":
+        suggest(sys.stdin, sys.stdout, vocabulary, args.max_tags)
+    else:
+        with args.input.open(encoding="utf-8") as handle:
+            suggest(handle, sys.stdout, vocabulary, args.max_tags)
+    return 0
