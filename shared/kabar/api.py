@@ -1,0 +1,91 @@
+"""What every editors' API function shares: JSON responses, errors mapped to HTTP, the group check.
+
+Imported only by API functions (it brings Powertools' REST resolver).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from pydantic import ValidationError
+
+from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from kabar.events import claim_groups
+
+
+def json_response(status: int, body: Any) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def caller_in_group(app: APIGatewayRestResolver, group: str, what: str) -> str:
+    """The caller's user name; Forbidden unless they are in ``group``."""
+    claims = app.current_event.request_context.authorizer.claims or {}
+    if group not in claim_groups(claims):
+        raise Forbidden(f"{what} is for {group} only: your account is not in the {group!r} group")
+    return str(claims.get("cognito:username") or claims.get("sub") or "unknown")
+
+
+def json_body(app: APIGatewayRestResolver) -> Any:
+    """The request body as JSON (a ValueError, answered with 400, when it is not JSON)."""
+    return app.current_event.json_body
+
+
+def _invalid_model(exc: ValidationError) -> Response[str]:
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+        for e in exc.errors(include_url=False)
+    ]
+    return json_response(400, {"message": "the request is not valid", "errors": errors})
+
+
+def _invalid_request(exc: InvalidRequest) -> Response[str]:
+    return json_response(400, {"message": exc.message, "errors": exc.errors})
+
+
+def _bad_json(exc: ValueError) -> Response[str]:
+    # json_body raises JSONDecodeError (a ValueError) on a body that is not JSON.
+    return json_response(400, {"message": f"the body is not valid JSON: {exc}", "errors": []})
+
+
+def _forbidden(exc: Forbidden) -> Response[str]:
+    return json_response(403, {"message": str(exc)})
+
+
+def _not_found(exc: NotFound) -> Response[str]:
+    return json_response(404, {"message": str(exc)})
+
+
+def _conflict(exc: Conflict) -> Response[str]:
+    return json_response(409, {"message": str(exc)})
+
+
+_ERROR_HANDLERS: list[tuple[type[Exception], Any]] = [
+    (ValidationError, _invalid_model),
+    (InvalidRequest, _invalid_request),
+    (ValueError, _bad_json),
+    (Forbidden, _forbidden),
+    (NotFound, _not_found),
+    (Conflict, _conflict),
+]
+
+
+def resolver() -> APIGatewayRestResolver:
+    """A REST resolver whose errors are JSON with a message that says what is wrong."""
+    app = APIGatewayRestResolver()
+    for exception, handle in _ERROR_HANDLERS:
+        app.exception_handler(exception)(handle)
+
+    @app.not_found
+    def _no_route(exc: NotFoundError) -> Response[str]:
+        event = app.current_event
+        return json_response(404, {"message": f"no route {event.http_method} {event.path}"})
+
+    return app
