@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "docs" / "benchmarks.md"
 README = ROOT / "README.md"
 SIZES = (10, 10_000)
-COLD_RUNS = int(os.environ.get("KABAR_BENCH_COLD_RUNS", "7"))
+COLD_RUNS = int(os.environ.get("KABAR_BENCH_COLD_RUNS", "15"))
 
 
 # --------------------------------------------------------------------- requests per publish
@@ -255,7 +255,8 @@ def report(costs: list[dict[str, Any]], starts: list[tuple[str, float, float]]) 
               f"{small['size']:,}.", ""]  # fmt: skip
     lines += [
         "**Cold start: importing the handler module** (fresh interpreter each time, median of "
-        f"{COLD_RUNS}; clients are created on first use, so boto3's import is not in these):",
+        f"{COLD_RUNS}; clients are created on first use, so boto3's import is not in these; on this",
+        "2-core machine single imports vary by a third from run to run, so compare medians of one run):",
         "",
         "| module | import (ms) | resident memory after (MiB) |",
         "|---|---:|---:|",

@@ -85,7 +85,7 @@ def _describe(name: str, status: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "tags":
+    if args.command == "tags" and args.tags_command == "suggest":
         try:
             return tags.run(args)
         except (tags.InputError, OSError) as exc:
@@ -93,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
     try:
         client = _client(args)
+        if args.command == "tags":
+            return tags.run_remote(args, client)
         if args.command == "status":
             status = client.status(args.upload_id)
             print(json.dumps(status, indent=2) if args.json else _describe(status["filename"], status))
@@ -119,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         for error in (exc.body.get("errors") or []) if isinstance(exc.body, dict) else []:
             print(f"  - {error['field']}: {error['message']}", file=sys.stderr)
         return EXIT_ERROR
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # tags.InputError is a ValueError
         print(f"kabar: {exc}", file=sys.stderr)
         return EXIT_ERROR
 

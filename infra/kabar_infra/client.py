@@ -65,6 +65,16 @@ class KabarClient:
     def request_upload(self, filename: str) -> dict[str, Any]:
         return self._call("POST", "/uploads", {"filename": filename})  # type: ignore[no-any-return]
 
+    def load_tags(self, tags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Store vocabulary tags (PUT /tags), at most 500 a request."""
+        stored: list[dict[str, Any]] = []
+        for start in range(0, len(tags), 500):
+            stored += self._call("PUT", "/tags", {"tags": tags[start : start + 500]})["tags"]
+        return stored
+
+    def list_tags(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/tags")["tags"]  # type: ignore[no-any-return]
+
     def status(self, upload_id: str) -> dict[str, Any]:
         return self._call("GET", f"/uploads/{upload_id}")  # type: ignore[no-any-return]
 

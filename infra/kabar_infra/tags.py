@@ -1,4 +1,7 @@
-"""``kabar tags ...``: tag tools that run the functions' own code on files.
+"""``kabar tags ...``: the tag vocabulary, and tag tools that run the functions' own code.
+
+``kabar tags load FILE`` stores a vocabulary file through the API (``PUT /tags``);
+``kabar tags list`` prints the vocabulary.
 
 ``kabar tags suggest IN.jsonl`` reads lines of ``{id, title, lead?, body, tags?}``
 and writes lines of ``{id, tags: [{name, slug, score, origin}]}`` with
@@ -86,13 +89,39 @@ def suggest(handle: IO[str], out: IO[str], vocabulary: MemoryVocabulary, max_tag
     return count
 
 
+def vocabulary_payload(path: Path) -> list[dict[str, Any]]:
+    """A vocabulary file as the API's bulk request entries (merges are not loaded this way)."""
+    payload = []
+    for entry, aliases in read_vocabulary(path):
+        if entry.status == "merged":
+            raise InputError(f"{path}: {entry.slug}: merges are not loaded from files")
+        payload.append({"slug": entry.slug, "name": entry.name, "aliases": aliases, "status": entry.status})
+    return payload
+
+
 def add_commands(commands: Any) -> None:
-    tags = commands.add_parser("tags", help="tag tools: suggest tags for articles in a file")
+    tags = commands.add_parser("tags", help="the tag vocabulary, and tag suggestions for files")
     tag_commands = tags.add_subparsers(dest="tags_command", required=True)
+    load = tag_commands.add_parser("load", help="store a vocabulary file (JSON or YAML) through the API")
+    load.add_argument("file", type=Path)
+    tag_commands.add_parser("list", help="print the vocabulary")
     run = tag_commands.add_parser("suggest", help="suggest tags for lines of {id, title, lead?, body, tags?}")
     run.add_argument("input", type=Path, help="a JSON Lines file, or - for standard input")
     run.add_argument("--vocabulary", type=Path, help="a vocabulary file (JSON or YAML list of tags)")
     run.add_argument("--max-tags", type=int, default=DEFAULT_MAX_TAGS)
+
+
+def run_remote(args: Any, client: Any) -> int:
+    """The subcommands that talk to the API."""
+    if args.tags_command == "load":
+        stored = client.load_tags(vocabulary_payload(args.file))
+        print(f"stored {len(stored)} tags")
+        return 0
+    for tag in client.list_tags():
+        aliases = f"  (also: {', '.join(tag['aliases'])})" if tag["aliases"] else ""
+        status = "" if tag["status"] == "active" else f"  [{tag['status']}]"
+        print(f"{tag['slug']:<30} {tag['name']}{aliases}{status}")
+    return 0
 
 
 def run(args: Any) -> int:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 GSI1 = "gsi1"
 LATEST_PARTITION = "LATEST"
 TAGS_PARTITION = "TAGS"
+VOCABULARY_PARTITION = "VOCAB"
 TYPE_ARTICLE = "article"
 TYPE_ARTICLE_VERSION = "article_version"
 TYPE_RENDERED = "rendered"
@@ -447,16 +448,57 @@ class ContentTable:
     # vocabulary ----------------------------------------------------------------
 
     def put_vocabulary_entry(self, entry: VocabularyEntry, aliases: Iterable[str] = ()) -> None:
-        """Store a vocabulary tag and its aliases (the name is always one of them)."""
+        """Store a vocabulary tag and its aliases (its name is always one of them).
+
+        An alias that belongs to another tag is a Conflict naming both; aliases the
+        tag no longer lists are removed. All of it happens at once, or not at all.
+        """
+        aliases = list(aliases)
         keys = sorted({match_key(name) for name in (entry.name, *aliases)} - {""})
+        previous = self.client.get_item(
+            TableName=self.table_name, Key=to_item(vocabulary_key(entry.slug)), ConsistentRead=True
+        ).get("Item")
+        old_keys = set()
+        if previous:
+            old = from_item(previous)
+            old_keys = {match_key(name) for name in (old["name"], *old.get("aliases", []))} - {""}
         values = {**vocabulary_key(entry.slug), "type": TYPE_VOCABULARY, "slug": entry.slug,
                   "name": entry.name, "status": entry.status, "merged_into": entry.merged_into,
-                  "aliases": list(aliases)}  # fmt: skip
+                  "aliases": aliases, "gsi1pk": VOCABULARY_PARTITION, "gsi1sk": entry.slug}  # fmt: skip
         items: list[Any] = [{"Put": {"TableName": self.table_name, "Item": to_item(values)}}]
         for key in keys:
             alias = {**alias_key(key), "type": TYPE_ALIAS, "key": key, "tag": entry.slug}
-            items.append({"Put": {"TableName": self.table_name, "Item": to_item(alias)}})
-        self.client.transact_write_items(TransactItems=items)
+            items.append({"Put": {
+                "TableName": self.table_name, "Item": to_item(alias),
+                "ConditionExpression": "attribute_not_exists(pk) OR tag = :tag",
+                "ExpressionAttributeValues": {":tag": {"S": entry.slug}},
+            }})  # fmt: skip
+        for key in sorted(old_keys - set(keys)):
+            items.append({"Delete": {
+                "TableName": self.table_name, "Key": to_item(alias_key(key)),
+                "ConditionExpression": "tag = :tag", "ExpressionAttributeValues": {":tag": {"S": entry.slug}},
+            }})  # fmt: skip
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            taken = [keys[i - 1] for i, code in enumerate(reasons) if code == "ConditionalCheckFailed"
+                     and 1 <= i <= len(keys)]  # fmt: skip
+            owners = {str(a["key"]): str(a["tag"]) for a in self._batch_get(map(alias_key, taken))}
+            names = ", ".join(f"{key!r} belongs to tag {owners.get(key, '?')!r}" for key in taken)
+            raise Conflict(f"tag {entry.slug!r}: {names or reasons}") from exc
+
+    def vocabulary_entries(self) -> list[dict[str, Any]]:
+        """Every vocabulary tag, by slug."""
+        return [
+            {"slug": item["gsi1sk"], "name": item["name"], "aliases": item.get("aliases", []),
+             "status": item.get("status", "active"), "merged_into": item.get("merged_into")}
+            for item in self._query(
+                IndexName=GSI1,
+                KeyConditionExpression="gsi1pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": VOCABULARY_PARTITION}},
+            )
+        ]  # fmt: skip
 
     def vocabulary(self) -> TableVocabulary:
         return TableVocabulary(self)

@@ -156,6 +156,33 @@ def test_a_rejected_upload_names_title_and_keeps_the_original(local_stack: dict[
     assert original == (ROOT / "examples" / "rejected" / "tanpa-judul.md").read_bytes()
 
 
+def test_the_vocabulary_is_loaded_with_the_cli_and_aliases_list_under_their_tag(
+    local_stack: dict[str, Any], tmp_path: Path
+) -> None:
+    listing = kabar(local_stack, "tags", "list")
+    assert listing.returncode == 0, listing.stderr
+    assert "lebanon" in listing.stdout and "Libanon" in listing.stdout  # make run loaded the examples
+    vocabulary = tmp_path / "tambahan.yaml"
+    vocabulary.write_text("- name: Gaza\n  aliases: [Jalur Gaza]\n")
+    loaded = kabar(local_stack, "tags", "load", str(vocabulary))
+    assert loaded.returncode == 0 and loaded.stdout.strip() == "stored 1 tags"
+    article = tmp_path / "gaza.md"
+    article.write_text(
+        "---\ntitle: Bantuan Masuk ke Jalur Gaza\ntags: [Jalur Gaza]\n---\nTruk bantuan tiba.\n"
+    )
+    assert kabar(local_stack, "upload", str(article)).returncode == 0
+    tag_url = f"{local_stack['cdn_url']}/v1/tags/gaza.json"
+
+    def gaza_lists_it() -> bool:
+        response = requests.get(tag_url, timeout=10)
+        return response.status_code == 200 and [a["slug"] for a in response.json()["articles"]] == [
+            "bantuan-masuk-ke-jalur-gaza"
+        ]
+
+    wait_for(gaza_lists_it, timeout=15)
+    assert requests.get(f"{local_stack['cdn_url']}/v1/tags/jalur-gaza.json", timeout=10).status_code == 404
+
+
 def test_the_api_refuses_missing_tokens_and_non_editors(local_stack: dict[str, Any]) -> None:
     api = local_stack["api_url"]
     assert requests.post(f"{api}/uploads", json={"filename": "a.md"}, timeout=10).status_code == 401

@@ -28,6 +28,7 @@ def test_every_function_handler_resolves(template: Template) -> None:
     specs = template.functions()
     assert {spec.logical_id for spec in specs} == {
         "UploadsFunction",
+        "TagsFunction",
         "PublishFunction",
         "TaggingFunction",
         "RenderFunction",
@@ -137,7 +138,7 @@ def test_checkov_skips_all_give_a_reason(template: Template) -> None:
 
 
 @pytest.mark.parametrize(
-    "function", ["UploadsFunction", "PublishFunction", "TaggingFunction", "RenderFunction"]
+    "function", ["UploadsFunction", "TagsFunction", "PublishFunction", "TaggingFunction", "RenderFunction"]
 )
 def test_handler_imports_stay_lean(template: Template, function: str) -> None:
     """Heavy libraries only where used; boto3 only when a client is first needed."""

@@ -182,8 +182,10 @@ _NAMED_TYPES = {
 
 
 def load_samples(config: dict[str, Any], directory: Path) -> list[tuple[Path, dict[str, Any]]]:
-    """Upload every sample article through the API, in name order, as an editor would."""
+    """Load the example vocabulary, then upload every sample article in name order, through
+    the API as an editor would."""
     from kabar_infra.client import Credentials, KabarClient
+    from kabar_infra.tags import vocabulary_payload
 
     editor = config["editor"]
     token = Credentials(
@@ -194,6 +196,7 @@ def load_samples(config: dict[str, Any], directory: Path) -> list[tuple[Path, di
         config["aws_endpoint_url"],
     ).id_token()
     client = KabarClient(config["api_url"], token)
+    client.load_tags(vocabulary_payload(directory.parent / "vocabulary.yaml"))
     results = []
     for path in sorted(directory.glob("*.md")) + sorted(directory.glob("*.json")):
         ticket = client.upload(path)
@@ -248,6 +251,8 @@ def _welcome(config: dict[str, Any], samples: list[tuple[Path, dict[str, Any]]],
         "  .venv/bin/kabar upload examples/try/gempa-garut.md       # published, with its URL",
         "  .venv/bin/kabar upload examples/rejected/tanpa-judul.md  # rejected, with every reason",
         "  .venv/bin/kabar upload --no-wait examples/try/gempa-garut.md   # then: kabar status <upload id>",
+        "  .venv/bin/kabar tags list                                # the tag vocabulary",
+        f"  curl -s {cdn}/v1/tags/suriah.json                     # a tag's articles",
         f"  curl -s -X POST {api}/uploads                   # 401: the API is for editors",
         "",
         "Ctrl-C stops everything.",

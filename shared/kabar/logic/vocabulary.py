@@ -1,0 +1,91 @@
+"""The tag vocabulary editors manage: canonical names, aliases, blocked tags."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kabar.dal import ContentTable
+from kabar.errors import InvalidRequest
+from kabar.models import PlainText, Slug
+from kabar.slugs import SLUG_PATTERN, slugify
+from kabar.tagging import VocabularyEntry
+
+MAX_BULK = 500
+TagName = Annotated[PlainText, Field(min_length=1, max_length=60)]
+
+
+class TagRequest(BaseModel):
+    """``PUT /tags/{slug}`` body: the tag's canonical name, its aliases, and whether it is blocked."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: TagName
+    aliases: Annotated[list[TagName], Field(max_length=50)] = []
+    status: Literal["active", "blocked"] = "active"
+
+
+class BulkTag(TagRequest):
+    slug: Slug | None = None
+
+
+class BulkRequest(BaseModel):
+    """``PUT /tags`` body: many tags at once (a bulk load)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tags: Annotated[list[BulkTag], Field(min_length=1, max_length=MAX_BULK)]
+
+
+class TagEntry(BaseModel):
+    slug: str
+    name: str
+    aliases: list[str]
+    status: str
+    merged_into: str | None = None
+
+
+def _check_slug(slug: str) -> None:
+    import re
+
+    if not re.match(SLUG_PATTERN, slug) or len(slug) > 80:
+        raise InvalidRequest(
+            "not a tag slug", [{"field": "slug", "message": "lower-case letters, digits and hyphens"}]
+        )
+
+
+def put_tag(slug: str, request: TagRequest, *, table: ContentTable) -> TagEntry:
+    """Create or replace one vocabulary tag. Conflict when an alias belongs to another tag."""
+    _check_slug(slug)
+    entry = VocabularyEntry(slug=slug, name=request.name, status=request.status)
+    table.put_vocabulary_entry(entry, request.aliases)
+    return TagEntry(slug=slug, name=request.name, aliases=request.aliases, status=request.status)
+
+
+def put_tags(body: object, *, table: ContentTable) -> list[TagEntry]:
+    """Validate every entry first (all errors at once), then store them in order."""
+    try:
+        bulk = BulkRequest.model_validate(body)
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in exc.errors(include_url=False)
+        ]
+        raise InvalidRequest("the tags are not valid; nothing was stored", errors) from exc
+    slugs = [tag.slug or slugify(tag.name) for tag in bulk.tags]
+    duplicates = {slug for slug in slugs if slugs.count(slug) > 1}
+    if duplicates:
+        raise InvalidRequest(
+            "the same tag is given twice; nothing was stored",
+            [{"field": "tags", "message": f"{slug!r} appears more than once"} for slug in sorted(duplicates)],
+        )
+    request_fields = ("name", "aliases", "status")
+    return [
+        put_tag(slug, TagRequest(**tag.model_dump(include=set(request_fields))), table=table)
+        for slug, tag in zip(slugs, bulk.tags, strict=True)
+    ]
+
+
+def list_tags(*, table: ContentTable) -> list[TagEntry]:
+    return [TagEntry.model_validate(item) for item in table.vocabulary_entries()]
