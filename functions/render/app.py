@@ -41,6 +41,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     def record_handler(record: DynamoDBRecord) -> None:
         images = record.raw_event.get("dynamodb", {})
         old, new = (from_item(images[k]) if images.get(k) else None for k in ("OldImage", "NewImage"))
+        if images["Keys"]["sk"]["S"] == "VOCAB":
+            # A tag was merged: its page becomes a pointer once its articles have moved.
+            tag_months.setdefault(images["Keys"]["pk"]["S"].removeprefix("TAG#"), set())
+            return
         if images["Keys"]["sk"]["S"] == "TAGS":
             tags_change = TagsChange.from_images(old, new)
             for tag, tag_month_set in tags_change.tag_months.items():

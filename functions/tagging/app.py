@@ -1,4 +1,4 @@
-"""TaggingFunction: an article's content changed (table stream) -> its tags and tag memberships."""
+"""TaggingFunction: an article changed, or a tag was merged (table stream) -> tags and memberships."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.deps import content_table
-from kabar.logic.tags import tag_article
+from kabar.logic.tags import continue_merge, tag_article
 from kabar.observability import logger
 from kabar.settings import get_settings
 
@@ -22,14 +22,16 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 def record_handler(record: DynamoDBRecord) -> None:
     keys = record.raw_event["dynamodb"]["Keys"]
-    slug = keys["pk"]["S"].removeprefix("ARTICLE#")
+    pk = keys["pk"]["S"]
     settings = get_settings()
-    tag_article(
-        slug,
-        table=content_table(),
-        max_tags=settings.max_tags,
-        publish_suggestions=settings.suggested_tags == "publish",
-    )
+    max_tags, publish = settings.max_tags, settings.suggested_tags == "publish"
+    if pk.startswith("TAG#"):
+        # A tag was merged (VOCAB), or a merge has more articles to move (MERGE).
+        continue_merge(pk.removeprefix("TAG#"), table=content_table(), max_tags=max_tags,
+                       publish_suggestions=publish)  # fmt: skip
+    else:
+        tag_article(pk.removeprefix("ARTICLE#"), table=content_table(), max_tags=max_tags,
+                    publish_suggestions=publish)  # fmt: skip
 
 
 @logger.inject_lambda_context

@@ -1,4 +1,4 @@
-"""TagsFunction: the editors' tag vocabulary API (GET /tags, PUT /tags, PUT /tags/{slug})."""
+"""TagsFunction: the editors' tag vocabulary API (GET/PUT /tags, PUT /tags/{slug}, merges)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.api import caller_in_group, json_body, json_response, resolver
 from kabar.deps import content_table
-from kabar.logic.vocabulary import TagRequest, list_tags, put_tag, put_tags
+from kabar.logic.vocabulary import MergeRequest, TagRequest, list_tags, merge_tag, put_tag, put_tags
 from kabar.observability import logger
 from kabar.settings import get_settings
 
@@ -40,6 +40,14 @@ def put_one(slug: str) -> Response[str]:
     entry = put_tag(slug, TagRequest.model_validate(json_body(app)), table=content_table())
     logger.info("vocabulary tag stored", extra={"editor": editor, "slug": slug, "status": entry.status})
     return json_response(200, entry.model_dump())
+
+
+@app.post("/tags/<slug>/merge")
+def merge(slug: str) -> Response[str]:
+    editor = current_editor()
+    entry = merge_tag(slug, MergeRequest.model_validate(json_body(app)), table=content_table())
+    logger.info("tag merged", extra={"editor": editor, "slug": slug, "into": entry.merged_into})
+    return json_response(202, entry.model_dump())
 
 
 @logger.inject_lambda_context

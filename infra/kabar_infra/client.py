@@ -72,6 +72,9 @@ class KabarClient:
             stored += self._call("PUT", "/tags", {"tags": tags[start : start + 500]})["tags"]
         return stored
 
+    def merge_tag(self, slug: str, into: str) -> dict[str, Any]:
+        return self._call("POST", f"/tags/{slug}/merge", {"into": into})  # type: ignore[no-any-return]
+
     def list_tags(self) -> list[dict[str, Any]]:
         return self._call("GET", "/tags")["tags"]  # type: ignore[no-any-return]
 

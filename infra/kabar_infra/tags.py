@@ -1,7 +1,7 @@
 """``kabar tags ...``: the tag vocabulary, and tag tools that run the functions' own code.
 
 ``kabar tags load FILE`` stores a vocabulary file through the API (``PUT /tags``);
-``kabar tags list`` prints the vocabulary.
+``kabar tags list`` prints the vocabulary; ``kabar tags merge OLD INTO`` merges a tag.
 
 ``kabar tags suggest IN.jsonl`` reads lines of ``{id, title, lead?, body, tags?}``
 and writes lines of ``{id, tags: [{name, slug, score, origin}]}`` with
@@ -105,6 +105,9 @@ def add_commands(commands: Any) -> None:
     load = tag_commands.add_parser("load", help="store a vocabulary file (JSON or YAML) through the API")
     load.add_argument("file", type=Path)
     tag_commands.add_parser("list", help="print the vocabulary")
+    merge = tag_commands.add_parser("merge", help="merge a tag into another; its articles move there")
+    merge.add_argument("tag")
+    merge.add_argument("into")
     run = tag_commands.add_parser("suggest", help="suggest tags for lines of {id, title, lead?, body, tags?}")
     run.add_argument("input", type=Path, help="a JSON Lines file, or - for standard input")
     run.add_argument("--vocabulary", type=Path, help="a vocabulary file (JSON or YAML list of tags)")
@@ -113,6 +116,10 @@ def add_commands(commands: Any) -> None:
 
 def run_remote(args: Any, client: Any) -> int:
     """The subcommands that talk to the API."""
+    if args.tags_command == "merge":
+        merged = client.merge_tag(args.tag, args.into)
+        print(f"merged {merged['slug']} into {merged['merged_into']}; its articles are moving")
+        return 0
     if args.tags_command == "load":
         stored = client.load_tags(vocabulary_payload(args.file))
         print(f"stored {len(stored)} tags")

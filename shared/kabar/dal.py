@@ -13,6 +13,7 @@ article's tags (computed)      ``ARTICLE#<slug>``   ``TAGS``
 article in a tag               ``ARTICLE#<slug>``   ``TAG#<tag>``
 tag's article count            ``TAG#<tag>``        ``STATS``
 tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
+merge of a tag, progress        ``TAG#<tag>``        ``MERGE``
 vocabulary alias               ``ALIAS#<key>``      ``ALIAS``
 =============================  ===================  ==================================
 
@@ -54,6 +55,7 @@ TYPE_MEMBERSHIP = "tag_membership"
 TYPE_TAG_STATS = "tag_stats"
 TYPE_VOCABULARY = "tag_vocabulary"
 TYPE_ALIAS = "tag_alias"
+TYPE_MERGE_PROGRESS = "tag_merge_progress"
 
 
 class AlreadyProcessed(Exception):
@@ -94,6 +96,10 @@ def tag_stats_key(tag: str) -> dict[str, str]:
 
 def vocabulary_key(tag: str) -> dict[str, str]:
     return {"pk": f"TAG#{tag}", "sk": "VOCAB"}
+
+
+def merge_progress_key(tag: str) -> dict[str, str]:
+    return {"pk": f"TAG#{tag}", "sk": "MERGE"}
 
 
 def alias_key(match_key: str) -> dict[str, str]:
@@ -375,8 +381,7 @@ class ContentTable:
                         {**article_tags_key(tagged.slug), "type": TYPE_ARTICLE_TAGS,
                          **tagged.model_dump(mode="json", exclude_none=True)}
                     ),
-                    "ConditionExpression": "attribute_not_exists(pk) OR version < :version",
-                    "ExpressionAttributeValues": {":version": {"N": str(tagged.version)}},
+                    **self._tags_condition(tagged, previous),
                 }
             }
         ]  # fmt: skip
@@ -409,6 +414,49 @@ class ContentTable:
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 raise Stale(f"tags of {tagged.slug} v{tagged.version}") from exc
             raise Conflict(f"tags of {tagged.slug}: {reasons}") from exc
+
+    @staticmethod
+    def _tags_condition(tagged: ArticleTags, previous: ArticleTags | None) -> dict[str, Any]:
+        """Newer versions replace older ones; a re-tag of the same version needs the revision it read."""
+        if previous is not None and previous.version == tagged.version:
+            return {
+                "ConditionExpression": "version = :version AND revision = :revision",
+                "ExpressionAttributeValues": to_item(
+                    {":version": tagged.version, ":revision": previous.revision}
+                ),
+            }
+        return {
+            "ConditionExpression": "attribute_not_exists(pk) OR version < :version",
+            "ExpressionAttributeValues": {":version": {"N": str(tagged.version)}},
+        }
+
+    def tag_member_slugs(self, tag: str, limit: int) -> list[str]:
+        """Up to ``limit`` of a tag's articles (newest first)."""
+        response = self.client.query(
+            TableName=self.table_name,
+            IndexName=GSI1,
+            KeyConditionExpression="gsi1pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": tag_partition(tag)}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [str(from_item(item)["gsi1sk"]).split("#", 1)[1] for item in response["Items"]]
+
+    def record_merge_progress(self, tag: str, moved: int) -> None:
+        """Note that a merge moved ``moved`` more articles; the stream hands on the next chunk."""
+        self.client.update_item(
+            TableName=self.table_name,
+            Key=to_item(merge_progress_key(tag)),
+            UpdateExpression="SET #type = :type ADD moved :moved, rounds :one",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues=to_item({":type": TYPE_MERGE_PROGRESS, ":moved": moved, ":one": 1}),
+        )
+
+    def get_vocabulary_entry(self, tag: str) -> dict[str, Any] | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(vocabulary_key(tag)), ConsistentRead=True
+        )
+        return from_item(response["Item"]) if "Item" in response else None
 
     def _count_update(self, tag: ScoredTag, delta: int) -> dict[str, Any]:
         return {

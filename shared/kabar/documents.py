@@ -165,6 +165,14 @@ class TagDocument(_Document):
     more: str | None = Field(description="The tag's newest month page, from which 'older' links lead back")
 
 
+class TagMergedDocument(_Document):
+    """``v1/tags/<old>.json`` once a tag was merged: where its articles are now."""
+
+    kind: Literal["tag_merged"] = "tag_merged"
+    slug: str
+    merged_into: TagLink
+
+
 class TagCount(_Document):
     name: str
     slug: str
@@ -204,6 +212,7 @@ DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "month": MonthDocument,
     "site": SiteDocument,
     "tag": TagDocument,
+    "tag_merged": TagMergedDocument,
     "tags": TagsDocument,
     "error": ErrorDocument,
 }

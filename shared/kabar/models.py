@@ -144,6 +144,7 @@ class ArticleTags(BaseModel):
     month: str | None = None  # the UTC month the article is listed in while published
     tags: list[ScoredTag] = []
     pending: list[ScoredTag] = []  # suggestions outside the vocabulary, waiting for an editor
+    revision: int = 0  # re-tags of the same version (after a vocabulary merge) count up
 
 
 class Article(BaseModel):

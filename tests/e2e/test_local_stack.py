@@ -182,6 +182,22 @@ def test_the_vocabulary_is_loaded_with_the_cli_and_aliases_list_under_their_tag(
     wait_for(gaza_lists_it, timeout=15)
     assert requests.get(f"{local_stack['cdn_url']}/v1/tags/jalur-gaza.json", timeout=10).status_code == 404
 
+    # A merge: "Palestina" (suggested, or typed by an editor) goes into Gaza.
+    other = tmp_path / "palestina.md"
+    other.write_text("---\ntitle: Warga Palestina Bertahan\ntags: [Palestina]\n---\nWarga bertahan.\n")
+    assert kabar(local_stack, "upload", str(other)).returncode == 0
+    merged = kabar(local_stack, "tags", "merge", "palestina", "gaza")
+    assert merged.returncode == 0, merged.stderr
+    pointer_url = f"{local_stack['cdn_url']}/v1/tags/palestina.json"
+
+    def palestina_points_to_gaza() -> bool:
+        response = requests.get(pointer_url, timeout=10)
+        return response.status_code == 200 and response.json().get("kind") == "tag_merged"
+
+    wait_for(palestina_points_to_gaza, timeout=15)
+    articles = requests.get(tag_url, timeout=10).json()["articles"]
+    assert {a["slug"] for a in articles} == {"bantuan-masuk-ke-jalur-gaza", "warga-palestina-bertahan"}
+
 
 def test_the_api_refuses_missing_tokens_and_non_editors(local_stack: dict[str, Any]) -> None:
     api = local_stack["api_url"]

@@ -131,6 +131,21 @@ def test_tagging_wakes_on_content_and_never_on_its_own_writes(template: Template
         assert not wakes(pk, sk), (pk, sk)
 
 
+def _vocab_record(status: str) -> dict[str, Any]:
+    keys = {"pk": {"S": "TAG#hizbulah"}, "sk": {"S": "VOCAB"}}
+    return {"eventName": "MODIFY", "dynamodb": {"Keys": keys, "NewImage": {**keys, "status": {"S": status}}}}
+
+
+def test_a_merge_wakes_tagging_and_render_and_other_vocabulary_changes_do_not(template: Template) -> None:
+    for function in ("TaggingFunction", "RenderFunction"):
+        (event,) = template.function(function).events
+        patterns = filter_patterns(event)
+        assert any(pattern_matches(p, _vocab_record("merged")) for p in patterns), function
+        assert not any(pattern_matches(p, _vocab_record("active")) for p in patterns), function
+    assert _waker(template, "TaggingFunction")("TAG#hizbulah", "MERGE")  # the next chunk of a merge
+    assert not _waker(template, "RenderFunction")("TAG#hizbulah", "MERGE")
+
+
 def test_checkov_skips_all_give_a_reason(template: Template) -> None:
     for logical_id, resource in template.resources.items():
         for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):

@@ -74,3 +74,73 @@ def test_only_editors_manage_the_vocabulary(app: App) -> None:
     status, body = app.api("PUT", "/tags/x", {"name": "X"}, groups="moderators")
     assert status == 403 and "editors" in body["message"]
     assert app.api("GET", "/tags", groups="")[0] == 403
+
+
+def article(title: str, tag: str) -> bytes:
+    return article_file(title=title, tags=[tag], body="Berita singkat.\n")
+
+
+def test_after_a_merge_the_old_tag_points_to_the_new_one_which_lists_both(app: App) -> None:
+    app.api("PUT", "/tags/hizbullah", {"name": "Hizbullah"})
+    app.upload("a.md", article("Pasukan Hizbulah Bergerak", "Hizbulah"))
+    app.upload("b.md", article("Hizbullah Tarik Pasukan", "Hizbullah"))
+    assert listed(app, "hizbulah") == ["pasukan-hizbulah-bergerak"]
+    status, body = app.api("POST", "/tags/hizbulah/merge", {"into": "hizbullah"})
+    assert status == 202 and body["status"] == "merged" and body["merged_into"] == "hizbullah"
+    app.router.drain()
+    assert app.document("v1/tags/hizbulah.json") == {
+        "kind": "tag_merged",
+        "slug": "hizbulah",
+        "merged_into": {"name": "Hizbullah", "slug": "hizbullah", "path": "v1/tags/hizbullah.json"},
+    }
+    assert sorted(listed(app, "hizbullah")) == ["hizbullah-tarik-pasukan", "pasukan-hizbulah-bergerak"]
+    assert app.document("v1/tags/hizbullah.json")["count"] == 2  # type: ignore[index]
+    doc = app.document("v1/articles/pasukan-hizbulah-bergerak.json")
+    assert doc is not None and [t["slug"] for t in doc["tags"]] == ["hizbullah"]
+    counts = {t["slug"]: t["count"] for t in app.document("v1/tags.json")["tags"]}  # type: ignore[index]
+    assert counts == {"hizbullah": 2}
+    # From now on the old spelling leads to the new tag.
+    app.upload("c.md", article("Hizbulah Siaga", "Hizbulah"))
+    assert "hizbulah-siaga" in listed(app, "hizbullah")
+
+
+def test_a_large_merge_moves_articles_in_bounded_chunks(app: App, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kabar.logic import tags
+
+    monkeypatch.setattr(tags, "MERGE_CHUNK", 2)
+    app.api("PUT", "/tags/gaza", {"name": "Gaza"})
+    for number in range(5):
+        app.upload(f"{number}.md", article(f"Kabar Jalur Gaza {number}", "Jalur Gaza"))
+    assert len(listed(app, "jalur-gaza")) == 5
+    before = len(app.router.deliveries)
+    app.api("POST", "/tags/jalur-gaza/merge", {"into": "gaza"})
+    app.router.drain()
+    assert len(listed(app, "gaza")) == 5
+    assert app.document("v1/tags/jalur-gaza.json")["kind"] == "tag_merged"  # type: ignore[index]
+    merging = [d for d in app.router.deliveries[before:] if d.function == "TaggingFunction"]
+    assert len(merging) == 3  # 5 articles, at most 2 an invocation
+
+
+def test_a_replayed_merge_changes_nothing(app: App) -> None:
+    app.api("PUT", "/tags/gaza", {"name": "Gaza"})
+    app.upload("a.md", article("Kabar Jalur Gaza", "Jalur Gaza"))
+    app.api("POST", "/tags/jalur-gaza/merge", {"into": "gaza"})
+    app.router.drain()
+    before = app.table_items()
+    keys = {"pk": {"S": "TAG#jalur-gaza"}, "sk": {"S": "VOCAB"}}
+    record = {"eventID": "1", "eventName": "MODIFY", "dynamodb": {"Keys": keys, "SequenceNumber": "1"}}
+    assert app.invoke("TaggingFunction", {"Records": [record]}) == {"batchItemFailures": []}
+    assert app.table_items() == before
+
+
+def test_bad_merges_say_what_is_wrong(app: App) -> None:
+    app.api("PUT", "/tags/gaza", {"name": "Gaza"})
+    app.api("PUT", "/tags/natal", {"name": "Natal", "status": "blocked"})
+    status, body = app.api("POST", "/tags/gaza/merge", {"into": "gaza"})
+    assert status == 400 and body["errors"][0]["field"] == "into"
+    status, body = app.api("POST", "/tags/gaza/merge", {"into": "natal"})
+    assert status == 400 and "not an active tag" in body["errors"][0]["message"]
+    status, body = app.api("POST", "/tags/tidak-ada/merge", {"into": "gaza"})
+    assert status == 404
+    status, body = app.api("POST", "/tags/gaza/merge", {})
+    assert status == 400 and body["errors"][0]["field"] == "into"

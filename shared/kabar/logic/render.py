@@ -34,6 +34,7 @@ from kabar.documents import (
     TagCount,
     TagDocument,
     TagLink,
+    TagMergedDocument,
     TagsDocument,
     article_path,
     error_path,
@@ -248,12 +249,23 @@ class Renderer:
         if listing.tag is None:
             self._put(listing.newest_path, LatestDocument(articles=summaries, more=more), CACHE_LIST)
         elif not summaries:
-            self._delete(listing.newest_path)
+            self._tag_without_articles(listing.tag)
         else:
             tag = listing.tag
             document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=listing.count,
                                    articles=summaries, more=more)  # fmt: skip
             self._put(listing.newest_path, document, CACHE_LIST)
+
+    def _tag_without_articles(self, tag: TagLink) -> None:
+        """A merged tag's page points to its target; any other empty tag has no page."""
+        entry = self.table.get_vocabulary_entry(tag.slug)
+        target = entry.get("merged_into") if entry and entry.get("status") == "merged" else None
+        if not target:
+            self._delete(tag.path)
+            return
+        stats = self.table.tag_count(str(target))
+        link = TagLink(name=stats[0] if stats else str(target), slug=str(target), path=tag_path(str(target)))
+        self._put(tag.path, TagMergedDocument(slug=tag.slug, merged_into=link), CACHE_LIST)
 
     def render_latest(self) -> None:
         self.render_newest(LATEST)

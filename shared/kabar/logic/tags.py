@@ -15,16 +15,24 @@ from kabar.models import ArticleTags, ScoredTag
 from kabar.observability import logger
 from kabar.tagging import suggest_tags
 
+MERGE_CHUNK = 25
+
 
 def tag_article(
-    slug: str, *, table: ContentTable, max_tags: int, publish_suggestions: bool
+    slug: str, *, table: ContentTable, max_tags: int, publish_suggestions: bool, force: bool = False
 ) -> ArticleTags | None:
-    """Compute and store the current version's tags; the stored tags (None: no article)."""
+    """Compute and store the current version's tags; the stored tags (None: no article).
+
+    ``force`` re-tags a version already tagged (the vocabulary changed); it writes
+    only when the tags come out different.
+    """
     article = table.get_article(slug)
     if article is None:
         return None
     previous = table.get_article_tags(slug)
-    if previous is not None and previous.version >= article.version:
+    if previous is not None and (
+        previous.version > article.version or (previous.version == article.version and not force)
+    ):
         logger.info("tags already current", extra={"slug": slug, "version": previous.version})
         return previous
     found = suggest_tags(
@@ -46,6 +54,10 @@ def tag_article(
         tags=[t for t in scored if t not in waiting],
         pending=waiting,
     )
+    if previous is not None and previous.version == article.version:
+        if (previous.tags, previous.pending) == (tagged.tags, tagged.pending):
+            return previous  # a re-tag that changes nothing writes nothing
+        tagged.revision = previous.revision + 1
     try:
         table.store_tagging(
             tagged,
@@ -62,3 +74,26 @@ def tag_article(
                "pending": [t.slug for t in waiting]},
     )  # fmt: skip
     return tagged
+
+
+def continue_merge(
+    tag: str, *, table: ContentTable, max_tags: int, publish_suggestions: bool, chunk: int | None = None
+) -> int:
+    """Re-tag up to ``chunk`` articles still listed under a merged tag; how many were moved.
+
+    Each re-tag maps the old tag to its target (the vocabulary follows the merge)
+    and so removes the article from the old tag's list. When articles remain, a
+    progress item is written, and its stream record brings the next chunk: no
+    invocation does more than ``chunk`` articles, however large the tag.
+    """
+    chunk = chunk or MERGE_CHUNK
+    entry = table.get_vocabulary_entry(tag)
+    if entry is None or entry.get("status") != "merged":
+        return 0
+    slugs = table.tag_member_slugs(tag, chunk)
+    for slug in slugs:
+        tag_article(slug, table=table, max_tags=max_tags, publish_suggestions=publish_suggestions, force=True)
+    if slugs and table.tag_member_slugs(tag, 1):
+        table.record_merge_progress(tag, len(slugs))
+    logger.info("merge continued", extra={"tag": tag, "into": entry.get("merged_into"), "moved": len(slugs)})
+    return len(slugs)

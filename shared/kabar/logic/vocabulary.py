@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kabar.dal import ContentTable
-from kabar.errors import InvalidRequest
+from kabar.errors import InvalidRequest, NotFound
 from kabar.models import PlainText, Slug
 from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.tagging import VocabularyEntry
@@ -85,6 +85,41 @@ def put_tags(body: object, *, table: ContentTable) -> list[TagEntry]:
         put_tag(slug, TagRequest(**tag.model_dump(include=set(request_fields))), table=table)
         for slug, tag in zip(slugs, bulk.tags, strict=True)
     ]
+
+
+class MergeRequest(BaseModel):
+    """``POST /tags/{slug}/merge`` body: the tag that takes over the merged one's articles."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    into: Slug
+
+
+def merge_tag(slug: str, request: MergeRequest, *, table: ContentTable) -> TagEntry:
+    """Mark ``slug`` merged into ``request.into``; TaggingFunction then moves its articles.
+
+    The merged tag keeps its aliases, which now lead to the target; its page
+    becomes a pointer to the target's.
+    """
+    _check_slug(slug)
+    if request.into == slug:
+        raise InvalidRequest(
+            "a tag cannot be merged into itself", [{"field": "into", "message": "is the tag itself"}]
+        )
+    target = table.get_vocabulary_entry(request.into)
+    if target is None or target.get("status") != "active":
+        raise InvalidRequest(
+            "the target must be an active vocabulary tag",
+            [{"field": "into", "message": f"{request.into!r} is not an active tag of the vocabulary"}],
+        )
+    current = table.get_vocabulary_entry(slug)
+    stats = table.tag_count(slug)
+    if current is None and stats is None:
+        raise NotFound(f"no tag {slug!r}: neither in the vocabulary nor given to any article")
+    name = str(current["name"]) if current else (stats[0] if stats else slug)
+    aliases = [str(alias) for alias in current.get("aliases", [])] if current else []
+    table.put_vocabulary_entry(VocabularyEntry(slug, name, "merged", request.into), aliases)
+    return TagEntry(slug=slug, name=name, aliases=aliases, status="merged", merged_into=request.into)
 
 
 def list_tags(*, table: ContentTable) -> list[TagEntry]:
