@@ -78,6 +78,7 @@ deploy: build
 	$(SAM) deploy --guided
 
 bench: venv
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/run.py
 
 schemas: venv

@@ -6,6 +6,8 @@
 2. Cold start: the time to import each function's handler module in a fresh
    interpreter (median of several runs) beside a bare ``import boto3`` measured
    in the same run, and the resident memory after the import.
+3. Tagging quality: precision and recall on a hand-labelled Indonesian set, beside
+   a plain YAKE baseline, and time per article (benchmarks/tagging_quality.py).
 
 Results go to docs/benchmarks.md and into the README between the bench markers.
 """
@@ -269,7 +271,10 @@ def main() -> int:
     started = time.perf_counter()
     starts = cold_starts()  # first: a fresh interpreter per sample, before moto holds 10,000 items
     costs = [cost for size in SIZES for cost in publish_costs(size)]
-    text = report(costs, starts)
+    from benchmarks.tagging_quality import measure
+    from benchmarks.tagging_quality import report as quality_report
+
+    text = report(costs, starts) + "\n" + quality_report(measure())
     RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     begin, end = "<!-- bench:start -->", "<!-- bench:end -->"
