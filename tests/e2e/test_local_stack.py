@@ -91,6 +91,22 @@ def test_make_run_loads_the_samples_and_writes_its_settings(local_stack: dict[st
     assert len(categories) >= 3
 
 
+def test_the_seed_like_sample_is_tagged_with_its_main_entities(local_stack: dict[str, Any]) -> None:
+    """examples/articles/02: fighting around Aleppo (ISIS, the Syrian army, Russian jets, Hezbollah)."""
+    cdn = local_stack["cdn_url"]
+    slug = "tentara-suriah-pukul-mundur-isis-di-pedesaan-aleppo"
+    expected = {"isis", "suriah", "rusia", "hizbullah", "aleppo"}
+
+    def tagged() -> bool:
+        doc = requests.get(f"{cdn}/v1/articles/{slug}.json", timeout=10).json()
+        return expected <= {tag["slug"] for tag in doc["tags"]}
+
+    wait_for(tagged, timeout=15)
+    for tag in expected:
+        page = requests.get(f"{cdn}/v1/tags/{tag}.json", timeout=10).json()
+        assert slug in [a["slug"] for a in page["articles"]], tag
+
+
 def test_upload_with_the_cli_then_read_it_from_the_cdn(local_stack: dict[str, Any]) -> None:
     result = kabar(local_stack, "upload", "examples/try/gempa-garut.md")
     assert result.returncode == 0, result.stdout + result.stderr
