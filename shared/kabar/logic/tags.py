@@ -90,10 +90,12 @@ def continue_merge(
     entry = table.get_vocabulary_entry(tag)
     if entry is None or entry.get("status") != "merged":
         return 0
-    slugs = table.tag_member_slugs(tag, chunk)
+    # One more than the chunk: whether any remain after this chunk, in the same query.
+    members = table.tag_member_slugs(tag, chunk + 1)
+    slugs = members[:chunk]
     for slug in slugs:
         tag_article(slug, table=table, max_tags=max_tags, publish_suggestions=publish_suggestions, force=True)
-    if slugs and table.tag_member_slugs(tag, 1):
+    if len(members) > chunk:
         table.record_merge_progress(tag, len(slugs))
     logger.info("merge continued", extra={"tag": tag, "into": entry.get("merged_into"), "moved": len(slugs)})
     return len(slugs)
