@@ -32,6 +32,8 @@ import contextlib
 import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kabar import aws
@@ -129,12 +131,16 @@ def content_hash(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
+@cache
 def _serializer() -> Any:
+    # boto3 loads on first use (a cold start that never touches the table never pays for it),
+    # and once: these run for every item on every path.
     from boto3.dynamodb.types import TypeSerializer
 
     return TypeSerializer()
 
 
+@cache
 def _deserializer() -> Any:
     from boto3.dynamodb.types import TypeDeserializer
 
@@ -149,8 +155,6 @@ def to_item(values: dict[str, Any]) -> dict[str, Any]:
 
 def _decimals(value: Any) -> Any:
     """Floats as Decimals (DynamoDB's number type), through lists and maps."""
-    from decimal import Decimal
-
     if isinstance(value, float):
         return Decimal(str(value))
     if isinstance(value, dict):
@@ -168,8 +172,6 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -13,6 +14,7 @@ from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.tagging import VocabularyEntry
 
 MAX_BULK = 500
+_SLUG = re.compile(SLUG_PATTERN)
 TagName = Annotated[PlainText, Field(min_length=1, max_length=60)]
 
 
@@ -47,9 +49,7 @@ class TagEntry(BaseModel):
 
 
 def _check_slug(slug: str) -> None:
-    import re
-
-    if not re.match(SLUG_PATTERN, slug) or len(slug) > 80:
+    if not _SLUG.match(slug) or len(slug) > 80:
         raise InvalidRequest(
             "not a tag slug", [{"field": "slug", "message": "lower-case letters, digits and hyphens"}]
         )
