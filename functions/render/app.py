@@ -29,6 +29,7 @@ def new_renderer() -> Renderer:
         site_name=settings.site_name,
         language=settings.site_language,
         latest_size=settings.latest_size,
+        read_also_auto=settings.read_also_auto,
     )
 
 
@@ -37,10 +38,22 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     renderer = new_renderer()
     months: set[str] = set()
     tag_months: dict[str, set[str]] = {}
+    rendered: set[str] = set()
+
+    def render_article(slug: str) -> None:
+        # Documents are built from the table as it is now, which already holds every
+        # change in this batch: one render per article per batch is enough.
+        if slug not in rendered:
+            months.update(renderer.render_article(slug))
+            rendered.add(slug)
 
     def record_handler(record: DynamoDBRecord) -> None:
         images = record.raw_event.get("dynamodb", {})
         old, new = (from_item(images[k]) if images.get(k) else None for k in ("OldImage", "NewImage"))
+        if images["Keys"]["sk"]["S"] == "RELATED":
+            # Its related list changed (its own publish, or another article's).
+            render_article(images["Keys"]["pk"]["S"].removeprefix("ARTICLE#"))
+            return
         if images["Keys"]["sk"]["S"] == "VOCAB":
             # A tag was merged: its page becomes a pointer once its articles have moved.
             tag_months.setdefault(images["Keys"]["pk"]["S"].removeprefix("TAG#"), set())
@@ -49,11 +62,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             tags_change = TagsChange.from_images(old, new)
             for tag, tag_month_set in tags_change.tag_months.items():
                 tag_months.setdefault(tag, set()).update(tag_month_set)
-            renderer.render_article(tags_change.slug)
+            render_article(tags_change.slug)
             return
         change = ArticleChange.from_images(old, new)
         months.update(change.months)
-        months.update(renderer.render_article(change.slug))
+        render_article(change.slug)
 
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

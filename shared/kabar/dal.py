@@ -11,6 +11,10 @@ article, one history entry     ``ARTICLE#<slug>``   ``VERSION#<000001>``
 article, version on the CDN    ``ARTICLE#<slug>``   ``RENDERED``
 article's tags (computed)      ``ARTICLE#<slug>``   ``TAGS``
 article in a tag               ``ARTICLE#<slug>``   ``TAG#<tag>``
+article in its category        ``ARTICLE#<slug>``   ``CATEGORY``
+article's related list         ``ARTICLE#<slug>``   ``RELATED``
+<source>'s list names <slug>   ``ARTICLE#<slug>``   ``LISTEDBY#<source>``
+unlisting progress             ``ARTICLE#<slug>``   ``UNLIST``
 tag's article count            ``TAG#<tag>``        ``STATS``
 tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
 merge of a tag, progress        ``TAG#<tag>``        ``MERGE``
@@ -20,10 +24,11 @@ vocabulary alias               ``ALIAS#<key>``      ``ALIAS``
 GSI ``gsi1`` holds every list, newest first: ``gsi1pk = "LATEST"`` for
 published articles and ``"TAG#<tag>"`` for a tag's memberships, both with
 ``gsi1sk = "<published_at, UTC>#<slug>"``; ``gsi1pk = "TAGS"`` (sort key: the
-tag slug) lists tags with their counts. Drafts carry no gsi1 keys. The index
-projects only ``summary``, ``name`` and ``count``, so list pages read small
-items. A month's page is a ``begins_with`` query on the sort key; no request
-path scans.
+tag slug) lists tags with their counts; ``"CATEGORY#<category>"`` lists a
+category's articles like a tag's. Drafts carry no gsi1 keys. The index projects
+only ``summary``, ``profile`` (what related-article scoring compares), ``name``,
+``count`` and the vocabulary fields, so list pages read small items. A month's
+page is a ``begins_with`` query on the sort key; no request path scans.
 """
 
 from __future__ import annotations
@@ -38,7 +43,17 @@ from typing import TYPE_CHECKING, Any
 
 from kabar import aws
 from kabar.errors import Conflict
-from kabar.models import Article, ArticleRef, ArticleTags, FieldError, ScoredTag, Upload, UploadState
+from kabar.models import (
+    Article,
+    ArticleRef,
+    ArticleTags,
+    FieldError,
+    RelatedList,
+    ScoredTag,
+    Upload,
+    UploadState,
+)
+from kabar.related import Profile
 from kabar.tagging import VocabularyEntry, match_key
 
 if TYPE_CHECKING:
@@ -58,6 +73,10 @@ TYPE_TAG_STATS = "tag_stats"
 TYPE_VOCABULARY = "tag_vocabulary"
 TYPE_ALIAS = "tag_alias"
 TYPE_MERGE_PROGRESS = "tag_merge_progress"
+TYPE_CATEGORY_MEMBERSHIP = "category_membership"
+TYPE_RELATED = "related"
+TYPE_LISTED_BY = "listed_by"
+TYPE_UNLIST_PROGRESS = "unlist_progress"
 
 
 class AlreadyProcessed(Exception):
@@ -108,8 +127,29 @@ def alias_key(match_key: str) -> dict[str, str]:
     return {"pk": f"ALIAS#{match_key}", "sk": "ALIAS"}
 
 
+def category_membership_key(slug: str) -> dict[str, str]:
+    return {"pk": f"ARTICLE#{slug}", "sk": "CATEGORY"}
+
+
+def related_key(slug: str) -> dict[str, str]:
+    return {"pk": f"ARTICLE#{slug}", "sk": "RELATED"}
+
+
+def listed_by_key(slug: str, source: str) -> dict[str, str]:
+    """The reverse index: ``source``'s related list names ``slug``."""
+    return {"pk": f"ARTICLE#{slug}", "sk": f"LISTEDBY#{source}"}
+
+
+def unlist_progress_key(slug: str) -> dict[str, str]:
+    return {"pk": f"ARTICLE#{slug}", "sk": "UNLIST"}
+
+
 def tag_partition(tag: str) -> str:
     return f"TAG#{tag}"
+
+
+def category_partition(category: str) -> str:
+    return f"CATEGORY#{category}"
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -265,20 +305,41 @@ class ContentTable:
             return None
         return Article.model_validate(from_item(response["Item"]))
 
-    def get_articles(self, slugs: Iterable[str]) -> dict[str, Article]:
-        """The current versions of these articles (those that exist), by slug."""
-        articles = [Article.model_validate(item) for item in self._batch_get(map(article_key, slugs))]
-        return {article.slug: article for article in articles}
+    def get_article_facts(self, slug: str) -> dict[str, Any] | None:
+        """An article's status, version, publish time, category and related-list choices (no body)."""
+        names = ("slug", "status", "version", "published_at", "category", "related", "exclude_related")
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(article_key(slug)), ConsistentRead=True,
+            ProjectionExpression=", ".join(f"#{n}" for n in names),
+            ExpressionAttributeNames={f"#{n}": n for n in names},
+        )  # fmt: skip
+        return from_item(response["Item"]) if "Item" in response else None
 
-    def _batch_get(self, keys: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
+    def get_article_states(self, slugs: Iterable[str]) -> dict[str, str]:
+        """The status (draft or published) of each of these articles that exists, by slug."""
+        items = self._batch_get(map(article_key, slugs), projection=("slug", "status"))
+        return {str(item["slug"]): str(item["status"]) for item in items}
+
+    def get_summaries(self, slugs: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The list summaries of these articles that are published, by slug (no bodies read)."""
+        items = self._batch_get(map(article_key, slugs), projection=("slug", "status", "summary"))
+        return {str(item["slug"]): item["summary"] for item in items if item["status"] == "published"}
+
+    def _batch_get(
+        self, keys: Iterable[dict[str, str]], projection: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
         """The items that exist among these keys (any order), 100 keys a request."""
         unique = list({(key["pk"], key["sk"]): key for key in keys}.values())
         found: list[dict[str, Any]] = []
+        names = {f"#{name}": name for name in projection}
         while unique:
             batch, unique = unique[:100], unique[100:]
             request: dict[str, Any] = {
                 self.table_name: {"Keys": [to_item(key) for key in batch], "ConsistentRead": True}
             }
+            if names:
+                request[self.table_name]["ProjectionExpression"] = ", ".join(names)
+                request[self.table_name]["ExpressionAttributeNames"] = names
             while request:
                 response = self.client.batch_get_item(RequestItems=request)
                 found.extend(from_item(item) for item in response["Responses"].get(self.table_name, []))
@@ -367,11 +428,14 @@ class ContentTable:
         previous: ArticleTags | None,
         summary: dict[str, Any] | None,
         published_at: datetime | None,
+        category: str | None = None,
     ) -> None:
         """Store an article's tags, its memberships and the tags' counts in one transaction.
 
-        Memberships exist only while the article is published (``summary`` given).
-        Raises Stale when a version at least as new was stored already.
+        Memberships (in each tag, and in the category) exist only while the article
+        is published (``summary`` given); each carries the summary lists show and
+        the profile related-article scoring compares. Raises Stale when a version
+        at least as new was stored already.
         """
         was = {t.slug: t for t in previous.tags} if previous and previous.status == "published" else {}
         now = {t.slug: t for t in tagged.tags} if summary is not None else {}
@@ -387,17 +451,28 @@ class ContentTable:
                 }
             }
         ]  # fmt: skip
+        listed = {k: v for k, v in summary.items() if v is not None} if summary is not None else {}
+        profile = {"terms": tagged.terms, "tags": list(now), **({"category": category} if category else {})}
         for slug, tag in now.items():
-            assert summary is not None and published_at is not None
+            assert published_at is not None
             membership = {
                 **membership_key(tagged.slug, slug), "type": TYPE_MEMBERSHIP, "slug": tagged.slug,
                 "tag": slug, "gsi1pk": tag_partition(slug),
-                "gsi1sk": f"{utc_stamp(published_at)}#{tagged.slug}",
-                "summary": {k: v for k, v in summary.items() if v is not None},
+                "gsi1sk": f"{utc_stamp(published_at)}#{tagged.slug}", "summary": listed, "profile": profile,
             }  # fmt: skip
             items.append({"Put": {"TableName": self.table_name, "Item": to_item(membership)}})
             if slug not in was:
                 items.append(self._count_update(tag, +1))
+        if summary is not None and category and published_at is not None:
+            in_category = {
+                **category_membership_key(tagged.slug), "type": TYPE_CATEGORY_MEMBERSHIP,
+                "slug": tagged.slug, "gsi1pk": category_partition(category),
+                "gsi1sk": f"{utc_stamp(published_at)}#{tagged.slug}", "summary": listed, "profile": profile,
+            }  # fmt: skip
+            items.append({"Put": {"TableName": self.table_name, "Item": to_item(in_category)}})
+        else:
+            items.append({"Delete": {"TableName": self.table_name,
+                                     "Key": to_item(category_membership_key(tagged.slug))}})  # fmt: skip
         for slug, tag in was.items():
             if slug not in now:
                 items.append(
@@ -494,6 +569,130 @@ class ContentTable:
             return None
         item = from_item(response["Item"])
         return str(item.get("name", tag)), int(item["count"])
+
+    # related articles ----------------------------------------------------------
+
+    def related_candidates(self, partitions: Iterable[str], per_list: int) -> list[Profile]:
+        """The newest ``per_list`` articles of each list (a tag's, a category's), one query each.
+
+        An article in several lists comes once per list.
+        """
+        found = []
+        for partition in partitions:
+            response = self.client.query(
+                TableName=self.table_name,
+                IndexName=GSI1,
+                KeyConditionExpression="gsi1pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": partition}},
+                ScanIndexForward=False,
+                Limit=per_list,
+                ProjectionExpression="gsi1sk, profile",
+            )
+            for item in map(from_item, response["Items"]):
+                stamp, slug = str(item["gsi1sk"]).split("#", 1)
+                profile = item.get("profile", {})
+                moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+                found.append(Profile.of(slug, profile.get("terms", {}), profile.get("tags", ()),
+                                        profile.get("category"), moment))  # fmt: skip
+        return found
+
+    def tag_article_counts(self, tags: Iterable[str]) -> dict[str, int]:
+        """How many published articles each of these tags has (tags never used are left out)."""
+        items = self._batch_get(map(tag_stats_key, tags), projection=("slug", "count"))
+        return {str(item["slug"]): int(item["count"]) for item in items}
+
+    def get_related(self, slug: str) -> RelatedList | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(related_key(slug)), ConsistentRead=True
+        )
+        return RelatedList.model_validate(from_item(response["Item"])) if "Item" in response else None
+
+    def get_related_lists(self, slugs: Iterable[str]) -> dict[str, RelatedList]:
+        lists = [RelatedList.model_validate(item) for item in self._batch_get(map(related_key, slugs))]
+        return {related.slug: related for related in lists}
+
+    def store_related(self, related: RelatedList, previous: RelatedList | None) -> None:
+        """Store a related list and its reverse-index entries at once.
+
+        Conditional on the revision read (``previous``): a concurrent change makes
+        this a Conflict, and the caller's event is retried on fresh state.
+        """
+        values = {**related_key(related.slug), "type": TYPE_RELATED, **related.model_dump(mode="json")}
+        items: list[Any] = [{"Put": {"TableName": self.table_name, "Item": to_item(values),
+                                     **self._revision_condition(previous)}}]  # fmt: skip
+        items += self._listed_by_changes(related.slug, _listed(previous), _listed(related))
+        self._transact(items, f"related list of {related.slug}")
+
+    def delete_related(self, previous: RelatedList) -> None:
+        """Remove an article's related list (it is no longer published) and its reverse entries."""
+        key = to_item(related_key(previous.slug))
+        items: list[Any] = [{"Delete": {"TableName": self.table_name, "Key": key,
+                                        **self._revision_condition(previous)}}]  # fmt: skip
+        items += self._listed_by_changes(previous.slug, _listed(previous), set())
+        self._transact(items, f"related list of {previous.slug}")
+
+    def _listed_by_changes(self, source: str, was: set[str], now: set[str]) -> list[Any]:
+        items: list[Any] = []
+        for target in sorted(now - was):
+            entry = {
+                **listed_by_key(target, source),
+                "type": TYPE_LISTED_BY,
+                "slug": target,
+                "source": source,
+            }
+            items.append({"Put": {"TableName": self.table_name, "Item": to_item(entry)}})
+        for target in sorted(was - now):
+            items.append(
+                {"Delete": {"TableName": self.table_name, "Key": to_item(listed_by_key(target, source))}}
+            )
+        return items
+
+    @staticmethod
+    def _revision_condition(previous: RelatedList | None) -> dict[str, Any]:
+        if previous is None:
+            return {"ConditionExpression": "attribute_not_exists(pk)"}
+        return {
+            "ConditionExpression": "revision = :revision",
+            "ExpressionAttributeValues": {":revision": {"N": str(previous.revision)}},
+        }
+
+    def _transact(self, items: list[Any], what: str) -> None:
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            raise Conflict(f"{what} changed meanwhile: {reasons}") from exc
+
+    def listed_by(self, slug: str, *, after: str | None, limit: int) -> list[str]:
+        """Up to ``limit`` articles whose related lists name ``slug``, by slug, after ``after``."""
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": f"ARTICLE#{slug}"}, ":prefix": {"S": "LISTEDBY#"}},
+            "Limit": limit,
+            "ConsistentRead": True,
+        }
+        if after:
+            request["ExclusiveStartKey"] = to_item(listed_by_key(slug, after))
+        return [
+            str(item["sk"]["S"]).removeprefix("LISTEDBY#") for item in self.client.query(**request)["Items"]
+        ]
+
+    def record_unlist_progress(self, slug: str, after: str) -> None:
+        """Note where unlisting ``slug`` got to; the stream hands on the next chunk."""
+        self.client.update_item(
+            TableName=self.table_name,
+            Key=to_item(unlist_progress_key(slug)),
+            UpdateExpression="SET #type = :type, #after = :after ADD rounds :one",
+            ExpressionAttributeNames={"#type": "type", "#after": "after"},
+            ExpressionAttributeValues=to_item({":type": TYPE_UNLIST_PROGRESS, ":after": after, ":one": 1}),
+        )
+
+    def get_unlist_progress(self, slug: str) -> str | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(unlist_progress_key(slug)), ConsistentRead=True
+        )
+        return str(from_item(response["Item"])["after"]) if "Item" in response else None
 
     # vocabulary ----------------------------------------------------------------
 
@@ -658,6 +857,13 @@ class TableVocabulary:
             )
             for item in items
         }  # fmt: skip
+
+
+def _listed(related: RelatedList | None) -> set[str]:
+    """The articles a related list names (each has a reverse-index entry)."""
+    if related is None:
+        return set()
+    return {entry.slug for entry in related.auto} | set(related.pinned)
 
 
 def article_ref(article: Article, path: str, cdn_url: str) -> ArticleRef:

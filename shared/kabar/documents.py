@@ -82,12 +82,30 @@ class TagLink(_Document):
     path: str
 
 
-class ArticleLink(_Document):
-    """Another article, as linked from this one."""
+class ReadAlsoLink(_Document):
+    """An inline "Baca juga" link inside the body."""
 
     slug: str
     title: str
     path: str
+    after_paragraph: int = Field(
+        ge=1, description="Shown after this paragraph of body_html: 1 is after the first </p>"
+    )
+    origin: Literal["editor", "related"] = Field(
+        description="editor: the article's own read_also; related: taken from the related list"
+    )
+
+
+class RelatedLink(_Document):
+    """A related article ("Artikel Terkait"), best first."""
+
+    slug: str
+    title: str
+    path: str
+    lead: str | None = None
+    category: CategoryLink | None = None
+    published_at: datetime
+    pinned: bool = Field(description="Chosen by the editor (pinned links come first)")
 
 
 class ArticleSummary(_Document):
@@ -127,8 +145,12 @@ class ArticleDocument(_Document):
     body_html: str = Field(
         description="Sanitized HTML: no script elements, event handler attributes or script URLs"
     )
-    read_also: list[ArticleLink] = Field(
-        description="The editor's 'read also' links that resolve to published articles"
+    read_also: list[ReadAlsoLink] = Field(
+        description="Inline 'read also' links and where each stands in the body: the editor's, or "
+        "else the best related articles (as many as the site's READ_ALSO_AUTO setting)"
+    )
+    related: list[RelatedLink] = Field(
+        description="Related articles, best first: the editor's pinned ones, then the best scoring"
     )
 
 

@@ -65,6 +65,8 @@ class ArticleSubmission(BaseModel):
     slug: Slug | None = None
     status: ArticleStatus = "published"
     read_also: Annotated[list[Slug], Field(max_length=10)] = []
+    related: Annotated[list[Slug], Field(max_length=10)] = []  # pinned related articles, first
+    exclude_related: Annotated[list[Slug], Field(max_length=50)] = []  # never listed as related
     body: Annotated[str, Field(min_length=1, max_length=200_000)]
 
     @field_validator("tags")
@@ -145,6 +147,29 @@ class ArticleTags(BaseModel):
     tags: list[ScoredTag] = []
     pending: list[ScoredTag] = []  # suggestions outside the vocabulary, waiting for an editor
     revision: int = 0  # re-tags of the same version (after a vocabulary merge) count up
+    terms: dict[str, float] = {}  # the text vector related-article scoring compares (kabar.related)
+
+
+class RelatedEntry(BaseModel):
+    slug: str
+    score: float
+
+
+class RelatedList(BaseModel):
+    """An article's related articles as RelatedFunction keeps them.
+
+    ``auto`` holds the best-scoring articles (at most k less the pins, best first);
+    ``pinned`` and ``excluded`` are the editor's, copied from the article so that
+    another article's publish can update this list without reading this article.
+    """
+
+    slug: str
+    version: int  # the article version the list was computed for
+    tags_revision: int = 0  # ... and the revision of that version's tags
+    revision: int = 0  # every write counts up; writes are conditional on it
+    auto: list[RelatedEntry] = []
+    pinned: list[str] = []
+    excluded: list[str] = []
 
 
 class Article(BaseModel):
@@ -167,5 +192,7 @@ class Article(BaseModel):
     updated_at: datetime
     body_html: str
     read_also: list[str] = []
+    related: list[str] = []
+    exclude_related: list[str] = []
     content_hash: str
     upload_id: str

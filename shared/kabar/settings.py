@@ -33,6 +33,10 @@ class Settings(BaseModel):
     max_tags: Annotated[int, Field(alias="MAX_TAGS", ge=1, le=30)] = 8
     # "publish": suggestions outside the vocabulary are public at once; "review": they wait.
     suggested_tags: Annotated[Literal["publish", "review"], Field(alias="SUGGESTED_TAGS")] = "publish"
+    related_count: Annotated[int, Field(alias="RELATED_COUNT", ge=0, le=20)] = 5
+    related_min_score: Annotated[float, Field(alias="RELATED_MIN_SCORE", ge=0, le=2)] = 0.2
+    # Automatic inline "read also" links when the editor gives none (0: none).
+    read_also_auto: Annotated[int, Field(alias="READ_ALSO_AUTO", ge=0, le=10)] = 2
 
 
 @cache

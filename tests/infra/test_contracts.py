@@ -39,6 +39,6 @@ def test_sample_documents_validate_against_their_schemas(tmp_path: Path) -> None
         slug="a", path="v1/articles/a.json", version=1, title="A", subtitle=None, lead=None,
         category=None, dateline=Dateline(place=None, outlet="Kabar"), author=None, editors=[],
         sources=[], credit_line=None, tags=[], published_at="2026-11-24T09:00:00+07:00",  # type: ignore[arg-type]
-        updated_at="2026-11-24T09:00:00+07:00", body_html="<p>a</p>", read_also=[],  # type: ignore[arg-type]
+        updated_at="2026-11-24T09:00:00+07:00", body_html="<p>a</p>", read_also=[], related=[],  # type: ignore[arg-type]
     )  # fmt: skip
     jsonschema.validate(document.model_dump(mode="json"), document_schema("article"))

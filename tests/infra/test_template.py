@@ -32,6 +32,7 @@ def test_every_function_handler_resolves(template: Template) -> None:
         "PublishFunction",
         "TaggingFunction",
         "RenderFunction",
+        "RelatedFunction",
     }
     for spec in specs:
         assert spec.handler_file.is_file(), spec.handler_file
@@ -113,7 +114,10 @@ def test_render_wakes_on_articles_and_tags_and_never_on_its_own_writes(template:
     wakes = _waker(template, "RenderFunction")
     assert wakes("ARTICLE#gempa", "CURRENT")
     assert wakes("ARTICLE#gempa", "TAGS")
+    assert wakes("ARTICLE#gempa", "RELATED")  # its related list changed
     assert not wakes("ARTICLE#gempa", "RENDERED")  # RenderFunction's own marker
+    assert not wakes("ARTICLE#gempa", "LISTEDBY#banjir")
+    assert not wakes("ARTICLE#gempa", "UNLIST")
     assert not wakes("ARTICLE#gempa", "VERSION#000001")
     assert not wakes("ARTICLE#gempa", "TAG#suriah")
     assert not wakes("TAG#suriah", "STATS")
@@ -129,6 +133,27 @@ def test_tagging_wakes_on_content_and_never_on_its_own_writes(template: Template
     ]  # fmt: skip
     for pk, sk in own_and_others:
         assert not wakes(pk, sk), (pk, sk)
+
+
+def test_related_wakes_on_tags_and_its_unlisting_progress_only(template: Template) -> None:
+    wakes = _waker(template, "RelatedFunction")
+    assert wakes("ARTICLE#gempa", "TAGS")
+    assert wakes("ARTICLE#gempa", "UNLIST")  # the next chunk of an unlisting
+    for pk, sk in [
+        ("ARTICLE#gempa", "CURRENT"),
+        ("ARTICLE#gempa", "RELATED"),
+        ("ARTICLE#gempa", "LISTEDBY#x"),
+        ("ARTICLE#gempa", "TAG#suriah"),
+        ("ARTICLE#gempa", "CATEGORY"),
+        ("TAG#suriah", "STATS"),
+    ]:
+        assert not wakes(pk, sk), (pk, sk)
+    (event,) = template.function("RelatedFunction").events
+    removed = {
+        "eventName": "REMOVE",
+        "dynamodb": {"Keys": {"pk": {"S": "ARTICLE#gempa"}, "sk": {"S": "UNLIST"}}},
+    }
+    assert not any(pattern_matches(p, removed) for p in filter_patterns(event))
 
 
 def _vocab_record(status: str) -> dict[str, Any]:
@@ -153,7 +178,15 @@ def test_checkov_skips_all_give_a_reason(template: Template) -> None:
 
 
 @pytest.mark.parametrize(
-    "function", ["UploadsFunction", "TagsFunction", "PublishFunction", "TaggingFunction", "RenderFunction"]
+    "function",
+    [
+        "UploadsFunction",
+        "TagsFunction",
+        "PublishFunction",
+        "TaggingFunction",
+        "RenderFunction",
+        "RelatedFunction",
+    ],
 )
 def test_handler_imports_stay_lean(template: Template, function: str) -> None:
     """Heavy libraries only where used; boto3 only when a client is first needed."""

@@ -95,14 +95,16 @@ def process_upload(
     errors = _check_references(submission, slug, existing)
     if errors:
         return reject(errors)
-    linked = table.get_articles(submission.read_also) if submission.read_also else {}
+    links = {"read_also": submission.read_also, "related": submission.related}
+    linked = table.get_article_states([slug for targets in links.values() for slug in targets])
     warnings = [
         FieldError(
-            field=f"read_also.{index}",
+            field=f"{name}.{index}",
             message=f"no article {target!r} is published yet; the link appears once it is",
         )
-        for index, target in enumerate(submission.read_also)
-        if target not in linked or linked[target].status != "published"
+        for name, targets in links.items()
+        for index, target in enumerate(targets)
+        if linked.get(target) != "published"
     ]
 
     article = build_article(submission, slug, existing, upload_id, now)
@@ -165,9 +167,14 @@ def _check_references(submission: ArticleSubmission, slug: str, existing: Articl
                 ),
             )
         )
-    for index, target in enumerate(submission.read_also):
-        if target == slug:
-            errors.append(FieldError(field=f"read_also.{index}", message="an article cannot link to itself"))
+    for name in ("read_also", "related", "exclude_related"):
+        for index, target in enumerate(getattr(submission, name)):
+            if target == slug:
+                errors.append(FieldError(field=f"{name}.{index}", message="an article cannot link to itself"))
+    for index, target in enumerate(submission.related):
+        if target in submission.exclude_related:
+            errors.append(FieldError(field=f"related.{index}",
+                                     message=f"{target!r} is both pinned and excluded"))  # fmt: skip
     return errors
 
 
@@ -208,6 +215,8 @@ def build_article(
         updated_at=now,
         body_html=render_markdown(submission.body),
         read_also=list(dict.fromkeys(submission.read_also)),
+        related=list(dict.fromkeys(submission.related)),
+        exclude_related=list(dict.fromkeys(submission.exclude_related)),
         content_hash=digest,
         upload_id=upload_id,
     )

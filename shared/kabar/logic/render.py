@@ -23,13 +23,14 @@ from kabar.documents import (
     CACHE_SITE,
     DOCUMENT_MODELS,
     ArticleDocument,
-    ArticleLink,
     ArticleSummary,
     CategoryLink,
     Dateline,
     ErrorDocument,
     LatestDocument,
     MonthDocument,
+    ReadAlsoLink,
+    RelatedLink,
     SiteDocument,
     TagCount,
     TagDocument,
@@ -47,6 +48,7 @@ from kabar.documents import (
     tags_path,
 )
 from kabar.models import Article, ArticleTags
+from kabar.related import spread
 
 # Readers see this; the site's language is Indonesian.
 NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"
@@ -121,13 +123,21 @@ class Renderer:
     """Builds and writes public documents from the content table."""
 
     def __init__(
-        self, table: ContentTable, site: Site, *, site_name: str, language: str, latest_size: int
+        self,
+        table: ContentTable,
+        site: Site,
+        *,
+        site_name: str,
+        language: str,
+        latest_size: int,
+        read_also_auto: int = 2,
     ) -> None:
         self.table = table
         self.site = site
         self.site_name = site_name
         self.language = language
         self.latest_size = latest_size
+        self.read_also_auto = read_also_auto
         self.report = RenderReport()
 
     # one record ---------------------------------------------------------------
@@ -149,11 +159,33 @@ class Renderer:
         tagged = self.table.get_article_tags(article.slug)
         # The tags TaggingFunction computed for this version, or, until then, the editor's.
         tags = tagged.tags if tagged and tagged.version == article.version else article.tags
-        linked = self.table.get_articles(article.read_also) if article.read_also else {}
+        stored = self.table.get_related(article.slug)
+        listed = [*stored.pinned, *(entry.slug for entry in stored.auto)] if stored else []
+        # One read for every linked article: only published ones are linked.
+        summaries = self.table.get_summaries([*article.read_also, *listed])
+        related = [
+            RelatedLink(
+                slug=slug, title=summaries[slug]["title"], path=article_path(slug),
+                lead=summaries[slug].get("lead"), category=summaries[slug].get("category"),
+                published_at=summaries[slug]["published_at"],
+                pinned=stored is not None and slug in stored.pinned,
+            )
+            for slug in dict.fromkeys(listed) if slug in summaries
+        ]  # fmt: skip
+        paragraphs = article.body_html.count("</p>")
+        if article.read_also:
+            chosen = [(slug, summaries[slug]["title"]) for slug in article.read_also if slug in summaries]
+            positions = spread(len(chosen), paragraphs, keep_all=True)
+            origin = "editor"
+        else:
+            chosen = [(link.slug, link.title) for link in related[: self.read_also_auto]]
+            positions = spread(len(chosen), paragraphs)
+            origin = "related"
         read_also = [
-            ArticleLink(slug=slug, title=linked[slug].title, path=article_path(slug))
-            for slug in article.read_also
-            if slug in linked and linked[slug].status == "published"
+            ReadAlsoLink(
+                slug=slug, title=title, path=article_path(slug), after_paragraph=after, origin=origin
+            )
+            for (slug, title), after in zip(chosen, positions, strict=False)
         ]
         codes = [*article.editors, *article.sources]
         return ArticleDocument(
@@ -178,6 +210,7 @@ class Renderer:
             updated_at=article.updated_at,
             body_html=article.body_html,
             read_also=read_also,
+            related=related,
         )
 
     # lists ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from kabar.dal import ContentTable, Stale, article_summary, month_of
 from kabar.documents import article_path
 from kabar.models import ArticleTags, ScoredTag
 from kabar.observability import logger
+from kabar.related import text_terms
 from kabar.tagging import suggest_tags
 
 MERGE_CHUNK = 25
@@ -35,10 +36,11 @@ def tag_article(
     ):
         logger.info("tags already current", extra={"slug": slug, "version": previous.version})
         return previous
+    body = html.unescape(article.body_html)
     found = suggest_tags(
         article.title,
         article.lead,
-        html.unescape(article.body_html),
+        body,
         editor_tags=[tag.name for tag in article.tags],
         vocabulary=table.vocabulary(),
         max_tags=max_tags,
@@ -53,9 +55,10 @@ def tag_article(
         month=month_of(article.published_at) if published else None,
         tags=[t for t in scored if t not in waiting],
         pending=waiting,
+        terms=text_terms(article.title, article.lead, body) if published else {},
     )
     if previous is not None and previous.version == article.version:
-        if (previous.tags, previous.pending) == (tagged.tags, tagged.pending):
+        if (previous.tags, previous.pending, previous.terms) == (tagged.tags, tagged.pending, tagged.terms):
             return previous  # a re-tag that changes nothing writes nothing
         tagged.revision = previous.revision + 1
     try:
@@ -64,6 +67,7 @@ def tag_article(
             previous=previous,
             summary=article_summary(article, article_path(slug)) if published else None,
             published_at=article.published_at,
+            category=article.category.slug if article.category else None,
         )
     except Stale:
         logger.info("newer tags stored meanwhile", extra={"slug": slug, "version": article.version})
