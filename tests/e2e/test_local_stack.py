@@ -257,6 +257,36 @@ def test_a_bad_upload_request_gets_a_400_naming_the_field(local_stack: dict[str,
     assert response.status_code == 404
 
 
+def test_related_articles_over_http_both_directions(local_stack: dict[str, Any]) -> None:
+    """Three articles on a flood and one on football; later flood news joins the older lists."""
+    cdn = local_stack["cdn_url"]
+    story = sorted((ROOT / "examples" / "related").glob("0[1-3]*.md"))
+    result = kabar(local_stack, "upload", *map(str, story), "examples/related/04-timnas-kalahkan-vietnam.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    urls = [
+        line.split(": ", 1)[1].strip() for line in result.stdout.splitlines() if line.startswith("published")
+    ]
+    flood, football = [url.rsplit("/", 1)[1].removesuffix(".json") for url in urls[:3]], urls[3]
+    football_slug = football.rsplit("/", 1)[1].removesuffix(".json")
+
+    def related(slug: str) -> set[str]:
+        response = requests.get(f"{cdn}/v1/articles/{slug}.json", timeout=10)
+        return {link["slug"] for link in response.json()["related"]} if response.status_code == 200 else set()
+
+    wait_for(lambda: all(related(slug) == set(flood) - {slug} for slug in flood), timeout=20)
+    assert football_slug not in set().union(*map(related, flood))
+
+    result = kabar(local_stack, "upload", "examples/related/05-banjir-kiriman-later.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    later = result.stdout.split(": ", 1)[1].strip().rsplit("/", 1)[1].removesuffix(".json")
+    wait_for(lambda: all(later in related(slug) for slug in flood), timeout=20)
+    assert set(flood) <= related(later)
+    document = requests.get(f"{cdn}/v1/articles/{later}.json", timeout=10).json()
+    # Three paragraphs, two gaps: the two best related articles, one after each of the first two.
+    links = [(link["origin"], link["after_paragraph"]) for link in document["read_also"]]
+    assert links == [("related", 1), ("related", 2)]
+
+
 def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:
     process = local_stack["_process"]
     process.send_signal(signal.SIGINT)
