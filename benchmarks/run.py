@@ -8,6 +8,9 @@
    in the same run, and the resident memory after the import.
 3. Tagging quality: precision and recall on a hand-labelled Indonesian set, beside
    a plain YAKE baseline, and time per article (benchmarks/tagging_quality.py).
+4. Related articles: what one publish reads, writes and renders at 10,000 and
+   100,000 articles, beside exhaustive TF-IDF, and precision@5 on labelled
+   articles (benchmarks/related_bench.py).
 
 Results go to docs/benchmarks.md and into the README between the bench markers.
 """
@@ -271,10 +274,12 @@ def main() -> int:
     started = time.perf_counter()
     starts = cold_starts()  # first: a fresh interpreter per sample, before moto holds 10,000 items
     costs = [cost for size in SIZES for cost in publish_costs(size)]
+    from benchmarks import related_bench
     from benchmarks.tagging_quality import measure
     from benchmarks.tagging_quality import report as quality_report
 
-    text = report(costs, starts) + "\n" + quality_report(measure())
+    related = related_bench.measure()
+    text = report(costs, starts) + "\n" + quality_report(measure()) + "\n" + related_bench.report(related)
     RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     begin, end = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -284,7 +289,7 @@ def main() -> int:
     print(text)
     print(json.dumps(costs, indent=1))
     print(f"({time.perf_counter() - started:.0f} s)")
-    return 1 if _grows(costs) else 0
+    return 1 if _grows(costs) or related_bench.grows(related["scale"]) else 0
 
 
 if __name__ == "__main__":

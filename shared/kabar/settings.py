@@ -34,7 +34,7 @@ class Settings(BaseModel):
     # "publish": suggestions outside the vocabulary are public at once; "review": they wait.
     suggested_tags: Annotated[Literal["publish", "review"], Field(alias="SUGGESTED_TAGS")] = "publish"
     related_count: Annotated[int, Field(alias="RELATED_COUNT", ge=0, le=20)] = 5
-    related_min_score: Annotated[float, Field(alias="RELATED_MIN_SCORE", ge=0, le=2)] = 0.2
+    related_min_score: Annotated[float, Field(alias="RELATED_MIN_SCORE", ge=0, le=2)] = 0.15
     # Automatic inline "read also" links when the editor gives none (0: none).
     read_also_auto: Annotated[int, Field(alias="READ_ALSO_AUTO", ge=0, le=10)] = 2
 

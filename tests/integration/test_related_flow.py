@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kabar.dal import ContentTable
+from kabar.related import DEFAULT_MIN_SCORE
 from tests.conftest import App, article_file
 
 FLOOD = [
@@ -109,7 +110,7 @@ def test_a_story_lists_its_other_articles_and_a_later_one_joins_the_older_lists(
         stored = table(app).get_related(slug)
         assert stored is not None
         scores = [entry.score for entry in stored.auto]
-        assert scores == sorted(scores, reverse=True) and all(score >= 0.2 for score in scores)
+        assert scores == sorted(scores, reverse=True) and all(score >= DEFAULT_MIN_SCORE for score in scores)
     document = app.document(f"v1/articles/{later}.json")
     assert document is not None
     first = document["related"][0]

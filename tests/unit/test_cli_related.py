@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kabar.related import DEFAULT_MIN_SCORE
 from kabar_infra.cli import main
 
 STORY = "Banjir Kali Ciliwung merendam rumah warga Kampung Melayu, BPBD DKI Jakarta mengevakuasi pengungsi."
@@ -39,7 +40,7 @@ def test_each_line_gets_its_related_ids_and_scores(
     related = {line["id"]: [r["id"] for r in line["related"]] for line in out}
     assert set(related["a"]) == {"b", "d"} and set(related["b"]) == {"a", "d"}
     assert related["c"] == []
-    assert all(r["score"] >= 0.2 for line in out for r in line["related"])
+    assert all(r["score"] >= DEFAULT_MIN_SCORE for line in out for r in line["related"])
     assert run(tmp_path, LINES, capsys, "-k", "1") == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert all(len(line["related"]) <= 1 for line in out)

@@ -138,15 +138,9 @@ class Router:
         for stream in self._streams:
             description = self._streams_client.describe_stream(StreamArn=stream.arn)["StreamDescription"]
             for shard in description["Shards"]:
-                iterator = self._streams_client.get_shard_iterator(
-                    StreamArn=stream.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                stream.iterators[shard["ShardId"]] = self._streams_client.get_shard_iterator(
+                    StreamArn=stream.arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
                 )["ShardIterator"]
-                while True:
-                    response = self._streams_client.get_records(ShardIterator=iterator, Limit=1000)
-                    iterator = response["NextShardIterator"]
-                    if not response["Records"]:
-                        break
-                stream.iterators[shard["ShardId"]] = iterator
 
     # ------------------------------------------------------------------ SQS
 
