@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra import related, tags
+from kabar_infra import comments, related, tags
 from kabar_infra.client import ApiError, Credentials, KabarClient, load_local_config
 
 EXIT_REJECTED = 1
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("upload_id")
     tags.add_commands(commands)
     related.add_commands(commands)
+    comments.add_commands(commands)
     return parser
 
 
@@ -86,10 +87,11 @@ def _describe(name: str, status: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "related" or (args.command == "tags" and args.tags_command == "suggest"):
-        # The function's own code on files: no AWS, no API.
+    local = {"related": related.run, "comments": comments.run, "tags": tags.run}
+    if args.command in ("related", "comments") or (args.command == "tags" and args.tags_command == "suggest"):
+        # The functions' own code on files: no AWS, no API.
         try:
-            return related.run(args) if args.command == "related" else tags.run(args)
+            return local[args.command](args)
         except (ValueError, OSError) as exc:  # each InputError is a ValueError
             print(f"kabar: {exc}", file=sys.stderr)
             return EXIT_ERROR

@@ -1,0 +1,185 @@
+"""Comments: what a commenter may submit, how it is made safe, and the content rules.
+
+Pure logic: no AWS, no environment. CommentsFunction and ``kabar comments
+classify`` run this same code. The rules that need history (duplicates, floods,
+earlier approved comments) live in :mod:`kabar.logic.comments`; these are the
+ones that read only the comment itself, in the order the intake applies them:
+
+1. a filled honeypot, or a disallowed word -> ``spam`` (accepted, never shown);
+2. :data:`MAX_LINKS` or more links, or a moderation word -> ``pending``;
+3. otherwise no verdict here: history decides (``pending`` for a first-time
+   commenter, ``approved`` for one with earlier approved comments).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Verdict = Literal["approved", "pending", "spam"]
+MAX_CONTENT = 5000  # characters; longer is 413
+MAX_LINKS = 2
+_EMAIL = re.compile(
+    r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$"
+)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_BARE_DOMAIN = re.compile(
+    r"\b[a-z0-9-]{2,63}\.(?:com|net|org|info|biz|id|co|io|ru|cn|xyz|top|ly)\b(?:/\S*)?", re.I
+)
+_TAG = re.compile(r"<[^>]*>")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+# Defaults; each site sets its own lists (template parameters).
+DEFAULT_DISALLOWED = (
+    "viagra",
+    "casino online",
+    "judi online",
+    "slot gacor",
+    "togel",
+    "pinjol",
+    "bitcoin doubler",
+)
+DEFAULT_MODERATION = (
+    "subscribe", "check out", "my channel", "my video", "visit my", "follow me", "click here",
+    "free money", "promo", "diskon", "whatsapp", "wa.me", "hubungi kami",
+)  # fmt: skip
+
+PlainText = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class CommentSubmission(BaseModel):
+    """The body of ``POST /articles/{slug}/comments``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Annotated[PlainText, Field(min_length=1, max_length=80)]
+    email: Annotated[PlainText, Field(min_length=3, max_length=254)]
+    website: Annotated[PlainText | None, Field(max_length=200)] = None
+    content: Annotated[str, Field(min_length=1, max_length=MAX_CONTENT)]
+    parent: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{8,40}$")] = None
+    honeypot: Annotated[str | None, Field(max_length=500)] = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not _EMAIL.match(value):
+            raise ValueError("is not an email address")
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not re.match(r"^https?://[^\s<>\"']+\.[^\s<>\"']+$", value, re.IGNORECASE):
+            raise ValueError("must be an http:// or https:// address")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = plain(value)
+        if not value:
+            raise ValueError("needs letters")
+        return value
+
+    @field_validator("content")
+    @classmethod
+    def _content(cls, value: str) -> str:
+        value = plain(value).strip()
+        if not value:
+            raise ValueError("is empty once markup is removed")
+        return value
+
+
+def plain(text: str) -> str:
+    """Text with markup removed: no tags, no control or direction-changing characters."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", _TAG.sub("", html.unescape(text)))
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def to_html(text: str) -> str:
+    """Plain text as minimal, safe HTML: paragraphs, line breaks, links (nofollow, ugc).
+
+    Everything is escaped first; the only markup is what this function writes.
+    """
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        escaped = html.escape(block, quote=True)
+        linked = _URL.sub(_link, escaped)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>") + "</p>")
+    return "".join(paragraphs)
+
+
+def _link(match: re.Match[str]) -> str:
+    shown = match.group(0)
+    target = shown if shown.lower().startswith("http") else "https://" + shown
+    return f'<a href="{target}" rel="nofollow ugc noopener" target="_blank">{shown}</a>'
+
+
+def links(text: str, website: str | None = None) -> int:
+    """How many links a comment carries (addresses and bare domains in the text)."""
+    found = {m.group(0).lower() for m in _URL.finditer(text)}
+    found |= {m.group(0).lower() for m in _BARE_DOMAIN.finditer(_URL.sub(" ", text))}
+    return len(found)
+
+
+def _normalised(text: str) -> str:
+    """Lower case, no accents, runs of other characters as one space (dots kept: "wa.me")."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return re.sub(r"[^a-z0-9.]+", " ", "".join(c for c in folded if not unicodedata.combining(c))).strip()
+
+
+def _contains(text: str, words: Iterable[str]) -> list[str]:
+    """The words and phrases of ``words`` that ``text`` contains as whole words."""
+    normalised = _normalised(text)
+    found = []
+    for word in words:
+        phrase = _normalised(word)
+        if phrase and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", normalised):
+            found.append(word)
+    return found
+
+
+@dataclass(frozen=True)
+class ContentVerdict:
+    """What the content rules say: a verdict (None: history decides) and every reason."""
+
+    verdict: Verdict | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def classify_content(
+    *,
+    name: str,
+    content: str,
+    website: str | None = None,
+    honeypot: str | None = None,
+    disallowed: Iterable[str] = DEFAULT_DISALLOWED,
+    moderation: Iterable[str] = DEFAULT_MODERATION,
+    max_links: int = MAX_LINKS,
+) -> ContentVerdict:
+    """The rules that need no history, in order; the first that decides wins, all reasons kept."""
+    text = f"{name}\n{content}\n{website or ''}"
+    reasons = []
+    if honeypot and honeypot.strip():
+        reasons.append("honeypot filled")
+    reasons += [f"disallowed word: {word}" for word in _contains(text, disallowed)]
+    if reasons:
+        return ContentVerdict("spam", reasons)
+    count = links(content)
+    if count >= max_links:
+        reasons.append(f"{count} links")
+    reasons += [f"moderation word: {word}" for word in _contains(text, moderation)]
+    if reasons:
+        return ContentVerdict("pending", reasons)
+    return ContentVerdict(None, [])
