@@ -20,7 +20,10 @@ Tests never install it.
 from __future__ import annotations
 
 import copy
+import os
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 _state = {"installed": False}
@@ -78,3 +81,22 @@ def install() -> None:
 
     Table.all_items = all_items  # type: ignore[method-assign]
     _state["installed"] = True
+
+
+@contextmanager
+def stack_on_moto() -> Iterator[Any]:
+    """The whole stack on moto in this process (tests' ``App``), for a benchmark's run."""
+    from moto import mock_aws
+
+    from kabar_infra.provision import provision
+    from kabar_infra.template import Template
+    from tests.conftest import App
+
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
+    )  # fmt: skip
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    with mock_aws():
+        template = Template.load()
+        yield App(template, provision(template), {"CDN_URL": "https://cdn.example"})

@@ -317,25 +317,12 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
 
 def publish_on_moto(corpus: list[dict[str, Any]], newcomer: dict[str, Any]) -> list[dict[str, Any]]:
     """Seed the table at each size, publish ``newcomer`` through the stack, and meter it."""
-    from moto import mock_aws
-
     from benchmarks import moto_scale
+    from tests.conftest import article_file
 
     moto_scale.install()
-
-    from kabar_infra.provision import provision
-    from kabar_infra.template import Template
-    from tests.conftest import App, article_file
-
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-    )  # fmt: skip
-    os.environ.pop("AWS_ENDPOINT_URL", None)
     results = []
-    with mock_aws():
-        template = Template.load()
-        app = App(template, provision(template), {"CDN_URL": "https://cdn.example"})
+    with moto_scale.stack_on_moto() as app:
         done: set[str] = set()
         for number, (published, store, _) in enumerate(simulate(corpus, checkpoints=SIZES)):
             if published not in SIZES:

@@ -121,21 +121,11 @@ SCENARIOS = {
 
 def publish_costs(size: int) -> list[dict[str, Any]]:
     """One publish per scenario into a table of ``size`` articles; their request counts."""
-    from moto import mock_aws
+    from benchmarks.moto_scale import stack_on_moto
+    from tests.conftest import article_file
 
-    from kabar_infra.provision import provision
-    from kabar_infra.template import Template
-    from tests.conftest import App, article_file
-
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-    )  # fmt: skip
-    os.environ.pop("AWS_ENDPOINT_URL", None)
     results = []
-    with mock_aws():
-        template = Template.load()
-        app = App(template, provision(template), {"CDN_URL": "https://cdn.example"})
+    with stack_on_moto() as app:
         seed_articles(app, size)
         app.router.skip_to_latest()  # seeded articles are existing state, not events to render
         invoke = app.router.invoke

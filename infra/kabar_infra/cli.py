@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         # The functions' own code on files: no AWS, no API.
         try:
             return local[args.command](args)
-        except (ValueError, OSError) as exc:  # each InputError is a ValueError
+        except (ValueError, OSError) as exc:  # lines.InputError is a ValueError
             print(f"kabar: {exc}", file=sys.stderr)
             return EXIT_ERROR
     try:
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         for error in (exc.body.get("errors") or []) if isinstance(exc.body, dict) else []:
             print(f"  - {error['field']}: {error['message']}", file=sys.stderr)
         return EXIT_ERROR
-    except (OSError, ValueError) as exc:  # tags.InputError is a ValueError
+    except (OSError, ValueError) as exc:  # lines.InputError is a ValueError
         print(f"kabar: {exc}", file=sys.stderr)
         return EXIT_ERROR
 

@@ -18,10 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kabar.comments import DEFAULT_DISALLOWED, DEFAULT_MODERATION, classify_content
-
-
-class InputError(ValueError):
-    """A line the command cannot use; the message says which and why."""
+from kabar_infra.lines import opened, read_jsonl
 
 
 def _words(path: Path | None, default: tuple[str, ...]) -> list[str]:
@@ -32,15 +29,7 @@ def _words(path: Path | None, default: tuple[str, ...]) -> list[str]:
 
 def classify(handle: IO[str], out: IO[str], disallowed: list[str], moderation: list[str]) -> int:
     count = 0
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}: not JSON: {exc.msg}") from exc
-        if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("content"), str):
-            raise InputError(f"line {number}: needs at least an id and a content")
+    for _, item in read_jsonl(handle, "content"):
         found = classify_content(
             name=str(item.get("name", "")), content=item["content"], website=item.get("website"),
             honeypot=item.get("honeypot"), disallowed=disallowed, moderation=moderation,
@@ -65,9 +54,6 @@ def add_commands(commands: Any) -> None:
 def run(args: Any) -> int:
     disallowed = _words(args.disallowed, DEFAULT_DISALLOWED)
     moderation = _words(args.moderation, DEFAULT_MODERATION)
-    if args.input == "-":
-        classify(sys.stdin, sys.stdout, disallowed, moderation)
-    else:
-        with open(args.input, encoding="utf-8") as handle:
-            classify(handle, sys.stdout, disallowed, moderation)
+    with opened(args.input) as handle:
+        classify(handle, sys.stdout, disallowed, moderation)
     return 0

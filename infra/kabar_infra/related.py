@@ -19,7 +19,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import Any
 
 from kabar.dal import category_partition, tag_partition
 from kabar.logic.related import FAN_OUT, PER_LIST, relate
@@ -27,12 +27,9 @@ from kabar.models import ArticleTags, RelatedList, ScoredTag
 from kabar.related import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, text_terms
 from kabar.slugs import slugify
 from kabar.tagging import DEFAULT_MAX_TAGS, suggest_tags
+from kabar_infra.lines import InputError, opened, read_jsonl
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class InputError(ValueError):
-    """A line the command cannot use; the message says which and why."""
 
 
 class MemoryRelatedStore:
@@ -134,19 +131,6 @@ def _moment(item: dict[str, Any], number: int) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def read_articles(handle: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}: not JSON: {exc.msg}") from exc
-        if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("title"), str):
-            raise InputError(f"line {number}: needs at least an id and a title")
-        yield number, item
-
-
 def compute(
     items: Iterable[dict[str, Any]],
     *,
@@ -190,11 +174,8 @@ def run(args: Any) -> int:
     from kabar.observability import logger
 
     logger.setLevel("WARNING")  # the function's per-article log lines would mix with the output
-    if args.input == "-":
-        lines = list(read_articles(sys.stdin))
-    else:
-        with open(args.input, encoding="utf-8") as handle:
-            lines = list(read_articles(handle))
+    with opened(args.input) as handle:
+        lines = list(read_jsonl(handle, "title"))
     items = [item for _, item in lines]
     store = compute(items, k=args.k, min_score=args.min_score)
     for line in related_lines(store, (str(item["id"]) for item in items)):

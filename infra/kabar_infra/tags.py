@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from kabar.slugs import slugify
 from kabar.tagging import DEFAULT_MAX_TAGS, MemoryVocabulary, VocabularyEntry, suggest_tags
-
-
-class InputError(ValueError):
-    """A line or file the command cannot use; the message says which and why."""
+from kabar_infra.lines import InputError, opened, read_jsonl
 
 
 def read_vocabulary(path: Path) -> list[tuple[VocabularyEntry, list[str]]]:
@@ -62,22 +58,9 @@ def memory_vocabulary(path: Path | None) -> MemoryVocabulary:
     return vocabulary
 
 
-def read_jsonl(handle: IO[str]) -> Iterator[dict[str, Any]]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}: not JSON: {exc.msg}") from exc
-        if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("title"), str):
-            raise InputError(f"line {number}: needs at least an id and a title")
-        yield item
-
-
 def suggest(handle: IO[str], out: IO[str], vocabulary: MemoryVocabulary, max_tags: int) -> int:
     count = 0
-    for item in read_jsonl(handle):
+    for _, item in read_jsonl(handle, "title"):
         tags = suggest_tags(
             item["title"], item.get("lead"), item.get("body", ""),
             editor_tags=item.get("tags", []), vocabulary=vocabulary, max_tags=max_tags,
@@ -133,9 +116,6 @@ def run_remote(args: Any, client: Any) -> int:
 
 def run(args: Any) -> int:
     vocabulary = memory_vocabulary(args.vocabulary)
-    if str(args.input) == "-":
-        suggest(sys.stdin, sys.stdout, vocabulary, args.max_tags)
-    else:
-        with args.input.open(encoding="utf-8") as handle:
-            suggest(handle, sys.stdout, vocabulary, args.max_tags)
+    with opened(str(args.input)) as handle:
+        suggest(handle, sys.stdout, vocabulary, args.max_tags)
     return 0
