@@ -591,7 +591,7 @@ class ContentTable:
             for item in map(from_item, response["Items"]):
                 stamp, slug = str(item["gsi1sk"]).split("#", 1)
                 profile = item.get("profile", {})
-                moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+                moment = datetime.fromisoformat(stamp)  # "...Z": aware, UTC
                 found.append(Profile.of(slug, profile.get("terms", {}), profile.get("tags", ()),
                                         profile.get("category"), moment))  # fmt: skip
         return found
