@@ -239,7 +239,20 @@ def _user_pool_group(
     return {"Ref": group}
 
 
+def _secret(session: boto3.Session, name: str, props: dict[str, Any], stack: Stack) -> dict[str, str]:
+    """A secret with a generated value, as GenerateSecretString asks (moto makes the value)."""
+    client = session.client("secretsmanager")
+    generate = props.get("GenerateSecretString", {})
+    value = client.get_random_password(
+        PasswordLength=int(generate.get("PasswordLength", 32)),
+        ExcludePunctuation=bool(generate.get("ExcludePunctuation", False)),
+    )["RandomPassword"]
+    secret = client.create_secret(Name=f"{stack.name}-{name}", SecretString=value)
+    return {"Ref": secret["ARN"], "Id": secret["ARN"]}
+
+
 _CREATORS = {
+    "AWS::SecretsManager::Secret": _secret,
     "AWS::S3::Bucket": _bucket,
     "AWS::SQS::Queue": _queue,
     "AWS::DynamoDB::Table": _table,

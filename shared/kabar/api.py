@@ -12,16 +12,16 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from pydantic import ValidationError
 
-from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
 from kabar.events import claim_groups
 
 
-def json_response(status: int, body: Any) -> Response[str]:
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
     return Response(
         status_code=status,
         content_type="application/json",
         body=json.dumps(body, ensure_ascii=False),
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", **(headers or {})},
     )
 
 
@@ -67,7 +67,18 @@ def _conflict(exc: Conflict) -> Response[str]:
     return json_response(409, {"message": str(exc)})
 
 
+def _too_many(exc: TooManyRequests) -> Response[str]:
+    return json_response(429, {"message": str(exc)}, {"Retry-After": str(exc.retry_after)})
+
+
+def _too_large(exc: PayloadTooLarge) -> Response[str]:
+    message = "the request is too large"
+    return json_response(413, {"message": message, "errors": [{"field": exc.field, "message": exc.message}]})
+
+
 _ERROR_HANDLERS: list[tuple[type[Exception], Any]] = [
+    (TooManyRequests, _too_many),
+    (PayloadTooLarge, _too_large),
     (ValidationError, _invalid_model),
     (InvalidRequest, _invalid_request),
     (ValueError, _bad_json),

@@ -44,6 +44,14 @@ def cloudfront() -> CloudFrontClient:
     return _client("cloudfront")  # type: ignore[no-any-return]
 
 
+@cache
+def secret(arn: str) -> bytes:
+    """A Secrets Manager secret's value, read once per execution environment."""
+    value = _client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
+    return str(value).encode()
+
+
 def reset_clients() -> None:
     """Forget every cached client (tests switch endpoints and credentials)."""
     _client.cache_clear()
+    secret.cache_clear()

@@ -15,6 +15,10 @@ article in its category        ``ARTICLE#<slug>``   ``CATEGORY``
 article's related list         ``ARTICLE#<slug>``   ``RELATED``
 <source>'s list names <slug>   ``ARTICLE#<slug>``   ``LISTEDBY#<source>``
 unlisting progress             ``ARTICLE#<slug>``   ``UNLIST``
+a comment                      ``COMMENT#<id>``     ``COMMENT``
+a commenter (keyed email hash) ``COMMENTER#<hash>`` ``COMMENTER``
+a network (keyed hash)         ``NETWORK#<hash>``   ``NETWORK``
+a comment already made         ``DUPLICATE#<hash>`` ``DUPLICATE``
 tag's article count            ``TAG#<tag>``        ``STATS``
 tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
 merge of a tag, progress        ``TAG#<tag>``        ``MERGE``
@@ -77,10 +81,22 @@ TYPE_CATEGORY_MEMBERSHIP = "category_membership"
 TYPE_RELATED = "related"
 TYPE_LISTED_BY = "listed_by"
 TYPE_UNLIST_PROGRESS = "unlist_progress"
+TYPE_COMMENT = "comment"
+TYPE_COMMENTER = "commenter"
+TYPE_NETWORK = "network"
+TYPE_DUPLICATE = "comment_duplicate"
 
 
 class AlreadyProcessed(Exception):
     """The upload was already published or rejected (a replayed event)."""
+
+
+class CommentRefused(Exception):
+    """A comment the table refused: ``duplicate``, or ``flood`` (too soon after the last)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class Stale(Exception):
@@ -142,6 +158,27 @@ def listed_by_key(slug: str, source: str) -> dict[str, str]:
 
 def unlist_progress_key(slug: str) -> dict[str, str]:
     return {"pk": f"ARTICLE#{slug}", "sk": "UNLIST"}
+
+
+def comment_key(comment_id: str) -> dict[str, str]:
+    return {"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"}
+
+
+def commenter_key(email_hash: str) -> dict[str, str]:
+    return {"pk": f"COMMENTER#{email_hash}", "sk": "COMMENTER"}
+
+
+def network_key(network_hash: str) -> dict[str, str]:
+    return {"pk": f"NETWORK#{network_hash}", "sk": "NETWORK"}
+
+
+def duplicate_key(digest: str) -> dict[str, str]:
+    return {"pk": f"DUPLICATE#{digest}", "sk": "DUPLICATE"}
+
+
+def comments_partition(status: str, slug: str | None = None) -> str:
+    """A comment's list in gsi1: an article's approved ones, or every comment of a status."""
+    return f"COMMENTS#{slug}" if status == "approved" and slug else f"COMMENTS#{status}"
 
 
 def tag_partition(tag: str) -> str:
@@ -307,7 +344,16 @@ class ContentTable:
 
     def get_article_facts(self, slug: str) -> dict[str, Any] | None:
         """An article's status, version, publish time, category and related-list choices (no body)."""
-        names = ("slug", "status", "version", "published_at", "category", "related", "exclude_related")
+        names = (
+            "slug",
+            "status",
+            "version",
+            "published_at",
+            "category",
+            "related",
+            "exclude_related",
+            "comments",
+        )
         response = self.client.get_item(
             TableName=self.table_name, Key=to_item(article_key(slug)), ConsistentRead=True,
             ProjectionExpression=", ".join(f"#{n}" for n in names),
@@ -693,6 +739,64 @@ class ContentTable:
             TableName=self.table_name, Key=to_item(unlist_progress_key(slug)), ConsistentRead=True
         )
         return str(from_item(response["Item"])["after"]) if "Item" in response else None
+
+    # comments ------------------------------------------------------------------
+
+    def get_comment(self, comment_id: str) -> dict[str, Any] | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(comment_key(comment_id)), ConsistentRead=True
+        )
+        return from_item(response["Item"]) if "Item" in response else None
+
+    def commenter_approved(self, email_hash: str) -> int:
+        """How many of this commenter's comments were approved (0 for a first-time commenter)."""
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(commenter_key(email_hash)), ConsistentRead=True,
+            ProjectionExpression="approved",
+        )  # fmt: skip
+        return int(from_item(response.get("Item", {})).get("approved", 0))
+
+    def add_comment(
+        self, comment: dict[str, Any], *, duplicate: str, network_hash: str, now: float, flood_seconds: int
+    ) -> None:
+        """Store a new comment, unless it repeats one or follows its author's or network's too soon.
+
+        One transaction: the duplicate marker (new), the commenter's and the network's
+        last comment time (older than ``flood_seconds``), the comment. Raises
+        CommentRefused("duplicate") before CommentRefused("flood").
+        """
+        cutoff = now - flood_seconds
+        stamp = {
+            "UpdateExpression": "SET #type = :type, last_at = :now",
+            "ConditionExpression": "attribute_not_exists(last_at) OR last_at <= :cutoff",
+            "ExpressionAttributeNames": {"#type": "type"},
+        }
+        values = {**comment_key(comment["id"]), "type": TYPE_COMMENT, **comment}
+        values["gsi1pk"] = comments_partition(comment["status"], comment["slug"])
+        values["gsi1sk"] = f"{comment['created_at']}#{comment['id']}"
+        marker = {**duplicate_key(duplicate), "type": TYPE_DUPLICATE, "comment": comment["id"]}
+        commenter = to_item(commenter_key(comment["email_hash"]))
+        items: list[Any] = [
+            {"Put": {"TableName": self.table_name, "Item": to_item(marker),
+                     "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Update": {"TableName": self.table_name, "Key": commenter, **stamp,
+                        "ExpressionAttributeValues": to_item({":type": TYPE_COMMENTER, ":now": now,
+                                                              ":cutoff": cutoff})}},
+            {"Update": {"TableName": self.table_name, "Key": to_item(network_key(network_hash)), **stamp,
+                        "ExpressionAttributeValues": to_item({":type": TYPE_NETWORK, ":now": now,
+                                                              ":cutoff": cutoff})}},
+            {"Put": {"TableName": self.table_name, "Item": to_item(values),
+                     "ConditionExpression": "attribute_not_exists(pk)"}},
+        ]  # fmt: skip
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                raise CommentRefused("duplicate") from exc
+            if "ConditionalCheckFailed" in reasons[1:3]:
+                raise CommentRefused("flood") from exc
+            raise Conflict(f"comment {comment['id']}: {reasons}") from exc
 
     # vocabulary ----------------------------------------------------------------
 

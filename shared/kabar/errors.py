@@ -19,6 +19,23 @@ class Forbidden(KabarError):
     """The caller is authenticated but may not do this."""
 
 
+class TooManyRequests(KabarError):
+    """The caller must wait ``retry_after`` seconds before trying again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PayloadTooLarge(KabarError):
+    """A field (or the whole body) is larger than allowed; ``field`` says which."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
 class InvalidRequest(KabarError):
     """The request is malformed; ``errors`` names every bad field."""
 

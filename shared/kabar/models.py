@@ -67,6 +67,7 @@ class ArticleSubmission(BaseModel):
     read_also: Annotated[list[Slug], Field(max_length=10)] = []
     related: Annotated[list[Slug], Field(max_length=10)] = []  # pinned related articles, first
     exclude_related: Annotated[list[Slug], Field(max_length=50)] = []  # never listed as related
+    comments: Literal["open", "closed"] = "open"
     body: Annotated[str, Field(min_length=1, max_length=200_000)]
 
     @field_validator("tags")
@@ -194,5 +195,6 @@ class Article(BaseModel):
     read_also: list[str] = []
     related: list[str] = []
     exclude_related: list[str] = []
+    comments: Literal["open", "closed"] = "open"
     content_hash: str
     upload_id: str

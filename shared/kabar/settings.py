@@ -37,6 +37,13 @@ class Settings(BaseModel):
     related_min_score: Annotated[float, Field(alias="RELATED_MIN_SCORE", ge=0, le=2)] = 0.15
     # Automatic inline "read also" links when the editor gives none (0: none).
     read_also_auto: Annotated[int, Field(alias="READ_ALSO_AUTO", ge=0, le=10)] = 2
+    comment_secret_arn: Annotated[str, Field(alias="COMMENT_SECRET_ARN")] = ""
+    comments_close_days: Annotated[int, Field(alias="COMMENTS_CLOSE_DAYS", ge=0)] = 0  # 0: never
+    comment_max_depth: Annotated[int, Field(alias="COMMENT_MAX_DEPTH", ge=0, le=10)] = 3
+    comment_flood_seconds: Annotated[int, Field(alias="COMMENT_FLOOD_SECONDS", ge=0)] = 15
+    # Comma-separated words and phrases; empty: the defaults in kabar.comments.
+    comment_disallowed: Annotated[str, Field(alias="COMMENT_DISALLOWED_WORDS")] = ""
+    comment_moderation: Annotated[str, Field(alias="COMMENT_MODERATION_WORDS")] = ""
 
 
 @cache

@@ -287,6 +287,20 @@ def test_related_articles_over_http_both_directions(local_stack: dict[str, Any])
     assert links == [("related", 1), ("related", 2)]
 
 
+def test_a_reader_comments_over_http_without_a_token(local_stack: dict[str, Any]) -> None:
+    api = local_stack["api_url"]
+    url = f"{api}/articles/ribuan-pengungsi-kembali-ke-homs-setelah-jalur-dibuka/comments"
+    comment = {"name": "Ani", "email": "ani@example.id", "content": "Semoga selamat sampai rumah."}
+    response = requests.post(url, json=comment, timeout=10)
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "awaiting moderation"
+    assert requests.post(url, json=comment, timeout=10).status_code == 409
+    bad = requests.post(url, data=b"{bukan json", headers={"Content-Type": "application/json"}, timeout=10)
+    assert bad.status_code == 400
+    large = requests.post(url, json={**comment, "content": "x" * 6000}, timeout=10)
+    assert large.status_code == 413 and large.json()["errors"][0]["field"] == "content"
+
+
 def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:
     process = local_stack["_process"]
     process.send_signal(signal.SIGINT)

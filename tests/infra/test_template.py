@@ -33,6 +33,7 @@ def test_every_function_handler_resolves(template: Template) -> None:
         "TaggingFunction",
         "RenderFunction",
         "RelatedFunction",
+        "CommentsFunction",
     }
     for spec in specs:
         assert spec.handler_file.is_file(), spec.handler_file
@@ -186,6 +187,7 @@ def test_checkov_skips_all_give_a_reason(template: Template) -> None:
         "TaggingFunction",
         "RenderFunction",
         "RelatedFunction",
+        "CommentsFunction",
     ],
 )
 def test_handler_imports_stay_lean(template: Template, function: str) -> None:

@@ -217,6 +217,7 @@ def build_article(
         read_also=list(dict.fromkeys(submission.read_also)),
         related=list(dict.fromkeys(submission.related)),
         exclude_related=list(dict.fromkeys(submission.exclude_related)),
+        comments=submission.comments,
         content_hash=digest,
         upload_id=upload_id,
     )

@@ -1,0 +1,41 @@
+"""CommentsFunction: the public comment intake (POST /articles/{slug}/comments)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from kabar import aws
+from kabar.api import json_body, json_response, resolver
+from kabar.deps import content_table
+from kabar.logic.comments import IntakeRules, submit
+from kabar.observability import logger
+from kabar.settings import get_settings
+
+app = resolver()
+
+
+@app.post("/articles/<slug>/comments")
+def post_comment(slug: str) -> Response[str]:
+    settings = get_settings()
+    rules = IntakeRules.from_lists(
+        disallowed=settings.comment_disallowed, moderation=settings.comment_moderation,
+        flood_seconds=settings.comment_flood_seconds, max_depth=settings.comment_max_depth,
+        close_days=settings.comments_close_days,
+    )  # fmt: skip
+    event = app.current_event
+    raw = event.body or ""
+    accepted = submit(
+        slug, json_body(app) if raw else None, source_ip=event.request_context.identity.source_ip,
+        raw_size=len(raw.encode()), table=content_table(), secret=aws.secret(settings.comment_secret_arn),
+        rules=rules, now=datetime.now(UTC),
+    )  # fmt: skip
+    return json_response(201, accepted)
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,168 @@
+"""Comment intake: the public ``POST /articles/{slug}/comments``, its rules in order.
+
+1. The article is published (404), comments are open on it (403: closed on the
+   article, or ``COMMENTS_CLOSE_DAYS`` after publishing), the reply's parent is an
+   approved comment of the article within ``COMMENT_MAX_DEPTH`` (400).
+2. The same article, author and content again -> 409; the same email, or the
+   same network (/24 for IPv4, /48 for IPv6), within ``COMMENT_FLOOD_SECONDS``
+   -> 429 with Retry-After. Both are conditions of the one write that stores
+   the comment, so two racing requests cannot both pass.
+3. The content rules (:func:`kabar.comments.classify_content`): spam (accepted
+   in the response, stored as spam) or pending.
+4. History: a commenter with earlier approved comments is approved; a
+   first-time commenter waits.
+
+Email and IP are stored only as keyed hashes (HMAC-SHA256 with the secret the
+template provisions): enough to recognise a returning commenter and a flood,
+never published, and useless without the secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kabar.comments import (
+    DEFAULT_DISALLOWED,
+    DEFAULT_MODERATION,
+    MAX_CONTENT,
+    CommentSubmission,
+    classify_content,
+    to_html,
+)
+from kabar.dal import CommentRefused, ContentTable
+from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
+from kabar.observability import logger
+
+# Readers see these; the site's language is Indonesian.
+PUBLISHED_MESSAGE = "Komentar Anda sudah terbit."
+WAITING_MESSAGE = "Komentar Anda menunggu moderasi."
+MAX_BODY = 16_384  # bytes
+
+
+@dataclass(frozen=True)
+class IntakeRules:
+    flood_seconds: int = 15
+    max_depth: int = 3
+    close_days: int = 0  # 0: comments never close by age
+    disallowed: tuple[str, ...] = DEFAULT_DISALLOWED
+    moderation: tuple[str, ...] = DEFAULT_MODERATION
+
+    @classmethod
+    def from_lists(cls, *, disallowed: str, moderation: str, **numbers: int) -> IntakeRules:
+        """Rules from settings: comma-separated word lists (empty: the defaults)."""
+
+        def words(text: str, default: tuple[str, ...]) -> tuple[str, ...]:
+            found = tuple(word.strip() for word in text.split(",") if word.strip())
+            return found or default
+
+        return cls(disallowed=words(disallowed, DEFAULT_DISALLOWED),
+                   moderation=words(moderation, DEFAULT_MODERATION), **numbers)  # fmt: skip
+
+
+def keyed_hash(secret: bytes, value: str) -> str:
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
+
+
+def network_of(ip: str) -> str:
+    """The network a flood is counted by: /24 for IPv4, /48 for IPv6."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def new_comment_id(now: datetime) -> str:
+    """Sortable by time, unguessable after it: ``20261125T032700Z`` and 8 random hex digits."""
+    return now.strftime("%Y%m%dT%H%M%SZ") + secrets.token_hex(4)
+
+
+def submit(
+    slug: str,
+    body: Any,
+    *,
+    source_ip: str,
+    raw_size: int,
+    table: ContentTable,
+    secret: bytes,
+    rules: IntakeRules,
+    now: datetime,
+) -> dict[str, Any]:
+    """Take one comment; the response body (201) or a domain error naming what is wrong."""
+    if raw_size > MAX_BODY:
+        raise PayloadTooLarge("body", f"is larger than {MAX_BODY} bytes")
+    if not isinstance(body, dict):
+        raise InvalidRequest(
+            "the body must be a JSON object", [{"field": "body", "message": "not an object"}]
+        )
+    content = body.get("content")
+    if isinstance(content, str) and len(content) > MAX_CONTENT:
+        raise PayloadTooLarge("content", f"is longer than {MAX_CONTENT} characters")
+    submission = CommentSubmission.model_validate(body)  # ValidationError: 400 naming each field
+
+    facts = table.get_article_facts(slug)
+    if facts is None or facts["status"] != "published":
+        raise NotFound(f"no published article {slug!r}")
+    published_at = datetime.fromisoformat(str(facts["published_at"]).replace("Z", "+00:00"))
+    if facts.get("comments") == "closed" or (
+        rules.close_days and now - published_at > timedelta(days=rules.close_days)
+    ):
+        raise Forbidden(f"comments on {slug!r} are closed")
+    depth = 0
+    if submission.parent:
+        parent = table.get_comment(submission.parent)
+        if parent is None or parent["slug"] != slug or parent["status"] != "approved":
+            message = f"no published comment {submission.parent!r} on this article"
+            raise InvalidRequest("the request is not valid", [{"field": "parent", "message": message}])
+        depth = int(parent.get("depth", 0)) + 1
+        if depth > rules.max_depth:
+            raise InvalidRequest("the request is not valid", [
+                {"field": "parent", "message": f"replies nest at most {rules.max_depth} deep"}])  # fmt: skip
+
+    email_hash = keyed_hash(secret, submission.email.lower())
+    network_hash = keyed_hash(secret, network_of(source_ip))
+    duplicate = keyed_hash(
+        secret, "\n".join((slug, email_hash, " ".join(submission.content.split()).lower()))
+    )
+    found = classify_content(
+        name=submission.name, content=submission.content, website=submission.website,
+        honeypot=submission.honeypot, disallowed=rules.disallowed, moderation=rules.moderation,
+    )  # fmt: skip
+    status, reasons = found.verdict, list(found.reasons)
+    if status is None:
+        known = table.commenter_approved(email_hash) > 0
+        status = "approved" if known else "pending"
+        reasons = ["earlier comments approved"] if known else ["first-time commenter"]
+    comment_id = new_comment_id(now)
+    comment = {
+        "id": comment_id, "slug": slug, "parent": submission.parent, "depth": depth,
+        "name": submission.name, "website": submission.website, "content": submission.content,
+        "content_html": to_html(submission.content), "status": status, "reasons": reasons,
+        "created_at": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "email_hash": email_hash, "network_hash": network_hash,
+    }  # fmt: skip
+    try:
+        table.add_comment(comment, duplicate=duplicate, network_hash=network_hash, now=now.timestamp(),
+                          flood_seconds=rules.flood_seconds)  # fmt: skip
+    except CommentRefused as refused:
+        if refused.reason == "duplicate":
+            raise Conflict("you already posted this comment on this article") from refused
+        raise TooManyRequests(
+            f"one comment every {rules.flood_seconds} seconds: please wait", retry_after=rules.flood_seconds
+        ) from refused
+    logger.info(
+        "comment taken", extra={"comment": comment_id, "slug": slug, "status": status, "reasons": reasons}
+    )
+    published = status == "approved"
+    return {
+        "id": comment_id,
+        "status": "published" if published else "awaiting moderation",
+        "message": PUBLISHED_MESSAGE if published else WAITING_MESSAGE,
+    }

@@ -1,0 +1,123 @@
+"""POST /articles/{slug}/comments: the intake's rules in order, and what it stores."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import App, article_file
+
+SLUG = "banjir-rendam-kampung-melayu"
+ANI = {"name": "Ani", "email": "Ani@Example.co.id", "content": "Semoga warga cepat pulih."}
+
+
+def post(
+    app: App, body: Any, slug: str = SLUG, ip: str = "203.0.113.7"
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    from kabar_infra.local.api import match, proxy_event, routes
+
+    path = f"/articles/{slug}/comments"
+    route, params, _ = match(routes(app.template), "POST", path)
+    assert route is not None and not route.authorized  # public
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    event = proxy_event(route, method="POST", path=path, path_parameters=params,
+                        headers={"Content-Type": "application/json"}, query={}, body=raw, claims=None,
+                        source_ip=ip)  # fmt: skip
+    response = app.invoke(route.function, event)
+    headers = {**(response.get("headers") or {}),
+               **{k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items()}}  # fmt: skip
+    return response["statusCode"], json.loads(response["body"]), headers
+
+
+@pytest.fixture
+def article(app: App) -> App:
+    app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", body="Air naik.\n"))
+    return app
+
+
+def stored(app: App) -> list[dict[str, Any]]:
+    from kabar.dal import from_item
+
+    return [from_item(i) for i in app.table_items() if i["sk"]["S"] == "COMMENT"]
+
+
+def test_a_first_comment_waits_and_its_email_and_ip_are_stored_only_hashed(article: App) -> None:
+    status, body, _ = post(article, ANI)
+    assert status == 201 and body["status"] == "awaiting moderation" and body["message"]
+    (comment,) = stored(article)
+    assert comment["status"] == "pending" and comment["reasons"] == ["first-time commenter"]
+    assert comment["name"] == "Ani" and comment["content"] == ANI["content"]
+    everything = json.dumps(article.table_items()).lower()
+    assert "ani@example.co.id" not in everything and "203.0.113" not in everything
+    assert len(comment["email_hash"]) == 64 and len(comment["network_hash"]) == 64
+
+
+def test_a_returning_commenter_is_published_at_once(stack: Any, template: Any) -> None:
+    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0"})
+    app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", body="Air naik.\n"))
+    post(app, ANI)
+    (first,) = stored(app)
+    # What a moderator's approval records (the moderation API is the next step): one approved comment.
+    app.dynamodb.update_item(
+        TableName=app.stack.ref("ContentTable"),
+        Key={"pk": {"S": f"COMMENTER#{first['email_hash']}"}, "sk": {"S": "COMMENTER"}},
+        UpdateExpression="SET approved = :one", ExpressionAttributeValues={":one": {"N": "1"}},
+    )  # fmt: skip
+    # Recognised by the keyed hash of the email (case does not matter), not by name and email as given.
+    status, body, _ = post(app, {"name": "Someone", "email": "ani@example.co.id", "content": "Lain lagi."})
+    assert (status, body["status"]) == (201, "published")
+    assert post(app, {**ANI, "email": "eko@example.id", "content": "Baru pertama."})[1]["status"] == (
+        "awaiting moderation")  # fmt: skip
+
+
+def test_duplicates_get_409_and_floods_429_with_retry_after(article: App) -> None:
+    assert post(article, ANI)[0] == 201
+    status, body, _ = post(article, ANI)
+    assert status == 409 and "already" in body["message"]
+    status, body, headers = post(article, {**ANI, "email": "budi@example.id", "content": "Isi lain."})
+    assert status == 429 and headers["Retry-After"] == "15"  # same /24 network
+    ipv6 = "2001:db8:1:2::5"
+    assert post(article, {**ANI, "email": "citra@example.id", "content": "Dari v6."}, ip=ipv6)[0] == 201
+    same_48 = "2001:db8:1:ffff::9"
+    assert post(article, {**ANI, "email": "dodi@example.id", "content": "Juga v6."}, ip=same_48)[0] == 429
+
+
+def test_spam_is_accepted_but_stored_as_spam_and_links_wait(article: App) -> None:
+    status, body, _ = post(article, {**ANI, "honeypot": "http://spam.example"})
+    assert status == 201 and body["status"] == "awaiting moderation"
+    status, _, _ = post(article, {**ANI, "email": "b@example.id", "content": "Lihat http://a.com dan http://b.com"},
+                        ip="198.51.100.2")  # fmt: skip
+    assert status == 201
+    by_status = {c["status"]: c for c in stored(article)}
+    assert by_status["spam"]["reasons"] == ["honeypot filled"]
+    assert by_status["pending"]["reasons"] == ["2 links"]
+
+
+def test_markup_never_survives(article: App) -> None:
+    post(article, {**ANI, "name": "<b>Ani</b>", "content": "<script>alert(1)</script>Halo <i>semua</i>"})
+    (comment,) = stored(article)
+    assert comment["name"] == "Ani" and "<" not in comment["content"]
+    assert "<script" not in comment["content_html"] and comment["content_html"].startswith("<p>")
+
+
+def test_bad_requests_name_each_field(article: App) -> None:
+    status, body, _ = post(article, b"{not json")
+    assert status == 400 and "JSON" in body["message"]
+    status, body, _ = post(article, {"content": "x", "website": "ftp://x"})
+    assert status == 400 and {e["field"] for e in body["errors"]} == {"name", "email", "website"}
+    status, body, _ = post(article, {**ANI, "content": "x" * 5001})
+    assert status == 413 and body["errors"] == [
+        {"field": "content", "message": "is longer than 5000 characters"}
+    ]
+    status, body, _ = post(article, {**ANI, "parent": "20261125T000000Z00000000"})
+    assert status == 400 and body["errors"][0]["field"] == "parent"
+    assert post(article, ANI, slug="tidak-ada")[0] == 404
+    assert stored(article) == []
+
+
+def test_comments_close_per_article(app: App) -> None:
+    app.upload("a.md", article_file(title="Tertutup", comments="closed", body="Isi.\n"))
+    status, body, _ = post(app, ANI, slug="tertutup")
+    assert status == 403 and "closed" in body["message"]
