@@ -57,11 +57,12 @@ from kabar.models import (
     Upload,
     UploadState,
 )
-from kabar.related import Profile
 from kabar.tagging import VocabularyEntry, match_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from kabar.related import Profile
 
 GSI1 = "gsi1"
 LATEST_PARTITION = "LATEST"
@@ -623,6 +624,9 @@ class ContentTable:
 
         An article in several lists comes once per list.
         """
+        # Only RelatedFunction compares profiles: the other functions never load the scorer.
+        from kabar.related import Profile
+
         found = []
         for partition in partitions:
             response = self.client.query(
