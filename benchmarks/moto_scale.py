@@ -97,6 +97,9 @@ def stack_on_moto() -> Iterator[Any]:
         AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
     )  # fmt: skip
     os.environ.pop("AWS_ENDPOINT_URL", None)
+    from kabar_infra.moto_fixes import install as install_moto_fixes
+
+    install_moto_fixes()
     with mock_aws():
         template = Template.load()
         yield App(template, provision(template), {"CDN_URL": "https://cdn.example"})

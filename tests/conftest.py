@@ -14,6 +14,7 @@ from moto import mock_aws
 from kabar import deps
 from kabar_infra.local.functions import InProcessFunctions
 from kabar_infra.local.router import Router
+from kabar_infra.moto_fixes import install as install_moto_fixes
 from kabar_infra.provision import Stack, function_environment, provision
 from kabar_infra.template import Template
 
@@ -41,7 +42,8 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def stack(aws_env: None, template: Template) -> Iterator[Stack]:
-    """Every resource of template.yaml, created on moto."""
+    """Every resource of template.yaml, created on moto (with kabar_infra.moto_fixes)."""
+    install_moto_fixes()
     with mock_aws():
         yield provision(template)
     deps.reset()

@@ -63,6 +63,10 @@ class LocalStack:
 
         from moto.server import ThreadedMotoServer
 
+        from kabar_infra.moto_fixes import install
+
+        install()  # moto runs in this process: cancelled transactions must leave streams intact
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request log
         self.moto = ThreadedMotoServer(ip_address=HOST, port=self.ports.moto, verbose=False)
         self.moto.start()
