@@ -92,14 +92,17 @@ class App:
 
     def api(self, method: str, path: str, body: Any = None, groups: str | None = "editors",
             user: str = "editor1") -> tuple[int, dict[str, Any]]:  # fmt: skip
+        from urllib.parse import parse_qs
+
         from kabar_infra.local.api import match, proxy_event, routes
 
+        path, _, query = path.partition("?")
         route, params, _ = match(routes(self.template), method, path)
         assert route is not None, f"no route {method} {path}"
         claims = None if groups is None else {"cognito:username": user, "cognito:groups": groups}
         event = proxy_event(
             route, method=method, path=path, path_parameters=params,
-            headers={"Content-Type": "application/json"}, query={},
+            headers={"Content-Type": "application/json"}, query=parse_qs(query),
             body=b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode()),
             claims=claims,
         )  # fmt: skip

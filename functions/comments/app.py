@@ -1,24 +1,30 @@
-"""CommentsFunction: the public comment intake (POST /articles/{slug}/comments)."""
+"""CommentsFunction: the public comment intake (POST /articles/{slug}/comments), with CORS."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar import aws
-from kabar.api import json_body, json_response, resolver
+from kabar.api import cors, json_body, json_response, resolver
 from kabar.deps import content_table
 from kabar.logic.comments import IntakeRules, submit
 from kabar.observability import logger
 from kabar.settings import get_settings
 
-app = resolver()
+
+@cache
+def api() -> APIGatewayRestResolver:
+    """The resolver, built on first use: its CORS origins are a setting."""
+    app = resolver(cors(get_settings().comment_origins))
+    app.post("/articles/<slug>/comments")(post_comment)
+    return app
 
 
-@app.post("/articles/<slug>/comments")
 def post_comment(slug: str) -> Response[str]:
     settings = get_settings()
     rules = IntakeRules.from_lists(
@@ -26,6 +32,7 @@ def post_comment(slug: str) -> Response[str]:
         flood_seconds=settings.comment_flood_seconds, max_depth=settings.comment_max_depth,
         close_days=settings.comments_close_days,
     )  # fmt: skip
+    app = api()
     event = app.current_event
     raw = event.body or ""
     accepted = submit(
@@ -38,4 +45,4 @@ def post_comment(slug: str) -> Response[str]:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return api().resolve(event, context)

@@ -1,4 +1,4 @@
-"""RenderFunction: article and tag changes (table stream) -> documents in the site bucket."""
+"""RenderFunction: article, tag and comment changes (table stream) -> documents in the site bucket."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from kabar.comments import page_of
 from kabar.dal import from_item
 from kabar.deps import content_table, site_bucket
 from kabar.logic.render import ArticleChange, Renderer, TagsChange
@@ -30,6 +31,7 @@ def new_renderer() -> Renderer:
         language=settings.site_language,
         latest_size=settings.latest_size,
         read_also_auto=settings.read_also_auto,
+        comments_close_days=settings.comments_close_days,
     )
 
 
@@ -39,6 +41,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     months: set[str] = set()
     tag_months: dict[str, set[str]] = {}
     rendered: set[str] = set()
+    comment_pages: dict[str, set[int]] = {}
 
     def render_article(slug: str) -> None:
         # Documents are built from the table as it is now, which already holds every
@@ -50,6 +53,15 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     def record_handler(record: DynamoDBRecord) -> None:
         images = record.raw_event.get("dynamodb", {})
         old, new = (from_item(images[k]) if images.get(k) else None for k in ("OldImage", "NewImage"))
+        if images["Keys"]["sk"]["S"] == "COMMENT":
+            # A comment that is, or was, public: its page, the newest page, and on a
+            # change of status the article's comment count.
+            public = [image for image in (old, new) if image and image.get("status") == "approved"]
+            slug = str(public[0]["slug"])
+            comment_pages.setdefault(slug, set()).update(page_of(int(image["seq"])) for image in public)
+            if len(public) == 1:
+                render_article(slug)
+            return
         if images["Keys"]["sk"]["S"] == "RELATED":
             # Its related list changed (its own publish, or another article's).
             render_article(images["Keys"]["pk"]["S"].removeprefix("ARTICLE#"))
@@ -71,6 +83,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
+    for slug, pages in sorted(comment_pages.items()):
+        renderer.render_comments(slug, pages)
     if months or tag_months:
         renderer.render_lists(months, tag_months)
     renderer.invalidate()

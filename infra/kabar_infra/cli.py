@@ -1,9 +1,10 @@
 """``kabar``: the editors' command line.
 
 By default it talks to the local stack (``.kabar/local.json``, written by
-``make run``). For a deployed stack, give ``--api`` and the editor's Cognito
-sign-in (``--client-id``, ``--username``, and the password in
-``KABAR_PASSWORD``), or a ready ID token in ``KABAR_TOKEN``.
+``make run``), as its editor (or, for ``kabar comments``, its moderator). For a
+deployed stack, give ``--api`` and a Cognito sign-in (``--client-id``,
+``--username``, and the password in ``KABAR_PASSWORD``), or a ready ID token in
+``KABAR_TOKEN``.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--api", help="the editors' API URL of a deployed stack (Outputs: ApiUrl)")
     parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
     parser.add_argument("--client-id", help="Cognito user pool client id (Outputs: UserPoolClientId)")
-    parser.add_argument("--username", help="the editor's user name")
-    parser.add_argument("--json", action="store_true", help="print the upload status as JSON")
+    parser.add_argument("--username", help="the editor's (or moderator's) user name")
+    parser.add_argument("--json", action="store_true", help="print answers as JSON")
     commands = parser.add_subparsers(dest="command", required=True)
     upload = commands.add_parser("upload", help="upload article files and wait for the outcome")
     upload.add_argument("files", nargs="+", type=Path)
@@ -46,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _client(args: argparse.Namespace) -> KabarClient:
+def _client(args: argparse.Namespace, role: str = "editor") -> KabarClient:
+    """Signed in as the given user, or on the local stack as its ``role`` (editor, moderator)."""
     token = os.environ.get("KABAR_TOKEN")
     if args.api:
         if token is None:
@@ -60,9 +62,9 @@ def _client(args: argparse.Namespace) -> KabarClient:
     if not args.config.exists():
         raise SystemExit(f"kabar: no {args.config}: start the local stack with 'make run', or give --api")
     config = load_local_config(args.config)
-    editor = config["editor"]
+    user = config[role]
     if token is None:
-        token = Credentials(editor["client_id"], editor["username"], editor["password"],
+        token = Credentials(user["client_id"], user["username"], user["password"],
                             config["region"], config["aws_endpoint_url"]).id_token()  # fmt: skip
     return KabarClient(config["api_url"], token)
 
@@ -85,10 +87,34 @@ def _describe(name: str, status: dict[str, Any]) -> str:
     return f"pending {name}: upload {status['upload_id']} is not processed yet"
 
 
+def _upload(args: argparse.Namespace, client: KabarClient) -> int:
+    outcome = 0
+    for path in args.files:
+        if not path.is_file():
+            print(f"kabar: {path}: no such file", file=sys.stderr)
+            outcome = EXIT_ERROR
+            continue
+        ticket = client.upload(path)
+        if args.no_wait:
+            print(f"uploaded {path.name}: upload {ticket['upload_id']}")
+            continue
+        status = client.wait(ticket["upload_id"], timeout=args.timeout)
+        print(json.dumps(status, indent=2) if args.json else _describe(path.name, status))
+        if status["state"] == "rejected":
+            outcome = max(outcome, EXIT_REJECTED)
+        elif status["state"] == "pending":
+            outcome = EXIT_ERROR
+    return outcome
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     local = {"related": related.run, "comments": comments.run, "tags": tags.run}
-    if args.command in ("related", "comments") or (args.command == "tags" and args.tags_command == "suggest"):
+    if (
+        args.command == "related"
+        or (args.command == "comments" and args.comments_command in comments.LOCAL_COMMANDS)
+        or (args.command == "tags" and args.tags_command == "suggest")
+    ):
         # The functions' own code on files: no AWS, no API.
         try:
             return local[args.command](args)
@@ -96,30 +122,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kabar: {exc}", file=sys.stderr)
             return EXIT_ERROR
     try:
-        client = _client(args)
+        client = _client(args, "moderator" if args.command == "comments" else "editor")
+        if args.command == "comments":
+            return comments.run_remote(args, client)
         if args.command == "tags":
             return tags.run_remote(args, client)
         if args.command == "status":
             status = client.status(args.upload_id)
             print(json.dumps(status, indent=2) if args.json else _describe(status["filename"], status))
             return EXIT_REJECTED if status["state"] == "rejected" else 0
-        outcome = 0
-        for path in args.files:
-            if not path.is_file():
-                print(f"kabar: {path}: no such file", file=sys.stderr)
-                outcome = EXIT_ERROR
-                continue
-            ticket = client.upload(path)
-            if args.no_wait:
-                print(f"uploaded {path.name}: upload {ticket['upload_id']}")
-                continue
-            status = client.wait(ticket["upload_id"], timeout=args.timeout)
-            print(json.dumps(status, indent=2) if args.json else _describe(path.name, status))
-            if status["state"] == "rejected":
-                outcome = max(outcome, EXIT_REJECTED)
-            elif status["state"] == "pending":
-                outcome = EXIT_ERROR
-        return outcome
+        return _upload(args, client)
     except ApiError as exc:
         print(f"kabar: {exc}", file=sys.stderr)
         for error in (exc.body.get("errors") or []) if isinstance(exc.body, dict) else []:

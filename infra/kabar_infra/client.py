@@ -78,6 +78,20 @@ class KabarClient:
     def list_tags(self) -> list[dict[str, Any]]:
         return self._call("GET", "/tags")["tags"]  # type: ignore[no-any-return]
 
+    def comments(self, status: str = "pending", limit: int = 25, cursor: str | None = None) -> dict[str, Any]:
+        """One page of a moderation queue (GET /comments), oldest first."""
+        from urllib.parse import urlencode
+
+        query = {"status": status, "limit": limit} | ({"cursor": cursor} if cursor else {})
+        return self._call("GET", f"/comments?{urlencode(query)}")  # type: ignore[no-any-return]
+
+    def moderate(self, comment_id: str, action: str) -> dict[str, Any]:
+        """approve, spam or trash a comment."""
+        return self._call("POST", f"/comments/{comment_id}/{action}")  # type: ignore[no-any-return]
+
+    def edit_comment(self, comment_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        return self._call("PUT", f"/comments/{comment_id}", changes)  # type: ignore[no-any-return]
+
     def status(self, upload_id: str) -> dict[str, Any]:
         return self._call("GET", f"/uploads/{upload_id}")  # type: ignore[no-any-return]
 

@@ -1,4 +1,12 @@
-"""``kabar comments classify IN.jsonl``: the intake's content rules on past comments, no AWS.
+"""``kabar comments ...``: moderation through the API, and the intake's rules on files.
+
+``kabar comments pending`` lists a moderation queue (``--status spam|trash``),
+oldest first; ``kabar comments approve|spam|trash ID...`` moderates;
+``kabar comments edit ID --content ...`` corrects a comment. They sign in as the
+local stack's moderator (``.kabar/local.json``), or as ``--username`` on a
+deployed stack (a user in the ``moderators`` group).
+
+``kabar comments classify IN.jsonl`` needs no AWS: the intake's content rules on past comments.
 
 Reads lines of ``{id, name, email, website?, content, honeypot?}`` and writes lines
 of ``{id, verdict, reasons}`` with :func:`kabar.comments.classify_content`, the
@@ -40,9 +48,24 @@ def classify(handle: IO[str], out: IO[str], disallowed: list[str], moderation: l
     return count
 
 
+LOCAL_COMMANDS = {"classify"}
+
+
 def add_commands(commands: Any) -> None:
-    comments = commands.add_parser("comments", help="comment tools")
+    comments = commands.add_parser("comments", help="comment moderation and tools")
     comment_commands = comments.add_subparsers(dest="comments_command", required=True)
+    pending = comment_commands.add_parser("pending", help="a moderation queue, oldest first")
+    pending.add_argument("--status", default="pending", choices=["pending", "spam", "trash"])
+    pending.add_argument("--limit", type=int, default=25)
+    pending.add_argument("--cursor", help="the 'next' cursor a previous page printed")
+    for action, what in [("approve", "publish"), ("spam", "mark as spam"), ("trash", "move to the trash")]:
+        moderate = comment_commands.add_parser(action, help=f"{what}: comment ids")
+        moderate.add_argument("ids", nargs="+")
+    edit = comment_commands.add_parser("edit", help="correct a comment's name, website or content")
+    edit.add_argument("id")
+    edit.add_argument("--name")
+    edit.add_argument("--website", help="an http(s) address; '' removes it")
+    edit.add_argument("--content")
     run = comment_commands.add_parser(
         "classify", help="the intake's content rules on lines of {id, name, email, website?, content}"
     )
@@ -57,3 +80,45 @@ def run(args: Any) -> int:
     with opened(args.input) as handle:
         classify(handle, sys.stdout, disallowed, moderation)
     return 0
+
+
+def run_remote(args: Any, client: Any) -> int:
+    """The moderation commands, through the API."""
+    command = args.comments_command
+    if command == "pending":
+        page = client.comments(args.status, args.limit, args.cursor)
+        if args.json:
+            print(json.dumps(page, indent=2, ensure_ascii=False))
+            return 0
+        for comment in page["comments"]:
+            text = " ".join(comment["content"].split())
+            print(f"{comment['id']}  {comment['slug']}  {comment['name']}  ({'; '.join(comment['reasons'])})")
+            print(f"    {text[:150]}{'...' if len(text) > 150 else ''}")
+        if not page["comments"]:
+            print(f"no {args.status} comments")
+        if page["next"]:
+            print(f"more: kabar comments pending --status {args.status} --cursor {page['next']}")
+        return 0
+    if command == "edit":
+        changes = {
+            key: getattr(args, key)
+            for key in ("name", "website", "content")
+            if getattr(args, key) is not None
+        }
+        if changes.get("website") == "":
+            changes["website"] = None
+        done = client.edit_comment(args.id, changes)
+        print(json.dumps(done, indent=2, ensure_ascii=False) if args.json else _done(args.id, "edited", done))
+        return 0
+    for comment_id in args.ids:
+        done = client.moderate(comment_id, command)
+        print(
+            json.dumps(done, ensure_ascii=False)
+            if args.json
+            else _done(comment_id, done["comment"]["status"], done)
+        )
+    return 0
+
+
+def _done(comment_id: str, what: str, done: dict[str, Any]) -> str:
+    return f"{comment_id}: {what}" + ("" if done["changed"] else " (already)")

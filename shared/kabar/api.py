@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from pydantic import ValidationError
 
@@ -88,9 +88,19 @@ _ERROR_HANDLERS: list[tuple[type[Exception], Any]] = [
 ]
 
 
-def resolver() -> APIGatewayRestResolver:
+def cors(origins: str) -> CORSConfig:
+    """CORS for a public route: ``origins`` comma-separated, or ``*`` for any site.
+
+    Preflight (OPTIONS) is answered by the resolver; Retry-After is readable by scripts.
+    """
+    allowed = [origin.strip().rstrip("/") for origin in origins.split(",") if origin.strip()] or ["*"]
+    return CORSConfig(allow_origin=allowed[0], extra_origins=allowed[1:], expose_headers=["Retry-After"],
+                      max_age=600)  # fmt: skip
+
+
+def resolver(cors: CORSConfig | None = None) -> APIGatewayRestResolver:
     """A REST resolver whose errors are JSON with a message that says what is wrong."""
-    app = APIGatewayRestResolver()
+    app = APIGatewayRestResolver(cors=cors)
     for exception, handle in _ERROR_HANDLERS:
         app.exception_handler(exception)(handle)
 

@@ -23,7 +23,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Verdict = Literal["approved", "pending", "spam"]
+Status = Literal["approved", "pending", "spam", "trash"]
 MAX_CONTENT = 5000  # characters; longer is 413
+PAGE_SIZE = 50  # approved comments per page of comments.json, by approval sequence
 MAX_LINKS = 2
 _EMAIL = re.compile(
     r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$"
@@ -74,30 +76,62 @@ class CommentSubmission(BaseModel):
             raise ValueError("is not an email address")
         return value
 
-    @field_validator("website")
-    @classmethod
-    def _website(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        if not re.match(r"^https?://[^\s<>\"']+\.[^\s<>\"']+$", value, re.IGNORECASE):
-            raise ValueError("must be an http:// or https:// address")
-        return value
+    _name = field_validator("name")(classmethod(lambda cls, value: _check_name(value)))
+    _website = field_validator("website")(classmethod(lambda cls, value: _check_website(value)))
+    _content = field_validator("content")(classmethod(lambda cls, value: _check_content(value)))
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        value = plain(value)
-        if not value:
-            raise ValueError("needs letters")
-        return value
 
-    @field_validator("content")
-    @classmethod
-    def _content(cls, value: str) -> str:
-        value = plain(value).strip()
-        if not value:
-            raise ValueError("is empty once markup is removed")
-        return value
+def _check_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = plain(value)
+    if not value:
+        raise ValueError("needs letters")
+    return value
+
+
+def _check_website(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not re.match(r"^https?://[^\s<>\"']+\.[^\s<>\"']+$", value, re.IGNORECASE):
+        raise ValueError("must be an http:// or https:// address")
+    return value
+
+
+def _check_content(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = plain(value).strip()
+    if not value:
+        raise ValueError("is empty once markup is removed")
+    return value
+
+
+class CommentEdit(BaseModel):
+    """The body of a moderator's ``PUT /comments/{id}``: the fields to change, checked as at intake."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Annotated[PlainText | None, Field(min_length=1, max_length=80)] = None
+    website: Annotated[PlainText | None, Field(max_length=200)] = None
+    content: Annotated[str | None, Field(min_length=1, max_length=MAX_CONTENT)] = None
+
+    _name = field_validator("name")(classmethod(lambda cls, value: _check_name(value)))
+    _website = field_validator("website")(classmethod(lambda cls, value: _check_website(value)))
+    _content = field_validator("content")(classmethod(lambda cls, value: _check_content(value)))
+
+
+def page_of(seq: int) -> int:
+    """The comments page (from 1) of the comment approved ``seq``-th on its article."""
+    return (seq - 1) // PAGE_SIZE + 1
+
+
+def public_view(comment: dict[str, object]) -> dict[str, object]:
+    """What readers see of a comment (stored as its ``summary``): never an email, IP or hash."""
+    return {
+        key: comment.get(key)
+        for key in ("id", "name", "website", "content_html", "created_at", "parent", "parent_name", "depth")
+    }
 
 
 def plain(text: str) -> str:

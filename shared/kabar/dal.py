@@ -15,6 +15,7 @@ article in its category        ``ARTICLE#<slug>``   ``CATEGORY``
 article's related list         ``ARTICLE#<slug>``   ``RELATED``
 <source>'s list names <slug>   ``ARTICLE#<slug>``   ``LISTEDBY#<source>``
 unlisting progress             ``ARTICLE#<slug>``   ``UNLIST``
+article's comment counters     ``ARTICLE#<slug>``   ``COMMENTS``
 a comment                      ``COMMENT#<id>``     ``COMMENT``
 a commenter (keyed email hash) ``COMMENTER#<hash>`` ``COMMENTER``
 a network (keyed hash)         ``NETWORK#<hash>``   ``NETWORK``
@@ -29,7 +30,10 @@ GSI ``gsi1`` holds every list, newest first: ``gsi1pk = "LATEST"`` for
 published articles and ``"TAG#<tag>"`` for a tag's memberships, both with
 ``gsi1sk = "<published_at, UTC>#<slug>"``; ``gsi1pk = "TAGS"`` (sort key: the
 tag slug) lists tags with their counts; ``"CATEGORY#<category>"`` lists a
-category's articles like a tag's. Drafts carry no gsi1 keys. The index projects
+category's articles like a tag's. ``"COMMENTS#<slug>"`` holds an article's
+approved comments by approval sequence (``gsi1sk`` zero-padded), and
+``"COMMENTS#pending"`` (``spam``, ``trash``) the other comments oldest first
+(``<created_at>#<id>``). Drafts carry no gsi1 keys. The index projects
 only ``summary``, ``profile`` (what related-article scoring compares), ``name``,
 ``count`` and the vocabulary fields, so list pages read small items. A month's
 page is a ``begins_with`` query on the sort key; no request path scans.
@@ -46,6 +50,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kabar import aws
+from kabar.comments import public_view
 from kabar.errors import Conflict
 from kabar.models import (
     Article,
@@ -86,6 +91,7 @@ TYPE_COMMENT = "comment"
 TYPE_COMMENTER = "commenter"
 TYPE_NETWORK = "network"
 TYPE_DUPLICATE = "comment_duplicate"
+TYPE_COMMENT_COUNTER = "comment_counter"
 
 
 class AlreadyProcessed(Exception):
@@ -177,9 +183,27 @@ def duplicate_key(digest: str) -> dict[str, str]:
     return {"pk": f"DUPLICATE#{digest}", "sk": "DUPLICATE"}
 
 
+def comment_counter_key(slug: str) -> dict[str, str]:
+    return {"pk": f"ARTICLE#{slug}", "sk": "COMMENTS"}
+
+
 def comments_partition(status: str, slug: str | None = None) -> str:
     """A comment's list in gsi1: an article's approved ones, or every comment of a status."""
     return f"COMMENTS#{slug}" if status == "approved" and slug else f"COMMENTS#{status}"
+
+
+def comment_index_keys(comment: dict[str, Any]) -> dict[str, str]:
+    """gsi1 keys: an approved comment by its approval sequence on the article (pages of
+    comments.json); any other by creation time in its status's list (the moderation queue)."""
+    if comment["status"] == "approved":
+        return {
+            "gsi1pk": comments_partition("approved", comment["slug"]),
+            "gsi1sk": f"{int(comment['seq']):09d}",
+        }
+    return {
+        "gsi1pk": comments_partition(comment["status"]),
+        "gsi1sk": f"{comment['created_at']}#{comment['id']}",
+    }
 
 
 def tag_partition(tag: str) -> str:
@@ -760,38 +784,101 @@ class ContentTable:
         )  # fmt: skip
         return int(from_item(response.get("Item", {})).get("approved", 0))
 
+    def next_comment_seq(self, slug: str) -> int:
+        """The next approval sequence number on an article (numbers a failed write took stay unused)."""
+        response = self.client.update_item(
+            TableName=self.table_name, Key=to_item(comment_counter_key(slug)),
+            UpdateExpression="SET #type = :type, slug = :slug ADD seq :one",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues=to_item({":type": TYPE_COMMENT_COUNTER, ":slug": slug, ":one": 1}),
+            ReturnValues="UPDATED_NEW",
+        )  # fmt: skip
+        return int(from_item(response["Attributes"])["seq"])
+
+    def comment_counters(self, slug: str) -> tuple[int, int]:
+        """An article's approved comments now, and the highest approval sequence number given."""
+        response = self.client.get_item(
+            TableName=self.table_name, Key=to_item(comment_counter_key(slug)), ConsistentRead=True
+        )
+        item = from_item(response.get("Item", {}))
+        return int(item.get("count", 0)), int(item.get("seq", 0))
+
+    def comments_by_seq(self, slug: str, first: int, last: int) -> list[dict[str, Any]]:
+        """The public view of an article's approved comments numbered ``first`` to ``last``."""
+        items = self._query(
+            IndexName=GSI1,
+            KeyConditionExpression="gsi1pk = :pk AND gsi1sk BETWEEN :first AND :last",
+            ExpressionAttributeValues=to_item({":pk": comments_partition("approved", slug),
+                                               ":first": f"{first:09d}", ":last": f"{last:09d}"}),
+            ProjectionExpression="gsi1sk, summary",
+        )  # fmt: skip
+        return [{**item["summary"], "seq": int(item["gsi1sk"])} for item in items]
+
+    def comments_in(
+        self, status: str, *, limit: int, after: dict[str, Any] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of the comments of a status (not ``approved``), oldest first, and where the
+        next page starts (None: the last page). Whole items: moderators see reasons and the article."""
+        request: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": GSI1, "Limit": limit,
+            "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": to_item({":pk": comments_partition(status)}),
+        }  # fmt: skip
+        if after:
+            request["ExclusiveStartKey"] = to_item(after)
+        response = self.client.query(**request)
+        keys = [
+            comment_key(str(from_item(item)["pk"]).removeprefix("COMMENT#")) for item in response["Items"]
+        ]
+        found = {item["id"]: item for item in self._batch_get(keys)} if keys else {}
+        ordered = [found[key["pk"].removeprefix("COMMENT#")] for key in keys if key["pk"].removeprefix(
+            "COMMENT#") in found]  # fmt: skip
+        last = response.get("LastEvaluatedKey")
+        return ordered, from_item(last) if last else None
+
     def add_comment(
         self, comment: dict[str, Any], *, duplicate: str, network_hash: str, now: float, flood_seconds: int
     ) -> None:
         """Store a new comment, unless it repeats one or follows its author's or network's too soon.
 
         One transaction: the duplicate marker (new), the commenter's and the network's
-        last comment time (older than ``flood_seconds``), the comment. Raises
-        CommentRefused("duplicate") before CommentRefused("flood").
+        last comment time (older than ``flood_seconds``), the comment, and for an
+        approved comment (which carries its ``seq``) the article's and the commenter's
+        approved counts. Raises CommentRefused("duplicate") before CommentRefused("flood").
         """
         cutoff = now - flood_seconds
+        approved = comment["status"] == "approved"
         stamp = {
-            "UpdateExpression": "SET #type = :type, last_at = :now",
             "ConditionExpression": "attribute_not_exists(last_at) OR last_at <= :cutoff",
             "ExpressionAttributeNames": {"#type": "type"},
         }
-        values = {**comment_key(comment["id"]), "type": TYPE_COMMENT, **comment}
-        values["gsi1pk"] = comments_partition(comment["status"], comment["slug"])
-        values["gsi1sk"] = f"{comment['created_at']}#{comment['id']}"
+        values = {
+            **comment_key(comment["id"]),
+            "type": TYPE_COMMENT,
+            **comment,
+            **comment_index_keys(comment),
+        }
+        values["summary"] = public_view(comment)
         marker = {**duplicate_key(duplicate), "type": TYPE_DUPLICATE, "comment": comment["id"]}
-        commenter = to_item(commenter_key(comment["email_hash"]))
+        commenter_values = {":type": TYPE_COMMENTER, ":now": now, ":cutoff": cutoff} | (
+            {":one": 1} if approved else {}
+        )
         items: list[Any] = [
             {"Put": {"TableName": self.table_name, "Item": to_item(marker),
                      "ConditionExpression": "attribute_not_exists(pk)"}},
-            {"Update": {"TableName": self.table_name, "Key": commenter, **stamp,
-                        "ExpressionAttributeValues": to_item({":type": TYPE_COMMENTER, ":now": now,
-                                                              ":cutoff": cutoff})}},
-            {"Update": {"TableName": self.table_name, "Key": to_item(network_key(network_hash)), **stamp,
+            {"Update": {"TableName": self.table_name, "Key": to_item(commenter_key(comment["email_hash"])),
+                        "UpdateExpression": "SET #type = :type, last_at = :now"
+                                            + (" ADD approved :one" if approved else ""),
+                        **stamp, "ExpressionAttributeValues": to_item(commenter_values)}},
+            {"Update": {"TableName": self.table_name, "Key": to_item(network_key(network_hash)),
+                        "UpdateExpression": "SET #type = :type, last_at = :now", **stamp,
                         "ExpressionAttributeValues": to_item({":type": TYPE_NETWORK, ":now": now,
                                                               ":cutoff": cutoff})}},
             {"Put": {"TableName": self.table_name, "Item": to_item(values),
                      "ConditionExpression": "attribute_not_exists(pk)"}},
         ]  # fmt: skip
+        if approved:
+            items.append(self._count_comment(comment["slug"], 1))
         try:
             self.client.transact_write_items(TransactItems=items)
         except self.client.exceptions.TransactionCanceledException as exc:
@@ -801,6 +888,52 @@ class ContentTable:
             if "ConditionalCheckFailed" in reasons[1:3]:
                 raise CommentRefused("flood") from exc
             raise Conflict(f"comment {comment['id']}: {reasons}") from exc
+
+    def _count_comment(self, slug: str, delta: int) -> dict[str, Any]:
+        return {"Update": {
+            "TableName": self.table_name, "Key": to_item(comment_counter_key(slug)),
+            "UpdateExpression": "SET #type = :type, slug = :slug ADD #count :delta",
+            "ExpressionAttributeNames": {"#type": "type", "#count": "count"},
+            "ExpressionAttributeValues": to_item({":type": TYPE_COMMENT_COUNTER, ":slug": slug,
+                                                  ":delta": delta}),
+        }}  # fmt: skip
+
+    def _count_commenter(self, email_hash: str, delta: int) -> dict[str, Any]:
+        return {"Update": {
+            "TableName": self.table_name, "Key": to_item(commenter_key(email_hash)),
+            "UpdateExpression": "SET #type = :type ADD approved :delta",
+            "ExpressionAttributeNames": {"#type": "type"},
+            "ExpressionAttributeValues": to_item({":type": TYPE_COMMENTER, ":delta": delta}),
+        }}  # fmt: skip
+
+    def change_comment(self, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Replace a comment read as ``before`` with ``after`` (new status, or edited fields).
+
+        Conditional on the stored status and revision being those read (Conflict when
+        another change came first). Moving into or out of ``approved`` counts the
+        article's and the commenter's approved comments in the same transaction.
+        """
+        values = {**after, "type": TYPE_COMMENT, **comment_key(after["id"]), **comment_index_keys(after),
+                  "summary": public_view(after), "revision": int(before.get("revision", 0)) + 1}  # fmt: skip
+        items: list[Any] = [{"Put": {
+            "TableName": self.table_name, "Item": to_item(values),
+            "ConditionExpression":
+                "#status = :status AND (attribute_not_exists(revision) OR revision = :revision)",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": to_item({":status": before["status"],
+                                                  ":revision": int(before.get("revision", 0))}),
+        }}]  # fmt: skip
+        was, now = before["status"] == "approved", after["status"] == "approved"
+        if was != now:
+            delta = 1 if now else -1
+            items += [
+                self._count_comment(after["slug"], delta),
+                self._count_commenter(after["email_hash"], delta),
+            ]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except self.client.exceptions.TransactionCanceledException as exc:
+            raise Conflict(f"comment {after['id']} changed meanwhile: read it again and retry") from exc
 
     # vocabulary ----------------------------------------------------------------
 

@@ -28,6 +28,15 @@ def article_path(slug: str) -> str:
     return f"{API_VERSION}/articles/{slug}.json"
 
 
+def comments_path(slug: str) -> str:
+    """An article's newest page of comments (the one a site loads first)."""
+    return f"{API_VERSION}/articles/{slug}/comments.json"
+
+
+def comments_page_path(slug: str, page: int) -> str:
+    return f"{API_VERSION}/articles/{slug}/comments/{page}.json"
+
+
 def latest_path() -> str:
     return f"{API_VERSION}/latest.json"
 
@@ -121,6 +130,57 @@ class ArticleSummary(_Document):
     updated_at: datetime
 
 
+class CommentsInfo(_Document):
+    """An article's comments, as its document states them."""
+
+    count: int = Field(description="Approved (public) comments")
+    path: str | None = Field(description="The newest page of comments; null until one is approved")
+    open: bool = Field(description="False when the article closes comments")
+    closes_at: datetime | None = Field(
+        description="When comments close by age (the site's setting); null: never"
+    )
+
+
+class ReplyTo(_Document):
+    id: str
+    name: str | None
+
+
+class PublicComment(_Document):
+    """An approved comment. Never an email address, IP address or anything derived from them."""
+
+    id: str
+    name: str
+    website: str | None = Field(description='The commenter\'s site; link it with rel="nofollow ugc"')
+    content_html: str = Field(
+        description='Escaped text in <p>, <br> and <a rel="nofollow ugc noopener"> only: no other markup'
+    )
+    created_at: datetime
+    depth: int = Field(ge=0, description="0 for a comment on the article, 1 for a reply to one, ...")
+    parent: str | None = Field(description="The comment this replies to")
+    reply_to: ReplyTo | None = Field(
+        description="Set when the parent is not on this page (an older page, or no longer public)"
+    )
+    replies: list[PublicComment] = Field(description="Replies on this page, in the order approved")
+
+
+class CommentsDocument(_Document):
+    """``v1/articles/<slug>/comments.json`` (the newest page) and ``.../comments/<n>.json``.
+
+    Pages hold 50 comments each in the order they were approved, threaded within the
+    page; a new comment rewrites only the newest page.
+    """
+
+    kind: Literal["comments"] = "comments"
+    slug: str
+    article: str = Field(description="The article's document")
+    page: int = Field(ge=1)
+    pages: int | None = Field(description="How many pages: on comments.json; null on older pages")
+    count: int | None = Field(description="Approved comments: on comments.json; null on older pages")
+    comments: list[PublicComment] = Field(description="Threads on this page, oldest first")
+    older: str | None = Field(description="The previous page")
+
+
 class ArticleDocument(_Document):
     """``v1/articles/<slug>.json``: one published article."""
 
@@ -152,6 +212,7 @@ class ArticleDocument(_Document):
     related: list[RelatedLink] = Field(
         description="Related articles, best first: the editor's pinned ones, then the best scoring"
     )
+    comments: CommentsInfo
 
 
 class LatestDocument(_Document):
@@ -230,6 +291,7 @@ class ErrorDocument(_Document):
 
 DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "article": ArticleDocument,
+    "comments": CommentsDocument,
     "latest": LatestDocument,
     "month": MonthDocument,
     "site": SiteDocument,

@@ -27,6 +27,7 @@ class Settings(BaseModel):
     site_name: Annotated[str, Field(alias="SITE_NAME")] = "Kabar"
     site_language: Annotated[str, Field(alias="SITE_LANGUAGE")] = "id"
     editors_group: Annotated[str, Field(alias="EDITORS_GROUP")] = "editors"
+    moderators_group: Annotated[str, Field(alias="MODERATORS_GROUP")] = "moderators"
     latest_size: Annotated[int, Field(alias="LATEST_SIZE", ge=1, le=200)] = 20
     upload_max_bytes: Annotated[int, Field(alias="UPLOAD_MAX_BYTES", ge=1)] = 1_048_576
     upload_expires_seconds: Annotated[int, Field(alias="UPLOAD_EXPIRES_SECONDS", ge=30)] = 300
@@ -44,6 +45,8 @@ class Settings(BaseModel):
     # Comma-separated words and phrases; empty: the defaults in kabar.comments.
     comment_disallowed: Annotated[str, Field(alias="COMMENT_DISALLOWED_WORDS")] = ""
     comment_moderation: Annotated[str, Field(alias="COMMENT_MODERATION_WORDS")] = ""
+    # Origins (comma-separated) whose pages may post comments from a browser; "*": any site.
+    comment_origins: Annotated[str, Field(alias="COMMENT_ORIGINS")] = "*"
 
 
 @cache

@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
 
 from kabar_infra.local.router import wait_for
 from kabar_infra.template import ROOT
@@ -81,7 +82,7 @@ def aws(config: dict[str, Any], service: str) -> Any:
 
 
 def test_make_run_loads_the_samples_and_writes_its_settings(local_stack: dict[str, Any]) -> None:
-    for key in ("api_url", "cdn_url", "aws_endpoint_url", "resources", "editor"):
+    for key in ("api_url", "cdn_url", "aws_endpoint_url", "resources", "editor", "moderator"):
         assert key in local_stack
     assert {"IncomingBucket", "SiteBucket", "ContentTable", "UserPool"} <= set(local_stack["resources"])
     latest = requests.get(f"{local_stack['cdn_url']}/v1/latest.json", timeout=10).json()
@@ -287,18 +288,119 @@ def test_related_articles_over_http_both_directions(local_stack: dict[str, Any])
     assert links == [("related", 1), ("related", 2)]
 
 
-def test_a_reader_comments_over_http_without_a_token(local_stack: dict[str, Any]) -> None:
-    api = local_stack["api_url"]
-    url = f"{api}/articles/ribuan-pengungsi-kembali-ke-homs-setelah-jalur-dibuka/comments"
-    comment = {"name": "Ani", "email": "ani@example.id", "content": "Semoga selamat sampai rumah."}
-    response = requests.post(url, json=comment, timeout=10)
-    assert response.status_code == 201, response.text
-    assert response.json()["status"] == "awaiting moderation"
-    assert requests.post(url, json=comment, timeout=10).status_code == 409
-    bad = requests.post(url, data=b"{bukan json", headers={"Content-Type": "application/json"}, timeout=10)
-    assert bad.status_code == 400
-    large = requests.post(url, json={**comment, "content": "x" * 6000}, timeout=10)
-    assert large.status_code == 413 and large.json()["errors"][0]["field"] == "content"
+class _FromAddress(HTTPAdapter):
+    """Connects from a given loopback address: another reader on another network."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def reader(address: str) -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", _FromAddress(address))
+    return session
+
+
+def test_comments_from_intake_to_moderation_to_the_cdn(local_stack: dict[str, Any]) -> None:
+    api, cdn = local_stack["api_url"], local_stack["cdn_url"]
+    slug = "ribuan-pengungsi-kembali-ke-homs-setelah-jalur-dibuka"
+    url = f"{api}/articles/{slug}/comments"
+    ani = {
+        "name": "Ani Lestari",
+        "email": "ani.lestari@example.id",
+        "content": "Semoga selamat sampai rumah.",
+    }
+    ani_ip, started = "127.0.1.10", time.monotonic()
+    first = reader(ani_ip).post(url, json=ani, timeout=10)
+    assert first.status_code == 201, first.text
+    assert first.json()["status"] == "awaiting moderation" and first.json()["message"]
+    assert reader(ani_ip).post(url, json=ani, timeout=10).status_code == 409
+    again = reader(ani_ip).post(url, json={**ani, "content": "Satu lagi."}, timeout=10)
+    assert again.status_code == 429 and again.headers["Retry-After"] == "15"
+    neighbour = {"name": "Tetangga", "email": "tetangga@example.id", "content": "Dari jaringan yang sama."}
+    crowded = reader("127.0.1.11").post(url, json=neighbour, headers={"Origin": "https://pembaca.example"},
+                                        timeout=10)  # fmt: skip
+    assert crowded.status_code == 429  # the same /24
+    # A page on another site may read the answer, Retry-After included (CORS).
+    assert crowded.headers["Access-Control-Allow-Origin"] in ("*", "https://pembaca.example")
+    assert "Retry-After" in crowded.headers["Access-Control-Expose-Headers"]
+
+    links = {"name": "Budi", "email": "budi@example.id",
+             "content": "Baca https://satu.example.id dan https://dua.example.id"}  # fmt: skip
+    assert reader("127.0.2.10").post(url, json=links, timeout=10).json()["status"] == "awaiting moderation"
+    trap = {"name": "Promo", "email": "promo@example.id", "content": "Penawaran umpan-madu-7731.",
+            "honeypot": "diisi robot"}  # fmt: skip
+    caught = reader("127.0.3.10").post(url, json=trap, timeout=10)
+    assert caught.status_code == 201 and caught.json()["status"] == "awaiting moderation"  # it cannot tell
+    script = {"name": "Citra", "email": "citra@example.id",
+              "content": "<script>alert('xss')</script>Laporan yang bagus."}  # fmt: skip
+    script_id = reader("127.0.4.10").post(url, json=script, timeout=10).json()["id"]
+
+    bad = reader("127.0.5.10")
+    answer = bad.post(url, data=b"{bukan json", headers={"Content-Type": "application/json"}, timeout=10)
+    assert answer.status_code == 400 and "JSON" in answer.json()["message"]
+    answer = bad.post(url, json={"website": "ftp://x"}, timeout=10)
+    assert answer.status_code == 400
+    assert {e["field"] for e in answer.json()["errors"]} == {"name", "email", "content", "website"}
+    answer = bad.post(url, json={**ani, "email": "dewi@example.id", "content": "x" * 6000}, timeout=10)
+    assert answer.status_code == 413 and answer.json()["errors"][0]["field"] == "content"
+
+    # A browser on another site asks before it posts JSON.
+    asking = {"Origin": "https://pembaca.example", "Access-Control-Request-Method": "POST"}
+    preflight = requests.options(url, headers=asking, timeout=10)
+    assert preflight.status_code == 204 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Allow-Origin"] in ("*", "https://pembaca.example")
+
+    # The local moderator (its sign-in is in local.json) works the queue with the CLI.
+    assert local_stack["moderator"]["username"] == "moderator"
+    queue = json.loads(kabar(local_stack, "--json", "comments", "pending").stdout)
+    reasons = {c["name"]: c["reasons"] for c in queue["comments"]}
+    assert reasons["Ani Lestari"] == ["first-time commenter"] and reasons["Budi"] == ["2 links"]
+    assert "Promo" not in reasons and "Tetangga" not in reasons
+    spam = json.loads(kabar(local_stack, "--json", "comments", "pending", "--status", "spam").stdout)
+    assert [c["reasons"] for c in spam["comments"]] == [["honeypot filled"]]
+    done = kabar(local_stack, "comments", "approve", first.json()["id"], script_id)
+    assert done.returncode == 0, done.stderr
+    assert kabar(local_stack, "comments", "approve", script_id).stdout.strip().endswith("(already)")
+
+    def public() -> dict[str, Any] | None:
+        page = requests.get(f"{cdn}/v1/articles/{slug}/comments.json", timeout=10)
+        return page.json() if page.status_code == 200 and page.json()["count"] >= 2 else None
+
+    page = wait_for(public, timeout=20)
+    assert page, "the approved comments did not reach the CDN"
+    by_name = {c["name"]: c for c in page["comments"]}
+    assert "Semoga selamat sampai rumah." in by_name["Ani Lestari"]["content_html"]
+    assert (
+        "<script" not in by_name["Citra"]["content_html"]
+        and "Laporan yang bagus." in by_name["Citra"]["content_html"]
+    )
+    article = requests.get(f"{cdn}/v1/articles/{slug}.json", timeout=10).json()
+    assert article["comments"]["count"] == 2
+
+    # Once approved, Ani's next comment (after the 15 s flood window) is published at once.
+    time.sleep(max(0.0, started + 15.5 - time.monotonic()))
+    later = reader(ani_ip).post(url, json={**ani, "content": "Terima kasih, redaksi."}, timeout=10)
+    assert later.status_code == 201 and later.json()["status"] == "published"
+    assert wait_for(lambda: (public() or {}).get("count") == 3, timeout=20)
+
+    # No document anywhere on the site holds a submitted email or IP, the trap's text or a script.
+    s3 = aws(local_stack, "s3")
+    bucket = local_stack["resources"]["SiteBucket"]
+    keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+            for o in page.get("Contents", [])]  # fmt: skip
+    assert any(key.endswith("/comments.json") for key in keys)
+    emails = ["ani.lestari", "budi", "promo", "citra", "tetangga", "dewi"]
+    addresses = ["127.0.1.10", "127.0.1.11", "127.0.2.10", "127.0.3.10", "127.0.4.10", "127.0.5.10"]
+    secrets = [f"{name}@example.id" for name in emails] + addresses + ["umpan-madu-7731", "<script"]
+    for key in keys:
+        text = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8", "replace").lower()
+        assert not [secret for secret in secrets if secret in text], key
 
 
 def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ def _ref(value: Any) -> str:
 # Every function the template defines (a new one must be added here, and so gets the lean-import check).
 FUNCTIONS = [
     "UploadsFunction", "TagsFunction", "PublishFunction", "TaggingFunction", "RenderFunction",
-    "RelatedFunction", "CommentsFunction",
+    "RelatedFunction", "CommentsFunction", "ModerationFunction",
 ]  # fmt: skip
 
 

@@ -59,12 +59,8 @@ def test_a_returning_commenter_is_published_at_once(stack: Any, template: Any) -
     app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", body="Air naik.\n"))
     post(app, ANI)
     (first,) = stored(app)
-    # What a moderator's approval records (the moderation API is the next step): one approved comment.
-    app.dynamodb.update_item(
-        TableName=app.stack.ref("ContentTable"),
-        Key={"pk": {"S": f"COMMENTER#{first['email_hash']}"}, "sk": {"S": "COMMENTER"}},
-        UpdateExpression="SET approved = :one", ExpressionAttributeValues={":one": {"N": "1"}},
-    )  # fmt: skip
+    status, _ = app.api("POST", f"/comments/{first['id']}/approve", groups="moderators", user="mod")
+    assert status == 200
     # Recognised by the keyed hash of the email (case does not matter), not by name and email as given.
     status, body, _ = post(app, {"name": "Someone", "email": "ani@example.co.id", "content": "Lain lagi."})
     assert (status, body["status"]) == (201, "published")

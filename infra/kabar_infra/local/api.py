@@ -4,7 +4,9 @@ Routes come from the functions' ``Api`` events. When the API has a Cognito
 authorizer, a request needs ``Authorization: <ID token>`` signed by the
 pool (checked against the pool's JWKS on moto) or it gets 401, before any
 handler runs; the token's claims reach the handler as strings under
-``requestContext.authorizer.claims``, as API Gateway passes them.
+``requestContext.authorizer.claims``, as API Gateway passes them. The caller's
+address is ``requestContext.identity.sourceIp`` (API Gateway's, too: the
+client's address as it connects, not a header it sends).
 """
 
 from __future__ import annotations
@@ -174,7 +176,7 @@ class LocalApi:
         self.verifier = verifier
 
     def handle(
-        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str = "127.0.0.1"
     ) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(raw_path)
         path = parts.path.rstrip("/") or "/"
@@ -198,6 +200,7 @@ class LocalApi:
             query=parse_qs(parts.query),
             body=body,
             claims=claims,
+            source_ip=source_ip,
         )
         try:
             response = self.invoke(route.function, event)
@@ -220,7 +223,13 @@ class LocalApi:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                status, headers, data = api.handle(self.command, self.path, dict(self.headers.items()), body)
+                status, headers, data = api.handle(
+                    self.command,
+                    self.path,
+                    dict(self.headers.items()),
+                    body,
+                    source_ip=self.client_address[0],
+                )
                 self.send_response(status)
                 for key, value in headers.items():
                     if key.lower() != "content-length":
@@ -229,7 +238,7 @@ class LocalApi:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
 
             def log_message(self, format: str, *args: Any) -> None:
                 print(

@@ -85,7 +85,8 @@ class LocalStack:
             session=session,
             local_attributes={"Distribution": {"DomainName": f"{HOST}:{self.ports.cdn}"}},
         )
-        editor = self._create_editor(session, stack)
+        editor = self._create_user(session, stack, "editor", "EditorsGroup")
+        moderator = self._create_user(session, stack, "moderator", "ModeratorsGroup")
         overrides = {**aws_env, "CDN_URL": cdn_url, "POWERTOOLS_DEV": "false"}
         environments = {
             spec.logical_id: function_environment(self.template, stack, spec.logical_id, overrides)
@@ -117,6 +118,7 @@ class LocalStack:
             "resources": {logical_id: attrs["Ref"] for logical_id, attrs in stack.attributes.items()
                           if self.template.resources[logical_id]["Type"] in _NAMED_TYPES},
             "editor": editor,
+            "moderator": moderator,
         }  # fmt: skip
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "local.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
@@ -136,18 +138,16 @@ class LocalStack:
                 return str(response.get("ResponsePagePath"))
         return None
 
-    def _create_editor(self, session: boto3.Session, stack: Stack) -> dict[str, str]:
+    def _create_user(self, session: boto3.Session, stack: Stack, username: str, group: str) -> dict[str, str]:
+        """A Cognito user in one of the template's groups, with a fresh password."""
         cognito = session.client("cognito-idp")
         pool_id = stack.ref("UserPool")
-        username = "editor"
         password = "Kabar-" + secrets.token_urlsafe(12) + "1a"
         cognito.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
         cognito.admin_set_user_password(
             UserPoolId=pool_id, Username=username, Password=password, Permanent=True
         )
-        cognito.admin_add_user_to_group(
-            UserPoolId=pool_id, Username=username, GroupName=stack.ref("EditorsGroup")
-        )
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=stack.ref(group))
         return {
             "username": username,
             "password": password,
@@ -234,10 +234,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+_COMMENTED = "ribuan-pengungsi-kembali-ke-homs-setelah-jalur-dibuka"  # a sample article
+
+
 def _welcome(config: dict[str, Any], samples: list[tuple[Path, dict[str, Any]]], config_path: Path) -> str:
     cdn, api = config["cdn_url"], config["api_url"]
     lines = ["", "Kabar's local stack is running.", ""]
-    lines += [f"  editors' API   {api}   (Cognito on moto; user {config['editor']['username']!r})",
+    lines += [f"  API            {api}   (Cognito on moto; users {config['editor']['username']!r}, "
+              f"{config['moderator']['username']!r})",
               f"  CDN            {cdn}",
               f"  moto (AWS)     {config['aws_endpoint_url']}",
               f"  settings       {config_path}", ""]  # fmt: skip
@@ -260,6 +264,11 @@ def _welcome(config: dict[str, Any], samples: list[tuple[Path, dict[str, Any]]],
         "  .venv/bin/kabar upload examples/related/0[1-4]*.md      # a flood story, and a football match",
         "  .venv/bin/kabar upload examples/related/05-*.md         # later flood news joins their lists:",
         f"  curl -s {cdn}/v1/articles/banjir-rendam-ribuan-rumah-di-jakarta-timur.json",
+        f"  curl -s -X POST {api}/articles/{_COMMENTED}/comments -H 'Content-Type: application/json' \\",
+        """      -d '{"name": "Ani", "email": "ani@example.id", "content": "Semoga selamat."}'  # waits""",
+        "  .venv/bin/kabar comments pending                        # the moderators' queue",
+        "  .venv/bin/kabar comments approve <id>                   # then it is public:",
+        f"  curl -s {cdn}/v1/articles/{_COMMENTED}/comments.json",
         f"  curl -s -X POST {api}/uploads                   # 401: the API is for editors",
         "",
         "Ctrl-C stops everything.",

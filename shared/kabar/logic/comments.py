@@ -15,13 +15,20 @@
 Email and IP are stored only as keyed hashes (HMAC-SHA256 with the secret the
 template provisions): enough to recognise a returning commenter and a flood,
 never published, and useless without the secret.
+
+Moderation (:func:`moderate`, :func:`edit`, :func:`queue`) is for the
+``moderators`` group: every change is conditional on the status and revision it
+read, and asking for the state a comment is already in changes nothing.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import ipaddress
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,11 +38,12 @@ from kabar.comments import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,
     MAX_CONTENT,
+    CommentEdit,
     CommentSubmission,
     classify_content,
     to_html,
 )
-from kabar.dal import CommentRefused, ContentTable
+from kabar.dal import CommentRefused, ContentTable, comments_partition
 from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
 from kabar.observability import logger
 
@@ -80,8 +88,20 @@ def network_of(ip: str) -> str:
 
 
 def new_comment_id(now: datetime) -> str:
-    """Sortable by time, unguessable after it: ``20261125T032700Z`` and 8 random hex digits."""
-    return now.strftime("%Y%m%dT%H%M%SZ") + secrets.token_hex(4)
+    """Sortable by time to the microsecond, unguessable after it: ``20261125T032700123456Z`` and
+    8 random hex digits (the moderation queue is oldest first by it)."""
+    return now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ") + secrets.token_hex(4)
+
+
+def _check_object(body: Any) -> None:
+    """A comment body must be an object; an oversized content is 413 before any other check."""
+    if not isinstance(body, dict):
+        raise InvalidRequest(
+            "the body must be a JSON object", [{"field": "body", "message": "not an object"}]
+        )
+    content = body.get("content")
+    if isinstance(content, str) and len(content) > MAX_CONTENT:
+        raise PayloadTooLarge("content", f"is longer than {MAX_CONTENT} characters")
 
 
 def submit(
@@ -98,13 +118,7 @@ def submit(
     """Take one comment; the response body (201) or a domain error naming what is wrong."""
     if raw_size > MAX_BODY:
         raise PayloadTooLarge("body", f"is larger than {MAX_BODY} bytes")
-    if not isinstance(body, dict):
-        raise InvalidRequest(
-            "the body must be a JSON object", [{"field": "body", "message": "not an object"}]
-        )
-    content = body.get("content")
-    if isinstance(content, str) and len(content) > MAX_CONTENT:
-        raise PayloadTooLarge("content", f"is longer than {MAX_CONTENT} characters")
+    _check_object(body)
     submission = CommentSubmission.model_validate(body)  # ValidationError: 400 naming each field
 
     facts = table.get_article_facts(slug)
@@ -115,13 +129,13 @@ def submit(
         rules.close_days and now - published_at > timedelta(days=rules.close_days)
     ):
         raise Forbidden(f"comments on {slug!r} are closed")
-    depth = 0
+    depth, parent_name = 0, None
     if submission.parent:
         parent = table.get_comment(submission.parent)
         if parent is None or parent["slug"] != slug or parent["status"] != "approved":
             message = f"no published comment {submission.parent!r} on this article"
             raise InvalidRequest("the request is not valid", [{"field": "parent", "message": message}])
-        depth = int(parent.get("depth", 0)) + 1
+        depth, parent_name = int(parent.get("depth", 0)) + 1, parent["name"]
         if depth > rules.max_depth:
             raise InvalidRequest("the request is not valid", [
                 {"field": "parent", "message": f"replies nest at most {rules.max_depth} deep"}])  # fmt: skip
@@ -141,13 +155,17 @@ def submit(
         status = "approved" if known else "pending"
         reasons = ["earlier comments approved"] if known else ["first-time commenter"]
     comment_id = new_comment_id(now)
+    seq = table.next_comment_seq(slug) if status == "approved" else None
     comment = {
-        "id": comment_id, "slug": slug, "parent": submission.parent, "depth": depth,
+        "id": comment_id, "slug": slug, "parent": submission.parent, "parent_name": parent_name,
+        "depth": depth,
         "name": submission.name, "website": submission.website, "content": submission.content,
         "content_html": to_html(submission.content), "status": status, "reasons": reasons,
         "created_at": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "email_hash": email_hash, "network_hash": network_hash,
     }  # fmt: skip
+    if seq is not None:
+        comment["seq"] = seq
     try:
         table.add_comment(comment, duplicate=duplicate, network_hash=network_hash, now=now.timestamp(),
                           flood_seconds=rules.flood_seconds)  # fmt: skip
@@ -166,3 +184,102 @@ def submit(
         "status": "published" if published else "awaiting moderation",
         "message": PUBLISHED_MESSAGE if published else WAITING_MESSAGE,
     }
+
+
+# moderation --------------------------------------------------------------------
+
+ACTIONS = {"approve": "approved", "spam": "spam", "trash": "trash"}
+QUEUES = ("pending", "spam", "trash")
+MODERATOR_FIELDS = (
+    "id", "slug", "status", "reasons", "name", "website", "content", "content_html", "created_at",
+    "parent", "parent_name", "depth", "seq", "moderated_by", "moderated_at", "edited_by", "edited_at",
+)  # fmt: skip
+
+
+def moderator_view(comment: dict[str, Any]) -> dict[str, Any]:
+    """What moderators see: the comment, the article, why it is where it is; never a hash."""
+    return {key: comment.get(key) for key in MODERATOR_FIELDS}
+
+
+def _stamp(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _found(table: ContentTable, comment_id: str) -> dict[str, Any]:
+    comment = table.get_comment(comment_id) if comment_id.isalnum() else None
+    if comment is None:
+        raise NotFound(f"no comment {comment_id!r}")
+    return comment
+
+
+def moderate(table: ContentTable, comment_id: str, action: str, *, by: str, now: datetime) -> dict[str, Any]:
+    """Approve, mark as spam or trash a comment; ``changed`` is False when it already was."""
+    target = ACTIONS[action]
+    comment = _found(table, comment_id)
+    if comment["status"] == target:
+        return {"comment": moderator_view(comment), "changed": False}
+    after = {**comment, "status": target, "moderated_by": by, "moderated_at": _stamp(now)}
+    if target == "approved" and not comment.get("seq"):
+        # Its place in the article's pages; kept if it leaves and comes back.
+        after["seq"] = table.next_comment_seq(comment["slug"])
+    try:
+        table.change_comment(comment, after)
+    except Conflict:
+        again = _found(table, comment_id)
+        if again["status"] != target:
+            raise
+        return {"comment": moderator_view(again), "changed": False}
+    logger.info("comment moderated", extra={"comment": comment_id, "from": comment["status"], "to": target,
+                                            "by": by})  # fmt: skip
+    return {"comment": moderator_view(after), "changed": True}
+
+
+def edit(table: ContentTable, comment_id: str, body: Any, *, by: str, now: datetime) -> dict[str, Any]:
+    """A moderator's correction of name, website or content; the same edit again changes nothing."""
+    _check_object(body)
+    given = CommentEdit.model_validate(body).model_dump(exclude_unset=True)
+    changes = {key: value for key, value in given.items() if value is not None or key == "website"}
+    if not changes:
+        raise InvalidRequest(
+            "nothing to change", [{"field": "body", "message": "give name, website or content"}]
+        )
+    comment = _found(table, comment_id)
+    if "content" in changes:
+        changes["content_html"] = to_html(changes["content"])
+    if all(comment.get(key) == value for key, value in changes.items()):
+        return {"comment": moderator_view(comment), "changed": False}
+    after = {**comment, **changes, "edited_by": by, "edited_at": _stamp(now)}
+    table.change_comment(comment, after)
+    logger.info("comment edited", extra={"comment": comment_id, "fields": sorted(changes), "by": by})
+    return {"comment": moderator_view(after), "changed": True}
+
+
+def queue(table: ContentTable, status: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
+    """One page of a moderation queue, oldest first, and the cursor of the next (None: no more)."""
+    if status not in QUEUES:
+        message = f"must be one of {', '.join(QUEUES)} (approved comments are in the article's comments.json)"
+        raise InvalidRequest("the request is not valid", [{"field": "status", "message": message}])
+    if not 1 <= limit <= 100:
+        raise InvalidRequest("the request is not valid", [{"field": "limit", "message": "must be 1 to 100"}])
+    after = _decode_cursor(cursor, status) if cursor else None
+    comments, last = table.comments_in(status, limit=limit, after=after)
+    return {"status": status, "comments": [moderator_view(c) for c in comments], "next": _encode_cursor(last)}
+
+
+def _encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, status: str) -> dict[str, Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        key = None
+    names = {"pk", "sk", "gsi1pk", "gsi1sk"}
+    if not (isinstance(key, dict) and set(key) == names and all(isinstance(v, str) for v in key.values())
+            and key["gsi1pk"] == comments_partition(status)):  # fmt: skip
+        message = "is not a cursor this list gave (use the 'next' value of the previous page)"
+        raise InvalidRequest("the request is not valid", [{"field": "cursor", "message": message}])
+    return key

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from kabar.comments import PAGE_SIZE, page_of
 from kabar.dal import LATEST_PARTITION, ContentTable, month_of, tag_partition
 from kabar.documents import (
     CACHE_ARTICLE,
@@ -25,12 +27,16 @@ from kabar.documents import (
     ArticleDocument,
     ArticleSummary,
     CategoryLink,
+    CommentsDocument,
+    CommentsInfo,
     Dateline,
     ErrorDocument,
     LatestDocument,
     MonthDocument,
+    PublicComment,
     ReadAlsoLink,
     RelatedLink,
+    ReplyTo,
     SiteDocument,
     TagCount,
     TagDocument,
@@ -38,6 +44,8 @@ from kabar.documents import (
     TagMergedDocument,
     TagsDocument,
     article_path,
+    comments_page_path,
+    comments_path,
     error_path,
     latest_path,
     month_path,
@@ -131,6 +139,7 @@ class Renderer:
         language: str,
         latest_size: int,
         read_also_auto: int = 2,
+        comments_close_days: int = 0,
     ) -> None:
         self.table = table
         self.site = site
@@ -138,6 +147,7 @@ class Renderer:
         self.language = language
         self.latest_size = latest_size
         self.read_also_auto = read_also_auto
+        self.comments_close_days = comments_close_days
         self.report = RenderReport()
 
     # one record ---------------------------------------------------------------
@@ -187,6 +197,12 @@ class Renderer:
             )
             for (slug, title), after in zip(chosen, positions, strict=False)
         ]
+        count, seq = self.table.comment_counters(article.slug)
+        comments = CommentsInfo(
+            count=count, path=comments_path(article.slug) if seq else None, open=article.comments == "open",
+            closes_at=(article.published_at + timedelta(days=self.comments_close_days)
+                       if self.comments_close_days else None),
+        )  # fmt: skip
         codes = [*article.editors, *article.sources]
         return ArticleDocument(
             slug=article.slug,
@@ -211,7 +227,30 @@ class Renderer:
             body_html=article.body_html,
             read_also=read_also,
             related=related,
+            comments=comments,
         )
+
+    # comments ---------------------------------------------------------------------
+
+    def render_comments(self, slug: str, pages: Iterable[int]) -> None:
+        """Rewrite the given pages of an article's comments, and its newest page (comments.json).
+
+        Approving a comment touches only the newest page; editing or removing one also
+        its own page.
+        """
+        count, seq = self.table.comment_counters(slug)
+        newest = page_of(seq) if seq else 0
+        for page in sorted({*pages, newest} - {0}):
+            first = (page - 1) * PAGE_SIZE + 1
+            shown = self.table.comments_by_seq(slug, first, page * PAGE_SIZE)
+            document = CommentsDocument(
+                slug=slug, article=article_path(slug), page=page, pages=None, count=None,
+                comments=threads(shown), older=comments_page_path(slug, page - 1) if page > 1 else None,
+            )  # fmt: skip
+            self._put(comments_page_path(slug, page), document, CACHE_LIST)
+            if page == newest:
+                newest_document = document.model_copy(update={"pages": newest, "count": count})
+                self._put(comments_path(slug), newest_document, CACHE_LIST)
 
     # lists ------------------------------------------------------------------------
 
@@ -343,3 +382,30 @@ class Renderer:
     def _delete(self, path: str) -> None:
         self.site.delete(path)
         self.report.deleted.append(path)
+
+
+def threads(comments: list[dict[str, Any]]) -> list[PublicComment]:
+    """One page's comments (public views in approval order) as threads.
+
+    A reply whose parent is on the page sits in the parent's ``replies``; one whose
+    parent is not (an older page, or no longer public) starts a thread of its own
+    with ``reply_to``.
+    """
+    nodes: dict[str, PublicComment] = {}
+    roots: list[PublicComment] = []
+    for comment in sorted(comments, key=lambda c: int(c["seq"])):
+        parent = comment.get("parent")
+        elsewhere = parent is not None and parent not in nodes
+        node = PublicComment(
+            id=comment["id"], name=comment["name"], website=comment.get("website"),
+            content_html=comment["content_html"], created_at=comment["created_at"],
+            depth=int(comment.get("depth") or 0), parent=parent,
+            reply_to=ReplyTo(id=parent, name=comment.get("parent_name")) if elsewhere and parent else None,
+            replies=[],
+        )  # fmt: skip
+        nodes[node.id] = node
+        if parent and parent in nodes:
+            nodes[parent].replies.append(node)
+        else:
+            roots.append(node)
+    return roots
