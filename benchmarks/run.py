@@ -11,6 +11,9 @@
 4. Related articles: what one publish reads, writes and renders at 10,000 and
    100,000 articles, beside exhaustive TF-IDF, and precision@5 on labelled
    articles (benchmarks/related_bench.py).
+5. Comments: intake and approval latency through the handlers on moto, and the
+   content rules' catch and false-positive rates on labelled comments
+   (benchmarks/comments_bench.py).
 
 Results go to docs/benchmarks.md and into the README between the bench markers.
 """
@@ -264,12 +267,14 @@ def main() -> int:
     started = time.perf_counter()
     starts = cold_starts()  # first: a fresh interpreter per sample, before moto holds 10,000 items
     costs = [cost for size in SIZES for cost in publish_costs(size)]
-    from benchmarks import related_bench
+    from benchmarks import comments_bench, related_bench
     from benchmarks.tagging_quality import measure
     from benchmarks.tagging_quality import report as quality_report
 
     related = related_bench.measure()
-    text = report(costs, starts) + "\n" + quality_report(measure()) + "\n" + related_bench.report(related)
+    comments = comments_bench.measure()
+    text = "\n".join([report(costs, starts), quality_report(measure()), related_bench.report(related),
+                      comments_bench.report(comments)])  # fmt: skip
     RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     begin, end = "<!-- bench:start -->", "<!-- bench:end -->"
