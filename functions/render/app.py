@@ -42,6 +42,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tag_months: dict[str, set[str]] = {}
     rendered: set[str] = set()
     comment_pages: dict[str, set[int]] = {}
+    republished: set[str] = set()
 
     def render_article(slug: str) -> None:
         # Documents are built from the table as it is now, which already holds every
@@ -77,14 +78,16 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             render_article(tags_change.slug)
             return
         change = ArticleChange.from_images(old, new)
+        if old and new and old.get("status") != "published" and new.get("status") == "published":
+            republished.add(change.slug)  # a draft published again: its comments are public again
         months.update(change.months)
         render_article(change.slug)
 
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
-    for slug, pages in sorted(comment_pages.items()):
-        renderer.render_comments(slug, pages)
+    for slug in sorted(set(comment_pages) | republished):
+        renderer.render_comments(slug, comment_pages.get(slug, set()), every=slug in republished)
     if months or tag_months:
         renderer.render_lists(months, tag_months)
     renderer.invalidate()

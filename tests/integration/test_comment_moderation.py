@@ -161,3 +161,19 @@ def test_a_new_comment_rewrites_only_the_newest_page(app: App) -> None:
     assert newest["older"] == page_one and len(newest["comments"]) == 1
     assert app.document(f"v1/articles/{SLUG}/comments/2.json") is not None
     assert app.document(page_one) is None  # not rewritten
+
+
+def test_unpublishing_takes_the_comments_off_the_site_and_publishing_again_brings_them_back(app: App) -> None:
+    first = comment(app, 1)
+    moderate(app, "POST", f"/comments/{first}/approve")
+    assert app.document(COMMENTS) is not None
+    draft = article_file(title="Banjir Rendam Kampung Melayu", slug=SLUG, status="draft", body="Air naik.\n")
+    app.upload("a.md", draft)
+    assert app.document(ARTICLE) is None and app.document(COMMENTS) is None
+    assert app.document(f"v1/articles/{SLUG}/comments/1.json") is None
+    assert {c["id"]: c["status"] for c in stored(app)}[first] == "approved"  # kept
+    assert post(app, {"name": "X", "email": "x@example.id", "content": "Halo."})[0] == 404
+    app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", slug=SLUG, body="Air naik lagi.\n"))
+    page = app.document(COMMENTS)
+    assert page is not None and [c["id"] for c in page["comments"]] == [first]
+    assert app.document(ARTICLE)["comments"]["count"] == 1  # type: ignore[index]

@@ -158,6 +158,7 @@ class Renderer:
         path = article_path(slug)
         if article is None or article.status != "published":
             self._delete(path)
+            self.remove_comments(slug)
             if article is not None:
                 self.table.mark_rendered(slug, article.version, article.status)
             return frozenset()
@@ -232,14 +233,21 @@ class Renderer:
 
     # comments ---------------------------------------------------------------------
 
-    def render_comments(self, slug: str, pages: Iterable[int]) -> None:
+    def render_comments(self, slug: str, pages: Iterable[int], *, every: bool = False) -> None:
         """Rewrite the given pages of an article's comments, and its newest page (comments.json).
 
         Approving a comment touches only the newest page; editing or removing one also
-        its own page.
+        its own page; ``every`` page when the article is published again. The comments
+        of an article that is not published are not public.
         """
+        facts = self.table.get_article_facts(slug)
+        if facts is None or facts["status"] != "published":
+            self.remove_comments(slug)
+            return
         count, seq = self.table.comment_counters(slug)
         newest = page_of(seq) if seq else 0
+        if every:
+            pages = range(1, newest + 1)
         for page in sorted({*pages, newest} - {0}):
             first = (page - 1) * PAGE_SIZE + 1
             shown = self.table.comments_by_seq(slug, first, page * PAGE_SIZE)
@@ -251,6 +259,15 @@ class Renderer:
             if page == newest:
                 newest_document = document.model_copy(update={"pages": newest, "count": count})
                 self._put(comments_path(slug), newest_document, CACHE_LIST)
+
+    def remove_comments(self, slug: str) -> None:
+        """Take an article's comment pages off the site (it was unpublished); the comments stay."""
+        _, seq = self.table.comment_counters(slug)
+        if not seq:
+            return
+        self._delete(comments_path(slug))
+        for page in range(1, page_of(seq) + 1):
+            self._delete(comments_page_path(slug, page))
 
     # lists ------------------------------------------------------------------------
 
