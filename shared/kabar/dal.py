@@ -44,6 +44,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
@@ -104,6 +105,16 @@ class CommentRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class CommentHistory:
+    """A commenter's approved comments, the latest comment from them or their network
+    (epoch seconds), and whether this very comment was made before."""
+
+    approved: int
+    last_at: float | None
+    duplicate: bool
 
 
 class Stale(Exception):
@@ -776,13 +787,22 @@ class ContentTable:
         )
         return from_item(response["Item"]) if "Item" in response else None
 
-    def commenter_approved(self, email_hash: str) -> int:
-        """How many of this commenter's comments were approved (0 for a first-time commenter)."""
-        response = self.client.get_item(
-            TableName=self.table_name, Key=to_item(commenter_key(email_hash)), ConsistentRead=True,
-            ProjectionExpression="approved",
-        )  # fmt: skip
-        return int(from_item(response.get("Item", {})).get("approved", 0))
+    def comment_history(self, *, email_hash: str, network_hash: str, duplicate: str) -> CommentHistory:
+        """What the intake's history rules read, in one request: the commenter (approved
+        count, last comment), the network (last comment), whether the comment was made."""
+        keys = {"commenter": commenter_key(email_hash), "network": network_key(network_hash),
+                "duplicate": duplicate_key(duplicate)}  # fmt: skip
+        found = {
+            item["pk"]: item
+            for item in self._batch_get(keys.values(), projection=("pk", "approved", "last_at"))
+        }
+        commenter = found.get(keys["commenter"]["pk"], {})
+        network = found.get(keys["network"]["pk"], {})
+        return CommentHistory(
+            approved=int(commenter.get("approved", 0)),
+            last_at=max((float(i["last_at"]) for i in (commenter, network) if "last_at" in i), default=None),
+            duplicate=keys["duplicate"]["pk"] in found,
+        )
 
     def next_comment_seq(self, slug: str) -> int:
         """The next approval sequence number on an article (numbers a failed write took stay unused)."""

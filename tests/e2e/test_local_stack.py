@@ -322,7 +322,7 @@ def test_comments_from_intake_to_moderation_to_the_cdn(local_stack: dict[str, An
     assert first.json()["status"] == "awaiting moderation" and first.json()["message"]
     assert reader(ani_ip).post(url, json=ani, timeout=10).status_code == 409
     again = reader(ani_ip).post(url, json={**ani, "content": "Satu lagi."}, timeout=10)
-    assert again.status_code == 429 and again.headers["Retry-After"] == "15"
+    assert again.status_code == 429 and 1 <= int(again.headers["Retry-After"]) <= 15  # the rest of 15 s
     neighbour = {"name": "Tetangga", "email": "tetangga@example.id", "content": "Dari jaringan yang sama."}
     crowded = reader("127.0.1.11").post(url, json=neighbour, headers={"Origin": "https://pembaca.example"},
                                         timeout=10)  # fmt: skip

@@ -117,3 +117,18 @@ def test_comments_close_per_article(app: App) -> None:
     app.upload("a.md", article_file(title="Tertutup", comments="closed", body="Isi.\n"))
     status, body, _ = post(app, ANI, slug="tertutup")
     assert status == 403 and "closed" in body["message"]
+
+
+def test_a_refused_comment_writes_nothing(stack: Any, template: Any) -> None:
+    """Duplicates and floods are answered from one read, before any write (and for a returning
+    commenter, before an approval number is taken)."""
+    app = App(template, stack, {})
+    app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", body="Air naik.\n"))
+    post(app, ANI)
+    (first,) = stored(app)
+    assert app.api("POST", f"/comments/{first['id']}/approve", groups="moderators", user="mod")[0] == 200
+    before = app.table_items()
+    assert post(app, ANI)[0] == 409
+    status, _, headers = post(app, {**ANI, "content": "Yang lain."})
+    assert status == 429 and 1 <= int(headers["Retry-After"]) <= 15
+    assert app.table_items() == before  # no comment, no marker, no approval number taken

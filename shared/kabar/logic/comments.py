@@ -5,8 +5,9 @@
    approved comment of the article within ``COMMENT_MAX_DEPTH`` (400).
 2. The same article, author and content again -> 409; the same email, or the
    same network (/24 for IPv4, /48 for IPv6), within ``COMMENT_FLOOD_SECONDS``
-   -> 429 with Retry-After. Both are conditions of the one write that stores
-   the comment, so two racing requests cannot both pass.
+   -> 429 with Retry-After. One read answers both before anything is written;
+   both are also conditions of the one write that stores the comment, so two
+   racing requests cannot both pass.
 3. The content rules (:func:`kabar.comments.classify_content`): spam (accepted
    in the response, stored as spam) or pending.
 4. History: a commenter with earlier approved comments is approved; a
@@ -29,6 +30,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,6 +53,11 @@ from kabar.observability import logger
 PUBLISHED_MESSAGE = "Komentar Anda sudah terbit."
 WAITING_MESSAGE = "Komentar Anda menunggu moderasi."
 MAX_BODY = 16_384  # bytes
+DUPLICATE_MESSAGE = "you already posted this comment on this article"
+
+
+def _flood_message(rules: IntakeRules) -> str:
+    return f"one comment every {rules.flood_seconds} seconds: please wait"
 
 
 @dataclass(frozen=True)
@@ -145,13 +152,21 @@ def submit(
     duplicate = keyed_hash(
         secret, "\n".join((slug, email_hash, " ".join(submission.content.split()).lower()))
     )
+    # Duplicates and floods are refused before anything is written (the transaction that
+    # stores the comment checks both again, for requests that race).
+    history = table.comment_history(email_hash=email_hash, network_hash=network_hash, duplicate=duplicate)
+    if history.duplicate:
+        raise Conflict(DUPLICATE_MESSAGE)
+    wait = 0 if history.last_at is None else history.last_at + rules.flood_seconds - now.timestamp()
+    if wait > 0:
+        raise TooManyRequests(_flood_message(rules), retry_after=math.ceil(wait))
     found = classify_content(
         name=submission.name, content=submission.content, website=submission.website,
         honeypot=submission.honeypot, disallowed=rules.disallowed, moderation=rules.moderation,
     )  # fmt: skip
     status, reasons = found.verdict, list(found.reasons)
     if status is None:
-        known = table.commenter_approved(email_hash) > 0
+        known = history.approved > 0
         status = "approved" if known else "pending"
         reasons = ["earlier comments approved"] if known else ["first-time commenter"]
     comment_id = new_comment_id(now)
@@ -171,10 +186,8 @@ def submit(
                           flood_seconds=rules.flood_seconds)  # fmt: skip
     except CommentRefused as refused:
         if refused.reason == "duplicate":
-            raise Conflict("you already posted this comment on this article") from refused
-        raise TooManyRequests(
-            f"one comment every {rules.flood_seconds} seconds: please wait", retry_after=rules.flood_seconds
-        ) from refused
+            raise Conflict(DUPLICATE_MESSAGE) from refused
+        raise TooManyRequests(_flood_message(rules), retry_after=rules.flood_seconds) from refused
     logger.info(
         "comment taken", extra={"comment": comment_id, "slug": slug, "status": status, "reasons": reasons}
     )
