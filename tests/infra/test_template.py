@@ -171,6 +171,36 @@ def test_a_merge_wakes_tagging_and_render_and_other_vocabulary_changes_do_not(te
     assert not _waker(template, "RenderFunction")("TAG#hizbulah", "MERGE")
 
 
+def _comment_record(old: str | None, new: str | None) -> dict[str, Any]:
+    keys = {"pk": {"S": "COMMENT#20261125T000000000000Zabcdef01"}, "sk": {"S": "COMMENT"}}
+    images = {name: {**keys, "status": {"S": status}}
+              for name, status in (("OldImage", old), ("NewImage", new)) if status}  # fmt: skip
+    return {"eventName": "MODIFY" if old and new else "INSERT", "dynamodb": {"Keys": keys, **images}}
+
+
+def test_render_wakes_on_public_comments_only(template: Template) -> None:
+    (event,) = template.function("RenderFunction").events
+    patterns = filter_patterns(event)
+
+    def wakes(old: str | None, new: str | None) -> bool:
+        return any(pattern_matches(p, _comment_record(old, new)) for p in patterns)
+
+    assert wakes(None, "approved")  # a returning commenter's comment
+    assert wakes("pending", "approved") and wakes("approved", "spam") and wakes("approved", "approved")
+    assert not wakes(None, "pending") and not wakes(None, "spam") and not wakes("pending", "trash")
+    wake = _waker(template, "RenderFunction")
+    for pk, sk in [("ARTICLE#gempa", "COMMENTS"), ("COMMENTER#ab", "COMMENTER"), ("NETWORK#cd", "NETWORK"),
+                   ("DUPLICATE#ef", "DUPLICATE")]:  # fmt: skip
+        assert not wake(pk, sk), (pk, sk)
+
+
+def test_the_api_access_log_records_no_address(template: Template) -> None:
+    """Commenters are promised their IP is stored only as a keyed hash."""
+    (api,) = template.of_type("AWS::Serverless::Api").values()
+    log_format = api["Properties"]["AccessLogSetting"]["Format"]
+    assert "sourceIp" not in log_format and "$context.requestId" in log_format
+
+
 def test_checkov_skips_all_give_a_reason(template: Template) -> None:
     for logical_id, resource in template.resources.items():
         for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
