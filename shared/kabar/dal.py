@@ -847,12 +847,9 @@ class ContentTable:
         if after:
             request["ExclusiveStartKey"] = to_item(after)
         response = self.client.query(**request)
-        keys = [
-            comment_key(str(from_item(item)["pk"]).removeprefix("COMMENT#")) for item in response["Items"]
-        ]
-        found = {item["id"]: item for item in self._batch_get(keys)} if keys else {}
-        ordered = [found[key["pk"].removeprefix("COMMENT#")] for key in keys if key["pk"].removeprefix(
-            "COMMENT#") in found]  # fmt: skip
+        ids = [str(from_item(item)["pk"]).removeprefix("COMMENT#") for item in response["Items"]]
+        found = {item["id"]: item for item in self._batch_get(map(comment_key, ids))}
+        ordered = [found[comment_id] for comment_id in ids if comment_id in found]
         last = response.get("LastEvaluatedKey")
         return ordered, from_item(last) if last else None
 
