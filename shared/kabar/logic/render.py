@@ -148,6 +148,9 @@ class Renderer:
         self.latest_size = latest_size
         self.read_also_auto = read_also_auto
         self.comments_close_days = comments_close_days
+        # Per invocation (one Renderer each): what this batch already read of an article.
+        self._counters: dict[str, tuple[int, int]] = {}
+        self._published: dict[str, bool] = {}
         self.report = RenderReport()
 
     # one record ---------------------------------------------------------------
@@ -156,6 +159,7 @@ class Renderer:
         """Write (or remove) one article's document; returns the months it is listed in now."""
         article = self.table.get_article(slug)
         path = article_path(slug)
+        self._published[slug] = article is not None and article.status == "published"
         if article is None or article.status != "published":
             self._delete(path)
             self.remove_comments(slug)
@@ -198,7 +202,7 @@ class Renderer:
             )
             for (slug, title), after in zip(chosen, positions, strict=False)
         ]
-        count, seq = self.table.comment_counters(article.slug)
+        count, seq = self.comment_counters(article.slug)
         comments = CommentsInfo(
             count=count, path=comments_path(article.slug) if seq else None, open=article.comments == "open",
             closes_at=(article.published_at + timedelta(days=self.comments_close_days)
@@ -240,11 +244,13 @@ class Renderer:
         its own page; ``every`` page when the article is published again. The comments
         of an article that is not published are not public.
         """
-        facts = self.table.get_article_facts(slug)
-        if facts is None or facts["status"] != "published":
+        if slug not in self._published:
+            facts = self.table.get_article_facts(slug)
+            self._published[slug] = facts is not None and facts["status"] == "published"
+        if not self._published[slug]:
             self.remove_comments(slug)
             return
-        count, seq = self.table.comment_counters(slug)
+        count, seq = self.comment_counters(slug)
         newest = page_of(seq) if seq else 0
         if every:
             pages = range(1, newest + 1)
@@ -260,10 +266,16 @@ class Renderer:
                 newest_document = document.model_copy(update={"pages": newest, "count": count})
                 self._put(comments_path(slug), newest_document, CACHE_LIST)
 
+    def comment_counters(self, slug: str) -> tuple[int, int]:
+        """An article's comment count and last approval number, read once per invocation."""
+        if slug not in self._counters:
+            self._counters[slug] = self.table.comment_counters(slug)
+        return self._counters[slug]
+
     def remove_comments(self, slug: str) -> None:
         """Take an article's comment pages off the site (it was unpublished); the comments stay."""
-        _, seq = self.table.comment_counters(slug)
-        if not seq:
+        _, seq = self.comment_counters(slug)
+        if not seq or comments_path(slug) in self.report.deleted:
             return
         self._delete(comments_path(slug))
         for page in range(1, page_of(seq) + 1):
@@ -412,16 +424,16 @@ def threads(comments: list[dict[str, Any]]) -> list[PublicComment]:
     roots: list[PublicComment] = []
     for comment in sorted(comments, key=lambda c: int(c["seq"])):
         parent = comment.get("parent")
-        elsewhere = parent is not None and parent not in nodes
+        on_page = parent is not None and parent in nodes
         node = PublicComment(
             id=comment["id"], name=comment["name"], website=comment.get("website"),
             content_html=comment["content_html"], created_at=comment["created_at"],
             depth=int(comment.get("depth") or 0), parent=parent,
-            reply_to=ReplyTo(id=parent, name=comment.get("parent_name")) if elsewhere and parent else None,
+            reply_to=ReplyTo(id=parent, name=comment.get("parent_name")) if parent and not on_page else None,
             replies=[],
         )  # fmt: skip
         nodes[node.id] = node
-        if parent and parent in nodes:
+        if parent and on_page:
             nodes[parent].replies.append(node)
         else:
             roots.append(node)
