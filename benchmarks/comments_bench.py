@@ -7,7 +7,7 @@
    snapshot): wall time per request, p50 and p95. Each comment comes from its
    own email and /24 network; every fourth author at once posts again and is
    refused (429).
-2. Content rules (``kabar.comments.classify_content`` with the default word
+2. Content rules (``kabar.text.comment_rules.classify_content`` with the default word
    lists, what the intake runs before any history): on the YouTube Spam
    Collection (1,956 English comments, ../shared/data/youtube-spam, when it is
    there) and on ``benchmarks/data/comments_labels.jsonl`` (70 Indonesian
@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kabar.comments import classify_content
+from kabar.text.comment_rules import classify_content
 
 HERE = Path(__file__).parent
 YOUTUBE = HERE.parent.parent / "shared" / "data" / "youtube-spam"

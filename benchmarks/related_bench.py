@@ -17,7 +17,7 @@ generated variants of them (a random part of one article's paragraphs and one
 paragraph of another article of its category, keeping the first's tags less one
 at random), 40 a day up to 2026-11-20; without it, synthetic "stories" of invented
 words. Every article is published in date order through
-``kabar_infra.related.compute`` (RelatedFunction's code, in memory), which gives
+``kabar_infra.cli.related.compute`` (RelatedFunction's code, in memory), which gives
 our lists; the table is then seeded with what those publishes would have stored.
 """
 
@@ -63,7 +63,7 @@ def indosum() -> list[dict[str, Any]]:
 
 
 def _tagged(articles: list[dict[str, Any]]) -> None:
-    from kabar.tagging import suggest_tags
+    from kabar.text.tag_suggestion import suggest_tags
 
     for article in articles:
         found = suggest_tags(article["title"], article["lead"], article["body"], max_tags=8)
@@ -137,10 +137,10 @@ def simulate(
 
     Yields ``(published, store, seconds per article)`` at each checkpoint and at the end.
     """
-    from kabar.logic.related import relate
     from kabar.observability import logger
-    from kabar.related import text_terms
-    from kabar_infra.related import MemoryRelatedStore
+    from kabar.text.relatedness import text_terms
+    from kabar.workflows.related import relate
+    from kabar_infra.cli.related import MemoryRelatedStore
 
     logger.setLevel("WARNING")
     store = MemoryRelatedStore()
@@ -165,7 +165,7 @@ def tfidf_top5(corpus: list[dict[str, Any]], queries: list[int]) -> tuple[dict[i
     """Each query article's top 5 by TF-IDF cosine over the whole corpus; fit and query ms per article."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from kabar.related import words
+    from kabar.text.relatedness import words
 
     started = time.perf_counter()
     vectorizer = TfidfVectorizer(analyzer=words, sublinear_tf=True)
@@ -430,9 +430,9 @@ def bounds() -> dict[str, int]:
     with reverse-index entries for the articles added and dropped. Documents: its own
     and the FAN_OUT candidates'.
     """
-    from kabar.logic.related import FAN_OUT, PER_LIST
-    from kabar.related import DEFAULT_K
-    from kabar.tagging import DEFAULT_MAX_TAGS
+    from kabar.text.relatedness import DEFAULT_K
+    from kabar.text.tag_suggestion import DEFAULT_MAX_TAGS
+    from kabar.workflows.related import FAN_OUT, PER_LIST
 
     lists = DEFAULT_MAX_TAGS + 1
     return {

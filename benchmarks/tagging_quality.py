@@ -3,7 +3,7 @@
 Gold tags: benchmarks/data/tagging_labels.json (36 IndoSum articles, labelled
 from their opening paragraphs). Texts: ../shared/data/indosum/articles.jsonl,
 when it is there. Both taggers get the same text and the same budget of 8
-tags: ours is ``kabar.tagging.suggest_tags`` (what TaggingFunction runs, no
+tags: ours is ``kabar.text.tag_suggestion.suggest_tags`` (what TaggingFunction runs, no
 vocabulary, no editor tags), the baseline is YAKE (``lan="id"``, n-grams up
 to 3, top 8). IndoSum has no headlines, only the URL's words, so both get
 those as the title.
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kabar.tagging import match_key, suggest_tags
+from kabar.text.tag_suggestion import match_key, suggest_tags
 
 HERE = Path(__file__).parent
 LABELS = HERE / "data" / "tagging_labels.json"

@@ -12,9 +12,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from kabar import aws
 from kabar.api import cors, json_body, json_response, resolver
 from kabar.deps import content_table
-from kabar.logic.comments import IntakeRules, submit
 from kabar.observability import logger
 from kabar.settings import get_settings
+from kabar.workflows.comments import IntakeRules, submit
 
 
 @cache

@@ -16,9 +16,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from kabar.api import caller_in_group, json_body, json_response, resolver
 from kabar.deps import content_table
 from kabar.errors import InvalidRequest
-from kabar.logic.comments import edit, moderate, queue
 from kabar.observability import logger
 from kabar.settings import get_settings
+from kabar.workflows.comments import edit, moderate, queue
 
 app = resolver()
 

@@ -15,9 +15,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from kabar import aws
 from kabar.deps import content_table
 from kabar.events import s3_objects
-from kabar.logic.publish import NotAnUpload, process_upload
 from kabar.observability import logger
 from kabar.settings import get_settings
+from kabar.workflows.publish import NotAnUpload, process_upload
 
 processor = BatchProcessor(event_type=EventType.SQS)
 

@@ -12,12 +12,12 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kabar.comments import page_of
 from kabar.dal import from_item
 from kabar.deps import content_table, site_bucket
-from kabar.logic.render import ArticleChange, Renderer, TagsChange
 from kabar.observability import logger
 from kabar.settings import get_settings
+from kabar.text.comment_rules import page_of
+from kabar.workflows.render import ArticleChange, Renderer, TagsChange
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

@@ -13,9 +13,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.deps import content_table
-from kabar.logic.tags import continue_merge, tag_article
 from kabar.observability import logger
 from kabar.settings import get_settings
+from kabar.workflows.tagging import continue_merge, tag_article
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

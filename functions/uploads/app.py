@@ -11,9 +11,9 @@ from kabar import aws
 from kabar.api import caller_in_group, json_body, json_response, resolver
 from kabar.deps import content_table
 from kabar.errors import InvalidRequest
-from kabar.logic.uploads import UploadRequest, request_upload, upload_status
 from kabar.observability import logger
 from kabar.settings import get_settings
+from kabar.workflows.uploads import UploadRequest, request_upload, upload_status
 
 app = resolver()
 

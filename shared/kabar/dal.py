@@ -51,7 +51,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kabar import aws
-from kabar.comments import public_view
 from kabar.errors import Conflict
 from kabar.models import (
     Article,
@@ -63,12 +62,13 @@ from kabar.models import (
     Upload,
     UploadState,
 )
-from kabar.tagging import VocabularyEntry, match_key
+from kabar.text.comment_rules import public_view
+from kabar.text.tag_suggestion import VocabularyEntry, match_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from kabar.related import Profile
+    from kabar.text.relatedness import Profile
 
 GSI1 = "gsi1"
 LATEST_PARTITION = "LATEST"
@@ -660,7 +660,7 @@ class ContentTable:
         An article in several lists comes once per list.
         """
         # Only RelatedFunction compares profiles: the other functions never load the scorer.
-        from kabar.related import Profile
+        from kabar.text.relatedness import Profile
 
         found = []
         for partition in partitions:

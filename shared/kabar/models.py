@@ -148,7 +148,7 @@ class ArticleTags(BaseModel):
     tags: list[ScoredTag] = []
     pending: list[ScoredTag] = []  # suggestions outside the vocabulary, waiting for an editor
     revision: int = 0  # re-tags of the same version (after a vocabulary merge) count up
-    terms: dict[str, float] = {}  # the text vector related-article scoring compares (kabar.related)
+    terms: dict[str, float] = {}  # the text vector related-article scoring compares (kabar.text.relatedness)
 
 
 class RelatedEntry(BaseModel):

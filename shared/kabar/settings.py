@@ -42,7 +42,7 @@ class Settings(BaseModel):
     comments_close_days: Annotated[int, Field(alias="COMMENTS_CLOSE_DAYS", ge=0)] = 0  # 0: never
     comment_max_depth: Annotated[int, Field(alias="COMMENT_MAX_DEPTH", ge=0, le=10)] = 3
     comment_flood_seconds: Annotated[int, Field(alias="COMMENT_FLOOD_SECONDS", ge=0)] = 15
-    # Comma-separated words and phrases; empty: the defaults in kabar.comments.
+    # Comma-separated words and phrases; empty: the defaults in kabar.text.comment_rules.
     comment_disallowed: Annotated[str, Field(alias="COMMENT_DISALLOWED_WORDS")] = ""
     comment_moderation: Annotated[str, Field(alias="COMMENT_MODERATION_WORDS")] = ""
     # Origins (comma-separated) whose pages may post comments from a browser; "*": any site.

@@ -241,7 +241,7 @@ def test_the_api_refuses_missing_tokens_and_non_editors(local_stack: dict[str, A
 
 
 def test_a_bad_upload_request_gets_a_400_naming_the_field(local_stack: dict[str, Any]) -> None:
-    from kabar_infra.client import Credentials
+    from kabar_infra.cli.client import Credentials
 
     editor = local_stack["editor"]
     token = Credentials(editor["client_id"], editor["username"], editor["password"], local_stack["region"],

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kabar.dal import ContentTable
-from kabar.related import DEFAULT_MIN_SCORE
+from kabar.text.relatedness import DEFAULT_MIN_SCORE
 from tests.conftest import App, article_file
 
 FLOOD = [
@@ -155,7 +155,7 @@ def test_unpublishing_removes_an_article_from_every_list_it_is_in(app: App) -> N
 def test_unlisting_goes_through_the_reverse_index_in_bounded_chunks(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kabar.logic import related
+    from kabar.workflows import related
 
     story = publish(app, *FLOOD)
     (later,) = publish(app, LATER_FLOOD)
@@ -224,7 +224,7 @@ def test_read_also_can_be_turned_off(stack: Any, template: Any) -> None:
 def test_the_cli_computes_the_same_lists_as_the_function(
     app: App, tmp_path: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kabar_infra.cli import main
+    from kabar_infra.cli.main import main
 
     articles = [*FLOOD, FOOTBALL, LATER_FLOOD]
     slugs = publish(app, *articles)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kabar.dal import ContentTable
-from kabar.tagging import VocabularyEntry
+from kabar.text.tag_suggestion import VocabularyEntry
 from tests.conftest import App, article_file
 
 ALEPPO = dict(

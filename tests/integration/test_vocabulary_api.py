@@ -105,7 +105,7 @@ def test_after_a_merge_the_old_tag_points_to_the_new_one_which_lists_both(app: A
 
 
 def test_a_large_merge_moves_articles_in_bounded_chunks(app: App, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from kabar.logic import tags
+    from kabar.workflows import tagging as tags
 
     monkeypatch.setattr(tags, "MERGE_CHUNK", 2)
     app.api("PUT", "/tags/gaza", {"name": "Gaza"})

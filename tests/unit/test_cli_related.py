@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kabar.related import DEFAULT_MIN_SCORE
-from kabar_infra.cli import main
+from kabar.text.relatedness import DEFAULT_MIN_SCORE
+from kabar_infra.cli.main import main
 
 STORY = "Banjir Kali Ciliwung merendam rumah warga Kampung Melayu, BPBD DKI Jakarta mengevakuasi pengungsi."
 FOOTBALL = "Timnas Indonesia menang atas Vietnam di Gelora Bung Karno."

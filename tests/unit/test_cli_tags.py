@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kabar.tagging import MemoryVocabulary, suggest_tags
+from kabar.text.tag_suggestion import MemoryVocabulary, suggest_tags
 
 KABAR = Path(sys.executable).parent / "kabar"
 

@@ -1,11 +1,11 @@
-"""kabar.comments: the submission contract, safe text, and the content rules."""
+"""kabar.text.comment_rules: the submission contract, safe text, and the content rules."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from kabar.comments import CommentSubmission, classify_content, links, plain, to_html
+from kabar.text.comment_rules import CommentSubmission, classify_content, links, plain, to_html
 
 
 def fields(error: ValidationError) -> set[str]:
@@ -62,7 +62,7 @@ def test_the_cli_classifies_lines_with_the_intake_rules(
     import json
     from pathlib import Path
 
-    from kabar_infra.cli import main
+    from kabar_infra.cli.main import main
 
     source = Path(str(tmp_path)) / "in.jsonl"
     lines = [

@@ -9,8 +9,8 @@ import pytest
 
 from kabar.dal import month_of, next_month, utc_stamp
 from kabar.events import claim_groups, s3_objects
-from kabar.logic.publish import NotAnUpload, parse_upload_key
-from kabar.logic.uploads import safe_filename
+from kabar.workflows.publish import NotAnUpload, parse_upload_key
+from kabar.workflows.uploads import safe_filename
 
 EVENTS = Path(__file__).parents[1] / "events"
 

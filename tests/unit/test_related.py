@@ -1,4 +1,4 @@
-"""kabar.related: stems, text vectors, scores and how lists change."""
+"""kabar.text.relatedness: stems, text vectors, scores and how lists change."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kabar.related import Profile, Scored, admit, rank, score, spread, stem, tag_weight, text_terms
+from kabar.text.relatedness import Profile, Scored, admit, rank, score, spread, stem, tag_weight, text_terms
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kabar.tagging import MemoryVocabulary, VocabularyEntry, match_key, suggest_tags
+from kabar.text.tag_suggestion import MemoryVocabulary, VocabularyEntry, match_key, suggest_tags
 
 TITLE = "Tentara Suriah Pukul Mundur ISIS di Pedesaan Aleppo"
 LEAD = "Kelompok ISIS meninggalkan sejumlah desa di selatan Aleppo setelah serangan tiga hari."

@@ -188,8 +188,8 @@ _NAMED_TYPES = {
 def load_samples(config: dict[str, Any], directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     """Load the example vocabulary, then upload every sample article in name order, through
     the API as an editor would."""
-    from kabar_infra.client import Credentials, KabarClient
-    from kabar_infra.tags import vocabulary_payload
+    from kabar_infra.cli.client import Credentials, KabarClient
+    from kabar_infra.cli.tags import vocabulary_payload
 
     editor = config["editor"]
     token = Credentials(

@@ -8,7 +8,7 @@
    -> 429 with Retry-After. One read answers both before anything is written;
    both are also conditions of the one write that stores the comment, so two
    racing requests cannot both pass.
-3. The content rules (:func:`kabar.comments.classify_content`): spam (accepted
+3. The content rules (:func:`kabar.text.comment_rules.classify_content`): spam (accepted
    in the response, stored as spam) or pending.
 4. History: a commenter with earlier approved comments is approved; a
    first-time commenter waits.
@@ -36,7 +36,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kabar.comments import (
+from kabar.dal import CommentRefused, ContentTable, comments_partition
+from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
+from kabar.observability import logger
+from kabar.text.comment_rules import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,
     MAX_CONTENT,
@@ -45,9 +48,6 @@ from kabar.comments import (
     classify_content,
     to_html,
 )
-from kabar.dal import CommentRefused, ContentTable, comments_partition
-from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
-from kabar.observability import logger
 
 # Readers see these; the site's language is Indonesian.
 PUBLISHED_MESSAGE = "Komentar Anda sudah terbit."

@@ -2,7 +2,7 @@
 
 Pure logic: no AWS, no environment. CommentsFunction and ``kabar comments
 classify`` run this same code. The rules that need history (duplicates, floods,
-earlier approved comments) live in :mod:`kabar.logic.comments`; these are the
+earlier approved comments) live in :mod:`kabar.workflows.comments`; these are the
 ones that read only the comment itself, in the order the intake applies them:
 
 1. a filled honeypot, or a disallowed word -> ``spam`` (accepted, never shown);

@@ -5,7 +5,7 @@ version is re-tagged, so every publish, update and unpublish comes here):
 
 - a published article gets its list from candidates read from its tags' and
   category's lists (the newest :data:`PER_LIST` of each: a bounded read however
-  many articles exist), scored by :mod:`kabar.related`;
+  many articles exist), scored by :mod:`kabar.text.relatedness`;
 - the best :data:`FAN_OUT` of those candidates are offered the article in turn:
   a candidate whose list it now belongs in is rewritten (and so re-rendered);
 - an article that is no longer published loses its list, and is removed from
@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from kabar.dal import category_partition, tag_partition
 from kabar.models import ArticleTags, RelatedEntry, RelatedList
 from kabar.observability import logger
-from kabar.related import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, Scored, admit, rank, tag_weight
+from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, Scored, admit, rank, tag_weight
 
 PER_LIST = 50  # candidates read from each tag's (and the category's) list, newest first
 FAN_OUT = 10  # older articles offered a newly published one

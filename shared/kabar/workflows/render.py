@@ -17,7 +17,6 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from kabar.comments import PAGE_SIZE, page_of
 from kabar.dal import LATEST_PARTITION, ContentTable, month_of, tag_partition
 from kabar.documents import (
     CACHE_ARTICLE,
@@ -56,7 +55,8 @@ from kabar.documents import (
     tags_path,
 )
 from kabar.models import Article, ArticleTags
-from kabar.related import spread
+from kabar.text.comment_rules import PAGE_SIZE, page_of
+from kabar.text.relatedness import spread
 
 # Readers see this; the site's language is Indonesian.
 NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"

@@ -5,7 +5,7 @@ writes lines of ``{id, related: [{id, score}]}``. The articles are "published"
 one by one in ``published_at`` order (file order among equal times; an article
 without ``published_at`` counts as published at the start) into a
 :class:`MemoryRelatedStore`, and each goes through
-:func:`kabar.logic.related.relate`, exactly as RelatedFunction runs it against
+:func:`kabar.workflows.related.relate`, exactly as RelatedFunction runs it against
 the table: the same candidates (the newest of each tag's and the category's
 list), the same scores, the same updates of older lists. Articles without
 ``tags`` get the tags TaggingFunction would give them (no vocabulary).
@@ -22,12 +22,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kabar.dal import category_partition, tag_partition
-from kabar.logic.related import FAN_OUT, PER_LIST, relate
 from kabar.models import ArticleTags, RelatedList, ScoredTag
-from kabar.related import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, text_terms
 from kabar.slugs import slugify
-from kabar.tagging import DEFAULT_MAX_TAGS, suggest_tags
-from kabar_infra.lines import InputError, opened, read_jsonl
+from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, text_terms
+from kabar.text.tag_suggestion import DEFAULT_MAX_TAGS, suggest_tags
+from kabar.workflows.related import FAN_OUT, PER_LIST, relate
+from kabar_infra.cli.lines import InputError, opened, read_jsonl
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

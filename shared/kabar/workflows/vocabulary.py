@@ -11,7 +11,7 @@ from kabar.dal import ContentTable
 from kabar.errors import InvalidRequest, NotFound
 from kabar.models import PlainText, Slug
 from kabar.slugs import SLUG_PATTERN, slugify
-from kabar.tagging import VocabularyEntry
+from kabar.text.tag_suggestion import VocabularyEntry
 
 MAX_BULK = 500
 _SLUG = re.compile(SLUG_PATTERN)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from kabar.tagging import STOPWORDS
+from kabar.text.tag_suggestion import STOPWORDS
 
 PROFILE_TERMS = 30
 DEFAULT_K = 5

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra import comments, related, tags
-from kabar_infra.client import ApiError, Credentials, KabarClient, load_local_config
+from kabar_infra.cli import comments, related, tags
+from kabar_infra.cli.client import ApiError, Credentials, KabarClient, load_local_config
 
 EXIT_REJECTED = 1
 EXIT_ERROR = 2

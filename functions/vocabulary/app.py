@@ -1,4 +1,4 @@
-"""TagsFunction: the editors' tag vocabulary API (GET/PUT /tags, PUT /tags/{slug}, merges)."""
+"""VocabularyFunction: the editors' tag vocabulary API (GET/PUT /tags, PUT /tags/{slug}, merges)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.api import caller_in_group, json_body, json_response, resolver
 from kabar.deps import content_table
-from kabar.logic.vocabulary import MergeRequest, TagRequest, list_tags, merge_tag, put_tag, put_tags
 from kabar.observability import logger
 from kabar.settings import get_settings
+from kabar.workflows.vocabulary import MergeRequest, TagRequest, list_tags, merge_tag, put_tag, put_tags
 
 app = resolver()
 

@@ -9,7 +9,7 @@ deployed stack (a user in the ``moderators`` group).
 ``kabar comments classify IN.jsonl`` needs no AWS: the intake's content rules on past comments.
 
 Reads lines of ``{id, name, email, website?, content, honeypot?}`` and writes lines
-of ``{id, verdict, reasons}`` with :func:`kabar.comments.classify_content`, the
+of ``{id, verdict, reasons}`` with :func:`kabar.text.comment_rules.classify_content`, the
 rules CommentsFunction applies before it looks at any history: ``spam`` (a
 filled honeypot, a disallowed word), ``pending`` (too many links, a moderation
 word), or ``approved`` when the content rules pass (at intake a first-time
@@ -25,8 +25,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from kabar.comments import DEFAULT_DISALLOWED, DEFAULT_MODERATION, classify_content
-from kabar_infra.lines import opened, read_jsonl
+from kabar.text.comment_rules import DEFAULT_DISALLOWED, DEFAULT_MODERATION, classify_content
+from kabar_infra.cli.lines import opened, read_jsonl
 
 
 def _words(path: Path | None, default: tuple[str, ...]) -> list[str]:

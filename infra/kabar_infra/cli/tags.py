@@ -5,7 +5,7 @@
 
 ``kabar tags suggest IN.jsonl`` reads lines of ``{id, title, lead?, body, tags?}``
 and writes lines of ``{id, tags: [{name, slug, score, origin}]}`` with
-``kabar.tagging.suggest_tags``, the code TaggingFunction runs.
+``kabar.text.tag_suggestion.suggest_tags``, the code TaggingFunction runs.
 
 A vocabulary file (``--vocabulary``) is JSON or YAML: a list of
 ``{name, slug?, aliases?, status?, merged_into?}``, status ``active``
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from kabar.slugs import slugify
-from kabar.tagging import DEFAULT_MAX_TAGS, MemoryVocabulary, VocabularyEntry, suggest_tags
-from kabar_infra.lines import InputError, opened, read_jsonl
+from kabar.text.tag_suggestion import DEFAULT_MAX_TAGS, MemoryVocabulary, VocabularyEntry, suggest_tags
+from kabar_infra.cli.lines import InputError, opened, read_jsonl
 
 
 def read_vocabulary(path: Path) -> list[tuple[VocabularyEntry, list[str]]]:

@@ -13,8 +13,8 @@ from kabar.dal import ContentTable, Stale, article_summary, month_of
 from kabar.documents import article_path
 from kabar.models import ArticleTags, ScoredTag
 from kabar.observability import logger
-from kabar.related import text_terms
-from kabar.tagging import suggest_tags
+from kabar.text.relatedness import text_terms
+from kabar.text.tag_suggestion import suggest_tags
 
 MERGE_CHUNK = 25
 
