@@ -121,7 +121,7 @@ def latency() -> dict[str, Any]:
                 status, ms = call("POST", path, {**body, "content": f"Lagi {n}."}, ip)
                 assert status == 429, status
                 refused.append(ms)
-        from kabar.dal import from_item
+        from kabar.table.codec import from_item
 
         pending = [from_item(i)["id"] for i in app.table_items() if i["sk"]["S"] == "COMMENT"][:100]
         app.router.drain()

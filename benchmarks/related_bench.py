@@ -152,7 +152,7 @@ def simulate(
         store.add(
             item["id"], terms=terms, tags=item["tags"], category=item.get("category"), published_at=moment
         )
-        relate(item["id"], table=store)
+        relate(item["id"], articles=store, tags=store.tags, lists=store)
         spent += time.perf_counter() - started
         if index in checkpoints or index == len(corpus):
             yield index, store, spent / index
@@ -261,18 +261,10 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
 
-    from kabar.dal import (
-        article_summary,
-        category_membership_key,
-        category_partition,
-        related_key,
-        tag_partition,
-        tag_stats_key,
-        to_item,
-        utc_stamp,
-    )
-    from kabar.documents import article_path
     from kabar.models import Article
+    from kabar.table import keys
+    from kabar.table.articles import summary_values
+    from kabar.table.codec import to_item
 
     table = dynamodb_backends[DEFAULT_ACCOUNT_ID][app.stack.region].get_table(app.stack.ref("ContentTable"))
     shard, table.stream_shard = table.stream_shard, None
@@ -282,7 +274,7 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
 
     for item in corpus:
         slug = item["id"]
-        if slug not in store.facts or slug in done:
+        if slug not in store.known or slug in done:
             continue
         done.add(slug)
         moment = datetime.fromisoformat(item["published_at"])
@@ -291,27 +283,27 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
             published_at=moment, created_at=moment, updated_at=moment, body_html="<p>Isi.</p>",
             content_hash=slug, upload_id="seed",
         )  # fmt: skip
-        summary = {k: v for k, v in article_summary(article, article_path(slug)).items() if v is not None}
-        stamp = f"{utc_stamp(moment)}#{slug}"
-        put({"pk": f"ARTICLE#{slug}", "sk": "CURRENT", "type": "article",
+        summary = summary_values(article.summary())
+        stamp = keys.listing_position(moment, slug)
+        put({**keys.article(slug), "type": "article",
              **article.model_dump(mode="json", exclude_none=True), "category": {"name": item["category"],
              "slug": item["category"]} if item.get("category") else None, "summary": summary,
-             "gsi1pk": "LATEST", "gsi1sk": stamp})  # fmt: skip
+             "gsi1pk": keys.LATEST, "gsi1sk": stamp})  # fmt: skip
         tagged = store.tagged[slug]
-        put({"pk": f"ARTICLE#{slug}", "sk": "TAGS", "type": "article_tags", **tagged.model_dump(mode="json")})
+        put({**keys.article_tags(slug), "type": "article_tags", **tagged.model_dump(mode="json")})
         profile = {"terms": tagged.terms, "tags": item["tags"], "category": item.get("category")}
         for tag in item["tags"]:
-            put({"pk": f"ARTICLE#{slug}", "sk": f"TAG#{tag}", "type": "tag_membership", "slug": slug, "tag": tag,
-                 "gsi1pk": tag_partition(tag), "gsi1sk": stamp, "summary": summary, "profile": profile})  # fmt: skip
+            put({**keys.membership(slug, tag), "type": "tag_membership", "slug": slug, "tag": tag,
+                 "gsi1pk": keys.tag_list(tag), "gsi1sk": stamp, "summary": summary, "profile": profile})  # fmt: skip
         if item.get("category"):
-            put({**category_membership_key(slug), "type": "category_membership", "slug": slug,
-                 "gsi1pk": category_partition(item["category"]), "gsi1sk": stamp, "summary": summary,
+            put({**keys.category_membership(slug), "type": "category_membership", "slug": slug,
+                 "gsi1pk": keys.category_list(item["category"]), "gsi1sk": stamp, "summary": summary,
                  "profile": profile})  # fmt: skip
     for slug, related in store.related.items():
-        put({**related_key(slug), "type": "related", **related.model_dump(mode="json")})
+        put({**keys.related(slug), "type": "related", **related.model_dump(mode="json")})
     for tag, count in store.counts.items():
-        put({**tag_stats_key(tag), "type": "tag_stats", "slug": tag, "name": tag, "count": count,
-             "gsi1pk": "TAGS", "gsi1sk": tag})  # fmt: skip
+        put({**keys.tag_stats(tag), "type": "tag_stats", "slug": tag, "name": tag, "count": count,
+             "gsi1pk": keys.TAGS, "gsi1sk": tag})  # fmt: skip
     table.stream_shard = shard
 
 

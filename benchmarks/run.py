@@ -74,10 +74,11 @@ BENCH_BODY = (
 def seed_articles(app: Any, count: int) -> None:
     """Write ``count`` published articles straight into the table, spread over three years,
     each in two tags of a pool of 50, with the tags' counts."""
-    from kabar.dal import article_summary, to_item, utc_stamp
-    from kabar.documents import article_path
     from kabar.models import Article
     from kabar.slugs import slugify
+    from kabar.table import keys
+    from kabar.table.articles import summary_values
+    from kabar.table.codec import to_item
 
     table = app.stack.ref("ContentTable")
     # From 2023-01-01 to 2025-12-15: the last month always has articles, at any size.
@@ -93,24 +94,22 @@ def seed_articles(app: Any, count: int) -> None:
             lead="Berita lama untuk mengisi tabel.", published_at=moment, created_at=moment,
             updated_at=moment, body_html="<p>Isi.</p>", content_hash=str(index), upload_id="seed",
         )  # fmt: skip
-        values = {"pk": f"ARTICLE#{slug}", "sk": "CURRENT", "type": "article"}
+        values = {**keys.article(slug), "type": "article"}
         values.update(article.model_dump(mode="json", exclude_none=True))
-        values["summary"] = {
-            k: v for k, v in article_summary(article, article_path(slug)).items() if v is not None
-        }
-        values["gsi1pk"], values["gsi1sk"] = "LATEST", f"{utc_stamp(moment)}#{slug}"
+        values["summary"] = summary_values(article.summary())
+        values["gsi1pk"], values["gsi1sk"] = keys.LATEST, keys.listing_position(moment, slug)
         requests.append({"PutRequest": {"Item": to_item(values)}})
         for name in {TAG_POOL[index % 50], TAG_POOL[(index * 7 + 3) % 50]}:
             tag = slugify(name)
             counts[tag] = counts.get(tag, 0) + 1
-            membership = {"pk": f"ARTICLE#{slug}", "sk": f"TAG#{tag}", "type": "tag_membership",
-                          "slug": slug, "tag": tag, "gsi1pk": f"TAG#{tag}",
-                          "gsi1sk": f"{utc_stamp(moment)}#{slug}", "summary": values["summary"]}  # fmt: skip
+            membership = {**keys.membership(slug, tag), "type": "tag_membership",
+                          "slug": slug, "tag": tag, "gsi1pk": keys.tag_list(tag),
+                          "gsi1sk": keys.listing_position(moment, slug), "summary": values["summary"]}  # fmt: skip
             requests.append({"PutRequest": {"Item": to_item(membership)}})
     for name in TAG_POOL:
         tag = slugify(name)
-        stats = {"pk": f"TAG#{tag}", "sk": "STATS", "type": "tag_stats", "slug": tag, "name": name,
-                 "count": counts.get(tag, 0), "gsi1pk": "TAGS", "gsi1sk": tag}  # fmt: skip
+        stats = {**keys.tag_stats(tag), "type": "tag_stats", "slug": tag, "name": name,
+                 "count": counts.get(tag, 0), "gsi1pk": keys.TAGS, "gsi1sk": tag}  # fmt: skip
         requests.append({"PutRequest": {"Item": to_item(stats)}})
     for offset in range(0, len(requests), 25):
         app.dynamodb.batch_write_item(RequestItems={table: requests[offset : offset + 25]})

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar import aws
 from kabar.api import cors, json_body, json_response, resolver
-from kabar.deps import content_table
+from kabar.deps import stores
 from kabar.observability import logger
 from kabar.settings import get_settings
 from kabar.workflows.comments import IntakeRules, submit
@@ -37,7 +37,8 @@ def post_comment(slug: str) -> Response[str]:
     raw = event.body or ""
     accepted = submit(
         slug, json_body(app) if raw else None, source_ip=event.request_context.identity.source_ip,
-        raw_size=len(raw.encode()), table=content_table(), secret=aws.secret(settings.comment_secret_arn),
+        raw_size=len(raw.encode()), articles=stores().articles, comments=stores().comments,
+        secret=aws.secret(settings.comment_secret_arn),
         rules=rules, now=datetime.now(UTC),
     )  # fmt: skip
     return json_response(201, accepted)

@@ -14,11 +14,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.api import caller_in_group, json_body, json_response, resolver
-from kabar.deps import content_table
+from kabar.deps import stores
 from kabar.errors import InvalidRequest
 from kabar.observability import logger
 from kabar.settings import get_settings
-from kabar.workflows.comments import edit, moderate, queue
+from kabar.workflows.moderation import edit, moderate, queue
 
 app = resolver()
 
@@ -34,13 +34,13 @@ def list_comments() -> Response[str]:
     limit = event.get_query_string_value("limit", "25") or "25"
     if not limit.isdigit():
         raise InvalidRequest("the request is not valid", [{"field": "limit", "message": "must be 1 to 100"}])
-    page = queue(content_table(), event.get_query_string_value("status", "pending") or "pending",
+    page = queue(stores().comments, event.get_query_string_value("status", "pending") or "pending",
                  limit=int(limit), cursor=event.get_query_string_value("cursor"))  # fmt: skip
     return json_response(200, page)
 
 
 def _moderate(comment_id: str, action: str) -> Response[str]:
-    done = moderate(content_table(), comment_id, action, by=current_moderator(), now=datetime.now(UTC))
+    done = moderate(stores().comments, comment_id, action, by=current_moderator(), now=datetime.now(UTC))
     return json_response(200, done)
 
 
@@ -62,7 +62,7 @@ def trash(comment_id: str) -> Response[str]:
 @app.put("/comments/<comment_id>")
 def put_comment(comment_id: str) -> Response[str]:
     moderator = current_moderator()
-    done = edit(content_table(), comment_id, json_body(app), by=moderator, now=datetime.now(UTC))
+    done = edit(stores().comments, comment_id, json_body(app), by=moderator, now=datetime.now(UTC))
     return json_response(200, done)
 
 

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar import aws
-from kabar.deps import content_table
+from kabar.deps import stores
 from kabar.events import s3_objects
 from kabar.observability import logger
 from kabar.settings import get_settings
@@ -37,7 +37,8 @@ def record_handler(record: SQSRecord) -> None:
             process_upload(
                 created.key,
                 created.size,
-                table=content_table(),
+                uploads=stores().uploads,
+                articles=stores().articles,
                 read_object=read_incoming,
                 max_bytes=settings.upload_max_bytes,
                 cdn_url=settings.cdn_url,

@@ -12,7 +12,8 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kabar.deps import content_table
+from kabar.deps import stores
+from kabar.events import TagsChanged, UnlistContinued, table_change
 from kabar.observability import logger
 from kabar.settings import get_settings
 from kabar.workflows.related import continue_unlist, relate
@@ -21,14 +22,12 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def record_handler(record: DynamoDBRecord) -> None:
-    keys = record.raw_event["dynamodb"]["Keys"]
-    slug = keys["pk"]["S"].removeprefix("ARTICLE#")
-    if keys["sk"]["S"] == "UNLIST":
-        # Unlisting an unpublished article has more lists to go through.
-        continue_unlist(slug, table=content_table())
-        return
-    settings = get_settings()
-    relate(slug, table=content_table(), k=settings.related_count, min_score=settings.related_min_score)
+    change, every, settings = table_change(record.raw_event), stores(), get_settings()
+    if isinstance(change, UnlistContinued):
+        continue_unlist(change.slug, articles=every.articles, lists=every.related)
+    elif isinstance(change, TagsChanged):
+        relate(change.slug, articles=every.articles, tags=every.tags, lists=every.related,
+               k=settings.related_count, min_score=settings.related_min_score)  # fmt: skip
 
 
 @logger.inject_lambda_context

@@ -12,7 +12,8 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kabar.deps import content_table
+from kabar.deps import stores
+from kabar.events import ArticleChanged, TagMerged, table_change
 from kabar.observability import logger
 from kabar.settings import get_settings
 from kabar.workflows.tagging import continue_merge, tag_article
@@ -21,17 +22,15 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def record_handler(record: DynamoDBRecord) -> None:
-    keys = record.raw_event["dynamodb"]["Keys"]
-    pk = keys["pk"]["S"]
-    settings = get_settings()
+    change, every, settings = table_change(record.raw_event), stores(), get_settings()
     max_tags, publish = settings.max_tags, settings.suggested_tags == "publish"
-    if pk.startswith("TAG#"):
-        # A tag was merged (VOCAB), or a merge has more articles to move (MERGE).
-        continue_merge(pk.removeprefix("TAG#"), table=content_table(), max_tags=max_tags,
-                       publish_suggestions=publish)  # fmt: skip
-    else:
-        tag_article(pk.removeprefix("ARTICLE#"), table=content_table(), max_tags=max_tags,
-                    publish_suggestions=publish)  # fmt: skip
+    if isinstance(change, TagMerged):
+        # A tag was merged, or a merge has more articles to move.
+        continue_merge(change.tag, articles=every.articles, tags=every.tags, vocabulary=every.vocabulary,
+                       max_tags=max_tags, publish_suggestions=publish)  # fmt: skip
+    elif isinstance(change, ArticleChanged):
+        tag_article(change.slug, articles=every.articles, tags=every.tags, vocabulary=every.vocabulary,
+                    max_tags=max_tags, publish_suggestions=publish)  # fmt: skip
 
 
 @logger.inject_lambda_context

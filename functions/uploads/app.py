@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar import aws
 from kabar.api import caller_in_group, json_body, json_response, resolver
-from kabar.deps import content_table
+from kabar.deps import stores
 from kabar.errors import InvalidRequest
 from kabar.observability import logger
 from kabar.settings import get_settings
@@ -46,7 +46,7 @@ def create_upload() -> Response[str]:
     ticket = request_upload(
         UploadRequest.model_validate(body),
         editor=editor,
-        table=content_table(),
+        uploads=stores().uploads,
         presign=presign,
         max_bytes=settings.upload_max_bytes,
         expires_seconds=settings.upload_expires_seconds,
@@ -58,7 +58,7 @@ def create_upload() -> Response[str]:
 @app.get("/uploads/<upload_id>")
 def get_upload(upload_id: str) -> Response[str]:
     current_editor()
-    status = upload_status(upload_id, table=content_table())
+    status = upload_status(upload_id, uploads=stores().uploads, articles=stores().articles)
     return json_response(200, status.model_dump(mode="json"))
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from functools import cache
 
 from kabar import aws
-from kabar.dal import ContentTable
 from kabar.settings import get_settings
 from kabar.site import SiteBucket
+from kabar.table import Stores
+from kabar.table.base import Table
 
 
 @cache
-def content_table() -> ContentTable:
-    return ContentTable(get_settings().table_name)
+def stores() -> Stores:
+    """Every store over the content table (the client is created on first request)."""
+    return Stores.over(Table(get_settings().table_name))
 
 
 @cache
@@ -23,7 +25,7 @@ def site_bucket() -> SiteBucket:
 
 def reset() -> None:
     """Forget settings, clients and everything built from them (tests change all three)."""
-    content_table.cache_clear()
+    stores.cache_clear()
     site_bucket.cache_clear()
     get_settings.cache_clear()
     aws.reset_clients()

@@ -8,7 +8,7 @@ is the only HTML, already sanitized.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +35,14 @@ def comments_path(slug: str) -> str:
 
 def comments_page_path(slug: str, page: int) -> str:
     return f"{API_VERSION}/articles/{slug}/comments/{page}.json"
+
+
+COMMENTS_PAGE_SIZE = 50  # approved comments per page of comments.json, in approval order
+
+
+def comments_page_of(seq: int) -> int:
+    """The comments page (from 1) of the comment approved ``seq``-th on its article."""
+    return (seq - 1) // COMMENTS_PAGE_SIZE + 1
 
 
 def latest_path() -> str:
@@ -300,3 +308,8 @@ DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "tags": TagsDocument,
     "error": ErrorDocument,
 }
+
+
+def month_of(moment: datetime) -> str:
+    """The archive month (``YYYY-MM``, UTC) an article published at ``moment`` is listed in."""
+    return moment.astimezone(UTC).strftime("%Y-%m")

@@ -43,3 +43,19 @@ class InvalidRequest(KabarError):
         super().__init__(message)
         self.message = message
         self.errors = errors or []
+
+
+class AlreadyProcessed(KabarError):
+    """The upload was already published or rejected (a replayed event)."""
+
+
+class Stale(KabarError):
+    """Work computed from an older version than the one stored: dropped."""
+
+
+class CommentRefused(KabarError):
+    """A comment the table refused: ``duplicate``, or ``flood`` (too soon after the last)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -1,9 +1,13 @@
-"""Event shapes Kabar consumes, parsed leniently into what the logic needs."""
+"""Event shapes Kabar consumes, parsed once into what the workflows need: S3 notifications,
+authorizer claims, and table stream records as typed changes."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -51,3 +55,133 @@ def claim_groups(claims: dict[str, Any]) -> set[str]:
     if isinstance(groups, list):
         return {str(group) for group in groups}
     return {part for part in re.split(r"[\s,]+", str(groups).strip("[]")) if part}
+
+
+# Table stream records, as typed changes ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleChanged:
+    """An article's current version changed: the archive months it was and is listed in, and
+    whether a draft was published again (its comments become public again)."""
+
+    slug: str
+    months: frozenset[str]
+    republished: bool = False
+
+
+@dataclass(frozen=True)
+class TagsChanged:
+    """An article's computed tags changed. ``tag_months``: each affected tag's months (while
+    published), read from the images only when asked (RelatedFunction needs the slug alone)."""
+
+    slug: str
+    images: tuple[dict[str, Any], ...] = ()
+
+    @cached_property
+    def tag_months(self) -> dict[str, frozenset[str]]:
+        return _tag_months(self.images)
+
+
+@dataclass(frozen=True)
+class RelatedChanged:
+    slug: str
+
+
+@dataclass(frozen=True)
+class TagMerged:
+    """A tag became merged (its vocabulary entry), or a merge has more articles to move."""
+
+    tag: str
+    progress: bool = False
+
+
+@dataclass(frozen=True)
+class UnlistContinued:
+    """Unlisting an unpublished article has more lists to go through."""
+
+    slug: str
+
+
+@dataclass(frozen=True)
+class CommentChanged:
+    """A comment that is, or was, public: the pages it is and was on, and whether the article's
+    count of public comments changed (it became public, or stopped being public)."""
+
+    slug: str
+    pages: frozenset[int]
+    count_changed: bool
+
+
+@dataclass(frozen=True)
+class Unhandled:
+    """A record of an item no function acts on (FilterCriteria keep these away)."""
+
+    pk: str
+    sk: str
+
+
+TableChange = (
+    ArticleChanged | TagsChanged | RelatedChanged | TagMerged | UnlistContinued | CommentChanged | Unhandled
+)
+
+
+def table_change(record: dict[str, Any]) -> TableChange:
+    """What one DynamoDB stream record means, read once from its keys and images."""
+    from kabar.table import keys
+    from kabar.table.codec import from_item
+
+    stream = record.get("dynamodb", {})
+    pk, sk = stream["Keys"]["pk"]["S"], stream["Keys"]["sk"]["S"]
+    old, new = (from_item(stream[k]) if stream.get(k) else None for k in ("OldImage", "NewImage"))
+    key = keys.parse(pk, sk)
+    images = [image for image in (old, new) if image]
+    if key.kind == "article":
+        months = {keys.month_of_position(str(i["gsi1sk"])) for i in images if i.get("gsi1sk")}
+        again = bool(old and new and old.get("status") != "published" and new.get("status") == "published")
+        return ArticleChanged(key.name, frozenset(months), republished=again)
+    if key.kind == "tags":
+        return TagsChanged(key.name, tuple(images))
+    if key.kind == "related":
+        return RelatedChanged(key.name)
+    if key.kind in ("vocabulary", "merge"):
+        return TagMerged(key.name, progress=key.kind == "merge")
+    if key.kind == "unlist":
+        return UnlistContinued(key.name)
+    if key.kind == "comment":
+        return _comment_change(old, new) or Unhandled(pk, sk)
+    return Unhandled(pk, sk)
+
+
+def _tag_months(images: Iterable[dict[str, Any]]) -> dict[str, frozenset[str]]:
+    from kabar.models import ArticleTags
+
+    tag_months: dict[str, set[str]] = {}
+    for image in images:
+        tagged = ArticleTags.model_validate(image)
+        if tagged.status == "published" and tagged.month:
+            for tag in tagged.tags:
+                tag_months.setdefault(tag.slug, set()).add(tagged.month)
+    return {tag: frozenset(months) for tag, months in tag_months.items()}
+
+
+def _comment_change(old: dict[str, Any] | None, new: dict[str, Any] | None) -> CommentChanged | None:
+    from kabar.documents import comments_page_of
+
+    public = [image for image in (old, new) if image and image.get("status") == "approved"]
+    if not public:
+        return None
+    pages = frozenset(comments_page_of(int(image["seq"])) for image in public)
+    return CommentChanged(str(public[0]["slug"]), pages, count_changed=len(public) == 1)
+
+
+def table_changes(records: list[dict[str, Any]]) -> tuple[list[tuple[str, TableChange]], set[str]]:
+    """Each record's change by its sequence number, and the records that could not be read."""
+    changes, unreadable = [], set()
+    for record in records:
+        sequence = str(record["dynamodb"]["SequenceNumber"])
+        try:
+            changes.append((sequence, table_change(record)))
+        except (KeyError, TypeError, ValueError):
+            unreadable.add(sequence)
+    return changes, unreadable

@@ -6,6 +6,7 @@ Public documents (what the CDN serves) live in :mod:`kabar.documents`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -20,11 +21,15 @@ from pydantic import (
     field_validator,
 )
 
+from kabar.documents import ArticleSummary, CategoryLink, article_path
 from kabar.slugs import SLUG_PATTERN, slugify
 
 _HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
 
 ArticleStatus = Literal["draft", "published"]
+CommentsSetting = Literal["open", "closed"]
+TagStatus = Literal["active", "blocked", "merged"]
+CommentStatus = Literal["approved", "pending", "spam", "trash"]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
 
@@ -67,7 +72,7 @@ class ArticleSubmission(BaseModel):
     read_also: Annotated[list[Slug], Field(max_length=10)] = []
     related: Annotated[list[Slug], Field(max_length=10)] = []  # pinned related articles, first
     exclude_related: Annotated[list[Slug], Field(max_length=50)] = []  # never listed as related
-    comments: Literal["open", "closed"] = "open"
+    comments: CommentsSetting = "open"
     body: Annotated[str, Field(min_length=1, max_length=200_000)]
 
     @field_validator("tags")
@@ -195,6 +200,108 @@ class Article(BaseModel):
     read_also: list[str] = []
     related: list[str] = []
     exclude_related: list[str] = []
-    comments: Literal["open", "closed"] = "open"
+    comments: CommentsSetting = "open"
     content_hash: str
     upload_id: str
+
+    def summary(self) -> ArticleSummary:
+        """What lists show of this article: the one summary shape (stored, listed, linked)."""
+        category = CategoryLink(name=self.category.name, slug=self.category.slug) if self.category else None
+        return ArticleSummary(
+            slug=self.slug, path=article_path(self.slug), title=self.title, subtitle=self.subtitle,
+            lead=self.lead, category=category, published_at=self.published_at, updated_at=self.updated_at,
+        )  # fmt: skip
+
+
+class ArticleFacts(BaseModel):
+    """What other stages need of an article without its body: status, version, publish time,
+    category, the editor's related-list choices and whether comments are open."""
+
+    slug: str
+    status: ArticleStatus
+    version: int
+    published_at: datetime
+    category: Category | None = None
+    related: list[str] = []
+    exclude_related: list[str] = []
+    comments: CommentsSetting = "open"
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+@dataclass(frozen=True)
+class VocabularyEntry:
+    """A tag the editors manage: its canonical name and slug, whether it is usable (or merged
+    into another), and the other names that lead to it."""
+
+    slug: str
+    name: str
+    status: TagStatus = "active"
+    merged_into: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """A tag that has (or had) articles: its name as last given, and how many are published."""
+
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An article a related list may name, as its list memberships describe it."""
+
+    slug: str
+    terms: dict[str, float]
+    tags: tuple[str, ...]
+    category: str | None
+    published_at: datetime
+
+
+PUBLIC_FIELDS = ("id", "name", "website", "content_html", "created_at", "parent", "parent_name", "depth")
+MODERATOR_FIELDS = (
+    "id", "slug", "status", "reasons", "name", "website", "content", "content_html", "created_at",
+    "parent", "parent_name", "depth", "seq", "moderated_by", "moderated_at", "edited_by", "edited_at",
+)  # fmt: skip
+
+
+class Comment(BaseModel):
+    """A comment as the table stores it. Email and address only as keyed hashes."""
+
+    id: str
+    slug: str
+    parent: str | None = None
+    parent_name: str | None = None  # the parent's name when the reply was made
+    depth: int = 0
+    name: str
+    website: str | None = None
+    content: str
+    content_html: str
+    status: CommentStatus
+    reasons: list[str] = []
+    created_at: str  # UTC, to the second: "2026-11-25T03:27:00Z"
+    email_hash: str
+    network_hash: str
+    seq: int | None = None  # its approval number on the article, once approved
+    moderated_by: str | None = None
+    moderated_at: str | None = None
+    edited_by: str | None = None
+    edited_at: str | None = None
+    revision: int | None = None  # every moderator change counts up; None before the first
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
+
+    def public_view(self) -> dict[str, Any]:
+        """What readers see (stored as the comment's ``summary``): never an email, IP or hash."""
+        return {key: getattr(self, key) for key in PUBLIC_FIELDS}
+
+    def moderator_view(self) -> dict[str, Any]:
+        """What moderators see: the comment, the article, why it is where it is; never a hash."""
+        return {key: getattr(self, key) for key in MODERATOR_FIELDS}

@@ -34,7 +34,7 @@ def test_sample_documents_validate_against_their_schemas(tmp_path: Path) -> None
     import jsonschema
 
     from kabar.documents import ArticleDocument, CommentsInfo, Dateline
-    from kabar.workflows.render import threads
+    from kabar.workflows.render.comments import threads
 
     document = ArticleDocument(
         slug="a", path="v1/articles/a.json", version=1, title="A", subtitle=None, lead=None,

@@ -38,7 +38,7 @@ def article(app: App) -> App:
 
 
 def stored(app: App) -> list[dict[str, Any]]:
-    from kabar.dal import from_item
+    from kabar.table.codec import from_item
 
     return [from_item(i) for i in app.table_items() if i["sk"]["S"] == "COMMENT"]
 

@@ -145,7 +145,7 @@ def test_only_moderators_moderate(app: App) -> None:
 
 
 def test_a_new_comment_rewrites_only_the_newest_page(app: App) -> None:
-    from kabar.text.comment_rules import PAGE_SIZE
+    from kabar.documents import COMMENTS_PAGE_SIZE as PAGE_SIZE
 
     first = comment(app, 0)
     moderate(app, "POST", f"/comments/{first}/approve")  # Pembaca 0 now publishes at once

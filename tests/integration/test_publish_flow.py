@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from kabar.dal import ContentTable
+from kabar.table import Stores
+from kabar.table.base import Table
 from tests.conftest import CDN_URL, App, article_file
 
 
@@ -137,7 +138,8 @@ def test_a_replayed_s3_event_changes_nothing(app: App) -> None:
         app.session.client("sqs").send_message(QueueUrl=queue_url, MessageBody=json.dumps(message))
     app.router.drain()
     assert app.table_items() == before
-    versions = ContentTable(app.stack.ref("ContentTable"), app.dynamodb).article_versions("satu-kali-saja")
+    stores = Stores.over(Table(app.stack.ref("ContentTable"), app.dynamodb))
+    versions = stores.articles.versions("satu-kali-saja")
     assert versions == [1]
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from kabar.dal import ContentTable
+from kabar.table import Stores
+from kabar.table.base import Table
 from kabar.text.relatedness import DEFAULT_MIN_SCORE
 from tests.conftest import App, article_file
 
@@ -90,8 +91,8 @@ def publish(app: App, *articles: dict[str, Any]) -> list[str]:
     return [slug_of(fields) for fields in articles]
 
 
-def table(app: App) -> ContentTable:
-    return ContentTable(app.stack.ref("ContentTable"), app.dynamodb)
+def table(app: App) -> Stores:
+    return Stores.over(Table(app.stack.ref("ContentTable"), app.dynamodb))
 
 
 def test_a_story_lists_its_other_articles_and_a_later_one_joins_the_older_lists(app: App) -> None:
@@ -107,7 +108,7 @@ def test_a_story_lists_its_other_articles_and_a_later_one_joins_the_older_lists(
     for slug in story:
         # The older documents were rewritten: the newcomer is in each, best first by score.
         assert later in related_of(app, slug), slug
-        stored = table(app).get_related(slug)
+        stored = table(app).related.get(slug)
         assert stored is not None
         scores = [entry.score for entry in stored.auto]
         assert scores == sorted(scores, reverse=True) and all(score >= DEFAULT_MIN_SCORE for score in scores)
@@ -142,13 +143,13 @@ def test_unpublishing_removes_an_article_from_every_list_it_is_in(app: App) -> N
     story = publish(app, *FLOOD)
     (later,) = publish(app, LATER_FLOOD)
     assert all(later in related_of(app, slug) for slug in story)
-    listed_by = table(app).listed_by(later, after=None, limit=10)
+    listed_by = table(app).related.listed_by(later, after=None, limit=10)
     assert set(listed_by) == set(story)  # the reverse index
     publish(app, {**LATER_FLOOD, "slug": later, "status": "draft"})
     for slug in story:
         assert later not in related_of(app, slug), slug
-    assert table(app).listed_by(later, after=None, limit=10) == []
-    assert table(app).get_related(later) is None
+    assert table(app).related.listed_by(later, after=None, limit=10) == []
+    assert table(app).related.get(later) is None
     assert app.document(f"v1/articles/{later}.json") is None
 
 
@@ -230,7 +231,7 @@ def test_the_cli_computes_the_same_lists_as_the_function(
     slugs = publish(app, *articles)
     lines = []
     for slug, fields in zip(slugs, articles, strict=True):
-        stored = table(app).get_article_tags(slug)
+        stored = table(app).tags.get(slug)
         assert stored is not None
         lines.append({"id": slug, "title": fields["title"], "lead": fields["lead"], "body": fields["body"],
                       "category": fields["category"], "published_at": fields["published_at"],
@@ -242,6 +243,6 @@ def test_the_cli_computes_the_same_lists_as_the_function(
     computed = {line["id"]: line["related"] for line in map(json.loads, capsys.readouterr().out.splitlines())}
     assert set(computed) == set(slugs)
     for slug in slugs:
-        stored_list = table(app).get_related(slug)
+        stored_list = table(app).related.get(slug)
         assert stored_list is not None
         assert computed[slug] == [{"id": e.slug, "score": e.score} for e in stored_list.auto], slug

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from kabar.dal import ContentTable
-from kabar.text.tag_suggestion import VocabularyEntry
+from kabar.models import VocabularyEntry
+from kabar.table import Stores
+from kabar.table.base import Table
+from kabar.workflows.vocabulary import store_entry
 from tests.conftest import App, article_file
 
 ALEPPO = dict(
@@ -20,8 +22,8 @@ ALEPPO = dict(
 SEED_TAGS = {"isis", "suriah", "rusia", "hizbullah", "aleppo"}
 
 
-def table(app: App) -> ContentTable:
-    return ContentTable(app.stack.ref("ContentTable"), app.dynamodb)
+def table(app: App) -> Stores:
+    return Stores.over(Table(app.stack.ref("ContentTable"), app.dynamodb))
 
 
 def tag_slugs(app: App, slug: str) -> set[str]:
@@ -39,7 +41,7 @@ def test_an_article_without_tags_gets_its_main_entities_and_each_tag_lists_it(ap
     app.upload("aleppo.md", article_file(**ALEPPO))
     slug = "isis-kocar-kacir-hadapi-serangan-gabungan-di-aleppo"
     assert tag_slugs(app, slug) >= SEED_TAGS
-    stored = table(app).get_article_tags(slug)
+    stored = table(app).tags.get(slug)
     assert stored is not None and stored.version == 1
     assert all(tag.origin == "suggested" and 0 < tag.score <= 1 for tag in stored.tags)
     assert len(stored.tags) <= 8
@@ -95,7 +97,7 @@ def test_unpublishing_removes_the_article_from_its_tags(app: App) -> None:
 
 
 def test_an_alias_is_listed_under_its_canonical_tag(app: App) -> None:
-    table(app).put_vocabulary_entry(VocabularyEntry("lebanon", "Lebanon"), aliases=["Libanon"])
+    store_entry(VocabularyEntry("lebanon", "Lebanon", aliases=("Libanon",)), vocabulary=table(app).vocabulary)
     app.upload("l.md", article_file(title="Pengungsi Pulang dari Perbatasan", tags=["Libanon"],
                                      body="Warga kembali ke rumah.\n"))  # fmt: skip
     slug = "pengungsi-pulang-dari-perbatasan"
@@ -120,10 +122,10 @@ def test_a_replayed_stream_record_changes_nothing(app: App) -> None:
 
 def test_suggestions_can_wait_for_an_editor(app: App) -> None:
     app.invoke.environments["TaggingFunction"]["SUGGESTED_TAGS"] = "review"
-    table(app).put_vocabulary_entry(VocabularyEntry("suriah", "Suriah"))
+    store_entry(VocabularyEntry("suriah", "Suriah"), vocabulary=table(app).vocabulary)
     app.upload("a.md", article_file(**ALEPPO, tags=["Perang"]))
     slug = "isis-kocar-kacir-hadapi-serangan-gabungan-di-aleppo"
     assert tag_slugs(app, slug) == {"perang", "suriah"}  # the editor's, and the vocabulary's
-    stored = table(app).get_article_tags(slug)
+    stored = table(app).tags.get(slug)
     assert stored is not None and {"isis", "hizbullah"} <= {t.slug for t in stored.pending}
     assert listed(app, "isis") == []

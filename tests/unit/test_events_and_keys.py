@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kabar.dal import month_of, next_month, utc_stamp
+from kabar.documents import month_of
 from kabar.events import claim_groups, s3_objects
+from kabar.table.keys import utc_stamp
+from kabar.table.lists import next_month
 from kabar.workflows.publish import NotAnUpload, parse_upload_key
 from kabar.workflows.uploads import safe_filename
 

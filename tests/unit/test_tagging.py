@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kabar.text.tag_suggestion import MemoryVocabulary, VocabularyEntry, match_key, suggest_tags
+from kabar.models import VocabularyEntry
+from kabar.text.tag_suggestion import MemoryVocabulary, match_key, suggest_tags
 
 TITLE = "Tentara Suriah Pukul Mundur ISIS di Pedesaan Aleppo"
 LEAD = "Kelompok ISIS meninggalkan sejumlah desa di selatan Aleppo setelah serangan tiga hari."

@@ -21,10 +21,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from kabar.dal import category_partition, tag_partition
-from kabar.models import ArticleTags, RelatedList, ScoredTag
+from kabar.models import ArticleFacts, ArticleTags, Candidate, Category, RelatedList, ScoredTag
 from kabar.slugs import slugify
-from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, text_terms
+from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE, text_terms
 from kabar.text.tag_suggestion import DEFAULT_MAX_TAGS, suggest_tags
 from kabar.workflows.related import FAN_OUT, PER_LIST, relate
 from kabar_infra.cli.lines import InputError, opened, read_jsonl
@@ -32,16 +31,30 @@ from kabar_infra.cli.lines import InputError, opened, read_jsonl
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+class MemoryTags:
+    """The tags relating reads (kabar.workflows.related.Tags), from a MemoryRelatedStore."""
+
+    def __init__(self, store: MemoryRelatedStore) -> None:
+        self.store = store
+
+    def get(self, slug: str) -> ArticleTags | None:
+        return self.store.tagged.get(slug)
+
+    def article_counts(self, tags: Iterable[str]) -> dict[str, int]:
+        return {tag: self.store.counts[tag] for tag in tags if tag in self.store.counts}
+
+
 class MemoryRelatedStore:
     """The part of the content table that relating uses, held in memory."""
 
     def __init__(self) -> None:
-        self.facts: dict[str, dict[str, Any]] = {}
+        self.known: dict[str, ArticleFacts] = {}
         self.tagged: dict[str, ArticleTags] = {}
-        self.profiles: dict[str, Profile] = {}
+        self.profiles: dict[str, Candidate] = {}
         self.related: dict[str, RelatedList] = {}
-        self.partitions: dict[str, list[tuple[float, str]]] = {}
+        self.partitions: dict[tuple[str, str], list[tuple[float, str]]] = {}
         self.counts: Counter[str] = Counter()
+        self.tags = MemoryTags(self)
 
     def add(
         self,
@@ -55,46 +68,43 @@ class MemoryRelatedStore:
         excluded: Iterable[str] = (),
     ) -> None:
         """Publish an article: what PublishFunction and TaggingFunction would store."""
-        self.facts[id] = {
-            "slug": id, "status": "published", "version": 1, "published_at": published_at.isoformat(),
-            "category": {"slug": category} if category else None, "related": list(pinned),
-            "exclude_related": list(excluded),
-        }  # fmt: skip
+        self.known[id] = ArticleFacts(
+            slug=id, status="published", version=1, published_at=published_at,
+            category=Category(name=category, slug=category) if category else None, related=list(pinned),
+            exclude_related=list(excluded),
+        )  # fmt: skip
         scored = [ScoredTag(name=tag, slug=tag, score=1.0, origin="editor") for tag in tags]
         self.tagged[id] = ArticleTags(slug=id, version=1, status="published", tags=scored, terms=terms)
-        profile = Profile.of(id, terms, tags, category, published_at)
-        self.profiles[id] = profile
-        lists = [tag_partition(tag) for tag in tags] + ([category_partition(category)] if category else [])
-        for partition in lists:
-            bisect.insort(self.partitions.setdefault(partition, []), (profile.published_at, id))
+        self.profiles[id] = Candidate(slug=id, terms=terms, tags=tuple(tags), category=category,
+                                      published_at=published_at)  # fmt: skip
+        for partition in self._lists(tags, category):
+            bisect.insort(self.partitions.setdefault(partition, []), (published_at.timestamp(), id))
         self.counts.update(tags)
 
-    # RelatedStore --------------------------------------------------------------
+    @staticmethod
+    def _lists(tags: Iterable[str], category: str | None) -> list[tuple[str, str]]:
+        return [("tag", tag) for tag in tags] + ([("category", category)] if category else [])
 
-    def get_article_facts(self, slug: str) -> dict[str, Any] | None:
-        return self.facts.get(slug)
+    # what relating reads and writes (kabar.workflows.related: Facts, Tags, RelatedLists) ---
 
-    def get_article_tags(self, slug: str) -> ArticleTags | None:
-        return self.tagged.get(slug)
+    def facts(self, slug: str) -> ArticleFacts | None:
+        return self.known.get(slug)
 
-    def get_related(self, slug: str) -> RelatedList | None:
+    def get(self, slug: str) -> RelatedList | None:
         return self.related.get(slug)
 
-    def get_related_lists(self, slugs: Iterable[str]) -> dict[str, RelatedList]:
+    def get_many(self, slugs: Iterable[str]) -> dict[str, RelatedList]:
         return {slug: self.related[slug] for slug in slugs if slug in self.related}
 
-    def store_related(self, related: RelatedList, previous: RelatedList | None) -> None:
+    def store(self, related: RelatedList, previous: RelatedList | None) -> None:
         self.related[related.slug] = related
 
-    def delete_related(self, previous: RelatedList) -> None:
+    def delete(self, previous: RelatedList) -> None:
         self.related.pop(previous.slug, None)
 
-    def tag_article_counts(self, tags: Iterable[str]) -> dict[str, int]:
-        return {tag: self.counts[tag] for tag in tags if tag in self.counts}
-
-    def related_candidates(self, partitions: Iterable[str], per_list: int) -> list[Profile]:
-        found: list[Profile] = []
-        for partition in partitions:
+    def candidates(self, tags: Iterable[str], category: str | None, per_list: int) -> list[Candidate]:
+        found: list[Candidate] = []
+        for partition in self._lists(tags, category):
             newest = self.partitions.get(partition, [])[-per_list:]
             found.extend(self.profiles[id] for _, id in reversed(newest))
         return found
@@ -105,7 +115,7 @@ class MemoryRelatedStore:
     def record_unlist_progress(self, slug: str, after: str) -> None:
         return None
 
-    def get_unlist_progress(self, slug: str) -> str | None:
+    def unlist_progress(self, slug: str) -> str | None:
         return None
 
 
@@ -147,7 +157,16 @@ def compute(
         id = str(item["id"])
         terms, tags, category = article_profile(item)
         store.add(id, terms=terms, tags=tags, category=category, published_at=moment)
-        relate(id, table=store, k=k, min_score=min_score, per_list=per_list, fan_out=fan_out)
+        relate(
+            id,
+            articles=store,
+            tags=store.tags,
+            lists=store,
+            k=k,
+            min_score=min_score,
+            per_list=per_list,
+            fan_out=fan_out,
+        )
     return store
 
 

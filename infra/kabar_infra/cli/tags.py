@@ -19,8 +19,9 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from kabar.models import VocabularyEntry
 from kabar.slugs import slugify
-from kabar.text.tag_suggestion import DEFAULT_MAX_TAGS, MemoryVocabulary, VocabularyEntry, suggest_tags
+from kabar.text.tag_suggestion import DEFAULT_MAX_TAGS, MemoryVocabulary, suggest_tags
 from kabar_infra.cli.lines import InputError, opened, read_jsonl
 
 

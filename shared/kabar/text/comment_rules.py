@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 Verdict = Literal["approved", "pending", "spam"]
 Status = Literal["approved", "pending", "spam", "trash"]
 MAX_CONTENT = 5000  # characters; longer is 413
-PAGE_SIZE = 50  # approved comments per page of comments.json, by approval sequence
 MAX_LINKS = 2
 _EMAIL = re.compile(
     r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$"
@@ -119,19 +118,6 @@ class CommentEdit(BaseModel):
     _name = field_validator("name")(classmethod(lambda cls, value: _check_name(value)))
     _website = field_validator("website")(classmethod(lambda cls, value: _check_website(value)))
     _content = field_validator("content")(classmethod(lambda cls, value: _check_content(value)))
-
-
-def page_of(seq: int) -> int:
-    """The comments page (from 1) of the comment approved ``seq``-th on its article."""
-    return (seq - 1) // PAGE_SIZE + 1
-
-
-def public_view(comment: dict[str, object]) -> dict[str, object]:
-    """What readers see of a comment (stored as its ``summary``): never an email, IP or hash."""
-    return {
-        key: comment.get(key)
-        for key in ("id", "name", "website", "content_html", "created_at", "parent", "parent_name", "depth")
-    }
 
 
 def plain(text: str) -> str:

@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from kabar.models import VocabularyEntry
 from kabar.slugs import slugify
 
 Origin = Literal["editor", "vocabulary", "suggested"]
-TagStatus = Literal["active", "blocked", "merged"]
 
 WEIGHT_TITLE, WEIGHT_LEAD, WEIGHT_BODY = 3.0, 2.0, 1.0
 NAME_BOOST = 1.5
@@ -72,16 +72,6 @@ _WORD_OR_BREAK = re.compile(_WORD + '|[,;:()\\[\\]"\u201c\u201d\u2018\u2013\u201
 _TWO_NAMES = re.compile(r"[A-Z][a-z]{2,}-[A-Z][a-z]{2,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _READ_ALSO = re.compile(r"^\s*(baca juga|simak juga|lihat juga)\s*:.*$", re.IGNORECASE | re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class VocabularyEntry:
-    """A tag the editors manage: its canonical name and slug, and whether it is usable."""
-
-    slug: str
-    name: str
-    status: TagStatus = "active"
-    merged_into: str | None = None
 
 
 class Vocabulary(Protocol):

@@ -7,16 +7,19 @@ the same transaction that writes the article.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from kabar.authoring import ArticleFileError, parse_article_file
-from kabar.dal import AlreadyProcessed, ContentTable, article_ref, article_summary, content_hash
 from kabar.documents import article_path
+from kabar.errors import AlreadyProcessed
 from kabar.html import render_markdown
 from kabar.models import (
     Article,
+    ArticleRef,
     ArticleSubmission,
     Category,
     FieldError,
@@ -26,6 +29,17 @@ from kabar.models import (
 )
 from kabar.observability import logger
 from kabar.slugs import slugify
+
+
+class Uploads(Protocol):
+    def get(self, upload_id: str) -> Upload | None: ...
+    def finish(self, upload: Upload) -> None: ...
+
+
+class Articles(Protocol):
+    def get(self, slug: str) -> Article | None: ...
+    def states(self, slugs: Iterable[str]) -> dict[str, str]: ...
+    def publish(self, upload: Upload, article: Article) -> None: ...
 
 
 class NotAnUpload(Exception):
@@ -44,7 +58,8 @@ def process_upload(
     key: str,
     size: int,
     *,
-    table: ContentTable,
+    uploads: Uploads,
+    articles: Articles,
     read_object: Callable[[str], bytes],
     max_bytes: int,
     cdn_url: str = "",
@@ -57,7 +72,7 @@ def process_upload(
     """
     upload_id, filename = parse_upload_key(key)
     now = now or datetime.now(UTC)
-    upload = table.get_upload(upload_id)
+    upload = uploads.get(upload_id)
     if upload is not None and upload.state is not UploadState.PENDING:
         logger.info("upload already processed", extra={"upload_id": upload_id})
         return upload
@@ -77,7 +92,7 @@ def process_upload(
         rejected = upload.model_copy(
             update={"state": UploadState.REJECTED, "processed_at": now, "errors": errors}
         )
-        return _finish(table, rejected)
+        return _finish(uploads, rejected)
 
     if upload.key != key:
         return reject([FieldError(field="file", message=f"expected at {upload.key}, got {key}")])
@@ -91,12 +106,12 @@ def process_upload(
     slug = submission.slug or slugify(submission.title)
     if not slug:
         return reject([FieldError(field="title", message="needs letters or digits for a slug")])
-    existing = table.get_article(slug)
+    existing = articles.get(slug)
     errors = _check_references(submission, slug, existing)
     if errors:
         return reject(errors)
     links = {"read_also": submission.read_also, "related": submission.related}
-    linked = table.get_article_states([slug for targets in links.values() for slug in targets])
+    linked = articles.states([slug for targets in links.values() for slug in targets])
     warnings = [
         FieldError(
             field=f"{name}.{index}",
@@ -119,7 +134,7 @@ def process_upload(
                 "warnings": warnings,
             }
         )
-        return _finish(table, unchanged)
+        return _finish(uploads, unchanged)
     published = upload.model_copy(
         update={
             "state": UploadState.PUBLISHED,
@@ -129,10 +144,10 @@ def process_upload(
         }
     )
     try:
-        table.publish_article(published, article, article_summary(article, path))
+        articles.publish(published, article)
     except AlreadyProcessed:
         logger.info("upload already processed", extra={"upload_id": upload_id})
-        return table.get_upload(upload_id) or published
+        return uploads.get(upload_id) or published
     logger.info(
         "article stored",
         extra={"upload_id": upload_id, "slug": slug, "version": article.version,
@@ -141,11 +156,11 @@ def process_upload(
     return published
 
 
-def _finish(table: ContentTable, upload: Upload) -> Upload:
+def _finish(uploads: Uploads, upload: Upload) -> Upload:
     try:
-        table.finish_upload(upload)
+        uploads.finish(upload)
     except AlreadyProcessed:
-        return table.get_upload(upload.upload_id) or upload
+        return uploads.get(upload.upload_id) or upload
     logger.info(
         "upload processed",
         extra={"upload_id": upload.upload_id, "state": upload.state.value,
@@ -188,7 +203,7 @@ def build_article(
     """The stored article for a validated submission (the next version of ``existing``)."""
     fields = submission.model_dump(mode="json")
     fields["slug"] = slug
-    digest = content_hash(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode())
+    digest = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     published_at = submission.published_at or (existing.published_at if existing else now)
     tags: dict[str, TagRef] = {}
     for name in submission.tags:
@@ -220,4 +235,15 @@ def build_article(
         comments=submission.comments,
         content_hash=digest,
         upload_id=upload_id,
+    )
+
+
+def article_ref(article: Article, path: str, cdn_url: str) -> ArticleRef:
+    """Where a published upload went (its document's URL once a CDN address is set)."""
+    return ArticleRef(
+        slug=article.slug,
+        version=article.version,
+        status=article.status,
+        path=path,
+        url=f"{cdn_url.rstrip('/')}/{path}" if cdn_url else None,
     )

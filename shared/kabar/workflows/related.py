@@ -23,11 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from kabar.dal import category_partition, tag_partition
-from kabar.models import ArticleTags, RelatedEntry, RelatedList
+from kabar.models import ArticleFacts, ArticleTags, Candidate, RelatedEntry, RelatedList
 from kabar.observability import logger
 from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, Scored, admit, rank, tag_weight
 
@@ -36,20 +34,31 @@ FAN_OUT = 10  # older articles offered a newly published one
 UNLIST_CHUNK = 25  # lists an unpublished article is removed from per invocation
 
 
-class RelatedStore(Protocol):
-    """What relating reads and writes: the content table, or the CLI's memory."""
+class Facts(Protocol):
+    def facts(self, slug: str) -> ArticleFacts | None: ...
 
-    def get_article_facts(self, slug: str) -> dict[str, Any] | None: ...
-    def get_article_tags(self, slug: str) -> ArticleTags | None: ...
-    def get_related(self, slug: str) -> RelatedList | None: ...
-    def get_related_lists(self, slugs: Iterable[str]) -> dict[str, RelatedList]: ...
-    def store_related(self, related: RelatedList, previous: RelatedList | None) -> None: ...
-    def delete_related(self, previous: RelatedList) -> None: ...
-    def tag_article_counts(self, tags: Iterable[str]) -> dict[str, int]: ...
-    def related_candidates(self, partitions: Iterable[str], per_list: int) -> list[Profile]: ...
+
+class Tags(Protocol):
+    def get(self, slug: str) -> ArticleTags | None: ...
+    def article_counts(self, tags: Iterable[str]) -> dict[str, int]: ...
+
+
+class RelatedLists(Protocol):
+    """Related lists and their reverse index: the table's, or the CLI's in memory."""
+
+    def candidates(self, tags: Iterable[str], category: str | None, per_list: int) -> list[Candidate]: ...
+    def get(self, slug: str) -> RelatedList | None: ...
+    def get_many(self, slugs: Iterable[str]) -> dict[str, RelatedList]: ...
+    def store(self, related: RelatedList, previous: RelatedList | None) -> None: ...
+    def delete(self, previous: RelatedList) -> None: ...
     def listed_by(self, slug: str, *, after: str | None, limit: int) -> list[str]: ...
     def record_unlist_progress(self, slug: str, after: str) -> None: ...
-    def get_unlist_progress(self, slug: str) -> str | None: ...
+    def unlist_progress(self, slug: str) -> str | None: ...
+
+
+def profile_of(candidate: Candidate) -> Profile:
+    return Profile.of(candidate.slug, candidate.terms, candidate.tags, candidate.category,
+                      candidate.published_at)  # fmt: skip
 
 
 @dataclass
@@ -63,7 +72,9 @@ class RelateReport:
 def relate(
     slug: str,
     *,
-    table: RelatedStore,
+    articles: Facts,
+    tags: Tags,
+    lists: RelatedLists,
     k: int = DEFAULT_K,
     min_score: float = DEFAULT_MIN_SCORE,
     per_list: int = PER_LIST,
@@ -71,19 +82,19 @@ def relate(
 ) -> RelateReport:
     """Bring ``slug``'s list, and the lists it belongs in, up to date with the table."""
     report = RelateReport(slug)
-    facts = table.get_article_facts(slug)
-    tagged = table.get_article_tags(slug)
-    previous = table.get_related(slug)
+    facts = articles.facts(slug)
+    tagged = tags.get(slug)
+    previous = lists.get(slug)
     published = (
-        facts is not None and facts["status"] == "published" and tagged is not None
-        and tagged.version == facts["version"] and tagged.status == "published"
+        facts is not None and facts.published and tagged is not None
+        and tagged.version == facts.version and tagged.status == "published"
     )  # fmt: skip
     if not published:
-        if facts is not None and tagged is not None and tagged.version < facts["version"]:
+        if facts is not None and tagged is not None and tagged.version < facts.version:
             return report  # the new version is not tagged yet: its own TAGS record follows
         if previous is not None:
-            table.delete_related(previous)
-        unlist(slug, table=table, after=None)
+            lists.delete(previous)
+        unlist(slug, lists=lists, after=None)
         return report
     assert facts is not None and tagged is not None
     if previous is not None and (previous.version, previous.tags_revision) == (
@@ -92,21 +103,19 @@ def relate(
     ):
         logger.info("related already current", extra={"slug": slug, "version": tagged.version})
         return report
-    category = facts["category"]["slug"] if facts.get("category") else None
-    tags = [tag.slug for tag in tagged.tags]
-    published_at = datetime.fromisoformat(str(facts["published_at"]).replace("Z", "+00:00"))
-    source = Profile.of(slug, tagged.terms, tags, category, published_at)
-    pinned, excluded = list(facts.get("related", [])), list(facts.get("exclude_related", []))
+    category = facts.category.slug if facts.category else None
+    slugs = [tag.slug for tag in tagged.tags]
+    source = Profile.of(slug, tagged.terms, slugs, category, facts.published_at)
+    pinned, excluded = list(facts.related), list(facts.exclude_related)
 
-    counts = table.tag_article_counts(tags)
-    weights = {tag: tag_weight(counts.get(tag, 1)) for tag in tags}
-    partitions = [tag_partition(tag) for tag in tags] + ([category_partition(category)] if category else [])
-    candidates = table.related_candidates(partitions, per_list)
+    counts = tags.article_counts(slugs)
+    weights = {tag: tag_weight(counts.get(tag, 1)) for tag in slugs}
+    candidates = [profile_of(c) for c in lists.candidates(slugs, category, per_list)]
     report.candidates = len({c.id for c in candidates})
     # Every candidate good enough, best first: the first ones make this list, and the
     # best FAN_OUT are offered this article.
     ranked = rank(source, candidates, weights, k=max(k, fan_out), min_score=min_score, exclude=excluded)
-    others = table.get_related_lists(entry.id for entry in ranked[:fan_out])
+    others = lists.get_many(entry.id for entry in ranked[:fan_out])
     for entry in ranked[:fan_out]:
         other = others.get(entry.id)
         if other is None:
@@ -121,7 +130,7 @@ def relate(
         changed = other.model_copy(update={
             "auto": [RelatedEntry(slug=e.id, score=e.score) for e in updated], "revision": other.revision + 1,
         })  # fmt: skip
-        table.store_related(changed, other)
+        lists.store(changed, other)
         report.updated.append(other.slug)
 
     auto = [entry for entry in ranked if entry.id not in pinned][: max(k - len(pinned), 0)]
@@ -130,14 +139,14 @@ def relate(
         auto=[RelatedEntry(slug=e.id, score=e.score) for e in auto],
         revision=previous.revision + 1 if previous else 1,
     )  # fmt: skip
-    table.store_related(related, previous)
+    lists.store(related, previous)
     report.related = [*pinned, *(e.id for e in auto)]
     logger.info("related", extra={"slug": slug, "related": report.related, "updated": report.updated,
                                   "candidates": report.candidates})  # fmt: skip
     return report
 
 
-def unlist(slug: str, *, table: RelatedStore, after: str | None, chunk: int | None = None) -> list[str]:
+def unlist(slug: str, *, lists: RelatedLists, after: str | None, chunk: int | None = None) -> list[str]:
     """Take ``slug`` out of up to ``chunk`` lists that name it; the lists changed.
 
     A list that pinned it is rewritten unchanged but for its revision, so that
@@ -146,27 +155,29 @@ def unlist(slug: str, *, table: RelatedStore, after: str | None, chunk: int | No
     next chunk.
     """
     chunk = chunk or UNLIST_CHUNK
-    sources = table.listed_by(slug, after=after, limit=chunk + 1)
-    lists = table.get_related_lists(sources[:chunk])
+    sources = lists.listed_by(slug, after=after, limit=chunk + 1)
+    naming = lists.get_many(sources[:chunk])
     changed = []
     for source in sources[:chunk]:
-        other = lists.get(source)
+        other = naming.get(source)
         if other is None:
             continue
         auto = [entry for entry in other.auto if entry.slug != slug]
         if len(auto) == len(other.auto) and slug not in other.pinned:
             continue
-        table.store_related(other.model_copy(update={"auto": auto, "revision": other.revision + 1}), other)
+        lists.store(other.model_copy(update={"auto": auto, "revision": other.revision + 1}), other)
         changed.append(source)
     if len(sources) > chunk:
-        table.record_unlist_progress(slug, sources[chunk - 1])
+        lists.record_unlist_progress(slug, sources[chunk - 1])
     logger.info("unlisted", extra={"slug": slug, "lists": changed, "more": len(sources) > chunk})
     return changed
 
 
-def continue_unlist(slug: str, *, table: RelatedStore, chunk: int | None = None) -> list[str]:
+def continue_unlist(
+    slug: str, *, articles: Facts, lists: RelatedLists, chunk: int | None = None
+) -> list[str]:
     """The next chunk of an unlisting in progress (nothing if the article is published again)."""
-    facts = table.get_article_facts(slug)
-    if facts is not None and facts["status"] == "published":
+    facts = articles.facts(slug)
+    if facts is not None and facts.published:
         return []
-    return unlist(slug, table=table, after=table.get_unlist_progress(slug), chunk=chunk)
+    return unlist(slug, lists=lists, after=lists.unlist_progress(slug), chunk=chunk)

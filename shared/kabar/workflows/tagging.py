@@ -8,29 +8,50 @@ dropped (the write is conditional on the version being newer).
 from __future__ import annotations
 
 import html
+from datetime import datetime
+from typing import Protocol
 
-from kabar.dal import ContentTable, Stale, article_summary, month_of
-from kabar.documents import article_path
-from kabar.models import ArticleTags, ScoredTag
+from kabar.documents import ArticleSummary, month_of
+from kabar.errors import Stale
+from kabar.models import Article, ArticleTags, ScoredTag, VocabularyEntry
 from kabar.observability import logger
 from kabar.text.relatedness import text_terms
-from kabar.text.tag_suggestion import suggest_tags
+from kabar.text.tag_suggestion import Vocabulary, suggest_tags
 
 MERGE_CHUNK = 25
 
 
+class Articles(Protocol):
+    def get(self, slug: str) -> Article | None: ...
+
+
+class Tags(Protocol):
+    def get(self, slug: str) -> ArticleTags | None: ...
+    def store(
+        self, tagged: ArticleTags, *, previous: ArticleTags | None, summary: ArticleSummary | None,
+        published_at: datetime | None, category: str | None = None,
+    ) -> None: ...  # fmt: skip
+    def member_slugs(self, tag: str, limit: int) -> list[str]: ...
+    def record_merge_progress(self, tag: str, moved: int) -> None: ...
+
+
+class TaggingVocabulary(Vocabulary, Protocol):
+    def get(self, slug: str) -> VocabularyEntry | None: ...
+
+
 def tag_article(
-    slug: str, *, table: ContentTable, max_tags: int, publish_suggestions: bool, force: bool = False
-) -> ArticleTags | None:
+    slug: str, *, articles: Articles, tags: Tags, vocabulary: Vocabulary, max_tags: int,
+    publish_suggestions: bool, force: bool = False,
+) -> ArticleTags | None:  # fmt: skip
     """Compute and store the current version's tags; the stored tags (None: no article).
 
     ``force`` re-tags a version already tagged (the vocabulary changed); it writes
     only when the tags come out different.
     """
-    article = table.get_article(slug)
+    article = articles.get(slug)
     if article is None:
         return None
-    previous = table.get_article_tags(slug)
+    previous = tags.get(slug)
     if previous is not None and (
         previous.version > article.version or (previous.version == article.version and not force)
     ):
@@ -42,7 +63,7 @@ def tag_article(
         article.lead,
         body,
         editor_tags=[tag.name for tag in article.tags],
-        vocabulary=table.vocabulary(),
+        vocabulary=vocabulary,
         max_tags=max_tags,
     )
     scored = [ScoredTag(name=t.name, slug=t.slug, score=t.score, origin=t.origin) for t in found]
@@ -62,16 +83,16 @@ def tag_article(
             return previous  # a re-tag that changes nothing writes nothing
         tagged.revision = previous.revision + 1
     try:
-        table.store_tagging(
+        tags.store(
             tagged,
             previous=previous,
-            summary=article_summary(article, article_path(slug)) if published else None,
+            summary=article.summary() if published else None,
             published_at=article.published_at,
             category=article.category.slug if article.category else None,
         )
     except Stale:
         logger.info("newer tags stored meanwhile", extra={"slug": slug, "version": article.version})
-        return table.get_article_tags(slug)
+        return tags.get(slug)
     logger.info(
         "tagged",
         extra={"slug": slug, "version": article.version, "tags": [t.slug for t in tagged.tags],
@@ -81,8 +102,9 @@ def tag_article(
 
 
 def continue_merge(
-    tag: str, *, table: ContentTable, max_tags: int, publish_suggestions: bool, chunk: int | None = None
-) -> int:
+    tag: str, *, articles: Articles, tags: Tags, vocabulary: TaggingVocabulary, max_tags: int,
+    publish_suggestions: bool, chunk: int | None = None,
+) -> int:  # fmt: skip
     """Re-tag up to ``chunk`` articles still listed under a merged tag; how many were moved.
 
     Each re-tag maps the old tag to its target (the vocabulary follows the merge)
@@ -91,15 +113,16 @@ def continue_merge(
     invocation does more than ``chunk`` articles, however large the tag.
     """
     chunk = chunk or MERGE_CHUNK
-    entry = table.get_vocabulary_entry(tag)
-    if entry is None or entry.get("status") != "merged":
+    entry = vocabulary.get(tag)
+    if entry is None or entry.status != "merged":
         return 0
     # One more than the chunk: whether any remain after this chunk, in the same query.
-    members = table.tag_member_slugs(tag, chunk + 1)
+    members = tags.member_slugs(tag, chunk + 1)
     slugs = members[:chunk]
     for slug in slugs:
-        tag_article(slug, table=table, max_tags=max_tags, publish_suggestions=publish_suggestions, force=True)
+        tag_article(slug, articles=articles, tags=tags, vocabulary=vocabulary, max_tags=max_tags,
+                    publish_suggestions=publish_suggestions, force=True)  # fmt: skip
     if len(members) > chunk:
-        table.record_merge_progress(tag, len(slugs))
-    logger.info("merge continued", extra={"tag": tag, "into": entry.get("merged_into"), "moved": len(slugs)})
+        tags.record_merge_progress(tag, len(slugs))
+    logger.info("merge continued", extra={"tag": tag, "into": entry.merged_into, "moved": len(slugs)})
     return len(slugs)

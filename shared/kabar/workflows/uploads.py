@@ -5,17 +5,25 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kabar.authoring import content_type_for
-from kabar.dal import ContentTable
 from kabar.errors import InvalidRequest, NotFound
 from kabar.models import Upload, UploadState
 
 UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class Uploads(Protocol):
+    def create(self, upload: Upload) -> None: ...
+    def get(self, upload_id: str) -> Upload | None: ...
+
+
+class Rendered(Protocol):
+    def rendered_version(self, slug: str) -> tuple[int, str] | None: ...
 
 
 class UploadRequest(BaseModel):
@@ -60,7 +68,7 @@ def request_upload(
     request: UploadRequest,
     *,
     editor: str,
-    table: ContentTable,
+    uploads: Uploads,
     presign: Any,
     max_bytes: int,
     expires_seconds: int,
@@ -86,7 +94,7 @@ def request_upload(
     upload_id = uuid.uuid4().hex
     filename = safe_filename(request.filename)
     key = f"uploads/{upload_id}/{filename}"
-    table.create_upload(
+    uploads.create(
         Upload(
             upload_id=upload_id,
             state=UploadState.PENDING,
@@ -108,15 +116,15 @@ def request_upload(
     )
 
 
-def upload_status(upload_id: str, *, table: ContentTable) -> UploadStatus:
+def upload_status(upload_id: str, *, uploads: Uploads, articles: Rendered) -> UploadStatus:
     """What became of an upload; ``live`` once the CDN serves the published version."""
     if not UPLOAD_ID_PATTERN.match(upload_id):
         raise NotFound(f"no upload {upload_id!r}")
-    upload = table.get_upload(upload_id)
+    upload = uploads.get(upload_id)
     if upload is None:
         raise NotFound(f"no upload {upload_id!r}")
     status = UploadStatus.model_validate(upload.model_dump())
     if upload.article is not None:
-        rendered = table.rendered_version(upload.article.slug)
+        rendered = articles.rendered_version(upload.article.slug)
         status.live = rendered is not None and rendered[0] >= upload.article.version
     return status

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kabar.dal import ContentTable
 from kabar.errors import InvalidRequest, NotFound
-from kabar.models import PlainText, Slug
+from kabar.models import PlainText, Slug, TagCount, VocabularyEntry
 from kabar.slugs import SLUG_PATTERN, slugify
-from kabar.text.tag_suggestion import VocabularyEntry
+from kabar.text.tag_suggestion import match_key
 
 MAX_BULK = 500
 _SLUG = re.compile(SLUG_PATTERN)
 TagName = Annotated[PlainText, Field(min_length=1, max_length=60)]
+
+
+class Vocabulary(Protocol):
+    def get(self, slug: str) -> VocabularyEntry | None: ...
+    def put(self, entry: VocabularyEntry, *, alias_keys: list[str], removed_keys: Iterable[str]) -> None: ...
+    def all(self) -> list[VocabularyEntry]: ...
+
+
+class TagCounts(Protocol):
+    def count(self, tag: str) -> TagCount | None: ...
 
 
 class TagRequest(BaseModel):
@@ -41,11 +51,18 @@ class BulkRequest(BaseModel):
 
 
 class TagEntry(BaseModel):
+    """A vocabulary tag as the API answers with it."""
+
     slug: str
     name: str
     aliases: list[str]
     status: str
     merged_into: str | None = None
+
+    @classmethod
+    def of(cls, entry: VocabularyEntry) -> TagEntry:
+        return cls(slug=entry.slug, name=entry.name, aliases=list(entry.aliases), status=entry.status,
+                   merged_into=entry.merged_into)  # fmt: skip
 
 
 def _check_slug(slug: str) -> None:
@@ -55,15 +72,31 @@ def _check_slug(slug: str) -> None:
         )
 
 
-def put_tag(slug: str, request: TagRequest, *, table: ContentTable) -> TagEntry:
+def _names_keys(entry: VocabularyEntry) -> set[str]:
+    """The match keys of a tag's name and aliases: what leads to it."""
+    return {match_key(name) for name in (entry.name, *entry.aliases)} - {""}
+
+
+def store_entry(entry: VocabularyEntry, *, vocabulary: Vocabulary) -> None:
+    """Store a tag and its aliases (its name is always one of them); aliases it no longer
+    lists are released. Conflict when an alias belongs to another tag."""
+    previous = vocabulary.get(entry.slug)
+    wanted = _names_keys(entry)
+    removed = _names_keys(previous) - wanted if previous else set()
+    vocabulary.put(entry, alias_keys=sorted(wanted), removed_keys=sorted(removed))
+
+
+def put_tag(slug: str, request: TagRequest, *, vocabulary: Vocabulary) -> TagEntry:
     """Create or replace one vocabulary tag. Conflict when an alias belongs to another tag."""
     _check_slug(slug)
-    entry = VocabularyEntry(slug=slug, name=request.name, status=request.status)
-    table.put_vocabulary_entry(entry, request.aliases)
-    return TagEntry(slug=slug, name=request.name, aliases=request.aliases, status=request.status)
+    entry = VocabularyEntry(
+        slug=slug, name=request.name, status=request.status, aliases=tuple(request.aliases)
+    )
+    store_entry(entry, vocabulary=vocabulary)
+    return TagEntry.of(entry)
 
 
-def put_tags(body: object, *, table: ContentTable) -> list[TagEntry]:
+def put_tags(body: object, *, vocabulary: Vocabulary) -> list[TagEntry]:
     """Validate every entry first (all errors at once), then store them in order."""
     try:
         bulk = BulkRequest.model_validate(body)
@@ -82,7 +115,7 @@ def put_tags(body: object, *, table: ContentTable) -> list[TagEntry]:
         )
     request_fields = ("name", "aliases", "status")
     return [
-        put_tag(slug, TagRequest(**tag.model_dump(include=set(request_fields))), table=table)
+        put_tag(slug, TagRequest(**tag.model_dump(include=set(request_fields))), vocabulary=vocabulary)
         for slug, tag in zip(slugs, bulk.tags, strict=True)
     ]
 
@@ -95,7 +128,7 @@ class MergeRequest(BaseModel):
     into: Slug
 
 
-def merge_tag(slug: str, request: MergeRequest, *, table: ContentTable) -> TagEntry:
+def merge_tag(slug: str, request: MergeRequest, *, vocabulary: Vocabulary, tags: TagCounts) -> TagEntry:
     """Mark ``slug`` merged into ``request.into``; TaggingFunction then moves its articles.
 
     The merged tag keeps its aliases, which now lead to the target; its page
@@ -106,21 +139,22 @@ def merge_tag(slug: str, request: MergeRequest, *, table: ContentTable) -> TagEn
         raise InvalidRequest(
             "a tag cannot be merged into itself", [{"field": "into", "message": "is the tag itself"}]
         )
-    target = table.get_vocabulary_entry(request.into)
-    if target is None or target.get("status") != "active":
+    target = vocabulary.get(request.into)
+    if target is None or target.status != "active":
         raise InvalidRequest(
             "the target must be an active vocabulary tag",
             [{"field": "into", "message": f"{request.into!r} is not an active tag of the vocabulary"}],
         )
-    current = table.get_vocabulary_entry(slug)
-    stats = table.tag_count(slug)
+    current = vocabulary.get(slug)
+    stats = tags.count(slug)
     if current is None and stats is None:
         raise NotFound(f"no tag {slug!r}: neither in the vocabulary nor given to any article")
-    name = str(current["name"]) if current else (stats[0] if stats else slug)
-    aliases = [str(alias) for alias in current.get("aliases", [])] if current else []
-    table.put_vocabulary_entry(VocabularyEntry(slug, name, "merged", request.into), aliases)
-    return TagEntry(slug=slug, name=name, aliases=aliases, status="merged", merged_into=request.into)
+    name = current.name if current else (stats.name if stats else slug)
+    aliases = current.aliases if current else ()
+    merged = VocabularyEntry(slug=slug, name=name, status="merged", merged_into=request.into, aliases=aliases)
+    store_entry(merged, vocabulary=vocabulary)
+    return TagEntry.of(merged)
 
 
-def list_tags(*, table: ContentTable) -> list[TagEntry]:
-    return [TagEntry.model_validate(item) for item in table.vocabulary_entries()]
+def list_tags(*, vocabulary: Vocabulary) -> list[TagEntry]:
+    return [TagEntry.of(entry) for entry in vocabulary.all()]

@@ -1,0 +1,118 @@
+"""Articles: the current version, its history, and which version the CDN serves."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from typing import Any
+
+from kabar.documents import ArticleSummary
+from kabar.errors import AlreadyProcessed, Conflict
+from kabar.models import Article, ArticleFacts, Upload
+from kabar.table import keys
+from kabar.table.base import CONDITION_FAILED, ConditionFailed, Table
+from kabar.table.uploads import finish_update
+
+TYPE_ARTICLE = "article"
+TYPE_ARTICLE_VERSION = "article_version"
+TYPE_RENDERED = "rendered"
+FACTS = ("slug", "status", "version", "published_at", "category", "related", "exclude_related", "comments")
+
+
+def summary_values(summary: ArticleSummary) -> dict[str, Any]:
+    """A summary as items store it (``summary`` on an article and on its memberships)."""
+    values = {
+        "slug": summary.slug, "path": summary.path, "title": summary.title, "subtitle": summary.subtitle,
+        "lead": summary.lead, "category": summary.category.model_dump() if summary.category else None,
+        "published_at": summary.published_at.isoformat(), "updated_at": summary.updated_at.isoformat(),
+    }  # fmt: skip
+    return {k: v for k, v in values.items() if v is not None}
+
+
+class ArticleStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def get(self, slug: str) -> Article | None:
+        item = self.table.get(keys.article(slug))
+        return Article.model_validate(item) if item else None
+
+    def facts(self, slug: str) -> ArticleFacts | None:
+        """An article's status, version, publish time, category and related-list choices (no body)."""
+        item = self.table.get(keys.article(slug), projection=FACTS)
+        return ArticleFacts.model_validate(item) if item else None
+
+    def states(self, slugs: Iterable[str]) -> dict[str, str]:
+        """The status (draft or published) of each of these articles that exists, by slug."""
+        items = self.table.batch_get(map(keys.article, slugs), projection=("slug", "status"))
+        return {str(item["slug"]): str(item["status"]) for item in items}
+
+    def summaries(self, slugs: Iterable[str]) -> dict[str, ArticleSummary]:
+        """The list summaries of these articles that are published, by slug (no bodies read)."""
+        items = self.table.batch_get(map(keys.article, slugs), projection=("slug", "status", "summary"))
+        return {
+            str(item["slug"]): ArticleSummary.model_validate(item["summary"])
+            for item in items
+            if item["status"] == "published"
+        }
+
+    def publish(self, upload: Upload, article: Article) -> None:
+        """Store a new article version, its history entry and the upload's outcome at once.
+
+        Raises AlreadyProcessed when the upload was handled before (a replayed
+        event), Conflict when another write changed the article meanwhile.
+        """
+        values: dict[str, Any] = {**keys.article(article.slug), "type": TYPE_ARTICLE}
+        values.update(article.model_dump(mode="json", exclude_none=True))
+        values["summary"] = summary_values(article.summary())
+        if article.status == "published":
+            values["gsi1pk"] = keys.LATEST
+            values["gsi1sk"] = keys.listing_position(article.published_at, article.slug)
+        history = {**values, **keys.version(article.slug, article.version), "type": TYPE_ARTICLE_VERSION}
+        for attribute in ("gsi1pk", "gsi1sk"):
+            history.pop(attribute, None)
+        if article.version == 1:
+            current: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+        else:
+            current = {
+                "ConditionExpression": "#version = :previous",
+                "ExpressionAttributeNames": {"#version": "version"},
+                "ExpressionAttributeValues": {":previous": {"N": str(article.version - 1)}},
+            }
+
+        def refused(reasons: list[str | None]) -> Exception:
+            if reasons and reasons[0] == CONDITION_FAILED:
+                return AlreadyProcessed(upload.upload_id)
+            return Conflict(f"article {article.slug} changed meanwhile: {reasons}")
+
+        self.table.transact([
+            self.table.update_op(keys.upload(upload.upload_id), **finish_update(upload)),
+            self.table.put_op(values, **current),
+            self.table.put_op(history, ConditionExpression="attribute_not_exists(pk)"),
+        ], refused)  # fmt: skip
+
+    def versions(self, slug: str) -> list[int]:
+        """Every stored version number of an article, oldest first."""
+        items = self.table.query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.article_partition(slug)},
+                ":prefix": {"S": keys.VERSION},
+            },
+            ProjectionExpression="version",
+        )
+        return [int(item["version"]) for item in items]
+
+    def mark_rendered(self, slug: str, version: int, status: str) -> None:
+        """Record which version of an article the CDN now serves (never goes backwards)."""
+        # A newer version rendered already fails the condition: nothing to record then.
+        with contextlib.suppress(ConditionFailed):
+            self.table.put(
+                {**keys.rendered(slug), "type": TYPE_RENDERED, "version": version, "status": status},
+                ConditionExpression="attribute_not_exists(pk) OR version <= :version",
+                ExpressionAttributeValues={":version": {"N": str(version)}},
+            )
+
+    def rendered_version(self, slug: str) -> tuple[int, str] | None:
+        item = self.table.get(keys.rendered(slug))
+        return (int(item["version"]), str(item["status"])) if item else None

@@ -1,0 +1,147 @@
+"""The content table's requests, written once: get, batch get, queries, writes, transactions.
+
+Stores (one per aggregate, beside this module) build items and keys; this base
+sends them. A cancelled transaction becomes a domain error in one place,
+:meth:`Table.transact`, through the mapping each store gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from kabar import aws
+from kabar.table.codec import from_item, to_item
+from kabar.table.keys import GSI1, Key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+CONDITION_FAILED = "ConditionalCheckFailed"
+
+
+class ConditionFailed(Exception):
+    """A single conditional write found the item not as required."""
+
+
+def names(*attributes: str) -> dict[str, str]:
+    """ExpressionAttributeNames for these attributes, as ``#name``."""
+    return {f"#{name}": name for name in attributes}
+
+
+class Table:
+    """One DynamoDB table; the client is created on first use."""
+
+    def __init__(self, name: str, client: DynamoDBClient | None = None) -> None:
+        self.name = name
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            self._client = aws.dynamodb()
+        return self._client
+
+    # reads -----------------------------------------------------------------------------
+
+    def get(self, key: Key, projection: Iterable[str] = ()) -> dict[str, Any] | None:
+        """The item at ``key`` (strongly consistent), or None."""
+        request: dict[str, Any] = {"TableName": self.name, "Key": to_item(key), "ConsistentRead": True}
+        attributes = names(*projection)
+        if attributes:
+            request["ProjectionExpression"] = ", ".join(attributes)
+            request["ExpressionAttributeNames"] = attributes
+        response = self.client.get_item(**request)
+        return from_item(response["Item"]) if "Item" in response else None
+
+    def batch_get(self, keys: Iterable[Key], projection: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """The items that exist among these keys (any order), 100 keys a request."""
+        unique = list({(key["pk"], key["sk"]): key for key in keys}.values())
+        found: list[dict[str, Any]] = []
+        attributes = names(*projection)
+        while unique:
+            batch, unique = unique[:100], unique[100:]
+            request: dict[str, Any] = {
+                self.name: {"Keys": [to_item(key) for key in batch], "ConsistentRead": True}
+            }
+            if attributes:
+                request[self.name]["ProjectionExpression"] = ", ".join(attributes)
+                request[self.name]["ExpressionAttributeNames"] = attributes
+            while request:
+                response = self.client.batch_get_item(RequestItems=request)
+                found.extend(from_item(item) for item in response["Responses"].get(self.name, []))
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item a query finds, page after page."""
+        request = {"TableName": self.name, **kwargs}
+        while True:
+            response = self.client.query(**request)
+            yield from map(from_item, response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def query_page(self, **kwargs: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One request's items, and the key the next page starts after (None: no more)."""
+        response = self.client.query(TableName=self.name, **kwargs)
+        last = response.get("LastEvaluatedKey")
+        return [from_item(item) for item in response["Items"]], from_item(last) if last else None
+
+    def newest(self, partition: str, limit: int, projection: str | None = None) -> list[dict[str, Any]]:
+        """Up to ``limit`` items of a gsi1 list, newest (highest sort key) first: one request."""
+        request: dict[str, Any] = {
+            "IndexName": GSI1, "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}}, "ScanIndexForward": False,
+            "Limit": limit,
+        }  # fmt: skip
+        if projection:
+            request["ProjectionExpression"] = projection
+        return self.query_page(**request)[0]
+
+    def in_list(self, partition: str) -> Iterator[dict[str, Any]]:
+        """Every item of a gsi1 list, in sort-key order."""
+        return self.query(
+            IndexName=GSI1,
+            KeyConditionExpression="gsi1pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": partition}},
+        )
+
+    # writes ----------------------------------------------------------------------------
+
+    def put(self, values: dict[str, Any], **condition: Any) -> None:
+        """Write an item; ConditionFailed when its condition does not hold."""
+        try:
+            self.client.put_item(TableName=self.name, Item=to_item(values), **condition)
+        except self.client.exceptions.ConditionalCheckFailedException as exc:
+            raise ConditionFailed(values.get("pk")) from exc
+
+    def update(self, key: Key, **request: Any) -> dict[str, Any]:
+        """Update an item; its new attributes when asked for; ConditionFailed as for put."""
+        try:
+            response = self.client.update_item(TableName=self.name, Key=to_item(key), **request)
+        except self.client.exceptions.ConditionalCheckFailedException as exc:
+            raise ConditionFailed(key["pk"]) from exc
+        return from_item(response.get("Attributes", {}))
+
+    def put_op(self, values: dict[str, Any], **condition: Any) -> dict[str, Any]:
+        """A transaction's Put."""
+        return {"Put": {"TableName": self.name, "Item": to_item(values), **condition}}
+
+    def update_op(self, key: Key, **request: Any) -> dict[str, Any]:
+        """A transaction's Update."""
+        return {"Update": {"TableName": self.name, "Key": to_item(key), **request}}
+
+    def delete_op(self, key: Key, **condition: Any) -> dict[str, Any]:
+        """A transaction's Delete."""
+        return {"Delete": {"TableName": self.name, "Key": to_item(key), **condition}}
+
+    def transact(self, items: list[Any], refused: Callable[[list[str | None]], Exception]) -> None:
+        """Write all of ``items`` or none; a cancellation raises ``refused(codes)``, with one
+        code per item (``ConditionalCheckFailed``, ``None`` for the items that were fine, ...)."""
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            raise refused(reasons) from exc

@@ -1,0 +1,217 @@
+"""Comments: the comments, their commenters' and networks' history, duplicates, and each
+article's counters (approved comments, approval numbers)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from kabar.errors import CommentRefused, Conflict
+from kabar.models import Comment
+from kabar.table import keys
+from kabar.table.base import CONDITION_FAILED, Table
+from kabar.table.codec import to_item
+
+TYPE_COMMENT = "comment"
+TYPE_COMMENTER = "commenter"
+TYPE_NETWORK = "network"
+TYPE_DUPLICATE = "comment_duplicate"
+TYPE_COMMENT_COUNTER = "comment_counter"
+
+
+@dataclass(frozen=True)
+class CommentHistory:
+    """A commenter's approved comments, the latest comment from them or their network
+    (epoch seconds), and whether this very comment was made before."""
+
+    approved: int
+    last_at: float | None
+    duplicate: bool
+
+
+def _index_keys(comment: Comment) -> dict[str, str]:
+    """gsi1 keys: an approved comment by its approval number on the article (pages of
+    comments.json); any other by creation time in its status's list (the moderation queue)."""
+    if comment.approved:
+        assert comment.seq is not None
+        return {"gsi1pk": keys.comments_list("approved", comment.slug),
+                "gsi1sk": keys.approved_position(comment.seq)}  # fmt: skip
+    return {"gsi1pk": keys.comments_list(comment.status),
+            "gsi1sk": keys.queue_position(comment.created_at, comment.id)}  # fmt: skip
+
+
+def _values(comment: Comment) -> dict[str, Any]:
+    return {**keys.comment(comment.id), "type": TYPE_COMMENT, **comment.model_dump(exclude_none=True),
+            **_index_keys(comment), "summary": comment.public_view()}  # fmt: skip
+
+
+class CommentStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def get(self, comment_id: str) -> Comment | None:
+        item = self.table.get(keys.comment(comment_id))
+        return Comment.model_validate(item) if item else None
+
+    def history(self, *, email_hash: str, network_hash: str, duplicate: str) -> CommentHistory:
+        """What the intake's history rules read, in one request: the commenter (approved
+        count, last comment), the network (last comment), whether the comment was made."""
+        wanted = {"commenter": keys.commenter(email_hash), "network": keys.network(network_hash),
+                  "duplicate": keys.duplicate(duplicate)}  # fmt: skip
+        items = self.table.batch_get(wanted.values(), projection=("pk", "approved", "last_at"))
+        found = {item["pk"]: item for item in items}
+        commenter = found.get(wanted["commenter"]["pk"], {})
+        network = found.get(wanted["network"]["pk"], {})
+        return CommentHistory(
+            approved=int(commenter.get("approved", 0)),
+            last_at=max((float(i["last_at"]) for i in (commenter, network) if "last_at" in i), default=None),
+            duplicate=wanted["duplicate"]["pk"] in found,
+        )
+
+    def next_seq(self, slug: str) -> int:
+        """The next approval number on an article (numbers a failed write took stay unused)."""
+        attributes = self.table.update(
+            keys.comment_counter(slug),
+            UpdateExpression="SET #type = :type, slug = :slug ADD seq :one",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues=to_item({":type": TYPE_COMMENT_COUNTER, ":slug": slug, ":one": 1}),
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(attributes["seq"])
+
+    def counters(self, slug: str) -> tuple[int, int]:
+        """An article's approved comments now, and the highest approval number given."""
+        item = self.table.get(keys.comment_counter(slug)) or {}
+        return int(item.get("count", 0)), int(item.get("seq", 0))
+
+    def public_by_seq(self, slug: str, first: int, last: int) -> list[dict[str, Any]]:
+        """The public view of an article's approved comments numbered ``first`` to ``last``
+        (each with its number, ``seq``), in approval order."""
+        items = self.table.query(
+            IndexName=keys.GSI1,
+            KeyConditionExpression="gsi1pk = :pk AND gsi1sk BETWEEN :first AND :last",
+            ExpressionAttributeValues=to_item({
+                ":pk": keys.comments_list("approved", slug),
+                ":first": keys.approved_position(first), ":last": keys.approved_position(last),
+            }),
+            ProjectionExpression="gsi1sk, summary",
+        )  # fmt: skip
+        return [{**item["summary"], "seq": int(item["gsi1sk"])} for item in items]
+
+    def in_status(self, status: str, *, limit: int, cursor: str | None) -> tuple[list[Comment], str | None]:
+        """One page of the comments of a status (not ``approved``), oldest first, and the cursor
+        of the next page (None: the last page). BadCursor for a cursor this list did not give."""
+        request: dict[str, Any] = {
+            "IndexName": keys.GSI1, "Limit": limit, "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": to_item({":pk": keys.comments_list(status)}),
+        }  # fmt: skip
+        if cursor:
+            request["ExclusiveStartKey"] = to_item(_decode_cursor(cursor, keys.comments_list(status)))
+        items, last = self.table.query_page(**request)
+        ids = [keys.parse(item["pk"], item["sk"]).name for item in items]
+        stored = self.table.batch_get(map(keys.comment, ids))
+        found = {item["id"]: Comment.model_validate(item) for item in stored}
+        return [found[comment_id] for comment_id in ids if comment_id in found], _encode_cursor(last)
+
+    def add(self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int) -> None:
+        """Store a new comment, unless it repeats one or follows its author's or network's too soon.
+
+        One transaction: the duplicate marker (new), the commenter's and the network's
+        last comment time (older than ``flood_seconds``), the comment, and for an
+        approved comment (which carries its ``seq``) the article's and the commenter's
+        approved counts. Raises CommentRefused("duplicate") before CommentRefused("flood").
+        """
+        cutoff = now - flood_seconds
+        stamp = {"ConditionExpression": "attribute_not_exists(last_at) OR last_at <= :cutoff",
+                 "ExpressionAttributeNames": {"#type": "type"}}  # fmt: skip
+        marker = {**keys.duplicate(duplicate), "type": TYPE_DUPLICATE, "comment": comment.id}
+        approved = {":one": 1} if comment.approved else {}
+        count_approved = " ADD approved :one" if approved else ""
+        items: list[Any] = [
+            self.table.put_op(marker, ConditionExpression="attribute_not_exists(pk)"),
+            self.table.update_op(
+                keys.commenter(comment.email_hash),
+                UpdateExpression="SET #type = :type, last_at = :now" + count_approved,
+                ExpressionAttributeValues=to_item({":type": TYPE_COMMENTER, ":now": now, ":cutoff": cutoff,
+                                                   **approved}), **stamp,
+            ),
+            self.table.update_op(
+                keys.network(comment.network_hash), UpdateExpression="SET #type = :type, last_at = :now",
+                ExpressionAttributeValues=to_item({":type": TYPE_NETWORK, ":now": now, ":cutoff": cutoff}),
+                **stamp,
+            ),
+            self.table.put_op(_values(comment), ConditionExpression="attribute_not_exists(pk)"),
+        ]  # fmt: skip
+        if comment.approved:
+            items.append(self._count_comment(comment.slug, 1))
+
+        def refused(reasons: list[str | None]) -> Exception:
+            if reasons[:1] == [CONDITION_FAILED]:
+                return CommentRefused("duplicate")
+            if CONDITION_FAILED in reasons[1:3]:
+                return CommentRefused("flood")
+            return Conflict(f"comment {comment.id}: {reasons}")
+
+        self.table.transact(items, refused)
+
+    def change(self, before: Comment, after: Comment) -> None:
+        """Replace a comment read as ``before`` with ``after`` (new status, or edited fields).
+
+        Conditional on the stored status and revision being those read (Conflict when
+        another change came first). Moving into or out of ``approved`` counts the
+        article's and the commenter's approved comments in the same transaction.
+        """
+        read = before.revision or 0
+        values = {**_values(after), "revision": read + 1}
+        items: list[Any] = [self.table.put_op(
+            values,
+            ConditionExpression="#status = :status AND "
+            "(attribute_not_exists(revision) OR revision = :revision)",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=to_item({":status": before.status, ":revision": read}),
+        )]  # fmt: skip
+        if before.approved != after.approved:
+            delta = 1 if after.approved else -1
+            items += [self._count_comment(after.slug, delta), self._count_commenter(after.email_hash, delta)]
+        message = f"comment {after.id} changed meanwhile: read it again and retry"
+        self.table.transact(items, lambda reasons: Conflict(message))
+
+    def _count_comment(self, slug: str, delta: int) -> dict[str, Any]:
+        return self.table.update_op(
+            keys.comment_counter(slug), UpdateExpression="SET #type = :type, slug = :slug ADD #count :delta",
+            ExpressionAttributeNames={"#type": "type", "#count": "count"},
+            ExpressionAttributeValues=to_item({":type": TYPE_COMMENT_COUNTER, ":slug": slug,
+                                               ":delta": delta}),
+        )  # fmt: skip
+
+    def _count_commenter(self, email_hash: str, delta: int) -> dict[str, Any]:
+        return self.table.update_op(
+            keys.commenter(email_hash), UpdateExpression="SET #type = :type ADD approved :delta",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues=to_item({":type": TYPE_COMMENTER, ":delta": delta}),
+        )  # fmt: skip
+
+
+class BadCursor(ValueError):
+    """A cursor that is not one this list gave."""
+
+
+def _encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        key = None
+    attributes = {"pk", "sk", "gsi1pk", "gsi1sk"}
+    if not (isinstance(key, dict) and set(key) == attributes and all(isinstance(v, str) for v in key.values())
+            and key["gsi1pk"] == partition):  # fmt: skip
+        raise BadCursor(cursor)
+    return key

@@ -1,0 +1,233 @@
+"""Every key format of the content table, and the parser that reads keys back.
+
+This is the only module that knows how keys are spelt (a test greps the tree).
+Single-table layout (``pk`` / ``sk``, all strings):
+
+=============================  ===================  ==================================
+item                           pk                   sk
+=============================  ===================  ==================================
+upload request and status      ``UPLOAD#<id>``      ``UPLOAD``
+article, current version       ``ARTICLE#<slug>``   ``CURRENT``
+article, one history entry     ``ARTICLE#<slug>``   ``VERSION#<000001>``
+article, version on the CDN    ``ARTICLE#<slug>``   ``RENDERED``
+article's tags (computed)      ``ARTICLE#<slug>``   ``TAGS``
+article in a tag               ``ARTICLE#<slug>``   ``TAG#<tag>``
+article in its category        ``ARTICLE#<slug>``   ``CATEGORY``
+article's related list         ``ARTICLE#<slug>``   ``RELATED``
+<source>'s list names <slug>   ``ARTICLE#<slug>``   ``LISTEDBY#<source>``
+unlisting progress             ``ARTICLE#<slug>``   ``UNLIST``
+article's comment counters     ``ARTICLE#<slug>``   ``COMMENTS``
+a comment                      ``COMMENT#<id>``     ``COMMENT``
+a commenter (keyed email hash) ``COMMENTER#<hash>`` ``COMMENTER``
+a network (keyed hash)         ``NETWORK#<hash>``   ``NETWORK``
+a comment already made         ``DUPLICATE#<hash>`` ``DUPLICATE``
+tag's article count            ``TAG#<tag>``        ``STATS``
+tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
+merge of a tag, progress       ``TAG#<tag>``        ``MERGE``
+vocabulary alias               ``ALIAS#<key>``      ``ALIAS``
+=============================  ===================  ==================================
+
+GSI ``gsi1`` holds every list: ``LATEST`` (published articles), ``TAG#<tag>``
+(a tag's memberships) and ``CATEGORY#<category>``, each newest first by
+``<published_at, UTC>#<slug>``; ``TAGS`` (tags with counts, by slug); ``VOCAB``
+(vocabulary entries, by slug); ``COMMENTS#<slug>`` (an article's approved
+comments by zero-padded approval number) and ``COMMENTS#pending`` (``spam``,
+``trash``: the moderation queues, ``<created_at>#<id>``). Drafts carry no gsi1
+keys. template.yaml's FilterCriteria spell a few of these prefixes too (a
+template test checks they match :data:`PREFIXES`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+Key = dict[str, str]
+GSI1 = "gsi1"
+LATEST = "LATEST"
+TAGS = "TAGS"
+VOCABULARY = "VOCAB"
+
+# What a key names: the article's items by their sort key, and every other partition.
+ItemKind = Literal[
+    "upload", "article", "version", "rendered", "tags", "membership", "category", "related",
+    "listed_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
+    "tag_stats", "vocabulary", "merge", "alias", "unknown",
+]  # fmt: skip
+
+# pk prefix -> the sort key of that partition's single item, and its kind.
+_SINGLE = {
+    "UPLOAD#": ("UPLOAD", "upload"),
+    "COMMENT#": ("COMMENT", "comment"),
+    "COMMENTER#": ("COMMENTER", "commenter"),
+    "NETWORK#": ("NETWORK", "network"),
+    "DUPLICATE#": ("DUPLICATE", "duplicate"),
+    "ALIAS#": ("ALIAS", "alias"),
+}
+_ARTICLE_ITEMS = {
+    "CURRENT": "article", "RENDERED": "rendered", "TAGS": "tags", "CATEGORY": "category",
+    "RELATED": "related", "UNLIST": "unlist", "COMMENTS": "comment_counter",
+}  # fmt: skip
+_TAG_ITEMS = {"STATS": "tag_stats", "VOCAB": "vocabulary", "MERGE": "merge"}
+ARTICLE, TAG, VERSION, LISTED_BY, CATEGORY, COMMENTS = (
+    "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "CATEGORY#", "COMMENTS#",
+)  # fmt: skip
+PREFIXES = (ARTICLE, TAG, *_SINGLE)
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    """A key read back: what the item is, whose it is (slug, tag, id or hash) and, for an
+    article's membership or reverse-index entry, the other name (tag or source)."""
+
+    kind: ItemKind
+    name: str
+    other: str | None = None
+
+
+def parse(pk: str, sk: str) -> ItemKey:
+    """The meaning of a ``pk``/``sk`` pair (kind ``unknown`` for a key Kabar never writes)."""
+    if pk.startswith(ARTICLE):
+        slug = pk.removeprefix(ARTICLE)
+        for prefix, kind in ((TAG, "membership"), (LISTED_BY, "listed_by"), (VERSION, "version")):
+            if sk.startswith(prefix):
+                return ItemKey(kind, slug, sk.removeprefix(prefix))  # type: ignore[arg-type]
+        return ItemKey(_ARTICLE_ITEMS.get(sk, "unknown"), slug)  # type: ignore[arg-type]
+    if pk.startswith(TAG):
+        return ItemKey(_TAG_ITEMS.get(sk, "unknown"), pk.removeprefix(TAG))  # type: ignore[arg-type]
+    for prefix, (single_sk, kind) in _SINGLE.items():
+        if pk.startswith(prefix) and sk == single_sk:
+            return ItemKey(kind, pk.removeprefix(prefix))  # type: ignore[arg-type]
+    return ItemKey("unknown", pk)
+
+
+def _article(slug: str, sk: str) -> Key:
+    return {"pk": f"{ARTICLE}{slug}", "sk": sk}
+
+
+def upload(upload_id: str) -> Key:
+    return {"pk": f"UPLOAD#{upload_id}", "sk": "UPLOAD"}
+
+
+def article(slug: str) -> Key:
+    return _article(slug, "CURRENT")
+
+
+def version(slug: str, number: int) -> Key:
+    return _article(slug, f"{VERSION}{number:06d}")
+
+
+def rendered(slug: str) -> Key:
+    return _article(slug, "RENDERED")
+
+
+def article_tags(slug: str) -> Key:
+    return _article(slug, "TAGS")
+
+
+def membership(slug: str, tag: str) -> Key:
+    return _article(slug, f"{TAG}{tag}")
+
+
+def category_membership(slug: str) -> Key:
+    return _article(slug, "CATEGORY")
+
+
+def related(slug: str) -> Key:
+    return _article(slug, "RELATED")
+
+
+def listed_by(slug: str, source: str) -> Key:
+    """The reverse index: ``source``'s related list names ``slug``."""
+    return _article(slug, f"{LISTED_BY}{source}")
+
+
+def unlist_progress(slug: str) -> Key:
+    return _article(slug, "UNLIST")
+
+
+def comment_counter(slug: str) -> Key:
+    return _article(slug, "COMMENTS")
+
+
+def comment(comment_id: str) -> Key:
+    return {"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"}
+
+
+def commenter(email_hash: str) -> Key:
+    return {"pk": f"COMMENTER#{email_hash}", "sk": "COMMENTER"}
+
+
+def network(network_hash: str) -> Key:
+    return {"pk": f"NETWORK#{network_hash}", "sk": "NETWORK"}
+
+
+def duplicate(digest: str) -> Key:
+    return {"pk": f"DUPLICATE#{digest}", "sk": "DUPLICATE"}
+
+
+def tag_stats(tag: str) -> Key:
+    return {"pk": f"{TAG}{tag}", "sk": "STATS"}
+
+
+def vocabulary(tag: str) -> Key:
+    return {"pk": f"{TAG}{tag}", "sk": "VOCAB"}
+
+
+def merge_progress(tag: str) -> Key:
+    return {"pk": f"{TAG}{tag}", "sk": "MERGE"}
+
+
+def alias(match_key: str) -> Key:
+    return {"pk": f"ALIAS#{match_key}", "sk": "ALIAS"}
+
+
+def article_partition(slug: str) -> str:
+    return f"{ARTICLE}{slug}"
+
+
+# gsi1 ------------------------------------------------------------------------------
+
+
+def tag_list(tag: str) -> str:
+    return f"{TAG}{tag}"
+
+
+def category_list(category: str) -> str:
+    return f"{CATEGORY}{category}"
+
+
+def comments_list(status: str, slug: str | None = None) -> str:
+    """A comment's list in gsi1: an article's approved ones, or every comment of a status."""
+    return f"{COMMENTS}{slug}" if status == "approved" and slug else f"{COMMENTS}{status}"
+
+
+def approved_position(seq: int) -> str:
+    """An approved comment's sort key: its approval number, zero-padded."""
+    return f"{seq:09d}"
+
+
+def queue_position(created_at: str, comment_id: str) -> str:
+    return f"{created_at}#{comment_id}"
+
+
+def utc_stamp(moment: datetime) -> str:
+    """A sortable UTC timestamp (the order of gsi1 sort keys)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def listing_position(published_at: datetime, slug: str) -> str:
+    """An article's sort key in a list: newest first by publish time, then slug."""
+    return f"{utc_stamp(published_at)}#{slug}"
+
+
+def parse_listing_position(position: str) -> tuple[datetime, str]:
+    """A list sort key read back: the publish time (aware, UTC) and the slug."""
+    stamp, slug = position.split("#", 1)
+    return datetime.fromisoformat(stamp), slug
+
+
+def month_of_position(position: str) -> str:
+    """The ``YYYY-MM`` (UTC) of a list sort key."""
+    return position[:7]

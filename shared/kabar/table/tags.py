@@ -1,0 +1,135 @@
+"""An article's computed tags, its memberships in tag and category lists, and tag counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from kabar.documents import ArticleSummary
+from kabar.errors import Conflict, Stale
+from kabar.models import ArticleTags, ScoredTag, TagCount
+from kabar.table import keys
+from kabar.table.articles import summary_values
+from kabar.table.base import CONDITION_FAILED, Table, names
+from kabar.table.codec import to_item
+
+TYPE_ARTICLE_TAGS = "article_tags"
+TYPE_MEMBERSHIP = "tag_membership"
+TYPE_CATEGORY_MEMBERSHIP = "category_membership"
+TYPE_TAG_STATS = "tag_stats"
+TYPE_MERGE_PROGRESS = "tag_merge_progress"
+
+
+class TagStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def get(self, slug: str) -> ArticleTags | None:
+        """An article's tags as TaggingFunction last stored them."""
+        item = self.table.get(keys.article_tags(slug))
+        return ArticleTags.model_validate(item) if item else None
+
+    def store(
+        self,
+        tagged: ArticleTags,
+        *,
+        previous: ArticleTags | None,
+        summary: ArticleSummary | None,
+        published_at: datetime | None,
+        category: str | None = None,
+    ) -> None:
+        """Store an article's tags, its memberships and the tags' counts in one transaction.
+
+        Memberships (in each tag, and in the category) exist only while the article
+        is published (``summary`` given); each carries the summary lists show and
+        the profile related-article scoring compares. Raises Stale when a version
+        at least as new was stored already.
+        """
+        was = {t.slug: t for t in previous.tags} if previous and previous.status == "published" else {}
+        now = {t.slug: t for t in tagged.tags} if summary is not None else {}
+        values = {**keys.article_tags(tagged.slug), "type": TYPE_ARTICLE_TAGS,
+                  **tagged.model_dump(mode="json", exclude_none=True)}  # fmt: skip
+        items: list[Any] = [self.table.put_op(values, **_tags_condition(tagged, previous))]
+        listed = summary_values(summary) if summary is not None else {}
+        profile = {"terms": tagged.terms, "tags": list(now), **({"category": category} if category else {})}
+        position = keys.listing_position(published_at, tagged.slug) if published_at else ""
+        member = {"slug": tagged.slug, "gsi1sk": position, "summary": listed, "profile": profile}
+        for slug, tag in now.items():
+            membership = {**keys.membership(tagged.slug, slug), "type": TYPE_MEMBERSHIP, **member,
+                          "tag": slug, "gsi1pk": keys.tag_list(slug)}  # fmt: skip
+            items.append(self.table.put_op(membership))
+            if slug not in was:
+                items.append(self._count_update(tag, +1))
+        if summary is not None and category and published_at is not None:
+            in_category = {**keys.category_membership(tagged.slug), "type": TYPE_CATEGORY_MEMBERSHIP,
+                           **member, "gsi1pk": keys.category_list(category)}  # fmt: skip
+            items.append(self.table.put_op(in_category))
+        else:
+            items.append(self.table.delete_op(keys.category_membership(tagged.slug)))
+        for slug, tag in was.items():
+            if slug not in now:
+                items.append(self.table.delete_op(keys.membership(tagged.slug, slug)))
+                items.append(self._count_update(tag, -1))
+
+        def refused(reasons: list[str | None]) -> Exception:
+            if reasons and reasons[0] == CONDITION_FAILED:
+                return Stale(f"tags of {tagged.slug} v{tagged.version}")
+            return Conflict(f"tags of {tagged.slug}: {reasons}")
+
+        self.table.transact(items, refused)
+
+    def _count_update(self, tag: ScoredTag, delta: int) -> dict[str, Any]:
+        return self.table.update_op(
+            keys.tag_stats(tag.slug),
+            UpdateExpression="SET #type = :type, #slug = :slug, #name = :name, gsi1pk = :pk, "
+            "gsi1sk = :slug ADD #count :delta",
+            ExpressionAttributeNames=names("type", "slug", "name", "count"),
+            ExpressionAttributeValues=to_item({":type": TYPE_TAG_STATS, ":slug": tag.slug, ":name": tag.name,
+                                               ":pk": keys.TAGS, ":delta": delta}),
+        )  # fmt: skip
+
+    def member_slugs(self, tag: str, limit: int) -> list[str]:
+        """Up to ``limit`` of a tag's articles (newest first)."""
+        items = self.table.newest(keys.tag_list(tag), limit)
+        return [keys.parse_listing_position(str(item["gsi1sk"]))[1] for item in items]
+
+    def record_merge_progress(self, tag: str, moved: int) -> None:
+        """Note that a merge moved ``moved`` more articles; the stream hands on the next chunk."""
+        self.table.update(
+            keys.merge_progress(tag),
+            UpdateExpression="SET #type = :type ADD moved :moved, rounds :one",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues=to_item({":type": TYPE_MERGE_PROGRESS, ":moved": moved, ":one": 1}),
+        )
+
+    def counts(self) -> list[TagCount]:
+        """Every tag that ever had an article: slug, name and current count (by slug)."""
+        return [
+            TagCount(slug=item["gsi1sk"], name=item.get("name", item["gsi1sk"]), count=int(item["count"]))
+            for item in self.table.in_list(keys.TAGS)
+        ]
+
+    def count(self, tag: str) -> TagCount | None:
+        item = self.table.get(keys.tag_stats(tag))
+        return TagCount(slug=tag, name=str(item.get("name", tag)), count=int(item["count"])) if item else None
+
+    def article_counts(self, tags: Iterable[str]) -> dict[str, int]:
+        """How many published articles each of these tags has (tags never used are left out)."""
+        items = self.table.batch_get(map(keys.tag_stats, tags), projection=("slug", "count"))
+        return {str(item["slug"]): int(item["count"]) for item in items}
+
+
+def _tags_condition(tagged: ArticleTags, previous: ArticleTags | None) -> dict[str, Any]:
+    """Newer versions replace older ones; a re-tag of the same version needs the revision it read."""
+    if previous is not None and previous.version == tagged.version:
+        return {
+            "ConditionExpression": "version = :version AND revision = :revision",
+            "ExpressionAttributeValues": to_item(
+                {":version": tagged.version, ":revision": previous.revision}
+            ),
+        }
+    return {
+        "ConditionExpression": "attribute_not_exists(pk) OR version < :version",
+        "ExpressionAttributeValues": {":version": {"N": str(tagged.version)}},
+    }

@@ -1,0 +1,52 @@
+"""Uploads: an editor's request for a presigned POST, and what became of the file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kabar.errors import AlreadyProcessed
+from kabar.models import Upload, UploadState
+from kabar.table import keys
+from kabar.table.base import ConditionFailed, Table, names
+from kabar.table.codec import to_value
+
+TYPE_UPLOAD = "upload"
+
+
+def finish_update(upload: Upload) -> dict[str, Any]:
+    """The conditional update that moves an upload out of ``pending`` exactly once (for
+    :meth:`Table.update`, or a transaction's Update)."""
+    values = upload.model_dump(mode="json", exclude_none=True)
+    values.pop("upload_id")
+    return {
+        "UpdateExpression": "SET #type = :type, " + ", ".join(f"#{name} = :{name}" for name in values),
+        "ConditionExpression": "attribute_not_exists(pk) OR #state = :pending",
+        "ExpressionAttributeNames": {**names(*values), "#type": "type"},
+        "ExpressionAttributeValues": {
+            **{f":{name}": to_value(value) for name, value in values.items()},
+            ":type": to_value(TYPE_UPLOAD),
+            ":pending": to_value(UploadState.PENDING.value),
+        },
+    }
+
+
+class UploadStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def create(self, upload: Upload) -> None:
+        """Record a new upload request (its id must be new)."""
+        values = {**keys.upload(upload.upload_id), "type": TYPE_UPLOAD}
+        values.update(upload.model_dump(mode="json", exclude_none=True))
+        self.table.put(values, ConditionExpression="attribute_not_exists(pk)")
+
+    def get(self, upload_id: str) -> Upload | None:
+        item = self.table.get(keys.upload(upload_id))
+        return Upload.model_validate(item) if item else None
+
+    def finish(self, upload: Upload) -> None:
+        """Store a rejected (or unchanged) upload's outcome; a replay raises AlreadyProcessed."""
+        try:
+            self.table.update(keys.upload(upload.upload_id), **finish_update(upload))
+        except ConditionFailed as exc:
+            raise AlreadyProcessed(upload.upload_id) from exc

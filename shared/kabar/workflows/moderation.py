@@ -1,0 +1,94 @@
+"""Moderation, for the ``moderators`` group: the queues, approve / spam / trash, and edits.
+
+Every change is conditional on the status and revision it read, and asking for
+the state a comment is already in changes nothing (``changed: false``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from kabar.errors import Conflict, InvalidRequest, NotFound
+from kabar.models import Comment, CommentStatus
+from kabar.observability import logger
+from kabar.table.comments import BadCursor
+from kabar.text.comment_rules import CommentEdit, to_html
+from kabar.workflows.comments import check_object, stamp
+
+ACTIONS: dict[str, CommentStatus] = {"approve": "approved", "spam": "spam", "trash": "trash"}
+QUEUES = ("pending", "spam", "trash")
+
+
+class Comments(Protocol):
+    def get(self, comment_id: str) -> Comment | None: ...
+    def next_seq(self, slug: str) -> int: ...
+    def change(self, before: Comment, after: Comment) -> None: ...
+    def in_status(
+        self, status: str, *, limit: int, cursor: str | None
+    ) -> tuple[list[Comment], str | None]: ...
+
+
+def _found(comments: Comments, comment_id: str) -> Comment:
+    comment = comments.get(comment_id) if comment_id.isalnum() else None
+    if comment is None:
+        raise NotFound(f"no comment {comment_id!r}")
+    return comment
+
+
+def moderate(comments: Comments, comment_id: str, action: str, *, by: str, now: datetime) -> dict[str, Any]:
+    """Approve, mark as spam or trash a comment; ``changed`` is False when it already was."""
+    target = ACTIONS[action]
+    comment = _found(comments, comment_id)
+    if comment.status == target:
+        return {"comment": comment.moderator_view(), "changed": False}
+    update: dict[str, Any] = {"status": target, "moderated_by": by, "moderated_at": stamp(now)}
+    if target == "approved" and not comment.seq:
+        # Its place in the article's pages; kept if it leaves and comes back.
+        update["seq"] = comments.next_seq(comment.slug)
+    after = comment.model_copy(update=update)
+    try:
+        comments.change(comment, after)
+    except Conflict:
+        again = _found(comments, comment_id)
+        if again.status != target:
+            raise
+        return {"comment": again.moderator_view(), "changed": False}
+    logger.info("comment moderated", extra={"comment": comment_id, "from": comment.status, "to": target,
+                                            "by": by})  # fmt: skip
+    return {"comment": after.moderator_view(), "changed": True}
+
+
+def edit(comments: Comments, comment_id: str, body: Any, *, by: str, now: datetime) -> dict[str, Any]:
+    """A moderator's correction of name, website or content; the same edit again changes nothing."""
+    check_object(body)
+    given = CommentEdit.model_validate(body).model_dump(exclude_unset=True)
+    changes = {key: value for key, value in given.items() if value is not None or key == "website"}
+    if not changes:
+        raise InvalidRequest(
+            "nothing to change", [{"field": "body", "message": "give name, website or content"}]
+        )
+    comment = _found(comments, comment_id)
+    if "content" in changes:
+        changes["content_html"] = to_html(changes["content"])
+    if all(getattr(comment, key) == value for key, value in changes.items()):
+        return {"comment": comment.moderator_view(), "changed": False}
+    after = comment.model_copy(update={**changes, "edited_by": by, "edited_at": stamp(now)})
+    comments.change(comment, after)
+    logger.info("comment edited", extra={"comment": comment_id, "fields": sorted(changes), "by": by})
+    return {"comment": after.moderator_view(), "changed": True}
+
+
+def queue(comments: Comments, status: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
+    """One page of a moderation queue, oldest first, and the cursor of the next (None: no more)."""
+    if status not in QUEUES:
+        message = f"must be one of {', '.join(QUEUES)} (approved comments are in the article's comments.json)"
+        raise InvalidRequest("the request is not valid", [{"field": "status", "message": message}])
+    if not 1 <= limit <= 100:
+        raise InvalidRequest("the request is not valid", [{"field": "limit", "message": "must be 1 to 100"}])
+    try:
+        page, following = comments.in_status(status, limit=limit, cursor=cursor)
+    except BadCursor:
+        message = "is not a cursor this list gave (use the 'next' value of the previous page)"
+        raise InvalidRequest("the request is not valid", [{"field": "cursor", "message": message}]) from None
+    return {"status": status, "comments": [c.moderator_view() for c in page], "next": following}

@@ -1,0 +1,89 @@
+"""An article's document: the article, its tags, related articles, read-also links, comments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kabar.documents import (
+    ArticleDocument,
+    ArticleSummary,
+    CategoryLink,
+    CommentsInfo,
+    Dateline,
+    ReadAlsoLink,
+    RelatedLink,
+    TagLink,
+    article_path,
+    comments_path,
+    tag_path,
+)
+from kabar.models import Article, RelatedList
+from kabar.text.relatedness import spread
+from kabar.workflows.render.sources import SiteSettings, Sources
+
+
+def article_document(
+    article: Article, sources: Sources, settings: SiteSettings, counters: tuple[int, int]
+) -> ArticleDocument:
+    """The document of a published article; ``counters``: its comment count and last number."""
+    tagged = sources.tags.get(article.slug)
+    # The tags TaggingFunction computed for this version, or, until then, the editor's.
+    tags = tagged.tags if tagged and tagged.version == article.version else article.tags
+    stored = sources.related.get(article.slug)
+    listed = [*stored.pinned, *(entry.slug for entry in stored.auto)] if stored else []
+    # One read for every linked article: only published ones are linked.
+    summaries = sources.articles.summaries([*article.read_also, *listed])
+    related = _related_links(listed, summaries, stored)
+    count, seq = counters
+    comments = CommentsInfo(
+        count=count, path=comments_path(article.slug) if seq else None, open=article.comments == "open",
+        closes_at=(article.published_at + timedelta(days=settings.comments_close_days)
+                   if settings.comments_close_days else None),
+    )  # fmt: skip
+    codes = [*article.editors, *article.sources]
+    category = (
+        CategoryLink(name=article.category.name, slug=article.category.slug) if article.category else None
+    )
+    return ArticleDocument(
+        slug=article.slug, path=article_path(article.slug), version=article.version, title=article.title,
+        subtitle=article.subtitle, lead=article.lead, category=category,
+        dateline=Dateline(place=article.dateline, outlet=settings.site_name), author=article.author,
+        editors=article.editors, sources=article.sources,
+        credit_line=f"({'/'.join(codes)})" if codes else None,
+        tags=[TagLink(name=tag.name, slug=tag.slug, path=tag_path(tag.slug)) for tag in tags],
+        published_at=article.published_at, updated_at=article.updated_at, body_html=article.body_html,
+        read_also=_read_also(article, summaries, related, settings.read_also_auto), related=related,
+        comments=comments,
+    )  # fmt: skip
+
+
+def _related_links(
+    listed: list[str], summaries: dict[str, ArticleSummary], stored: RelatedList | None
+) -> list[RelatedLink]:
+    return [
+        RelatedLink(
+            slug=slug, title=summaries[slug].title, path=article_path(slug), lead=summaries[slug].lead,
+            category=summaries[slug].category, published_at=summaries[slug].published_at,
+            pinned=stored is not None and slug in stored.pinned,
+        )
+        for slug in dict.fromkeys(listed) if slug in summaries
+    ]  # fmt: skip
+
+
+def _read_also(
+    article: Article, summaries: dict[str, ArticleSummary], related: list[RelatedLink], auto: int
+) -> list[ReadAlsoLink]:
+    """The editor's read-also links, or else the best related ones, spread through the body."""
+    paragraphs = article.body_html.count("</p>")
+    if article.read_also:
+        chosen = [(slug, summaries[slug].title) for slug in article.read_also if slug in summaries]
+        positions = spread(len(chosen), paragraphs, keep_all=True)
+        origin = "editor"
+    else:
+        chosen = [(link.slug, link.title) for link in related[:auto]]
+        positions = spread(len(chosen), paragraphs)
+        origin = "related"
+    return [
+        ReadAlsoLink(slug=slug, title=title, path=article_path(slug), after_paragraph=after, origin=origin)
+        for (slug, title), after in zip(chosen, positions, strict=False)
+    ]

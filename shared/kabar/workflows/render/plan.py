@@ -1,0 +1,93 @@
+"""A batch of table changes as the work it asks of RenderFunction (pure: no AWS).
+
+Documents are rebuilt from the table as it is now, so each article is rendered
+once per batch however many of its records arrive, and each list once. Every
+piece of work remembers the records that asked for it: when it fails, exactly
+those records are reported as failed and come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from kabar.events import (
+    ArticleChanged,
+    CommentChanged,
+    RelatedChanged,
+    TableChange,
+    TagMerged,
+    TagsChanged,
+)
+
+
+@dataclass
+class CommentWork:
+    pages: set[int] = field(default_factory=set)
+    every: bool = False  # the article was published again: every page
+    records: set[str] = field(default_factory=set)
+
+
+@dataclass
+class RenderPlan:
+    """What to render: articles, their comment pages, and the lists' months (all and per tag)."""
+
+    articles: dict[str, set[str]] = field(default_factory=dict)  # slug -> records that asked
+    comments: dict[str, CommentWork] = field(default_factory=dict)
+    months: set[str] = field(default_factory=set)
+    tag_months: dict[str, set[str]] = field(default_factory=dict)
+    list_records: set[str] = field(default_factory=set)
+
+    def article(self, slug: str, record: str) -> None:
+        self.articles.setdefault(slug, set()).add(record)
+
+    def comment_pages(self, slug: str, record: str, pages: Iterable[int] = (), every: bool = False) -> None:
+        work = self.comments.setdefault(slug, CommentWork())
+        work.pages.update(pages)
+        work.every = work.every or every
+        work.records.add(record)
+
+    def listed(
+        self,
+        records: Iterable[str],
+        months: Iterable[str] = (),
+        tags: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        """Months of the list of every article, and of tags' lists, to render for ``records``."""
+        self.months.update(months)
+        for tag, tag_months in (tags or {}).items():
+            self.tag_months.setdefault(tag, set()).update(tag_months)
+        self.list_records.update(records)
+
+    def records(self) -> set[str]:
+        """Every record that asked for any of this work."""
+        asked = set(self.list_records).union(*self.articles.values())
+        return asked.union(*(work.records for work in self.comments.values()))
+
+    @property
+    def has_lists(self) -> bool:
+        return bool(self.months or self.tag_months)
+
+
+def plan(changes: Iterable[tuple[str, TableChange]]) -> RenderPlan:
+    """The work a batch of ``(record id, change)`` asks for."""
+    work = RenderPlan()
+    for record, change in changes:
+        if isinstance(change, CommentChanged):
+            work.comment_pages(change.slug, record, change.pages)
+            if change.count_changed:
+                work.article(change.slug, record)  # its document states the count
+        elif isinstance(change, RelatedChanged):
+            work.article(change.slug, record)  # its related list changed
+        elif isinstance(change, TagMerged) and not change.progress:
+            # A tag was merged: its page becomes a pointer once its articles have moved.
+            work.listed([record], tags={change.tag: ()})
+        elif isinstance(change, TagsChanged):
+            work.listed([record], tags=change.tag_months)
+            work.article(change.slug, record)
+        elif isinstance(change, ArticleChanged):
+            if change.republished:
+                work.comment_pages(change.slug, record, every=True)
+            work.listed([record], change.months)
+            work.article(change.slug, record)
+    return work

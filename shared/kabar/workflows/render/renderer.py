@@ -1,0 +1,112 @@
+"""Rendering: the site bucket as a projection of the table.
+
+Every document is rebuilt from the table's current state, never from the event
+that announced the change, so replays and out-of-order records converge on the
+same documents. :meth:`Renderer.apply` carries out a :class:`RenderPlan` and
+says which records' work failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TypeVar
+
+from kabar.documents import CACHE_ARTICLE, article_path, month_of
+from kabar.observability import logger
+from kabar.workflows.render.articles import article_document
+from kabar.workflows.render.comments import every_page, remove_pages, write_pages
+from kabar.workflows.render.lists import ListRenderer
+from kabar.workflows.render.plan import RenderPlan
+from kabar.workflows.render.sources import Output, Site, SiteSettings, Sources
+
+T = TypeVar("T")
+
+
+class Renderer:
+    """Builds and writes public documents from the content table (one per invocation)."""
+
+    def __init__(self, sources: Sources, site: Site, settings: SiteSettings) -> None:
+        self.sources = sources
+        self.settings = settings
+        self.out = Output(site)
+        self.lists = ListRenderer(sources, settings, self.out)
+        # What this invocation already read of an article.
+        self._counters: dict[str, tuple[int, int]] = {}
+        self._published: dict[str, bool] = {}
+
+    def apply(self, plan: RenderPlan) -> set[str]:
+        """Render everything the plan asks for; the records whose work failed (to retry)."""
+        failed: set[str] = set()
+        for slug, records in plan.articles.items():
+            months = self._run(f"article {slug}", records, failed, partial(self.render_article, slug))
+            if months:
+                plan.listed(records, months)
+        for slug, work in sorted(plan.comments.items()):
+            render = partial(self.render_comments, slug, work.pages, every=work.every)
+            self._run(f"comments of {slug}", work.records, failed, render)
+        if plan.has_lists:
+            render_lists = partial(self.lists.render, plan.months, plan.tag_months)
+            self._run("lists", plan.list_records, failed, render_lists)
+        # Documents written but not invalidated would stay stale at the edge: all of it again.
+        self._run("invalidation", plan.records(), failed, self.out.invalidate)
+        self.log(failed)
+        return failed
+
+    @staticmethod
+    def _run(what: str, records: set[str], failed: set[str], work: Callable[[], T]) -> T | None:
+        """Do one piece of work; when it raises, its records are failed (and retried)."""
+        try:
+            return work()
+        except Exception:
+            logger.exception("render failed", extra={"work": what, "records": sorted(records)})
+            failed |= records
+            return None
+
+    def render_article(self, slug: str) -> frozenset[str]:
+        """Write (or remove) one article's document; returns the months it is listed in now."""
+        article = self.sources.articles.get(slug)
+        path = article_path(slug)
+        self._published[slug] = article is not None and article.status == "published"
+        if article is None or article.status != "published":
+            self.out.delete(path)
+            self.remove_comments(slug)
+            if article is not None:
+                self.sources.articles.mark_rendered(slug, article.version, article.status)
+            return frozenset()
+        document = article_document(article, self.sources, self.settings, self.comment_counters(slug))
+        self.out.put(path, document, CACHE_ARTICLE)
+        self.sources.articles.mark_rendered(slug, article.version, article.status)
+        return frozenset({month_of(article.published_at)})
+
+    def render_comments(self, slug: str, pages: Iterable[int], *, every: bool = False) -> None:
+        """Rewrite the given pages of an article's comments and its newest page (comments.json).
+
+        Approving a comment touches only the newest page; editing or removing one also
+        its own page; ``every`` page when the article is published again. The comments
+        of an article that is not published are not public.
+        """
+        if slug not in self._published:
+            facts = self.sources.articles.facts(slug)
+            self._published[slug] = facts is not None and facts.published
+        if not self._published[slug]:
+            self.remove_comments(slug)
+            return
+        counters = self.comment_counters(slug)
+        if every:
+            pages = every_page(counters[1])
+        write_pages(slug, pages, counters=counters, comments=self.sources.comments, out=self.out)
+
+    def comment_counters(self, slug: str) -> tuple[int, int]:
+        """An article's comment count and last approval number, read once per invocation."""
+        if slug not in self._counters:
+            self._counters[slug] = self.sources.comments.counters(slug)
+        return self._counters[slug]
+
+    def remove_comments(self, slug: str) -> None:
+        remove_pages(slug, self.comment_counters(slug)[1], self.out)
+
+    def log(self, failed: set[str]) -> None:
+        out = self.out
+        logger.info("rendered", extra={"written": len(out.written), "deleted": len(out.deleted),
+                                       "invalidated": out.invalidated, "failed": len(failed)})  # fmt: skip

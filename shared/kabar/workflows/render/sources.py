@@ -1,0 +1,93 @@
+"""What rendering reads (narrow protocols of the stores) and where it writes (the site)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from kabar.documents import ArticleSummary
+from kabar.models import Article, ArticleFacts, ArticleTags, RelatedList, TagCount, VocabularyEntry
+
+
+class Articles(Protocol):
+    def get(self, slug: str) -> Article | None: ...
+    def facts(self, slug: str) -> ArticleFacts | None: ...
+    def summaries(self, slugs: Iterable[str]) -> dict[str, ArticleSummary]: ...
+    def mark_rendered(self, slug: str, version: int, status: str) -> None: ...
+
+
+class Tags(Protocol):
+    def get(self, slug: str) -> ArticleTags | None: ...
+    def count(self, tag: str) -> TagCount | None: ...
+    def counts(self) -> list[TagCount]: ...
+
+
+class RelatedLists(Protocol):
+    def get(self, slug: str) -> RelatedList | None: ...
+
+
+class Comments(Protocol):
+    def counters(self, slug: str) -> tuple[int, int]: ...
+    def public_by_seq(self, slug: str, first: int, last: int) -> list[dict[str, Any]]: ...
+
+
+class Lists(Protocol):
+    def newest(self, limit: int, partition: str) -> list[ArticleSummary]: ...
+    def month(self, month: str, partition: str) -> list[ArticleSummary]: ...
+    def neighbour_month(self, month: str, *, older: bool, partition: str) -> str | None: ...
+
+
+class Vocabulary(Protocol):
+    def get(self, slug: str) -> VocabularyEntry | None: ...
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every store rendering reads, each through what it uses of it."""
+
+    articles: Articles
+    tags: Tags
+    related: RelatedLists
+    comments: Comments
+    lists: Lists
+    vocabulary: Vocabulary
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    site_name: str
+    language: str
+    latest_size: int
+    read_also_auto: int = 2
+    comments_close_days: int = 0
+
+
+class Site(Protocol):
+    def put(self, path: str, document: BaseModel, cache_control: str) -> None: ...
+    def delete(self, path: str) -> None: ...
+    def invalidate(self, paths: Iterable[str]) -> int: ...
+
+
+@dataclass
+class Output:
+    """The site, and what this invocation wrote and deleted (to invalidate, and to report)."""
+
+    site: Site
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    invalidated: int = 0
+
+    def put(self, path: str, document: BaseModel, cache_control: str) -> None:
+        self.site.put(path, document, cache_control)
+        self.written.append(path)
+
+    def delete(self, path: str) -> None:
+        self.site.delete(path)
+        self.deleted.append(path)
+
+    def invalidate(self) -> int:
+        self.invalidated = self.site.invalidate([*self.written, *self.deleted])
+        return self.invalidated
