@@ -87,14 +87,7 @@ class LocalStack:
         )
         editor = self._create_user(session, stack, "editor", "EditorsGroup")
         moderator = self._create_user(session, stack, "moderator", "ModeratorsGroup")
-        overrides = {**aws_env, "CDN_URL": cdn_url, "POWERTOOLS_DEV": "false"}
-        environments = {
-            spec.logical_id: function_environment(self.template, stack, spec.logical_id, overrides)
-            for spec in self.template.functions()
-        }
-        self.functions = WorkerFunctions(self.template.functions(), environments, self._log)
-        router = Router(self.template, stack, self.functions, session)
-        self._spawn(router.run, self._stop)
+        self._start_functions(stack, session, {**aws_env, "CDN_URL": cdn_url, "POWERTOOLS_DEV": "false"})
         pool_id = stack.ref("UserPool")
         verifier = TokenVerifier(
             f"{self.endpoint}/{pool_id}/.well-known/jwks.json",
@@ -123,6 +116,16 @@ class LocalStack:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "local.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
         return config
+
+    def _start_functions(self, stack: Stack, session: boto3.Session, overrides: dict[str, str]) -> None:
+        """A worker per function with its deployed environment, and the router that feeds them."""
+        environments = {
+            spec.logical_id: function_environment(self.template, stack, spec.logical_id, overrides)
+            for spec in self.template.functions()
+        }
+        self.functions = WorkerFunctions(self.template.functions(), environments, self._log)
+        router = Router(self.template, stack, self.functions, session)
+        self._spawn(router.run, self._stop)
 
     def _distribution(self) -> dict[str, Any]:
         (resource,) = self.template.of_type("AWS::CloudFront::Distribution").values()

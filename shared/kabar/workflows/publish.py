@@ -78,71 +78,23 @@ def process_upload(
         return upload
     if upload is None:
         # A file put straight into the bucket, not through POST /uploads: record it anyway.
-        upload = Upload(
-            upload_id=upload_id,
-            state=UploadState.PENDING,
-            filename=filename,
-            content_type="",
-            key=key,
-            created_at=now,
-            created_by="unknown",
-        )
-
-    def reject(errors: list[FieldError]) -> Upload:
-        rejected = upload.model_copy(
-            update={"state": UploadState.REJECTED, "processed_at": now, "errors": errors}
-        )
-        return _finish(uploads, rejected)
-
-    if upload.key != key:
-        return reject([FieldError(field="file", message=f"expected at {upload.key}, got {key}")])
-    if size > max_bytes:
-        return reject([FieldError(field="file", message=f"is larger than {max_bytes} bytes")])
+        upload = Upload(upload_id=upload_id, state=UploadState.PENDING, filename=filename, content_type="",
+                        key=key, created_at=now, created_by="unknown")  # fmt: skip
     try:
-        submission = parse_article_file(filename, read_object(key))
-    except ArticleFileError as exc:
-        return reject(exc.errors)
-
-    slug = submission.slug or slugify(submission.title)
-    if not slug:
-        return reject([FieldError(field="title", message="needs letters or digits for a slug")])
-    existing = articles.get(slug)
-    errors = _check_references(submission, slug, existing)
-    if errors:
-        return reject(errors)
-    links = {"read_also": submission.read_also, "related": submission.related}
-    linked = articles.states([slug for targets in links.values() for slug in targets])
-    warnings = [
-        FieldError(
-            field=f"{name}.{index}",
-            message=f"no article {target!r} is published yet; the link appears once it is",
+        submission, slug, existing = _read(
+            upload, key, size, articles=articles, read_object=read_object, max_bytes=max_bytes
         )
-        for name, targets in links.items()
-        for index, target in enumerate(targets)
-        if linked.get(target) != "published"
-    ]
-
+    except ArticleFileError as exc:
+        rejected = {"state": UploadState.REJECTED, "processed_at": now, "errors": exc.errors}
+        return _finish(uploads, upload.model_copy(update=rejected))
+    warnings = _link_warnings(submission, articles)
     article = build_article(submission, slug, existing, upload_id, now)
     path = article_path(slug)
+    outcome = {"state": UploadState.PUBLISHED, "processed_at": now, "warnings": warnings}
     if existing is not None and existing.content_hash == article.content_hash:
-        unchanged = upload.model_copy(
-            update={
-                "state": UploadState.PUBLISHED,
-                "processed_at": now,
-                "unchanged": True,
-                "article": article_ref(existing, path, cdn_url),
-                "warnings": warnings,
-            }
-        )
-        return _finish(uploads, unchanged)
-    published = upload.model_copy(
-        update={
-            "state": UploadState.PUBLISHED,
-            "processed_at": now,
-            "article": article_ref(article, path, cdn_url),
-            "warnings": warnings,
-        }
-    )
+        unchanged = {**outcome, "unchanged": True, "article": article_ref(existing, path, cdn_url)}
+        return _finish(uploads, upload.model_copy(update=unchanged))
+    published = upload.model_copy(update={**outcome, "article": article_ref(article, path, cdn_url)})
     try:
         articles.publish(published, article)
     except AlreadyProcessed:
@@ -154,6 +106,51 @@ def process_upload(
                "status": article.status},
     )  # fmt: skip
     return published
+
+
+def _read(
+    upload: Upload,
+    key: str,
+    size: int,
+    *,
+    articles: Articles,
+    read_object: Callable[[str], bytes],
+    max_bytes: int,
+) -> tuple[ArticleSubmission, str, Article | None]:
+    """The submission in the file, its slug and the article it updates; ArticleFileError with
+    every reason when the file cannot be published."""
+
+    def refuse(field: str, message: str) -> ArticleFileError:
+        return ArticleFileError([FieldError(field=field, message=message)])
+
+    if upload.key != key:
+        raise refuse("file", f"expected at {upload.key}, got {key}")
+    if size > max_bytes:
+        raise refuse("file", f"is larger than {max_bytes} bytes")
+    submission = parse_article_file(parse_upload_key(key)[1], read_object(key))
+    slug = submission.slug or slugify(submission.title)
+    if not slug:
+        raise refuse("title", "needs letters or digits for a slug")
+    existing = articles.get(slug)
+    errors = _check_references(submission, slug, existing)
+    if errors:
+        raise ArticleFileError(errors)
+    return submission, slug, existing
+
+
+def _link_warnings(submission: ArticleSubmission, articles: Articles) -> list[FieldError]:
+    """A warning for each read-also or pinned link to an article not published (yet)."""
+    links = {"read_also": submission.read_also, "related": submission.related}
+    linked = articles.states([slug for targets in links.values() for slug in targets])
+    return [
+        FieldError(
+            field=f"{name}.{index}",
+            message=f"no article {target!r} is published yet; the link appears once it is",
+        )
+        for name, targets in links.items()
+        for index, target in enumerate(targets)
+        if linked.get(target) != "published"
+    ]
 
 
 def _finish(uploads: Uploads, upload: Upload) -> Upload:

@@ -115,8 +115,26 @@ def relate(
     # Every candidate good enough, best first: the first ones make this list, and the
     # best FAN_OUT are offered this article.
     ranked = rank(source, candidates, weights, k=max(k, fan_out), min_score=min_score, exclude=excluded)
-    others = lists.get_many(entry.id for entry in ranked[:fan_out])
-    for entry in ranked[:fan_out]:
+    report.updated = offer(slug, ranked[:fan_out], lists=lists, k=k, min_score=min_score)
+
+    auto = [entry for entry in ranked if entry.id not in pinned][: max(k - len(pinned), 0)]
+    related = RelatedList(
+        slug=slug, version=tagged.version, tags_revision=tagged.revision, pinned=pinned, excluded=excluded,
+        auto=[RelatedEntry(slug=e.id, score=e.score) for e in auto],
+        revision=previous.revision + 1 if previous else 1,
+    )  # fmt: skip
+    lists.store(related, previous)
+    report.related = [*pinned, *(e.id for e in auto)]
+    logger.info("related", extra={"slug": slug, "related": report.related, "updated": report.updated,
+                                  "candidates": report.candidates})  # fmt: skip
+    return report
+
+
+def offer(slug: str, best: list[Scored], *, lists: RelatedLists, k: int, min_score: float) -> list[str]:
+    """Offer ``slug`` to the lists of its best candidates; the lists it joined."""
+    others = lists.get_many(entry.id for entry in best)
+    joined = []
+    for entry in best:
         other = others.get(entry.id)
         if other is None:
             continue  # not listed yet: its own computation will find this article
@@ -131,19 +149,8 @@ def relate(
             "auto": [RelatedEntry(slug=e.id, score=e.score) for e in updated], "revision": other.revision + 1,
         })  # fmt: skip
         lists.store(changed, other)
-        report.updated.append(other.slug)
-
-    auto = [entry for entry in ranked if entry.id not in pinned][: max(k - len(pinned), 0)]
-    related = RelatedList(
-        slug=slug, version=tagged.version, tags_revision=tagged.revision, pinned=pinned, excluded=excluded,
-        auto=[RelatedEntry(slug=e.id, score=e.score) for e in auto],
-        revision=previous.revision + 1 if previous else 1,
-    )  # fmt: skip
-    lists.store(related, previous)
-    report.related = [*pinned, *(e.id for e in auto)]
-    logger.info("related", extra={"slug": slug, "related": report.related, "updated": report.updated,
-                                  "candidates": report.candidates})  # fmt: skip
-    return report
+        joined.append(other.slug)
+    return joined
 
 
 def unlist(slug: str, *, lists: RelatedLists, after: str | None, chunk: int | None = None) -> list[str]:
