@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from kabar.table import keys
+from kabar.table.codec import to_item
 from kabar_infra.local.functions import load_handler
 from kabar_infra.local.router import pattern_matches
 from kabar_infra.template import Template, filter_patterns
@@ -95,70 +97,70 @@ def test_every_function_logs_to_its_own_group_with_retention(template: Template)
         assert "RetentionInDays" in template.resources[group]["Properties"]
 
 
-def _stream_record(pk: str, sk: str) -> dict[str, Any]:
-    keys = {"pk": {"S": pk}, "sk": {"S": sk}}
-    return {"eventName": "MODIFY", "dynamodb": {"Keys": keys, "NewImage": keys}}
+def _stream_record(key: dict[str, str]) -> dict[str, Any]:
+    item = to_item(key)
+    return {"eventName": "MODIFY", "dynamodb": {"Keys": item, "NewImage": item}}
 
 
 def _waker(template: Template, function: str) -> Any:
     (event,) = template.function(function).events
     patterns = filter_patterns(event)
 
-    def wakes(pk: str, sk: str) -> bool:
-        return any(pattern_matches(p, _stream_record(pk, sk)) for p in patterns)
+    def wakes(key: dict[str, str]) -> bool:
+        return any(pattern_matches(p, _stream_record(key)) for p in patterns)
 
     return wakes
 
 
 def test_render_wakes_on_articles_and_tags_and_never_on_its_own_writes(template: Template) -> None:
     wakes = _waker(template, "RenderFunction")
-    assert wakes("ARTICLE#gempa", "CURRENT")
-    assert wakes("ARTICLE#gempa", "TAGS")
-    assert wakes("ARTICLE#gempa", "RELATED")  # its related list changed
-    assert not wakes("ARTICLE#gempa", "RENDERED")  # RenderFunction's own marker
-    assert not wakes("ARTICLE#gempa", "LISTEDBY#banjir")
-    assert not wakes("ARTICLE#gempa", "UNLIST")
-    assert not wakes("ARTICLE#gempa", "VERSION#000001")
-    assert not wakes("ARTICLE#gempa", "TAG#suriah")
-    assert not wakes("TAG#suriah", "STATS")
-    assert not wakes("UPLOAD#abc", "UPLOAD")
+    assert wakes(keys.article("gempa"))
+    assert wakes(keys.article_tags("gempa"))
+    assert wakes(keys.related("gempa"))  # its related list changed
+    assert not wakes(keys.rendered("gempa"))  # RenderFunction's own marker
+    assert not wakes(keys.listed_by("gempa", "banjir"))
+    assert not wakes(keys.unlist_progress("gempa"))
+    assert not wakes(keys.version("gempa", 1))
+    assert not wakes(keys.membership("gempa", "suriah"))
+    assert not wakes(keys.tag_stats("suriah"))
+    assert not wakes(keys.upload("abc"))
 
 
 def test_tagging_wakes_on_content_and_never_on_its_own_writes(template: Template) -> None:
     wakes = _waker(template, "TaggingFunction")
-    assert wakes("ARTICLE#gempa", "CURRENT")
+    assert wakes(keys.article("gempa"))
     own_and_others = [
-        ("ARTICLE#gempa", "TAGS"), ("ARTICLE#gempa", "TAG#suriah"), ("TAG#suriah", "STATS"),
-        ("ARTICLE#gempa", "RENDERED"), ("TAG#suriah", "VOCAB"),
+        (keys.article_tags("gempa")), (keys.membership("gempa", "suriah")), (keys.tag_stats("suriah")),
+        (keys.rendered("gempa")), (keys.vocabulary("suriah")),
     ]  # fmt: skip
-    for pk, sk in own_and_others:
-        assert not wakes(pk, sk), (pk, sk)
+    for key in own_and_others:
+        assert not wakes(key), key
 
 
 def test_related_wakes_on_tags_and_its_unlisting_progress_only(template: Template) -> None:
     wakes = _waker(template, "RelatedFunction")
-    assert wakes("ARTICLE#gempa", "TAGS")
-    assert wakes("ARTICLE#gempa", "UNLIST")  # the next chunk of an unlisting
-    for pk, sk in [
-        ("ARTICLE#gempa", "CURRENT"),
-        ("ARTICLE#gempa", "RELATED"),
-        ("ARTICLE#gempa", "LISTEDBY#x"),
-        ("ARTICLE#gempa", "TAG#suriah"),
-        ("ARTICLE#gempa", "CATEGORY"),
-        ("TAG#suriah", "STATS"),
+    assert wakes(keys.article_tags("gempa"))
+    assert wakes(keys.unlist_progress("gempa"))  # the next chunk of an unlisting
+    for key in [
+        (keys.article("gempa")),
+        (keys.related("gempa")),
+        (keys.listed_by("gempa", "x")),
+        (keys.membership("gempa", "suriah")),
+        (keys.category_membership("gempa")),
+        (keys.tag_stats("suriah")),
     ]:
-        assert not wakes(pk, sk), (pk, sk)
+        assert not wakes(key), key
     (event,) = template.function("RelatedFunction").events
     removed = {
         "eventName": "REMOVE",
-        "dynamodb": {"Keys": {"pk": {"S": "ARTICLE#gempa"}, "sk": {"S": "UNLIST"}}},
+        "dynamodb": {"Keys": to_item(keys.unlist_progress("gempa"))},
     }
     assert not any(pattern_matches(p, removed) for p in filter_patterns(event))
 
 
 def _vocab_record(status: str) -> dict[str, Any]:
-    keys = {"pk": {"S": "TAG#hizbulah"}, "sk": {"S": "VOCAB"}}
-    return {"eventName": "MODIFY", "dynamodb": {"Keys": keys, "NewImage": {**keys, "status": {"S": status}}}}
+    key = to_item(keys.vocabulary("hizbulah"))
+    return {"eventName": "MODIFY", "dynamodb": {"Keys": key, "NewImage": {**key, "status": {"S": status}}}}
 
 
 def test_a_merge_wakes_tagging_and_render_and_other_vocabulary_changes_do_not(template: Template) -> None:
@@ -167,15 +169,15 @@ def test_a_merge_wakes_tagging_and_render_and_other_vocabulary_changes_do_not(te
         patterns = filter_patterns(event)
         assert any(pattern_matches(p, _vocab_record("merged")) for p in patterns), function
         assert not any(pattern_matches(p, _vocab_record("active")) for p in patterns), function
-    assert _waker(template, "TaggingFunction")("TAG#hizbulah", "MERGE")  # the next chunk of a merge
-    assert not _waker(template, "RenderFunction")("TAG#hizbulah", "MERGE")
+    assert _waker(template, "TaggingFunction")(keys.merge_progress("hizbulah"))  # the next chunk of a merge
+    assert not _waker(template, "RenderFunction")(keys.merge_progress("hizbulah"))
 
 
 def _comment_record(old: str | None, new: str | None) -> dict[str, Any]:
-    keys = {"pk": {"S": "COMMENT#20261125T000000000000Zabcdef01"}, "sk": {"S": "COMMENT"}}
-    images = {name: {**keys, "status": {"S": status}}
+    key = to_item(keys.comment("20261125T000000000000Zabcdef01"))
+    images = {name: {**key, "status": {"S": status}}
               for name, status in (("OldImage", old), ("NewImage", new)) if status}  # fmt: skip
-    return {"eventName": "MODIFY" if old and new else "INSERT", "dynamodb": {"Keys": keys, **images}}
+    return {"eventName": "MODIFY" if old and new else "INSERT", "dynamodb": {"Keys": key, **images}}
 
 
 def test_render_wakes_on_public_comments_only(template: Template) -> None:
@@ -189,9 +191,9 @@ def test_render_wakes_on_public_comments_only(template: Template) -> None:
     assert wakes("pending", "approved") and wakes("approved", "spam") and wakes("approved", "approved")
     assert not wakes(None, "pending") and not wakes(None, "spam") and not wakes("pending", "trash")
     wake = _waker(template, "RenderFunction")
-    for pk, sk in [("ARTICLE#gempa", "COMMENTS"), ("COMMENTER#ab", "COMMENTER"), ("NETWORK#cd", "NETWORK"),
-                   ("DUPLICATE#ef", "DUPLICATE")]:  # fmt: skip
-        assert not wake(pk, sk), (pk, sk)
+    for key in [(keys.comment_counter("gempa")), (keys.commenter("ab")), (keys.network("cd")),
+                   (keys.duplicate("ef"))]:  # fmt: skip
+        assert not wake(key), key
 
 
 def test_the_api_access_log_records_no_address(template: Template) -> None:

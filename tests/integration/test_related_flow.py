@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from kabar.table import Stores
+from kabar.table import Stores, keys
 from kabar.table.base import Table
+from kabar.table.codec import to_item
 from kabar.text.relatedness import DEFAULT_MIN_SCORE
 from tests.conftest import App, article_file
 
@@ -168,12 +169,13 @@ def test_unlisting_goes_through_the_reverse_index_in_bounded_chunks(
     assert len(progress) == 1 and progress[0]["rounds"]["N"] == str(len(story) - 1)
 
 
-def stream_record(app: App, slug: str, sk: str) -> dict[str, Any]:
-    keys = {"pk": {"S": f"ARTICLE#{slug}"}, "sk": {"S": sk}}
+def stream_record(app: App, slug: str) -> dict[str, Any]:
+    """A replay of the record of ``slug``'s tags (keys only, as the function needs)."""
+    key = to_item(keys.article_tags(slug))
     return {
         "eventID": "replay", "eventName": "MODIFY", "eventSource": "aws:dynamodb",
         "eventSourceARN": app.stack.attributes["ContentTable"]["StreamArn"],
-        "dynamodb": {"Keys": keys, "NewImage": keys, "SequenceNumber": "1",
+        "dynamodb": {"Keys": key, "NewImage": key, "SequenceNumber": "1",
                      "StreamViewType": "NEW_AND_OLD_IMAGES"},
     }  # fmt: skip
 
@@ -183,9 +185,7 @@ def test_a_replayed_record_changes_nothing(app: App) -> None:
     (later,) = publish(app, LATER_FLOOD)
     before = json.dumps(app.table_items(), sort_keys=True)
     documents = {key: app.document(key) for key in app.site_keys()}
-    response = app.invoke(
-        "RelatedFunction", {"Records": [stream_record(app, s, "TAGS") for s in [*story, later]]}
-    )
+    response = app.invoke("RelatedFunction", {"Records": [stream_record(app, s) for s in [*story, later]]})
     assert response == {"batchItemFailures": []}
     assert json.dumps(app.table_items(), sort_keys=True) == before
     assert {key: app.document(key) for key in app.site_keys()} == documents

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from kabar.models import VocabularyEntry
-from kabar.table import Stores
+from kabar.table import Stores, keys
 from kabar.table.base import Table
+from kabar.table.codec import to_item
 from kabar.workflows.vocabulary import store_entry
 from tests.conftest import App, article_file
 
@@ -112,8 +113,11 @@ def test_a_replayed_stream_record_changes_nothing(app: App) -> None:
     app.upload("a.md", article_file(**ALEPPO))
     before = app.table_items()
     slug = "isis-kocar-kacir-hadapi-serangan-gabungan-di-aleppo"
-    keys = {"pk": {"S": f"ARTICLE#{slug}"}, "sk": {"S": "CURRENT"}}
-    change = {"Keys": keys, "SequenceNumber": "1", "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    change = {
+        "Keys": to_item(keys.article(slug)),
+        "SequenceNumber": "1",
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
     record = {"eventID": "1", "eventName": "MODIFY", "eventSource": "aws:dynamodb", "dynamodb": change}
     response = app.invoke("TaggingFunction", {"Records": [record, record]})
     assert response == {"batchItemFailures": []}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kabar.table import keys
+from kabar.table.codec import to_item
 from tests.conftest import App, article_file
 
 
@@ -127,8 +129,8 @@ def test_a_replayed_merge_changes_nothing(app: App) -> None:
     app.api("POST", "/tags/jalur-gaza/merge", {"into": "gaza"})
     app.router.drain()
     before = app.table_items()
-    keys = {"pk": {"S": "TAG#jalur-gaza"}, "sk": {"S": "VOCAB"}}
-    record = {"eventID": "1", "eventName": "MODIFY", "dynamodb": {"Keys": keys, "SequenceNumber": "1"}}
+    key = to_item(keys.vocabulary("jalur-gaza"))
+    record = {"eventID": "1", "eventName": "MODIFY", "dynamodb": {"Keys": key, "SequenceNumber": "1"}}
     assert app.invoke("TaggingFunction", {"Records": [record]}) == {"batchItemFailures": []}
     assert app.table_items() == before
 

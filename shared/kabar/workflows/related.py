@@ -10,7 +10,7 @@ version is re-tagged, so every publish, update and unpublish comes here):
   a candidate whose list it now belongs in is rewritten (and so re-rendered);
 - an article that is no longer published loses its list, and is removed from
   every list that names it, :data:`UNLIST_CHUNK` lists per invocation, through
-  the reverse index (``LISTEDBY#`` items); a progress item brings the next chunk.
+  the reverse index (the table's listed-by items); a progress item brings the next chunk.
 
 An article's own list is written last and records the tags version it was
 computed from: a replayed record finds it and changes nothing, while a record
