@@ -141,3 +141,52 @@ def test_no_request_or_event_path_scans(app: App, monkeypatch: pytest.MonkeyPatc
     app.status(upload_id)
     assert {"PutItem", "TransactWriteItems", "Query", "PutObject"} <= set(operations)
     assert "Scan" not in operations
+
+
+def _related_record(sequence: str, slug: str) -> dict[str, Any]:
+    """A stream record of ``slug``'s related list (RenderFunction re-renders the article)."""
+    from kabar.table import keys
+    from kabar.table.codec import to_item
+
+    key = to_item(keys.related(slug))
+    return {"eventID": sequence, "eventName": "MODIFY", "eventSource": "aws:dynamodb",
+            "dynamodb": {"Keys": key, "NewImage": key, "SequenceNumber": sequence,
+                         "StreamViewType": "NEW_AND_OLD_IMAGES"}}  # fmt: skip
+
+
+def test_render_reports_exactly_the_records_whose_work_failed(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.upload("a.md", article_file(title="Satu Berita Pertama"))
+    app.upload("b.md", article_file(title="Dua Berita Kedua"))
+    first, second = "v1/articles/satu-berita-pertama.json", "v1/articles/dua-berita-kedua.json"
+    put = SiteBucket.put
+    broken: set[str] = {first}
+
+    def flaky_put(self: SiteBucket, path: str, document: Any, cache_control: str) -> None:
+        if path in broken:
+            raise RuntimeError(f"S3 refused {path}")
+        put(self, path, document, cache_control)
+
+    monkeypatch.setattr(SiteBucket, "put", flaky_put)
+    records = [_related_record("1", "satu-berita-pertama"), _related_record("2", "dua-berita-kedua")]
+    app.s3.delete_object(Bucket=app.site_bucket, Key=second)
+    # One article's document fails: only its record comes back; the other's is written.
+    assert app.invoke("RenderFunction", {"Records": records}) == {
+        "batchItemFailures": [{"itemIdentifier": "1"}]
+    }
+    assert app.document(second) is not None
+    # The lists fail after both articles rendered: both records asked for them, both come back
+    # (the handler answers; it does not fail the whole invocation).
+    broken = {"v1/latest.json"}
+    response = app.invoke("RenderFunction", {"Records": records})
+    assert response == {"batchItemFailures": [{"itemIdentifier": "1"}, {"itemIdentifier": "2"}]}
+    broken = set()
+    assert app.invoke("RenderFunction", {"Records": records}) == {"batchItemFailures": []}
+    assert app.document(first) is not None
+
+
+def test_render_reports_a_record_it_cannot_read(app: App) -> None:
+    unreadable = {"eventID": "9", "eventName": "MODIFY", "dynamodb": {"SequenceNumber": "9"}}
+    response = app.invoke("RenderFunction", {"Records": [unreadable]})
+    assert response == {"batchItemFailures": [{"itemIdentifier": "9"}]}
