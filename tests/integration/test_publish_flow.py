@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from kabar.dal import ContentTable
-from tests.conftest import CDN_URL, App, article_file
+from tests.support.app import CDN_URL, App, article_file
 
 
 def test_a_valid_upload_is_published_and_rendered(app: App) -> None:

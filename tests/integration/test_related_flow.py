@@ -9,7 +9,7 @@ import pytest
 
 from kabar.dal import ContentTable
 from kabar.text.relatedness import DEFAULT_MIN_SCORE
-from tests.conftest import App, article_file
+from tests.support.app import App, article_file
 
 FLOOD = [
     dict(

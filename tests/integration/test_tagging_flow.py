@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kabar.dal import ContentTable
 from kabar.text.tag_suggestion import VocabularyEntry
-from tests.conftest import App, article_file
+from tests.support.app import App, article_file
 
 ALEPPO = dict(
     title="ISIS Kocar-kacir Hadapi Serangan Gabungan di Aleppo",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import App, article_file
+from tests.support.app import App, article_file
 
 
 def listed(app: App, tag: str) -> list[str]:
