@@ -1,25 +1,24 @@
-"""Fixtures shared by every tier: AWS on moto, the template's resources, the handlers."""
+"""Fixtures shared by every tier: AWS on moto, the template's resources, the handlers.
+
+Only fixtures live here; what tests import (App, article files, comment requests) is in tests/support.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from kabar import deps
-from kabar_infra.local.functions import InProcessFunctions
-from kabar_infra.local.router import Router
 from kabar_infra.moto_fixes import install as install_moto_fixes
-from kabar_infra.provision import Stack, function_environment, provision
+from kabar_infra.provision import Stack, provision
 from kabar_infra.template import Template
 
-EVENTS = Path(__file__).parent / "events"
-CDN_URL = "https://cdn.example.test"
+# Helpers in tests/support assert too: their failures should say what was compared, as in a test.
+pytest.register_assert_rewrite("tests.support")
+
+from tests.support.app import CDN_URL, App  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -49,92 +48,6 @@ def stack(aws_env: None, template: Template) -> Iterator[Stack]:
     deps.reset()
 
 
-class App:
-    """The stack's handlers, invoked in this process, and the router that feeds them."""
-
-    def __init__(self, template: Template, stack: Stack, overrides: dict[str, str]) -> None:
-        self.template = template
-        self.stack = stack
-        environments = {
-            spec.logical_id: function_environment(template, stack, spec.logical_id, overrides)
-            for spec in template.functions()
-        }
-        self.environments = environments
-        self.invoke = InProcessFunctions(template.functions(), environments)
-        self.session = boto3.Session(region_name=stack.region)
-        self.router = Router(template, stack, self.invoke, self.session)
-        self.s3 = self.session.client("s3")
-        self.dynamodb = self.session.client("dynamodb")
-
-    @property
-    def incoming_bucket(self) -> str:
-        return self.stack.ref("IncomingBucket")
-
-    @property
-    def site_bucket(self) -> str:
-        return self.stack.ref("SiteBucket")
-
-    def document(self, path: str) -> dict[str, Any] | None:
-        try:
-            body = self.s3.get_object(Bucket=self.site_bucket, Key=path)["Body"].read()
-        except self.s3.exceptions.NoSuchKey:
-            return None
-        return json.loads(body)  # type: ignore[no-any-return]
-
-    def table_items(self) -> list[dict[str, Any]]:
-        """Every item in the table (tests may scan; request and event paths never do)."""
-        items = self.dynamodb.scan(TableName=self.stack.ref("ContentTable"))["Items"]
-        return sorted(items, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
-
-    def site_keys(self) -> list[str]:
-        response = self.s3.list_objects_v2(Bucket=self.site_bucket)
-        return sorted(obj["Key"] for obj in response.get("Contents", []))
-
-    def api(self, method: str, path: str, body: Any = None, groups: str | None = "editors",
-            user: str = "editor1") -> tuple[int, dict[str, Any]]:  # fmt: skip
-        from urllib.parse import parse_qs
-
-        from kabar_infra.local.api import match, proxy_event, routes
-
-        path, _, query = path.partition("?")
-        route, params, _ = match(routes(self.template), method, path)
-        assert route is not None, f"no route {method} {path}"
-        claims = None if groups is None else {"cognito:username": user, "cognito:groups": groups}
-        event = proxy_event(
-            route, method=method, path=path, path_parameters=params,
-            headers={"Content-Type": "application/json"}, query=parse_qs(query),
-            body=b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode()),
-            claims=claims,
-        )  # fmt: skip
-        response = self.invoke(route.function, event)
-        return response["statusCode"], json.loads(response["body"])
-
-    def upload(self, filename: str, data: bytes) -> str:
-        """Ask for an upload, put the file where the presigned POST points, route events."""
-        status, ticket = self.api("POST", "/uploads", {"filename": filename})
-        assert status == 201, ticket
-        fields = ticket["upload"]["fields"]
-        self.s3.put_object(
-            Bucket=self.incoming_bucket, Key=fields["key"], Body=data,
-            ContentType=fields["Content-Type"],
-        )  # fmt: skip
-        self.router.drain()
-        return str(ticket["upload_id"])
-
-    def status(self, upload_id: str) -> dict[str, Any]:
-        status, body = self.api("GET", f"/uploads/{upload_id}")
-        assert status == 200, body
-        return body
-
-
 @pytest.fixture
 def app(stack: Stack, template: Template) -> App:
     return App(template, stack, {"CDN_URL": CDN_URL})
-
-
-def article_file(**fields: Any) -> bytes:
-    """A Markdown article file: front matter from ``fields``, then ``body``."""
-    import yaml
-
-    body = fields.pop("body", "Isi berita.\n")
-    return ("---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n" + body).encode()

@@ -7,40 +7,16 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import App, article_file
+from tests.support.app import App, article_file
+from tests.support.comments import post, stored
 
-SLUG = "banjir-rendam-kampung-melayu"
 ANI = {"name": "Ani", "email": "Ani@Example.co.id", "content": "Semoga warga cepat pulih."}
-
-
-def post(
-    app: App, body: Any, slug: str = SLUG, ip: str = "203.0.113.7"
-) -> tuple[int, dict[str, Any], dict[str, str]]:
-    from kabar_infra.local.api import match, proxy_event, routes
-
-    path = f"/articles/{slug}/comments"
-    route, params, _ = match(routes(app.template), "POST", path)
-    assert route is not None and not route.authorized  # public
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    event = proxy_event(route, method="POST", path=path, path_parameters=params,
-                        headers={"Content-Type": "application/json"}, query={}, body=raw, claims=None,
-                        source_ip=ip)  # fmt: skip
-    response = app.invoke(route.function, event)
-    headers = {**(response.get("headers") or {}),
-               **{k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items()}}  # fmt: skip
-    return response["statusCode"], json.loads(response["body"]), headers
 
 
 @pytest.fixture
 def article(app: App) -> App:
     app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", body="Air naik.\n"))
     return app
-
-
-def stored(app: App) -> list[dict[str, Any]]:
-    from kabar.table.codec import from_item
-
-    return [from_item(i) for i in app.table_items() if i["sk"]["S"] == "COMMENT"]
 
 
 def test_a_first_comment_waits_and_its_email_and_ip_are_stored_only_hashed(article: App) -> None:

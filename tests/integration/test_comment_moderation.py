@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import App, article_file
-from tests.integration.test_comment_intake import SLUG, post, stored
+from tests.support.app import App, article_file
+from tests.support.comments import SLUG, post, stored
 
 COMMENTS = f"v1/articles/{SLUG}/comments.json"
 ARTICLE = f"v1/articles/{SLUG}.json"

@@ -10,11 +10,12 @@ from botocore.stub import ANY, Stubber
 
 from kabar import aws
 from kabar.site import SiteBucket
-from tests.conftest import EVENTS, App, article_file
+from tests.support.app import App, article_file
+from tests.support.events import sample
 
 
 def sqs_event(*bodies: str) -> dict[str, Any]:
-    template = json.loads((EVENTS / "sqs.json").read_text())["Records"][0]
+    template = sample("sqs")["Records"][0]
     return {
         "Records": [{**template, "messageId": f"m{index}", "body": body} for index, body in enumerate(bodies)]
     }

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import App
 from tests.support import golden
+from tests.support.app import App
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 
 from kabar.table import Stores
 from kabar.table.base import Table
-from tests.conftest import CDN_URL, App, article_file
+from tests.support.app import CDN_URL, App, article_file
 
 
 def test_a_valid_upload_is_published_and_rendered(app: App) -> None:

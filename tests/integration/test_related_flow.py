@@ -11,7 +11,7 @@ from kabar.table import Stores, keys
 from kabar.table.base import Table
 from kabar.table.codec import to_item
 from kabar.text.relatedness import DEFAULT_MIN_SCORE
-from tests.conftest import App, article_file
+from tests.support.app import App, article_file
 
 FLOOD = [
     dict(

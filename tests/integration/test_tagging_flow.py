@@ -7,7 +7,7 @@ from kabar.table import Stores, keys
 from kabar.table.base import Table
 from kabar.table.codec import to_item
 from kabar.workflows.vocabulary import store_entry
-from tests.conftest import App, article_file
+from tests.support.app import App, article_file
 
 ALEPPO = dict(
     title="ISIS Kocar-kacir Hadapi Serangan Gabungan di Aleppo",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kabar.table import keys
 from kabar.table.codec import to_item
-from tests.conftest import App, article_file
+from tests.support.app import App, article_file
 
 
 def listed(app: App, tag: str) -> list[str]:

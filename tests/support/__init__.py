@@ -1,1 +1,2 @@
-"""Test helpers that are not fixtures (the golden snapshot: :mod:`tests.support.golden`)."""
+"""Helpers the tests share: the stack on moto, article files, comment requests, the golden
+snapshot of publishing examples/ (:mod:`tests.support.golden`)."""

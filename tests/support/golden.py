@@ -1,6 +1,6 @@
 """The golden snapshot: publish examples/ on moto, then record everything the stack stored.
 
-:func:`run` plays one fixed scenario on an :class:`~tests.conftest.App` that touches
+:func:`run` plays one fixed scenario on an :class:`~tests.support.app.App` that touches
 every aggregate, draining the router after each step:
 
 1. the tag vocabulary of ``examples/vocabulary.yaml`` through ``PUT /tags``, mapped to the
@@ -75,7 +75,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import CDN_URL, App
+from tests.support.app import CDN_URL, App
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,12 +12,11 @@ from kabar.table.keys import utc_stamp
 from kabar.table.lists import next_month
 from kabar.workflows.publish import NotAnUpload, parse_upload_key
 from kabar.workflows.uploads import safe_filename
-
-EVENTS = Path(__file__).parents[1] / "events"
+from tests.support.events import sample
 
 
 def test_s3_notification_keys_are_url_decoded() -> None:
-    event = json.loads((EVENTS / "s3.json").read_text())
+    event = sample("s3")
     event["Records"][0]["s3"]["object"]["key"] = "uploads%2Fabc%2Fberita+baru%21.md"
     (created,) = s3_objects(json.dumps(event))
     assert created.key == "uploads/abc/berita baru!.md"
