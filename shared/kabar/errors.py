@@ -53,6 +53,10 @@ class Stale(KabarError):
     """Work computed from an older version than the one stored: dropped."""
 
 
+class BadCursor(KabarError):
+    """A paging cursor that is not one the list gave."""
+
+
 class CommentRefused(KabarError):
     """A comment the table refused: ``duplicate``, or ``flood`` (too soon after the last)."""
 

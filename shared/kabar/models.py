@@ -263,6 +263,16 @@ class Candidate:
     published_at: datetime
 
 
+@dataclass(frozen=True)
+class CommentHistory:
+    """A commenter's approved comments, the latest comment from them or their network
+    (epoch seconds), and whether this very comment was made before."""
+
+    approved: int
+    last_at: float | None
+    duplicate: bool
+
+
 PUBLIC_FIELDS = ("id", "name", "website", "content_html", "created_at", "parent", "parent_name", "depth")
 MODERATOR_FIELDS = (
     "id", "slug", "status", "reasons", "name", "website", "content", "content_html", "created_at",

@@ -106,3 +106,25 @@ def test_tests_import_only_tests_support() -> None:
         if module.split(".")[0] == "tests" and module.split(".")[:2] != ["tests", "support"]
     ]
     assert not offenders, "tests import helpers from tests.support only:\n" + "\n".join(offenders)
+
+
+LAYERS = {
+    # package: what it must not import (the direction data and knowledge flow)
+    "shared/kabar/table": ("kabar.text", "kabar.workflows", "kabar.api", "kabar.deps"),
+    "shared/kabar/text": ("kabar.table", "kabar.workflows", "kabar.aws", "kabar.deps", "boto3"),
+    "shared/kabar/workflows": ("kabar.table", "kabar.deps", "kabar.aws", "boto3"),
+}
+
+
+@pytest.mark.parametrize("package", sorted(LAYERS))
+def test_each_layer_imports_only_what_it_may(package: str) -> None:
+    forbidden = LAYERS[package]
+    files = sorted((ROOT / package).rglob("*.py"))
+    assert files, package
+    offenders = [
+        f"  {where(path, line)} imports {module}"
+        for path in files
+        for line, module in imported_modules(path)
+        if any(module == name or module.startswith(name + ".") for name in forbidden)
+    ]
+    assert not offenders, f"{package} may not import {', '.join(forbidden)}:\n" + "\n".join(offenders)

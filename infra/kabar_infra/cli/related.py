@@ -135,7 +135,7 @@ def _moment(item: dict[str, Any], number: int) -> datetime:
     if not value:
         return EPOCH
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(str(value))  # "Z" too (Python 3.11+)
     except ValueError as exc:
         raise InputError(f"line {number}: published_at {value!r} is not an ISO 8601 time") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from kabar.errors import CommentRefused, Conflict
-from kabar.models import Comment
+from kabar.errors import BadCursor, CommentRefused, Conflict
+from kabar.models import Comment, CommentHistory
 from kabar.table import keys
 from kabar.table.base import CONDITION_FAILED, Table
 from kabar.table.codec import to_item
@@ -20,16 +19,6 @@ TYPE_COMMENTER = "commenter"
 TYPE_NETWORK = "network"
 TYPE_DUPLICATE = "comment_duplicate"
 TYPE_COMMENT_COUNTER = "comment_counter"
-
-
-@dataclass(frozen=True)
-class CommentHistory:
-    """A commenter's approved comments, the latest comment from them or their network
-    (epoch seconds), and whether this very comment was made before."""
-
-    approved: int
-    last_at: float | None
-    duplicate: bool
 
 
 def _index_keys(comment: Comment) -> dict[str, str]:
@@ -193,10 +182,6 @@ class CommentStore:
             ExpressionAttributeNames={"#type": "type"},
             ExpressionAttributeValues=to_item({":type": TYPE_COMMENTER, ":delta": delta}),
         )  # fmt: skip
-
-
-class BadCursor(ValueError):
-    """A cursor that is not one this list gave."""
 
 
 def _encode_cursor(key: dict[str, Any] | None) -> str | None:

@@ -11,13 +11,9 @@ from kabar.table import keys
 from kabar.table.base import Table
 
 
-def latest() -> str:
-    """The list of every published article."""
-    return keys.LATEST
-
-
-def of_tag(tag: str) -> str:
-    return keys.tag_list(tag)
+def _partition(tag: str | None) -> str:
+    """The gsi1 partition of a tag's list, or of every published article's (``None``)."""
+    return keys.tag_list(tag) if tag else keys.LATEST
 
 
 def next_month(month: str) -> str:
@@ -29,23 +25,22 @@ class ListStore:
     def __init__(self, table: Table) -> None:
         self.table = table
 
-    def newest(self, limit: int, partition: str) -> list[ArticleSummary]:
-        """The newest summaries of a list, newest first."""
-        return [
-            ArticleSummary.model_validate(item["summary"]) for item in self.table.newest(partition, limit)
-        ]
+    def newest(self, limit: int, tag: str | None = None) -> list[ArticleSummary]:
+        """The newest summaries of a tag's list (``None``: every article's), newest first."""
+        items = self.table.newest(_partition(tag), limit)
+        return [ArticleSummary.model_validate(item["summary"]) for item in items]
 
-    def month(self, month: str, partition: str) -> list[ArticleSummary]:
-        """Every summary of one month (UTC) of a list, newest first."""
+    def month(self, month: str, tag: str | None = None) -> list[ArticleSummary]:
+        """Every summary of one month (UTC) of a tag's list (``None``: every article's), newest first."""
         items = self.table.query(
             IndexName=keys.GSI1,
             KeyConditionExpression="gsi1pk = :pk AND begins_with(gsi1sk, :month)",
-            ExpressionAttributeValues={":pk": {"S": partition}, ":month": {"S": month}},
+            ExpressionAttributeValues={":pk": {"S": _partition(tag)}, ":month": {"S": month}},
             ScanIndexForward=False,
         )
         return [ArticleSummary.model_validate(item["summary"]) for item in items]
 
-    def neighbour_month(self, month: str, *, older: bool, partition: str) -> str | None:
+    def neighbour_month(self, month: str, *, older: bool, tag: str | None = None) -> str | None:
         """The nearest month before (or after) ``month`` in which the list has an article."""
         if older:
             condition, bound, forward = "gsi1sk < :bound", month, False
@@ -54,7 +49,7 @@ class ListStore:
         items, _ = self.table.query_page(
             IndexName=keys.GSI1,
             KeyConditionExpression=f"gsi1pk = :pk AND {condition}",
-            ExpressionAttributeValues={":pk": {"S": partition}, ":bound": {"S": bound}},
+            ExpressionAttributeValues={":pk": {"S": _partition(tag)}, ":bound": {"S": bound}},
             ScanIndexForward=forward,
             Limit=1,
             ProjectionExpression="gsi1sk",

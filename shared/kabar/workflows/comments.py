@@ -40,9 +40,8 @@ from kabar.errors import (
     PayloadTooLarge,
     TooManyRequests,
 )
-from kabar.models import ArticleFacts, Comment, CommentStatus
+from kabar.models import ArticleFacts, Comment, CommentHistory, CommentStatus
 from kabar.observability import logger
-from kabar.table.comments import CommentHistory
 from kabar.text.comment_rules import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,

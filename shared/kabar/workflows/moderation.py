@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from kabar.errors import Conflict, InvalidRequest, NotFound
+from kabar.errors import BadCursor, Conflict, InvalidRequest, NotFound
 from kabar.models import Comment, CommentStatus
 from kabar.observability import logger
-from kabar.table.comments import BadCursor
 from kabar.text.comment_rules import CommentEdit, to_html
 from kabar.workflows.comments import check_object, stamp
 

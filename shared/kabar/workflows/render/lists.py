@@ -34,7 +34,6 @@ from kabar.documents import (
     tag_path,
     tags_path,
 )
-from kabar.table import lists
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 # Readers see this; the site's language is Indonesian.
@@ -43,16 +42,19 @@ NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"
 
 @dataclass(frozen=True)
 class Listing:
-    """A list of articles: its gsi1 partition, newest page and month pages."""
+    """A list of articles (every article's, or a tag's), its newest page and month pages."""
 
-    partition: str
     newest_path: str
     month_path: Callable[[str], str]
     tag: TagLink | None = None
     count: int = 0
 
+    @property
+    def tag_slug(self) -> str | None:
+        return self.tag.slug if self.tag else None
 
-LATEST = Listing(partition=lists.latest(), newest_path=latest_path(), month_path=month_path)
+
+LATEST = Listing(newest_path=latest_path(), month_path=month_path)
 
 
 class ListRenderer:
@@ -75,7 +77,7 @@ class ListRenderer:
     def _tag_listing(self, slug: str) -> Listing:
         stats = self.sources.tags.count(slug)
         return Listing(
-            partition=lists.of_tag(slug), newest_path=tag_path(slug),
+            newest_path=tag_path(slug),
             month_path=partial(tag_month_path, slug),
             tag=TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug)),
             count=stats.count if stats else 0,
@@ -89,26 +91,26 @@ class ListRenderer:
                 # The month may have just appeared or emptied: the next newer month's
                 # "older" link must now point at it, or past it. (Usually there is none.)
                 months_changed = True
-                newer = self.sources.lists.neighbour_month(month, older=False, partition=listing.partition)
+                newer = self.sources.lists.neighbour_month(month, older=False, tag=listing.tag_slug)
                 if newer:
                     self.render_month(newer, listing)
         self.render_newest(listing)
         return months_changed
 
     def render_month(self, month: str, listing: Listing) -> int:
-        summaries = self.sources.lists.month(month, listing.partition)
+        summaries = self.sources.lists.month(month, listing.tag_slug)
         path = listing.month_path(month)
         if not summaries:
             self.out.delete(path)
             return 0
-        older = self.sources.lists.neighbour_month(month, older=True, partition=listing.partition)
+        older = self.sources.lists.neighbour_month(month, older=True, tag=listing.tag_slug)
         document = MonthDocument(month=month, tag=listing.tag, articles=summaries,
                                  older=listing.month_path(older) if older else None)  # fmt: skip
         self.out.put(path, document, CACHE_LIST)
         return len(summaries)
 
     def render_newest(self, listing: Listing) -> None:
-        summaries = self.sources.lists.newest(self.settings.latest_size, listing.partition)
+        summaries = self.sources.lists.newest(self.settings.latest_size, listing.tag_slug)
         more = listing.month_path(month_of(summaries[0].published_at)) if summaries else None
         if listing.tag is None:
             self.out.put(listing.newest_path, LatestDocument(articles=summaries, more=more), CACHE_LIST)
