@@ -32,7 +32,7 @@ def list_comments() -> Response[str]:
     current_moderator()
     event = app.current_event
     limit = event.get_query_string_value("limit", "25") or "25"
-    if not limit.isdigit():
+    if not limit.isdecimal():  # isdigit() also takes "²", which int() refuses
         raise InvalidRequest("the request is not valid", [{"field": "limit", "message": "must be 1 to 100"}])
     page = queue(content_table(), event.get_query_string_value("status", "pending") or "pending",
                  limit=int(limit), cursor=event.get_query_string_value("cursor"))  # fmt: skip

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
 from kabar.events import claim_groups
+from kabar.observability import logger
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
@@ -34,8 +35,11 @@ def caller_in_group(app: APIGatewayRestResolver, group: str, what: str) -> str:
 
 
 def json_body(app: APIGatewayRestResolver) -> Any:
-    """The request body as JSON (a ValueError, answered with 400, when it is not JSON)."""
-    return app.current_event.json_body
+    """The request body as JSON; InvalidRequest (400) when it is not: not base64, UTF-8 or JSON."""
+    try:
+        return app.current_event.json_body
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, binascii.Error: the body only
+        raise InvalidRequest(f"the body is not valid JSON: {exc}", []) from exc
 
 
 def _invalid_model(exc: ValidationError) -> Response[str]:
@@ -48,11 +52,6 @@ def _invalid_model(exc: ValidationError) -> Response[str]:
 
 def _invalid_request(exc: InvalidRequest) -> Response[str]:
     return json_response(400, {"message": exc.message, "errors": exc.errors})
-
-
-def _bad_json(exc: ValueError) -> Response[str]:
-    # json_body raises JSONDecodeError (a ValueError) on a body that is not JSON.
-    return json_response(400, {"message": f"the body is not valid JSON: {exc}", "errors": []})
 
 
 def _forbidden(exc: Forbidden) -> Response[str]:
@@ -76,15 +75,21 @@ def _too_large(exc: PayloadTooLarge) -> Response[str]:
     return json_response(413, {"message": message, "errors": [{"field": exc.field, "message": exc.message}]})
 
 
+def _unexpected(exc: Exception) -> Response[str]:
+    """Anything else is a fault of ours: logged with its traceback, answered without its text."""
+    logger.exception("unexpected error")
+    return json_response(500, {"message": "internal error: the request failed on our side"})
+
+
 _ERROR_HANDLERS: list[tuple[type[Exception], Any]] = [
     (TooManyRequests, _too_many),
     (PayloadTooLarge, _too_large),
     (ValidationError, _invalid_model),
     (InvalidRequest, _invalid_request),
-    (ValueError, _bad_json),
     (Forbidden, _forbidden),
     (NotFound, _not_found),
     (Conflict, _conflict),
+    (Exception, _unexpected),  # the most specific handler wins: this one only for the rest
 ]
 
 

@@ -141,3 +141,34 @@ def test_no_request_or_event_path_scans(app: App, monkeypatch: pytest.MonkeyPatc
     app.status(upload_id)
     assert {"PutItem", "TransactWriteItems", "Query", "PutObject"} <= set(operations)
     assert "Scan" not in operations
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [("GET", "/tags", None, "vocabulary_entries"), ("PUT", "/tags/x", {"name": "X"}, "put_vocabulary_entry")],
+)
+def test_a_fault_of_ours_is_a_500_that_tells_nothing_and_is_logged(
+    app: App, monkeypatch: pytest.MonkeyPatch, request_: tuple[str, str, Any, str]
+) -> None:
+    """A ValueError from a workflow is a bug, not a body that is not JSON (which a 400 would say)."""
+    import traceback
+
+    from kabar.dal import ContentTable
+    from kabar.observability import logger
+
+    method, path, body, breaks = request_
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ValueError("internal detail 42")
+
+    logged: list[tuple[str, str]] = []
+    monkeypatch.setattr(ContentTable, breaks, broken)
+    monkeypatch.setattr(
+        logger, "exception", lambda message, **_: logged.append((message, traceback.format_exc()))
+    )
+    status, response = app.api(method, path, body)
+    assert status == 500
+    assert response == {"message": "internal error: the request failed on our side"}
+    ((message, trace),) = logged
+    assert message == "unexpected error"
+    assert trace.startswith("Traceback") and "in broken" in trace and "internal detail 42" in trace
