@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 from kabar.dal import CommentRefused, ContentTable, comments_partition
 from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
 from kabar.observability import logger
@@ -111,23 +113,27 @@ def _check_object(body: Any) -> None:
         raise PayloadTooLarge("content", f"is longer than {MAX_CONTENT} characters")
 
 
+def read_submission(body: Any, *, raw_size: int) -> CommentSubmission:
+    """The intake's body, checked in order: 413 for a body over :data:`MAX_BODY` bytes, 400 if it is
+    not an object, 413 for a content over :data:`MAX_CONTENT` characters, then the model (400 naming
+    each field)."""
+    if raw_size > MAX_BODY:
+        raise PayloadTooLarge("body", f"is larger than {MAX_BODY} bytes")
+    _check_object(body)
+    return CommentSubmission.model_validate(body)
+
+
 def submit(
     slug: str,
-    body: Any,
+    submission: CommentSubmission,
     *,
     source_ip: str,
-    raw_size: int,
     table: ContentTable,
     secret: bytes,
     rules: IntakeRules,
     now: datetime,
 ) -> dict[str, Any]:
-    """Take one comment; the response body (201) or a domain error naming what is wrong."""
-    if raw_size > MAX_BODY:
-        raise PayloadTooLarge("body", f"is larger than {MAX_BODY} bytes")
-    _check_object(body)
-    submission = CommentSubmission.model_validate(body)  # ValidationError: 400 naming each field
-
+    """Take one valid comment (:func:`read_submission`); the response body (201) or a domain error."""
     facts = table.get_article_facts(slug)
     if facts is None or facts["status"] != "published":
         raise NotFound(f"no published article {slug!r}")
@@ -203,6 +209,7 @@ def submit(
 
 ACTIONS = {"approve": "approved", "spam": "spam", "trash": "trash"}
 QUEUES = ("pending", "spam", "trash")
+QUEUED = "Approved comments are not queued; they are public in each article's comments.json"
 MODERATOR_FIELDS = (
     "id", "slug", "status", "reasons", "name", "website", "content", "content_html", "created_at",
     "parent", "parent_name", "depth", "seq", "moderated_by", "moderated_at", "edited_by", "edited_at",
@@ -247,10 +254,16 @@ def moderate(table: ContentTable, comment_id: str, action: str, *, by: str, now:
     return {"comment": moderator_view(after), "changed": True}
 
 
-def edit(table: ContentTable, comment_id: str, body: Any, *, by: str, now: datetime) -> dict[str, Any]:
-    """A moderator's correction of name, website or content; the same edit again changes nothing."""
+def read_edit(body: Any) -> CommentEdit:
+    """A moderator's ``PUT /comments/{id}`` body: 400 if not an object, 413 for a long content, the model."""
     _check_object(body)
-    given = CommentEdit.model_validate(body).model_dump(exclude_unset=True)
+    return CommentEdit.model_validate(body)
+
+
+def edit(table: ContentTable, comment_id: str, fix: CommentEdit, *, by: str, now: datetime) -> dict[str, Any]:
+    """A moderator's correction (:func:`read_edit`) of name, website or content; the same edit
+    again changes nothing."""
+    given = fix.model_dump(exclude_unset=True)
     changes = {key: value for key, value in given.items() if value is not None or key == "website"}
     if not changes:
         raise InvalidRequest(
@@ -267,13 +280,23 @@ def edit(table: ContentTable, comment_id: str, body: Any, *, by: str, now: datet
     return {"comment": moderator_view(after), "changed": True}
 
 
+LIMITS = "must be 1 to 100"
+
+
+def page_size(limit: object) -> int:
+    """A queue's ``limit`` as given: decimal digits (:func:`queue` checks the range, after the status)."""
+    if isinstance(limit, str) and limit.isdecimal():
+        return int(limit)
+    raise PydanticCustomError("limit", LIMITS)
+
+
 def queue(table: ContentTable, status: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """One page of a moderation queue, oldest first, and the cursor of the next (None: no more)."""
     if status not in QUEUES:
         message = f"must be one of {', '.join(QUEUES)} (approved comments are in the article's comments.json)"
         raise InvalidRequest("the request is not valid", [{"field": "status", "message": message}])
     if not 1 <= limit <= 100:
-        raise InvalidRequest("the request is not valid", [{"field": "limit", "message": "must be 1 to 100"}])
+        raise InvalidRequest("the request is not valid", [{"field": "limit", "message": LIMITS}])
     after = _decode_cursor(cursor, status) if cursor else None
     comments, last = table.comments_in(status, limit=limit, after=after)
     return {"status": status, "comments": [moderator_view(c) for c in comments], "next": _encode_cursor(last)}
