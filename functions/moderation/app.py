@@ -40,10 +40,9 @@ Cursor = Annotated[str | None, Query(description="The `next` of the previous pag
 CommentId = Annotated[str, Path(json_schema_extra={"pattern": "^[0-9A-Za-z]{8,40}$"})]
 Edit = Annotated[CommentEdit, Body(), parsed_by(comments.read_edit)]
 CHANGED = "The comment as it is now, and whether this request changed it"
-REFUSED = FORBIDDEN | {
-    404: "No such comment",
-    409: "Another moderator changed the comment meanwhile; read it again",
-}
+RACED = "Another moderator changed the comment meanwhile; read it again"
+REFUSED = FORBIDDEN | {404: "No such comment", 409: RACED}
+EDITS = INVALID | REFUSED | {413: "The content is too long; errors name it"}
 
 
 def current_moderator() -> str:
@@ -78,7 +77,7 @@ trash = _action("trash", "Trash a comment (moderators)")
 
 
 @app.put("/comments/<comment_id>", summary="Edit a comment's name, website or content (moderators)",
-         security=MODERATORS, responses=answers(200, "Moderated", CHANGED, INVALID | REFUSED))  # fmt: skip
+         security=MODERATORS, responses=answers(200, "Moderated", CHANGED, EDITS))  # fmt: skip
 def put_comment(comment_id: CommentId, fix: Edit) -> Response[str]:
     by = current_moderator()
     return json_response(200, comments.edit(content_table(), comment_id, fix, by=by, now=datetime.now(UTC)))

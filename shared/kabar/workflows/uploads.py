@@ -59,6 +59,8 @@ class UploadTicket(BaseModel):
 class UploadStatus(Upload):
     """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet."""
 
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # every field is answered
+
     live: bool = False
 
 

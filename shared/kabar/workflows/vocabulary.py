@@ -43,6 +43,8 @@ class BulkRequest(BaseModel):
 class TagEntry(BaseModel):
     """A vocabulary tag as stored."""
 
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # every field is answered
+
     slug: str
     name: str
     aliases: list[str]
