@@ -10,13 +10,14 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy bench schemas clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy bench schemas openapi clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
 	@echo "make test            every test: lint, template checks, unit, integration, end to end"
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
 	@echo "make lint            ruff and mypy"
+	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' resolvers"
 	@echo "make build           sam build (arm64 wheels, no Docker), artifacts checked"
 	@echo "make deploy          sam build + sam deploy --guided"
 
@@ -83,6 +84,10 @@ bench: venv
 
 schemas: venv
 	$(PY) -m kabar_infra.schemas docs/schemas
+
+# docs/openapi.yaml from the API functions' resolvers (tests/infra/test_openapi.py fails when it is stale).
+openapi: venv
+	$(PY) -m kabar_infra.openapi docs/openapi.yaml
 
 clean:
 	rm -rf .aws-sam .kabar .pytest_cache .mypy_cache .ruff_cache

@@ -177,3 +177,9 @@ def test_unpublishing_takes_the_comments_off_the_site_and_publishing_again_bring
     page = app.document(COMMENTS)
     assert page is not None and [c["id"] for c in page["comments"]] == [first]
     assert app.document(ARTICLE)["comments"]["count"] == 1  # type: ignore[index]
+
+
+def test_a_limit_of_digits_int_cannot_read_is_the_limit_error(app: App) -> None:
+    """A limit of "²" (a digit to str.isdigit, not to int()) was answered "the body is not valid JSON"."""
+    status, body = moderate(app, "GET", "/comments?limit=%C2%B2")
+    assert status == 400 and body["errors"] == [{"field": "limit", "message": "must be 1 to 100"}]

@@ -191,3 +191,34 @@ def test_render_reports_a_record_it_cannot_read(app: App) -> None:
     unreadable = {"eventID": "9", "eventName": "MODIFY", "dynamodb": {"SequenceNumber": "9"}}
     response = app.invoke("RenderFunction", {"Records": [unreadable]})
     assert response == {"batchItemFailures": [{"itemIdentifier": "9"}]}
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [("GET", "/tags", None, "all"), ("PUT", "/tags/x", {"name": "X"}, "put")],
+)
+def test_a_fault_of_ours_is_a_500_that_tells_nothing_and_is_logged(
+    app: App, monkeypatch: pytest.MonkeyPatch, request_: tuple[str, str, Any, str]
+) -> None:
+    """A ValueError from a workflow is a bug, not a body that is not JSON (which a 400 would say)."""
+    import traceback
+
+    from kabar.observability import logger
+    from kabar.table.vocabulary import VocabularyStore
+
+    method, path, body, breaks = request_
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ValueError("internal detail 42")
+
+    logged: list[tuple[str, str]] = []
+    monkeypatch.setattr(VocabularyStore, breaks, broken)
+    monkeypatch.setattr(
+        logger, "exception", lambda message, **_: logged.append((message, traceback.format_exc()))
+    )
+    status, response = app.api(method, path, body)
+    assert status == 500
+    assert response == {"message": "internal error: the request failed on our side"}
+    ((message, trace),) = logged
+    assert message == "unexpected error"
+    assert trace.startswith("Traceback") and "in broken" in trace and "internal detail 42" in trace

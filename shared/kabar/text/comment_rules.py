@@ -54,6 +54,9 @@ DEFAULT_MODERATION = (
 )  # fmt: skip
 
 PlainText = Annotated[str, StringConstraints(strip_whitespace=True)]
+PARENT = "The id of the published comment this replies to"
+HONEYPOT = "Map the form's hidden trap field here; people leave it empty"
+LONGER = "Longer is 413"
 
 
 class CommentSubmission(BaseModel):
@@ -62,11 +65,17 @@ class CommentSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Annotated[PlainText, Field(min_length=1, max_length=80)]
-    email: Annotated[PlainText, Field(min_length=3, max_length=254)]
-    website: Annotated[PlainText | None, Field(max_length=200)] = None
-    content: Annotated[str, Field(min_length=1, max_length=MAX_CONTENT)]
-    parent: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{8,40}$")] = None
-    honeypot: Annotated[str | None, Field(max_length=500)] = None
+    email: Annotated[PlainText, Field(min_length=3, max_length=254, description="Never published")]
+    website: Annotated[PlainText | None, Field(max_length=200, description="http:// or https://")] = None
+    content: Annotated[str, Field(min_length=1, max_length=MAX_CONTENT, description=LONGER)]
+    parent: Annotated[
+        str | None,
+        Field(pattern=r"^[0-9A-Za-z]{8,40}$", description="The id of the published comment this replies to"),
+    ] = None
+    honeypot: Annotated[
+        str | None,
+        Field(max_length=500, description="Map the form's hidden trap field here; people leave it empty"),
+    ] = None
 
     @field_validator("email")
     @classmethod
@@ -112,8 +121,10 @@ class CommentEdit(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Annotated[PlainText | None, Field(min_length=1, max_length=80)] = None
-    website: Annotated[PlainText | None, Field(max_length=200)] = None
-    content: Annotated[str | None, Field(min_length=1, max_length=MAX_CONTENT)] = None
+    website: Annotated[PlainText | None, Field(max_length=200, description="null removes it")] = None
+    content: Annotated[
+        str | None, Field(min_length=1, max_length=MAX_CONTENT, description="Longer is 413")
+    ] = None
 
     _name = field_validator("name")(classmethod(lambda cls, value: _check_name(value)))
     _website = field_validator("website")(classmethod(lambda cls, value: _check_website(value)))

@@ -124,23 +124,28 @@ def check_object(body: Any) -> None:
         raise PayloadTooLarge("content", f"is longer than {MAX_CONTENT} characters")
 
 
+def read_submission(body: Any, *, raw_size: int) -> CommentSubmission:
+    """The intake's body, checked in order: 413 for a body over :data:`MAX_BODY` bytes, 400 if it is
+    not an object, 413 for a content over :data:`MAX_CONTENT` characters, then the model (400 naming
+    each field)."""
+    if raw_size > MAX_BODY:
+        raise PayloadTooLarge("body", f"is larger than {MAX_BODY} bytes")
+    check_object(body)
+    return CommentSubmission.model_validate(body)
+
+
 def submit(
     slug: str,
-    body: Any,
+    submission: CommentSubmission,
     *,
     source_ip: str,
-    raw_size: int,
     articles: Facts,
     comments: Comments,
     secret: bytes,
     rules: IntakeRules,
     now: datetime,
 ) -> dict[str, Any]:
-    """Take one comment; the response body (201) or a domain error naming what is wrong."""
-    if raw_size > MAX_BODY:
-        raise PayloadTooLarge("body", f"is larger than {MAX_BODY} bytes")
-    check_object(body)
-    submission = CommentSubmission.model_validate(body)  # ValidationError: 400 naming each field
+    """Take one valid comment (:func:`read_submission`); the response body (201) or a domain error."""
     _check_open(articles.facts(slug), slug, rules, now)
     depth, parent_name = _reply_place(submission, slug, comments, rules)
     email_hash = keyed_hash(secret, submission.email.lower())

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from pydantic_core import PydanticCustomError
+
 from kabar.errors import BadCursor, Conflict, InvalidRequest, NotFound
 from kabar.models import Comment, CommentStatus
 from kabar.observability import logger
@@ -17,6 +19,8 @@ from kabar.workflows.comments import check_object, stamp
 
 ACTIONS: dict[str, CommentStatus] = {"approve": "approved", "spam": "spam", "trash": "trash"}
 QUEUES = ("pending", "spam", "trash")
+QUEUED = "Approved comments are not queued; they are public in each article's comments.json"
+LIMITS = "must be 1 to 100"
 
 
 class Comments(Protocol):
@@ -58,10 +62,16 @@ def moderate(comments: Comments, comment_id: str, action: str, *, by: str, now: 
     return {"comment": after.moderator_view(), "changed": True}
 
 
-def edit(comments: Comments, comment_id: str, body: Any, *, by: str, now: datetime) -> dict[str, Any]:
-    """A moderator's correction of name, website or content; the same edit again changes nothing."""
+def read_edit(body: Any) -> CommentEdit:
+    """A moderator's ``PUT /comments/{id}`` body: 400 if not an object, 413 for a long content, the model."""
     check_object(body)
-    given = CommentEdit.model_validate(body).model_dump(exclude_unset=True)
+    return CommentEdit.model_validate(body)
+
+
+def edit(comments: Comments, comment_id: str, fix: CommentEdit, *, by: str, now: datetime) -> dict[str, Any]:
+    """A moderator's correction (:func:`read_edit`) of name, website or content; the same edit
+    again changes nothing."""
+    given = fix.model_dump(exclude_unset=True)
     changes = {key: value for key, value in given.items() if value is not None or key == "website"}
     if not changes:
         raise InvalidRequest(
@@ -78,13 +88,20 @@ def edit(comments: Comments, comment_id: str, body: Any, *, by: str, now: dateti
     return {"comment": after.moderator_view(), "changed": True}
 
 
+def page_size(limit: object) -> int:
+    """A queue's ``limit`` as given: decimal digits (:func:`queue` checks the range, after the status)."""
+    if isinstance(limit, str) and limit.isdecimal():
+        return int(limit)
+    raise PydanticCustomError("limit", LIMITS)
+
+
 def queue(comments: Comments, status: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """One page of a moderation queue, oldest first, and the cursor of the next (None: no more)."""
     if status not in QUEUES:
         message = f"must be one of {', '.join(QUEUES)} (approved comments are in the article's comments.json)"
         raise InvalidRequest("the request is not valid", [{"field": "status", "message": message}])
     if not 1 <= limit <= 100:
-        raise InvalidRequest("the request is not valid", [{"field": "limit", "message": "must be 1 to 100"}])
+        raise InvalidRequest("the request is not valid", [{"field": "limit", "message": LIMITS}])
     try:
         page, following = comments.in_status(status, limit=limit, cursor=cursor)
     except BadCursor:

@@ -31,8 +31,21 @@ class UploadRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    filename: Annotated[str, Field(min_length=1, max_length=200)]
-    content_type: Annotated[str | None, Field(max_length=100)] = None
+    filename: Annotated[
+        str, Field(min_length=1, max_length=200, description="Must end in .md, .markdown or .json",
+                   examples=["02-serangan-aleppo.md"]),
+    ]  # fmt: skip
+    content_type: Annotated[
+        str | None, Field(max_length=100, description="Optional; when given it must be the type the "
+                          "file name implies: text/markdown or application/json"),
+    ] = None  # fmt: skip
+
+
+def upload_request(body: Any) -> UploadRequest:
+    """The ``POST /uploads`` body, validated (InvalidRequest when it is not a JSON object)."""
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be a JSON object", [])
+    return UploadRequest.model_validate(body)
 
 
 class PresignedPost(BaseModel):
@@ -53,6 +66,8 @@ class UploadTicket(BaseModel):
 
 class UploadStatus(Upload):
     """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # every field is answered
 
     live: bool = False
 

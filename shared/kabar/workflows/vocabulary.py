@@ -33,8 +33,8 @@ class TagRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: TagName
-    aliases: Annotated[list[TagName], Field(max_length=50)] = []
+    name: Annotated[TagName, Field(examples=["Lebanon"])]
+    aliases: Annotated[list[TagName], Field(max_length=50, examples=[["Libanon"]])] = []
     status: Literal["active", "blocked"] = "active"
 
 
@@ -51,12 +51,14 @@ class BulkRequest(BaseModel):
 
 
 class TagEntry(BaseModel):
-    """A vocabulary tag as the API answers with it."""
+    """A vocabulary tag as stored."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # every field is answered
 
     slug: str
     name: str
     aliases: list[str]
-    status: str
+    status: Literal["active", "blocked", "merged"]
     merged_into: str | None = None
 
     @classmethod
@@ -96,16 +98,20 @@ def put_tag(slug: str, request: TagRequest, *, vocabulary: Vocabulary) -> TagEnt
     return TagEntry.of(entry)
 
 
-def put_tags(body: object, *, vocabulary: Vocabulary) -> list[TagEntry]:
-    """Validate every entry first (all errors at once), then store them in order."""
+def bulk_request(body: object) -> BulkRequest:
+    """The ``PUT /tags`` body, every entry validated (all errors at once, before anything is stored)."""
     try:
-        bulk = BulkRequest.model_validate(body)
+        return BulkRequest.model_validate(body)
     except ValidationError as exc:
         errors = [
             {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
             for e in exc.errors(include_url=False)
         ]
         raise InvalidRequest("the tags are not valid; nothing was stored", errors) from exc
+
+
+def put_tags(bulk: BulkRequest, *, vocabulary: Vocabulary) -> list[TagEntry]:
+    """Store a validated bulk load in order; nothing at all when a tag is given twice."""
     slugs = [tag.slug or slugify(tag.name) for tag in bulk.tags]
     duplicates = {slug for slug in slugs if slugs.count(slug) > 1}
     if duplicates:
@@ -125,7 +131,7 @@ class MergeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    into: Slug
+    into: Annotated[Slug, Field(description="An active vocabulary tag", examples=["hizbullah"])]
 
 
 def merge_tag(slug: str, request: MergeRequest, *, vocabulary: Vocabulary, tags: TagCounts) -> TagEntry:

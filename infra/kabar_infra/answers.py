@@ -1,0 +1,83 @@
+"""What the API answers, as models: the schemas its routes name (``kabar.api.answers``), for the
+OpenAPI document only.
+
+The handlers answer with dicts or workflow models; they never import this module (each model
+would cost a cold start its creation, and Powertools a TypeAdapter per declared answer).
+``tests/infra/test_openapi.py`` checks real answers against the document, so these cannot drift
+from what the workflows return.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from kabar.models import FieldError
+from kabar.workflows.uploads import UploadStatus, UploadTicket
+from kabar.workflows.vocabulary import TagEntry
+
+
+class Message(BaseModel):
+    """Every error answer: what is wrong and, for a request that is not valid, each bad field."""
+
+    message: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class TagList(BaseModel):
+    """``GET /tags`` and ``PUT /tags``: vocabulary tags."""
+
+    tags: list[TagEntry]
+
+
+class Taken(BaseModel):
+    """``POST /articles/{slug}/comments``: the comment was taken."""
+
+    id: str
+    status: Literal["published", "awaiting moderation"]
+    message: str = Field(description="For the reader, in the site's language")
+
+
+class ModeratedComment(BaseModel):
+    """What moderators see; never the email or IP, which are stored only as keyed hashes."""
+
+    id: str
+    slug: str = Field(description="The article")
+    status: Literal["approved", "pending", "spam", "trash"]
+    reasons: list[str] = Field(description='Why the intake put it there, e.g. "2 links"')
+    name: str
+    website: str | None
+    content: str = Field(description="As stored (markup removed)")
+    content_html: str = Field(description="As readers see it")
+    created_at: datetime
+    parent: str | None
+    parent_name: str | None
+    depth: int
+    seq: int | None = Field(description="Its place among the article's approved comments")
+    moderated_by: str | None
+    moderated_at: datetime | None
+    edited_by: str | None
+    edited_at: datetime | None
+
+
+class Moderated(BaseModel):
+    """A moderation: the comment as it is now, and whether this request changed it."""
+
+    comment: ModeratedComment
+    changed: bool = Field(description="False: it already was so (a repeated request)")
+
+
+class Queue(BaseModel):
+    """``GET /comments``: one page of a moderation queue, oldest first."""
+
+    status: Literal["pending", "spam", "trash"]
+    comments: list[ModeratedComment]
+    next: str | None = Field(description="The cursor of the next page; null on the last")
+
+
+ANSWERS: dict[str, type[BaseModel]] = {
+    model.__name__: model
+    for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, Taken, Moderated, Queue)
+}

@@ -1,0 +1,124 @@
+"""The OpenAPI document's words and what no resolver knows (for :mod:`kabar_infra.openapi`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Each API function, by its tag: the folder of its handler, and its resolver (``api`` builds it).
+FUNCTIONS = {
+    "uploads": ("uploads", "app"),
+    "vocabulary": ("vocabulary", "app"),
+    "comments": ("comments", "api"),
+    "moderation": ("moderation", "app"),
+}
+
+TAGS: list[Any] = [
+    {"name": "uploads", "description": "Editors: article files, straight to S3, and what became of them"},
+    {"name": "vocabulary", "description": "Editors: the tag vocabulary (names, aliases, blocked, merges)"},
+    {"name": "comments", "description": "Readers: the public comment intake"},
+    {"name": "moderation", "description": "Moderators: the comment queues and their decisions"},
+]
+
+INFO = {
+    "title": "Kabar API (editors' uploads and tag vocabulary; readers' comments and their moderation)",
+    "version": "1",
+    "description": """\
+Editors upload articles straight to S3 through presigned POSTs, then follow
+what became of each upload. Every editors' route needs a Cognito ID token of a
+user in the `editors` group in the `Authorization` header: without a valid
+token API Gateway answers 401; a valid token of a user outside the group gets
+403. The comment routes under `/comments` are for the `moderators` group
+alike. The comment intake is public and answers CORS preflight (OPTIONS) for
+the origins the `CommentOrigins` parameter allows (any, by default).
+Public documents are not served here: sites read them from the CDN (see
+docs/schemas/).
+""",
+}
+
+SERVERS: list[Any] = [
+    {"url": "https://{api_id}.execute-api.{region}.amazonaws.com/v1",
+     "variables": {"api_id": {"default": "api_id"}, "region": {"default": "us-east-1"}}},
+    {"url": "http://127.0.0.1:3000", "description": "the local stack (`make run`)"},
+]  # fmt: skip
+
+
+def _cognito(group: str) -> dict[str, str]:
+    token = f'A Cognito ID token of a user in the `{group}` group (no "Bearer" prefix needed)'
+    return {"type": "apiKey", "in": "header", "name": "Authorization", "description": token}
+
+
+SECURITY_SCHEMES: dict[str, Any] = {"editors": _cognito("editors"), "moderators": _cognito("moderators")}
+
+# Powertools answers the intake's CORS preflight itself (kabar.api.cors): it is no route.
+PREFLIGHT = {
+    "tags": ["comments"],
+    "summary": "CORS preflight for the comment intake (public)",
+    "description": """\
+Answered by the function: 204 with Access-Control-Allow-Origin (the
+request's origin when allowed), -Allow-Methods, -Allow-Headers,
+-Max-Age 600; Retry-After is exposed to scripts on the POST's answers.
+""",
+    "operationId": "comment_preflight_articles__slug__comments_options",
+    "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "responses": {"204": {"description": "The origin may post comments"}},
+    "security": [],
+}
+
+DESCRIPTIONS = {
+    ("post", "/uploads"): """\
+Records a pending upload and returns a presigned POST restricted to one
+key (`uploads/<upload_id>/<filename>`), the content type the file name
+implies, 1 byte to `max_bytes`, and an expiry of `expires_at`. POST the
+`fields` plus the file (as the last form field, named `file`) to `url`.
+""",
+    ("put", "/tags"): """\
+Every entry is validated first; if any is invalid, nothing is stored and
+`errors` names each problem (`tags.3.name`). A tag without `slug` gets
+the slug of its name. Entries are then stored in order; an alias that
+belongs to another tag stops the load with 409 at that entry.
+""",
+    ("put", "/tags/{slug}"): """\
+Articles tagged (by an editor or by suggestion) with the name or any
+alias are listed under this tag from their next publish on. A blocked
+tag is never given to an article.
+""",
+    ("post", "/tags/{slug}/merge"): """\
+The tag becomes `merged`: its name and aliases lead to the target from
+now on, its articles are re-tagged in the background (they move to the
+target, which then lists the articles of both), and its CDN document
+becomes a pointer to the target (`kind: tag_merged`). The tag may be a
+vocabulary tag or one that was only ever suggested.
+""",
+    ("post", "/articles/{slug}/comments"): """\
+No token needed. Rules, in order: the article must be published (404)
+and open to comments (403); the same article, author and content again
+is 409; the same email, or the same network (/24 IPv4, /48 IPv6), within
+15 seconds is 429 with Retry-After. A filled `honeypot` or a disallowed
+word is accepted here but stored as spam; two or more links, a
+moderation word, or a first-time commenter wait for a moderator; a
+commenter with earlier approved comments (recognised by a keyed hash of
+the email) is published at once. The email and IP are stored only as
+keyed hashes and never published. Markup in `name` and `content` is
+removed; the content is shown as text with paragraphs, line breaks and
+links (rel="nofollow ugc"). The body is read as JSON whatever its
+Content-Type (a page may post it as text/plain, which needs no preflight).
+""",
+    ("post", "/comments/{comment_id}/approve"): """\
+Moves the comment into its article's public comments (the newest page of
+comments.json, re-rendered with the article's count) and counts it for its
+author, whose next comments are then published at once. Approving an
+approved comment changes nothing (`changed: false`).
+""",
+    ("post", "/comments/{comment_id}/spam"): """\
+Kept (nothing is lost) in the spam queue, never public. A comment that was
+public leaves its page and no longer counts for its author.
+""",
+    ("post", "/comments/{comment_id}/trash"): (
+        "Kept in the trash queue, never public; like spam for the author's count."
+    ),
+    ("put", "/comments/{comment_id}"): """\
+The fields given are checked as at intake and replace the stored ones
+(`website: null` removes it); a public comment's page is re-rendered. The
+same edit again changes nothing.
+""",
+}
