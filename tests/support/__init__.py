@@ -1,0 +1,1 @@
+"""Helpers the tests share: the stack on moto, article files, comment requests."""
