@@ -24,7 +24,8 @@ MAX_BYTES = 1_048_576
 
 def markdown(**fields: Any) -> bytes:
     body = fields.pop("body", "Isi berita.\n")
-    return ("---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n" + body).encode()
+    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False)
+    return f"---\n{front}---\n{body}".encode()
 
 
 def upload_id(number: int) -> str:

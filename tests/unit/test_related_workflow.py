@@ -44,7 +44,7 @@ FLOOD = {
 }
 STORY = list(FLOOD)
 LATER = "banjir-kiriman-ancam"
-LATER_FLOOD = dict(
+LATER_FLOOD: dict[str, Any] = dict(
     title="Banjir Kiriman Kembali Ancam Kampung Melayu",
     lead="BPBD DKI Jakarta minta warga Kali Ciliwung waspada banjir kiriman.",
     published_at=datetime(2026, 11, 19, 23, 0, tzinfo=UTC),

@@ -15,7 +15,7 @@ from kabar.workflows.tagging import continue_merge, tag_article
 from kabar.workflows.vocabulary import MergeRequest, merge_tag, store_entry
 from tests.support.memory import MemoryStores, MergeProgress, article
 
-SYRIA = dict(
+SYRIA: dict[str, Any] = dict(
     title="Tentara Suriah Rebut Desa di Aleppo",
     lead="Pasukan Suriah dan Hizbullah maju di Aleppo.",
     body_html=(
