@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -575,19 +575,7 @@ class MemoryStores:
 
     def put_article(self, article: Article) -> Article:
         """Store an article version as PublishFunction does (with its upload's outcome)."""
-        key = f"uploads/{article.upload_id}/{article.slug}.md"
-        upload = Upload(
-            upload_id=article.upload_id,
-            state=UploadState.PUBLISHED,
-            filename=f"{article.slug}.md",
-            content_type="text/markdown",
-            key=key,
-            created_at=article.updated_at,
-            created_by="editor1",
-            processed_at=article.updated_at,
-        )
-        self.articles.publish(upload, article)
-        return article
+        return put_article(self.articles, article)
 
     def sources(self) -> Sources:
         """What rendering reads."""
@@ -599,6 +587,27 @@ class MemoryStores:
             lists=self.lists,
             vocabulary=self.vocabulary,
         )
+
+
+class Publishes(Protocol):
+    def publish(self, upload: Upload, article: Article) -> None: ...
+
+
+def put_article(articles: Publishes, article: Article) -> Article:
+    """Store an article version as PublishFunction does, with its upload's outcome (through a
+    MemoryArticles, or the table's ArticleStore)."""
+    upload = Upload(
+        upload_id=article.upload_id,
+        state=UploadState.PUBLISHED,
+        filename=f"{article.slug}.md",
+        content_type="text/markdown",
+        key=f"uploads/{article.upload_id}/{article.slug}.md",
+        created_at=article.updated_at,
+        created_by="editor1",
+        processed_at=article.updated_at,
+    )
+    articles.publish(upload, article)
+    return article
 
 
 PUBLISHED_AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
