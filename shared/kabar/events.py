@@ -181,7 +181,10 @@ def table_changes(records: list[dict[str, Any]]) -> tuple[list[tuple[str, TableC
     for record in records:
         sequence = str(record["dynamodb"]["SequenceNumber"])
         try:
-            changes.append((sequence, table_change(record)))
+            change = table_change(record)
+            if isinstance(change, TagsChanged):
+                change.tag_months  # noqa: B018 (read now, so that a bad image fails this record alone)
+            changes.append((sequence, change))
         except (KeyError, TypeError, ValueError):
             unreadable.add(sequence)
     return changes, unreadable

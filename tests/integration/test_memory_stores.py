@@ -1,0 +1,351 @@
+"""The in-memory stores (tests.support.memory) read back what the table's stores do.
+
+The same workflow calls run against the real stores on moto and against the memory
+stores; everything read back afterwards must be equal. This keeps the unit tests'
+stand-ins honest. (One known difference is left out on purpose: a moderation-queue
+page that comes back exactly full gives a cursor to an empty page in memory, as
+DynamoDB does, and none on moto.)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from kabar.errors import Conflict
+from kabar.events import ArticleChanged, TableChange, TagsChanged
+from kabar.models import Upload, UploadState
+from kabar.table import Stores
+from kabar.table.base import Table
+from kabar.workflows import related
+from kabar.workflows.comments import IntakeRules, read_submission, submit
+from kabar.workflows.moderation import edit, moderate, queue, read_edit
+from kabar.workflows.publish import process_upload
+from kabar.workflows.related import continue_unlist, relate
+from kabar.workflows.render.plan import plan
+from kabar.workflows.render.renderer import Renderer
+from kabar.workflows.render.sources import SiteSettings, Sources
+from kabar.workflows.tagging import continue_merge, tag_article
+from kabar.workflows.uploads import upload_status
+from kabar.workflows.vocabulary import MergeRequest, TagRequest, merge_tag, put_tag
+from kabar_infra.provision import Stack
+from tests.support.memory import MemorySite, MemoryStores, article, put_article
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+OCTOBER = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
+DECEMBER = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
+FLOOD = ["Banjir", "Kali Ciliwung", "Kampung Melayu"]
+STORY = {
+    "banjir-rendam-rumah": (
+        "Banjir Rendam Ribuan Rumah di Kampung Melayu",
+        10,
+        "Banjir merendam ribuan rumah setelah Kali Ciliwung meluap. Warga mengungsi.",
+    ),
+    "pengungsi-banjir-sakit": (
+        "Pengungsi Banjir Ciliwung Terserang Penyakit",
+        11,
+        "Pengungsi banjir di Kampung Melayu sakit. Air Kali Ciliwung kotor.",
+    ),
+    "air-ciliwung-surut": (
+        "Air Ciliwung Surut, Warga Bersihkan Rumah",
+        12,
+        "Banjir surut dari Kampung Melayu dan warga membersihkan lumpur.",
+    ),
+    "banjir-kiriman-ancam": (
+        "Banjir Kiriman Ancam Kampung Melayu",
+        19,
+        "Warga bantaran Kali Ciliwung waspada banjir kiriman dari Bogor.",
+    ),
+}
+LATER = "banjir-kiriman-ancam"
+
+
+@pytest.fixture
+def both(stack: Stack) -> tuple[Any, MemoryStores]:
+    client = boto3.client("dynamodb", region_name=stack.region)
+    return Stores.over(Table(stack.ref("ContentTable"), client)), MemoryStores.new()
+
+
+def sources(stores: Any) -> Sources:
+    return Sources(
+        articles=stores.articles,
+        tags=stores.tags,
+        related=stores.related,
+        comments=stores.comments,
+        lists=stores.lists,
+        vocabulary=stores.vocabulary,
+    )
+
+
+def publish(stores: Any, slug: str, version: int = 1, **fields: Any) -> None:
+    put_article(stores.articles, article(slug, version=version, **fields))
+    tag_article(
+        slug,
+        articles=stores.articles,
+        tags=stores.tags,
+        vocabulary=stores.vocabulary,
+        max_tags=8,
+        publish_suggestions=False,
+    )
+
+
+def story(stores: Any, slug: str, version: int = 1, **fields: Any) -> Any:
+    title, day, text = STORY[slug]
+    publish(
+        stores,
+        slug,
+        version,
+        title=title,
+        body_html=f"<p>{text}</p>",
+        tags=FLOOD,
+        category="Nasional",
+        published_at=datetime(2026, 11, day, 3, 0, tzinfo=UTC),
+        **fields,
+    )
+    return relate(slug, articles=stores.articles, tags=stores.tags, lists=stores.related)
+
+
+def reads(stores: Any, slugs: list[str]) -> dict[str, Any]:
+    """Everything the workflows can read of articles, tags, lists and related lists."""
+    found: dict[str, Any] = {
+        slug: (
+            stores.articles.get(slug),
+            stores.articles.facts(slug),
+            stores.tags.get(slug),
+            stores.related.get(slug),
+            stores.related.listed_by(slug, after=None, limit=50),
+            stores.related.unlist_progress(slug),
+        )
+        for slug in slugs
+    }
+    found["states"] = stores.articles.states([*slugs, "nothing"])
+    found["summaries"] = stores.articles.summaries([*slugs, "nothing"])
+    found["counts"] = (stores.tags.counts(), stores.tags.article_counts(["banjir", "timnas", "nothing"]))
+    for tag in (None, "banjir", "kali-ciliwung"):
+        found[f"list of {tag}"] = (
+            stores.lists.newest(3, tag),
+            stores.lists.month("2026-11", tag),
+            [
+                stores.lists.neighbour_month(m, older=o, tag=tag)
+                for m in ("2026-10", "2026-11", "2026-12")
+                for o in (True, False)
+            ],
+        )
+    found["members"] = stores.tags.member_slugs("banjir", 2)
+    found["candidates"] = stores.related.candidates(["banjir", "timnas"], "nasional", 2)
+    return found
+
+
+def test_related_lists_tags_and_lists(
+    both: tuple[Any, MemoryStores], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(related, "UNLIST_CHUNK", 1)
+    slugs = [*STORY, "timnas", "menyemat"]
+    seen = []
+    for stores in both:
+        reports = [story(stores, slug) for slug in STORY]
+        publish(
+            stores,
+            "timnas",
+            title="Timnas Menang",
+            tags=["Timnas"],
+            category="Olahraga",
+            published_at=OCTOBER,
+        )
+        reports.append(relate("timnas", articles=stores.articles, tags=stores.tags, lists=stores.related))
+        title, _, text = STORY[LATER]
+        publish(
+            stores,
+            "menyemat",
+            title=title,
+            body_html=f"<p>{text}</p>",
+            tags=FLOOD,
+            related=[LATER],
+            published_at=DECEMBER,
+        )
+        reports.append(relate("menyemat", articles=stores.articles, tags=stores.tags, lists=stores.related))
+        before = reads(stores, slugs)
+        reports.append(story(stores, LATER, version=2, status="draft"))
+        unlisted = [continue_unlist(LATER, articles=stores.articles, lists=stores.related) for _ in range(5)]
+        seen.append((reports, before, unlisted, reads(stores, slugs)))
+    assert seen[0] == seen[1]
+    reports, before, unlisted, after = seen[1]
+    assert set(reports[3].updated) == set(STORY) - {LATER} and unlisted[0] and unlisted[-1] == []
+    assert before[LATER][3] is not None and after[LATER][3] is None
+
+
+def test_the_vocabulary_and_a_merge(both: tuple[Any, MemoryStores]) -> None:
+    seen = []
+    for stores in both:
+        put_tag("lebanon", TagRequest(name="Lebanon", aliases=["Libanon"]), vocabulary=stores.vocabulary)
+        with pytest.raises(Conflict) as refused:
+            put_tag("x", TagRequest(name="X", aliases=["Libanon", "Lebanon"]), vocabulary=stores.vocabulary)
+        put_tag("lebanon", TagRequest(name="Lebanon"), vocabulary=stores.vocabulary)
+        put_tag("gaza", TagRequest(name="Gaza"), vocabulary=stores.vocabulary)
+        for number in range(5):
+            publish(
+                stores,
+                f"gaza-{number}",
+                title=f"Berita Nomor {number}",
+                tags=["Jalur Gaza"],
+                published_at=NOW + timedelta(days=number),
+            )
+        merge_tag("jalur-gaza", MergeRequest(into="gaza"), vocabulary=stores.vocabulary, tags=stores.tags)
+        moved = [
+            continue_merge(
+                "jalur-gaza",
+                articles=stores.articles,
+                tags=stores.tags,
+                vocabulary=stores.vocabulary,
+                max_tags=8,
+                publish_suggestions=False,
+                chunk=2,
+            )
+            for _ in range(4)
+        ]
+        vocabulary = stores.vocabulary
+        seen.append(
+            (
+                str(refused.value),
+                vocabulary.all(),
+                vocabulary.get("jalur-gaza"),
+                vocabulary.alias_owners(["lebanon", "libanon", "gaza", "jalur-gaza", "x"]),
+                vocabulary.lookup(["libanon", "jalur-gaza"]),
+                vocabulary.entries(["gaza", "nothing"]),
+                moved,
+                stores.tags.counts(),
+                stores.tags.member_slugs("gaza", 10),
+                [stores.tags.get(f"gaza-{n}") for n in range(5)],
+            )
+        )
+    assert seen[0] == seen[1]
+    assert seen[1][6] == [2, 2, 1, 0] and "belongs to tag 'lebanon'" in seen[1][0]
+
+
+def test_uploads_and_publishing(both: tuple[Any, MemoryStores]) -> None:
+    texts = [
+        b"---\ntitle: Harga Beras Naik\nread_also: [tidak-ada]\n---\nSatu.\n",
+        b"---\nsubtitle: Tanpa judul\nstatus: maybe\n---\nDua.\n",
+        b"---\ntitle: Harga Beras Naik Lagi\nslug: harga-beras-naik\n---\nTiga.\n",
+        b"---\ntitle: Harga Beras Naik Lagi\nslug: harga-beras-naik\n---\nTiga.\n",
+    ]
+    ids = [f"{number:032x}" for number in range(len(texts))]
+    files = {f"uploads/{upload_id}/a.md": text for upload_id, text in zip(ids, texts, strict=True)}
+    seen = []
+    for stores in both:
+        for key in files:
+            stores.uploads.create(
+                Upload(
+                    upload_id=key.split("/")[1],
+                    state=UploadState.PENDING,
+                    filename="a.md",
+                    content_type="text/markdown",
+                    key=key,
+                    created_at=NOW,
+                    created_by="editor1",
+                )
+            )
+        outcomes = [
+            process_upload(
+                key,
+                10,
+                uploads=stores.uploads,
+                articles=stores.articles,
+                read_object=files.__getitem__,
+                max_bytes=1000,
+                now=NOW,
+            )
+            for key in [*files, next(iter(files))]
+        ]
+        stores.articles.mark_rendered("harga-beras-naik", 2, "published")
+        stores.articles.mark_rendered("harga-beras-naik", 1, "published")
+        statuses = [
+            upload_status(upload_id, uploads=stores.uploads, articles=stores.articles) for upload_id in ids
+        ]
+        seen.append(
+            (
+                outcomes,
+                statuses,
+                stores.articles.get("harga-beras-naik"),
+                stores.articles.versions("harga-beras-naik"),
+                stores.articles.rendered_version("harga-beras-naik"),
+                stores.lists.newest(5),
+            )
+        )
+    assert seen[0] == seen[1]
+    assert [status.live for status in seen[1][1]] == [True, False, True, True]
+
+
+def take(stores: Any, ids: list[str], number: int, **fields: Any) -> Any:
+    """A comment taken (its index in ``ids``), or the name of the refusal."""
+    body = {"name": f"P{number}", "email": f"{number % 3}@example.id", "content": f"K {number}.", **fields}
+    try:
+        taken = submit(
+            "gempa",
+            read_submission(body, raw_size=10),
+            source_ip="203.0.113.7",
+            articles=stores.articles,
+            comments=stores.comments,
+            secret=b"k",
+            rules=IntakeRules(flood_seconds=60),
+            now=NOW + timedelta(minutes=number),
+        )
+    except Exception as refused:
+        return type(refused).__name__
+    ids.append(taken["id"])
+    return {**taken, "id": len(ids) - 1}
+
+
+def test_comments_and_moderation(both: tuple[Any, MemoryStores]) -> None:
+    seen = []
+    for stores in both:
+        put_article(stores.articles, article("gempa"))
+        ids: list[str] = []
+        answers = [take(stores, ids, 0), take(stores, ids, 0, content="Lagi.")]
+        moderate(stores.comments, ids[0], "approve", by="mod", now=NOW)
+        answers += [take(stores, ids, n) for n in range(1, 7)] + [take(stores, ids, 7, parent=ids[0])]
+        moderate(stores.comments, ids[1], "spam", by="mod", now=NOW)
+        edit(stores.comments, ids[0], read_edit({"content": "K nol.", "website": None}), by="mod", now=NOW)
+        pages, cursor = [], None
+        for _ in range(5):  # pages of 3: the last one is not full (see the module's docstring)
+            page = queue(stores.comments, "pending", limit=3, cursor=cursor)
+            pages.append([ids.index(c["id"]) for c in page["comments"]])
+            cursor = page["next"]
+            if cursor is None:
+                break
+        anonymous = [
+            c.model_copy(update={"id": "", "parent": None}) for c in map(stores.comments.get, ids) if c
+        ]
+        public = [{**c, "id": "", "parent": None} for c in stores.comments.public_by_seq("gempa", 1, 50)]
+        first = stores.comments.get(ids[0])
+        assert first is not None
+        history = stores.comments.history(
+            email_hash=first.email_hash, network_hash=first.network_hash, duplicate="nothing"
+        )
+        seen.append((answers, pages, anonymous, public, stores.comments.counters("gempa"), history))
+    assert seen[0] == seen[1]
+    assert seen[1][1] == [[2, 4, 5], [7]] and seen[1][0][1] == "TooManyRequests"
+
+
+def test_rendering(both: tuple[Any, MemoryStores]) -> None:
+    seen = []
+    for stores in both:
+        site = MemorySite()
+        changes: list[tuple[str, TableChange]] = []
+        for slug in STORY:
+            story(stores, slug)
+            tagged = stores.tags.get(slug)
+            assert tagged is not None
+            changes += [
+                (f"{slug}-a", ArticleChanged(slug, frozenset({"2026-11"}))),
+                (f"{slug}-t", TagsChanged(slug, (tagged.model_dump(mode="json"),))),
+            ]
+        settings = SiteSettings(site_name="Kabar", language="id", latest_size=2)
+        failed = Renderer(sources(stores), site, settings).apply(plan(changes))
+        seen.append((failed, site.documents, site.invalidations))
+    assert seen[0] == seen[1]
+    assert seen[1][0] == set() and len(seen[1][1]["v1/latest.json"]["articles"]) == 2
+    assert seen[1][1]["v1/articles/banjir-rendam-rumah.json"]["related"]

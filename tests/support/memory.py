@@ -1,0 +1,678 @@
+"""The content table's stores, held in memory: what the workflows' protocols ask for, and nothing else.
+
+Each class does what its store in :mod:`kabar.table` does, conditions included: an
+upload leaves ``pending`` exactly once (AlreadyProcessed), article versions follow
+one another (Conflict), older tags never replace newer ones (Stale), related lists
+and comments are written on the revision read (Conflict), an alias belongs to one
+tag (Conflict naming its owner), a repeated or too early comment is refused
+(CommentRefused). A write that is refused changes nothing. Lists (gsi1 in the
+table) are kept by the same partitions and sort keys the table uses, so every list
+is newest first by publish time and a month is the sort keys that begin with it.
+
+Stores hand out copies and keep copies, as the table does: changing what a store
+returned never changes the store. Every store is a dataclass, so ``copy.deepcopy``
+of :class:`MemoryStores` is a snapshot a test can compare with (``==``) afterwards.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from kabar.documents import ArticleSummary
+from kabar.errors import AlreadyProcessed, CommentRefused, Conflict, Stale
+from kabar.models import (
+    Article,
+    ArticleFacts,
+    ArticleTags,
+    Candidate,
+    Category,
+    Comment,
+    CommentHistory,
+    RelatedList,
+    ScoredTag,
+    TagCount,
+    TagRef,
+    Upload,
+    UploadState,
+    VocabularyEntry,
+)
+from kabar.site import document_bytes
+from kabar.slugs import slugify
+from kabar.table import keys
+from kabar.table.articles import FACTS
+from kabar.table.base import ConditionFailed
+from kabar.table.comments import _decode_cursor, _encode_cursor
+from kabar.table.lists import next_month
+from kabar.workflows.render.sources import Sources
+
+T = TypeVar("T")
+
+# Lists (gsi1) ------------------------------------------------------------------------
+
+
+def _list_of(tag: str | None) -> str:
+    """The gsi1 partition of a tag's list, or of every published article's (``None``)."""
+    return keys.tag_list(tag) if tag else keys.LATEST
+
+
+@dataclass
+class Listed:
+    """One article in one list (an item with gsi1 keys): the list, the article's sort key in it
+    (:func:`kabar.table.keys.listing_position`), the summary the list shows and, in a tag's or
+    category's list, the profile related-article scoring reads."""
+
+    partition: str
+    position: str
+    summary: ArticleSummary
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MemoryLists:
+    """kabar.table.lists.ListStore, and the index beneath it: every list entry by the table key
+    of the item that makes it (an article's current version is in ``latest``; its memberships,
+    which TagStore writes, in its tags' and its category's lists)."""
+
+    items: dict[tuple[str, str], Listed] = field(default_factory=dict)
+
+    def put(self, key: keys.Key, listed: Listed) -> None:
+        self.items[(key["pk"], key["sk"])] = _copy(listed)
+
+    def remove(self, key: keys.Key) -> None:
+        self.items.pop((key["pk"], key["sk"]), None)
+
+    def members(self, partition: str) -> list[Listed]:
+        """A list's entries, oldest first (ascending sort key), as copies."""
+        found = [listed for listed in self.items.values() if listed.partition == partition]
+        return [_copy(listed) for listed in sorted(found, key=lambda listed: listed.position)]
+
+    def newest(self, limit: int, tag: str | None = None) -> list[ArticleSummary]:
+        return [listed.summary for listed in reversed(self.members(_list_of(tag)))][:limit]
+
+    def month(self, month: str, tag: str | None = None) -> list[ArticleSummary]:
+        found = [listed for listed in self.members(_list_of(tag)) if listed.position.startswith(month)]
+        return [listed.summary for listed in reversed(found)]
+
+    def neighbour_month(self, month: str, *, older: bool, tag: str | None = None) -> str | None:
+        positions = [listed.position for listed in self.members(_list_of(tag))]
+        if older:
+            before = [position for position in positions if position < month]
+            return keys.month_of_position(before[-1]) if before else None
+        after = [position for position in positions if position >= next_month(month)]
+        return keys.month_of_position(after[0]) if after else None
+
+
+# Uploads and articles ----------------------------------------------------------------
+
+
+@dataclass
+class MemoryUploads:
+    """kabar.table.uploads.UploadStore."""
+
+    uploads: dict[str, Upload] = field(default_factory=dict)
+
+    def create(self, upload: Upload) -> None:
+        if upload.upload_id in self.uploads:
+            raise ConditionFailed(upload.upload_id)  # as the table's put: its id must be new
+        self.uploads[upload.upload_id] = _copy(upload)
+
+    def get(self, upload_id: str) -> Upload | None:
+        return _copy(self.uploads.get(upload_id))
+
+    def finishable(self, upload_id: str) -> bool:
+        """The condition that moves an upload out of ``pending`` exactly once."""
+        stored = self.uploads.get(upload_id)
+        return stored is None or stored.state is UploadState.PENDING
+
+    def finish(self, upload: Upload) -> None:
+        if not self.finishable(upload.upload_id):
+            raise AlreadyProcessed(upload.upload_id)
+        self.uploads[upload.upload_id] = _copy(upload)
+
+
+@dataclass
+class MemoryArticles:
+    """kabar.table.articles.ArticleStore: the current versions, their history, what the CDN serves."""
+
+    uploads: MemoryUploads
+    lists: MemoryLists
+    current: dict[str, Article] = field(default_factory=dict)
+    history: dict[tuple[str, int], Article] = field(default_factory=dict)
+    rendered: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def get(self, slug: str) -> Article | None:
+        return _copy(self.current.get(slug))
+
+    def facts(self, slug: str) -> ArticleFacts | None:
+        article = self.current.get(slug)
+        return ArticleFacts.model_validate(article.model_dump(include=set(FACTS))) if article else None
+
+    def states(self, slugs: Iterable[str]) -> dict[str, str]:
+        return {slug: self.current[slug].status for slug in slugs if slug in self.current}
+
+    def summaries(self, slugs: Iterable[str]) -> dict[str, ArticleSummary]:
+        found = (self.current.get(slug) for slug in slugs)
+        return {a.slug: a.summary() for a in found if a is not None and a.status == "published"}
+
+    def publish(self, upload: Upload, article: Article) -> None:
+        """The upload's outcome, the new current version and its history entry: all or nothing."""
+        if not self.uploads.finishable(upload.upload_id):
+            raise AlreadyProcessed(upload.upload_id)
+        stored = self.current.get(article.slug)
+        follows = article.version - 1 if article.version > 1 else None  # the version it replaces
+        if (stored.version if stored else None) != follows or (article.slug, article.version) in self.history:
+            raise Conflict(f"article {article.slug} changed meanwhile")
+        self.uploads.finish(upload)
+        self.current[article.slug] = _copy(article)
+        self.history[(article.slug, article.version)] = _copy(article)
+        if article.status == "published":
+            position = keys.listing_position(article.published_at, article.slug)
+            self.lists.put(keys.article(article.slug), Listed(keys.LATEST, position, article.summary()))
+        else:
+            self.lists.remove(keys.article(article.slug))  # a draft carries no list keys
+
+    def versions(self, slug: str) -> list[int]:
+        return sorted(number for stored, number in self.history if stored == slug)
+
+    def mark_rendered(self, slug: str, version: int, status: str) -> None:
+        """Never backwards: a newer version rendered already keeps its mark."""
+        if slug not in self.rendered or self.rendered[slug][0] <= version:
+            self.rendered[slug] = (version, status)
+
+    def rendered_version(self, slug: str) -> tuple[int, str] | None:
+        return self.rendered.get(slug)
+
+
+# Tags, vocabulary ----------------------------------------------------------------------
+
+
+@dataclass
+class MergeProgress:
+    moved: int = 0
+    rounds: int = 0
+
+
+@dataclass
+class MemoryTags:
+    """kabar.table.tags.TagStore: each article's computed tags, its memberships, the tags' counts."""
+
+    lists: MemoryLists
+    tagged: dict[str, ArticleTags] = field(default_factory=dict)
+    stats: dict[str, TagCount] = field(default_factory=dict)
+    merges: dict[str, MergeProgress] = field(default_factory=dict)
+
+    def get(self, slug: str) -> ArticleTags | None:
+        return _copy(self.tagged.get(slug))
+
+    def store(
+        self,
+        tagged: ArticleTags,
+        *,
+        previous: ArticleTags | None,
+        summary: ArticleSummary | None,
+        published_at: datetime | None,
+        category: str | None = None,
+    ) -> None:
+        """As TagStore.store: Stale unless newer (or, for a re-tag of the same version, unless the
+        revision read is the one stored); memberships only while published (``summary``)."""
+        stored = self.tagged.get(tagged.slug)
+        if previous is not None and previous.version == tagged.version:
+            current = stored is not None and (stored.version, stored.revision) == (
+                tagged.version,
+                previous.revision,
+            )
+        else:
+            current = stored is None or stored.version < tagged.version
+        if not current:
+            raise Stale(f"tags of {tagged.slug} v{tagged.version}")
+        was = {t.slug: t for t in previous.tags} if previous and previous.status == "published" else {}
+        now = {t.slug: t for t in tagged.tags} if summary is not None else {}
+        self.tagged[tagged.slug] = _copy(tagged)
+        position = keys.listing_position(published_at, tagged.slug) if published_at else ""
+        profile = {
+            "terms": dict(tagged.terms),
+            "tags": list(now),
+            **({"category": category} if category else {}),
+        }
+        for slug, tag in now.items():
+            assert summary is not None
+            self.lists.put(
+                keys.membership(tagged.slug, slug), Listed(keys.tag_list(slug), position, summary, profile)
+            )
+            if slug not in was:
+                self._count(tag, +1)
+        if summary is not None and category and published_at is not None:
+            listed = Listed(keys.category_list(category), position, summary, profile)
+            self.lists.put(keys.category_membership(tagged.slug), listed)
+        else:
+            self.lists.remove(keys.category_membership(tagged.slug))
+        for slug, tag in was.items():
+            if slug not in now:
+                self.lists.remove(keys.membership(tagged.slug, slug))
+                self._count(tag, -1)
+
+    def _count(self, tag: ScoredTag, delta: int) -> None:
+        """The tag's count moves by ``delta``; its name is the one last given."""
+        count = self.stats[tag.slug].count if tag.slug in self.stats else 0
+        self.stats[tag.slug] = TagCount(slug=tag.slug, name=tag.name, count=count + delta)
+
+    def member_slugs(self, tag: str, limit: int) -> list[str]:
+        newest = reversed(self.lists.members(keys.tag_list(tag)))
+        return [keys.parse_listing_position(listed.position)[1] for listed in newest][:limit]
+
+    def record_merge_progress(self, tag: str, moved: int) -> None:
+        progress = self.merges.setdefault(tag, MergeProgress())
+        progress.moved += moved
+        progress.rounds += 1
+
+    def counts(self) -> list[TagCount]:
+        return [self.stats[slug] for slug in sorted(self.stats)]
+
+    def count(self, tag: str) -> TagCount | None:
+        return self.stats.get(tag)
+
+    def article_counts(self, tags: Iterable[str]) -> dict[str, int]:
+        return {tag: self.stats[tag].count for tag in tags if tag in self.stats}
+
+
+@dataclass
+class MemoryVocabulary:
+    """kabar.table.vocabulary.VocabularyStore: kabar.workflows.vocabulary.Vocabulary, and the
+    tagger's lookup / entries (kabar.text.tag_suggestion.Vocabulary)."""
+
+    tags: dict[str, VocabularyEntry] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # match key -> the tag it leads to
+
+    def get(self, slug: str) -> VocabularyEntry | None:
+        return self.tags.get(slug)
+
+    def put(self, entry: VocabularyEntry, *, alias_keys: list[str], removed_keys: Iterable[str]) -> None:
+        """All at once or not at all; a key another tag holds is a Conflict naming both."""
+        removed = list(removed_keys)
+        taken = [key for key in alias_keys if self.aliases.get(key, entry.slug) != entry.slug]
+        not_mine = [key for key in removed if self.aliases.get(key) != entry.slug]
+        if taken or not_mine:
+            named = ", ".join(f"{key!r} belongs to tag {self.aliases[key]!r}" for key in taken)
+            failed = {*taken, *not_mine}
+            reasons = [None] + [
+                "ConditionalCheckFailed" if k in failed else None for k in alias_keys + removed
+            ]
+            raise Conflict(f"tag {entry.slug!r}: {named or reasons}")
+        self.tags[entry.slug] = entry
+        self.aliases.update(dict.fromkeys(alias_keys, entry.slug))
+        for key in removed:
+            del self.aliases[key]
+
+    def alias_owners(self, match_keys: Iterable[str]) -> dict[str, str]:
+        return {key: self.aliases[key] for key in match_keys if key in self.aliases}
+
+    def all(self) -> list[VocabularyEntry]:
+        return [self.tags[slug] for slug in sorted(self.tags)]
+
+    def lookup(self, match_keys: Iterable[str]) -> dict[str, VocabularyEntry]:
+        owners = self.alias_owners(match_keys)
+        return {key: self.tags[tag] for key, tag in owners.items() if tag in self.tags}
+
+    def entries(self, slugs: Iterable[str]) -> dict[str, VocabularyEntry]:
+        return {slug: self.tags[slug] for slug in slugs if slug in self.tags}
+
+
+# Related lists -------------------------------------------------------------------------
+
+
+@dataclass
+class UnlistProgress:
+    after: str
+    rounds: int = 0
+
+
+def _listed(related: RelatedList | None) -> set[str]:
+    return set() if related is None else {entry.slug for entry in related.auto} | set(related.pinned)
+
+
+@dataclass
+class MemoryRelatedLists:
+    """kabar.table.related.RelatedListStore: related lists, their reverse index, the candidates."""
+
+    lists: MemoryLists
+    related: dict[str, RelatedList] = field(default_factory=dict)
+    named_by: set[tuple[str, str]] = field(default_factory=set)  # (target, source): source's list names it
+    unlisting: dict[str, UnlistProgress] = field(default_factory=dict)
+
+    def candidates(self, tags: Iterable[str], category: str | None, per_list: int) -> list[Candidate]:
+        partitions = [keys.tag_list(tag) for tag in tags] + (
+            [keys.category_list(category)] if category else []
+        )
+        found = []
+        for partition in partitions:
+            for listed in list(reversed(self.lists.members(partition)))[:per_list]:
+                moment, slug = keys.parse_listing_position(listed.position)
+                profile = listed.profile
+                found.append(
+                    Candidate(
+                        slug=slug,
+                        terms=profile.get("terms", {}),
+                        tags=tuple(profile.get("tags", ())),
+                        category=profile.get("category"),
+                        published_at=moment,
+                    )
+                )
+        return found
+
+    def get(self, slug: str) -> RelatedList | None:
+        return _copy(self.related.get(slug))
+
+    def get_many(self, slugs: Iterable[str]) -> dict[str, RelatedList]:
+        return {slug: _copy(self.related[slug]) for slug in slugs if slug in self.related}
+
+    def _check(self, slug: str, previous: RelatedList | None) -> None:
+        """Written on the revision read: a list that changed meanwhile (or appeared) is a Conflict."""
+        stored = self.related.get(slug)
+        if (stored.revision if stored else None) != (previous.revision if previous else None):
+            raise Conflict(f"related list of {slug} changed meanwhile")
+
+    def store(self, related: RelatedList, previous: RelatedList | None) -> None:
+        self._check(related.slug, previous)
+        self.related[related.slug] = _copy(related)
+        self._reindex(related.slug, _listed(previous), _listed(related))
+
+    def delete(self, previous: RelatedList) -> None:
+        self._check(previous.slug, previous)
+        del self.related[previous.slug]
+        self._reindex(previous.slug, _listed(previous), set())
+
+    def _reindex(self, source: str, was: set[str], now: set[str]) -> None:
+        self.named_by |= {(target, source) for target in now - was}
+        self.named_by -= {(target, source) for target in was - now}
+
+    def listed_by(self, slug: str, *, after: str | None, limit: int) -> list[str]:
+        sources = sorted(source for target, source in self.named_by if target == slug)
+        return [source for source in sources if after is None or source > after][:limit]
+
+    def record_unlist_progress(self, slug: str, after: str) -> None:
+        progress = self.unlisting.setdefault(slug, UnlistProgress(after))
+        progress.after = after
+        progress.rounds += 1
+
+    def unlist_progress(self, slug: str) -> str | None:
+        return self.unlisting[slug].after if slug in self.unlisting else None
+
+
+# Comments ----------------------------------------------------------------------------
+
+
+@dataclass
+class Seen:
+    """A commenter's or a network's history: approved comments (commenters), the last comment's time."""
+
+    approved: int = 0
+    last_at: float | None = None
+
+
+@dataclass
+class Counters:
+    """An article's approved comments now, and the highest approval number given."""
+
+    count: int = 0
+    seq: int = 0
+
+
+@dataclass
+class MemoryComments:
+    """kabar.table.comments.CommentStore."""
+
+    comments: dict[str, Comment] = field(default_factory=dict)
+    commenters: dict[str, Seen] = field(default_factory=dict)
+    networks: dict[str, Seen] = field(default_factory=dict)
+    duplicates: dict[str, str] = field(default_factory=dict)  # digest -> the comment that made it
+    articles: dict[str, Counters] = field(default_factory=dict)
+
+    def get(self, comment_id: str) -> Comment | None:
+        return _copy(self.comments.get(comment_id))
+
+    def history(self, *, email_hash: str, network_hash: str, duplicate: str) -> CommentHistory:
+        commenter, network = self.commenters.get(email_hash, Seen()), self.networks.get(network_hash, Seen())
+        times = [seen.last_at for seen in (commenter, network) if seen.last_at is not None]
+        return CommentHistory(
+            approved=commenter.approved,
+            last_at=max(times, default=None),
+            duplicate=duplicate in self.duplicates,
+        )
+
+    def next_seq(self, slug: str) -> int:
+        counters = self.articles.setdefault(slug, Counters())
+        counters.seq += 1
+        return counters.seq
+
+    def counters(self, slug: str) -> tuple[int, int]:
+        counters = self.articles.get(slug, Counters())
+        return counters.count, counters.seq
+
+    def public_by_seq(self, slug: str, first: int, last: int) -> list[dict[str, Any]]:
+        shown = [
+            c
+            for c in self.comments.values()
+            if c.slug == slug and c.approved and c.seq is not None and first <= c.seq <= last
+        ]
+        return [{**c.public_view(), "seq": c.seq} for c in sorted(shown, key=lambda c: c.seq or 0)]
+
+    def in_status(self, status: str, *, limit: int, cursor: str | None) -> tuple[list[Comment], str | None]:
+        """One page, oldest first. As DynamoDB does, a full page gives a cursor even when nothing
+        follows (the next page is then empty)."""
+        partition = keys.comments_list(status)
+        after = _decode_cursor(cursor, partition)["gsi1sk"] if cursor else ""
+        queued = sorted(
+            (keys.queue_position(c.created_at, c.id), c) for c in self.comments.values() if c.status == status
+        )
+        page = [(position, c) for position, c in queued if position > after][:limit]
+        if len(page) < limit:
+            return [_copy(c) for _, c in page], None
+        position, last = page[-1]
+        key = {**keys.comment(last.id), "gsi1pk": partition, "gsi1sk": position}
+        return [_copy(c) for _, c in page], _encode_cursor(key)
+
+    def add(self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int) -> None:
+        if duplicate in self.duplicates:
+            raise CommentRefused("duplicate")
+        cutoff = now - flood_seconds
+        seen = (self.commenters.get(comment.email_hash), self.networks.get(comment.network_hash))
+        if any(s is not None and s.last_at is not None and s.last_at > cutoff for s in seen):
+            raise CommentRefused("flood")
+        if comment.id in self.comments:
+            raise Conflict(f"comment {comment.id} exists")
+        self.duplicates[duplicate] = comment.id
+        commenter = self.commenters.setdefault(comment.email_hash, Seen())
+        commenter.last_at = now
+        self.networks.setdefault(comment.network_hash, Seen()).last_at = now
+        self.comments[comment.id] = _copy(comment)
+        if comment.approved:
+            commenter.approved += 1
+            self.articles.setdefault(comment.slug, Counters()).count += 1
+
+    def change(self, before: Comment, after: Comment) -> None:
+        """On the status and revision read; in or out of ``approved`` moves both counts."""
+        read = before.revision or 0
+        stored = self.comments.get(after.id)
+        if stored is None or stored.status != before.status or stored.revision not in (None, read):
+            raise Conflict(f"comment {after.id} changed meanwhile: read it again and retry")
+        self.comments[after.id] = after.model_copy(update={"revision": read + 1}, deep=True)
+        if before.approved != after.approved:
+            delta = 1 if after.approved else -1
+            self.articles.setdefault(after.slug, Counters()).count += delta
+            self.commenters.setdefault(after.email_hash, Seen()).approved += delta
+
+
+# The site ----------------------------------------------------------------------------
+
+
+@dataclass
+class MemorySite:
+    """The site bucket and its CDN (kabar.workflows.render.sources.Site): each document as the
+    JSON the CDN would serve, its Cache-Control, and every invalidation sent.
+
+    ``failing`` paths raise on put and delete; ``invalidation_fails`` makes invalidating raise.
+    """
+
+    documents: dict[str, Any] = field(default_factory=dict)
+    cache_control: dict[str, str] = field(default_factory=dict)
+    invalidations: list[list[str]] = field(default_factory=list)
+    failing: set[str] = field(default_factory=set)
+    invalidation_fails: bool = False
+
+    def _refuse(self, path: str) -> None:
+        if path in self.failing:
+            raise OSError(f"the site refused {path}")
+
+    def put(self, path: str, document: BaseModel, cache_control: str) -> None:
+        self._refuse(path)
+        self.documents[path] = json.loads(document_bytes(document))
+        self.cache_control[path] = cache_control
+
+    def delete(self, path: str) -> None:
+        self._refuse(path)
+        self.documents.pop(path, None)
+        self.cache_control.pop(path, None)
+
+    def invalidate(self, paths: Iterable[str]) -> int:
+        """As SiteBucket with a distribution: one invalidation of every path once, from ``/``."""
+        if self.invalidation_fails:
+            raise OSError("the CDN refused the invalidation")
+        unique = sorted({"/" + path.lstrip("/") for path in paths})
+        if unique:
+            self.invalidations.append(unique)
+        return len(unique)
+
+
+# Every store over one "table" --------------------------------------------------------
+
+
+@dataclass
+class MemoryStores:
+    """Every store, sharing state where the table's items do (an upload's outcome is written with
+    the article; articles and memberships are the lists)."""
+
+    uploads: MemoryUploads
+    articles: MemoryArticles
+    tags: MemoryTags
+    vocabulary: MemoryVocabulary
+    related: MemoryRelatedLists
+    comments: MemoryComments
+    lists: MemoryLists
+
+    @classmethod
+    def new(cls) -> MemoryStores:
+        lists, uploads = MemoryLists(), MemoryUploads()
+        return cls(
+            uploads=uploads,
+            articles=MemoryArticles(uploads, lists),
+            tags=MemoryTags(lists),
+            vocabulary=MemoryVocabulary(),
+            related=MemoryRelatedLists(lists),
+            comments=MemoryComments(),
+            lists=lists,
+        )
+
+    def put_article(self, article: Article) -> Article:
+        """Store an article version as PublishFunction does (with its upload's outcome)."""
+        return put_article(self.articles, article)
+
+    def sources(self) -> Sources:
+        """What rendering reads."""
+        return Sources(
+            articles=self.articles,
+            tags=self.tags,
+            related=self.related,
+            comments=self.comments,
+            lists=self.lists,
+            vocabulary=self.vocabulary,
+        )
+
+
+class Publishes(Protocol):
+    def publish(self, upload: Upload, article: Article) -> None: ...
+
+
+def put_article(articles: Publishes, article: Article) -> Article:
+    """Store an article version as PublishFunction does, with its upload's outcome (through a
+    MemoryArticles, or the table's ArticleStore)."""
+    upload = Upload(
+        upload_id=article.upload_id,
+        state=UploadState.PUBLISHED,
+        filename=f"{article.slug}.md",
+        content_type="text/markdown",
+        key=f"uploads/{article.upload_id}/{article.slug}.md",
+        created_at=article.updated_at,
+        created_by="editor1",
+        processed_at=article.updated_at,
+    )
+    articles.publish(upload, article)
+    return article
+
+
+PUBLISHED_AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+
+
+def article(slug: str, *, version: int = 1, **fields: Any) -> Article:
+    """An article version as PublishFunction builds it: ``fields`` over plain defaults (a title
+    made of the slug, one paragraph, published at :data:`PUBLISHED_AT`); ``tags`` and
+    ``category`` by name."""
+    tags = [TagRef(name=name, slug=slugify(name)) for name in fields.pop("tags", [])]
+    category = fields.pop("category", None)
+    moment = fields.pop("published_at", PUBLISHED_AT)
+    values = {
+        "status": "published",
+        "title": slug.replace("-", " ").title(),
+        "body_html": "<p>Berita singkat.</p>",
+        "created_at": moment,
+        "updated_at": moment,
+        "content_hash": f"{slug}-{version}",
+        "upload_id": f"{slug}-{version}",
+        **fields,
+    }
+    return Article(
+        slug=slug,
+        version=version,
+        tags=tags,
+        published_at=moment,
+        category=Category(name=category, slug=slugify(category)) if category else None,
+        **values,
+    )
+
+
+def _copy(value: T) -> T:
+    """A copy that shares nothing with ``value`` (None stays None)."""
+    if isinstance(value, BaseModel):
+        return value.model_copy(deep=True)
+    return copy.deepcopy(value)
+
+
+if TYPE_CHECKING:  # `mypy tests/support/memory.py` checks each store against the protocols it stands for
+    from kabar.text import tag_suggestion
+    from kabar.workflows import comments, moderation, publish, related, tagging, uploads, vocabulary
+    from kabar.workflows.render import sources
+
+    def _conforms(s: MemoryStores, site: MemorySite) -> None:
+        _publish_uploads: publish.Uploads = s.uploads
+        _publish_articles: publish.Articles = s.articles
+        _uploads: uploads.Uploads = s.uploads
+        _rendered: uploads.Rendered = s.articles
+        _tagging_articles: tagging.Articles = s.articles
+        _tagging_tags: tagging.Tags = s.tags
+        _tagging_vocabulary: tagging.TaggingVocabulary = s.vocabulary
+        _tagger_vocabulary: tag_suggestion.Vocabulary = s.vocabulary
+        _vocabulary: vocabulary.Vocabulary = s.vocabulary
+        _tag_counts: vocabulary.TagCounts = s.tags
+        _related_facts: related.Facts = s.articles
+        _related_tags: related.Tags = s.tags
+        _related_lists: related.RelatedLists = s.related
+        _intake_facts: comments.Facts = s.articles
+        _intake_comments: comments.Comments = s.comments
+        _moderation: moderation.Comments = s.comments
+        _site: sources.Site = site  # (the render sources: MemoryStores.sources)

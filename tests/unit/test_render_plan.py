@@ -1,0 +1,297 @@
+"""Stream records as typed changes (kabar.events.table_change), and the render plan a batch makes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from kabar.events import (
+    ArticleChanged,
+    CommentChanged,
+    RelatedChanged,
+    TagMerged,
+    TagsChanged,
+    Unhandled,
+    UnlistContinued,
+    table_change,
+    table_changes,
+)
+from kabar.models import ArticleStatus, ArticleTags, Comment, CommentStatus, ScoredTag
+from kabar.table import keys
+from kabar.table.codec import to_item
+from kabar.workflows.render.plan import CommentWork, RenderPlan, plan
+from tests.support.memory import article
+
+NOVEMBER = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+OCTOBER = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
+
+
+def record(
+    sequence: str, key: keys.Key, old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A stream record as Lambda hands it over (NEW_AND_OLD_IMAGES), images as the table holds items."""
+    change: dict[str, Any] = {
+        "Keys": to_item(key),
+        "SequenceNumber": sequence,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
+    for name, image in (("OldImage", old), ("NewImage", new)):
+        if image is not None:
+            change[name] = to_item({**key, **image})
+    event = "MODIFY" if old and new else "INSERT" if new else "REMOVE"
+    return {"eventID": sequence, "eventName": event, "eventSource": "aws:dynamodb", "dynamodb": change}
+
+
+def article_image(
+    slug: str, status: ArticleStatus = "published", published_at: datetime = NOVEMBER
+) -> dict[str, Any]:
+    stored = article(slug, status=status, published_at=published_at)
+    image = {"type": "article", **stored.model_dump(mode="json", exclude_none=True)}
+    if status == "published":
+        image.update(gsi1pk=keys.LATEST, gsi1sk=keys.listing_position(published_at, slug))
+    return image
+
+
+def tags_image(slug: str, status: ArticleStatus, month: str | None, *tags: str) -> dict[str, Any]:
+    scored = [ScoredTag(name=tag.title(), slug=tag, score=0.5, origin="suggested") for tag in tags]
+    tagged = ArticleTags(slug=slug, version=1, status=status, month=month, tags=scored, terms={"banjir": 0.8})
+    return {"type": "article_tags", **tagged.model_dump(mode="json", exclude_none=True)}
+
+
+def comment_image(status: CommentStatus, seq: int | None = None, slug: str = "gempa") -> dict[str, Any]:
+    comment = Comment(
+        id="20261124T090000000000Zab12cd34",
+        slug=slug,
+        name="Ani",
+        content="Halo.",
+        content_html="<p>Halo.</p>",
+        status=status,
+        created_at="2026-11-24T09:00:00Z",
+        email_hash="e" * 64,
+        network_hash="n" * 64,
+        seq=seq,
+    )
+    return {"type": "comment", **comment.model_dump(exclude_none=True), "summary": comment.public_view()}
+
+
+ARTICLE = keys.article("gempa")
+COMMENT = keys.comment("20261124T090000000000Zab12cd34")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "change"),
+    [
+        (None, article_image("gempa"), ArticleChanged("gempa", frozenset({"2026-11"}))),
+        (
+            article_image("gempa", published_at=OCTOBER),
+            article_image("gempa"),
+            ArticleChanged("gempa", frozenset({"2026-10", "2026-11"})),
+        ),
+        (
+            article_image("gempa", "draft"),
+            article_image("gempa"),
+            ArticleChanged("gempa", frozenset({"2026-11"}), republished=True),
+        ),
+        (
+            article_image("gempa"),
+            article_image("gempa", "draft"),
+            ArticleChanged("gempa", frozenset({"2026-11"})),
+        ),
+        (None, article_image("gempa", "draft"), ArticleChanged("gempa", frozenset())),
+        # Listed by UTC month: 05:00 on 1 December in Jakarta is still November.
+        (
+            None,
+            article_image(
+                "gempa", published_at=datetime(2026, 12, 1, 5, 0, tzinfo=timezone(timedelta(hours=7)))
+            ),
+            ArticleChanged("gempa", frozenset({"2026-11"})),
+        ),
+    ],
+)
+def test_an_article_record_names_the_months_it_was_and_is_listed_in(
+    old: dict[str, Any] | None, new: dict[str, Any] | None, change: ArticleChanged
+) -> None:
+    assert table_change(record("1", ARTICLE, old, new)) == change
+
+
+def test_a_tags_record_gives_each_tags_months_while_published() -> None:
+    key = keys.article_tags("gempa")
+    moved = table_change(
+        record(
+            "1",
+            key,
+            tags_image("gempa", "published", "2026-10", "garut", "gempa"),
+            tags_image("gempa", "published", "2026-11", "gempa", "cianjur"),
+        )
+    )
+    assert isinstance(moved, TagsChanged) and moved.slug == "gempa" and len(moved.images) == 2
+    assert moved.tag_months == {"garut": {"2026-10"}, "gempa": {"2026-10", "2026-11"}, "cianjur": {"2026-11"}}
+    drafted = table_change(
+        record(
+            "2",
+            key,
+            tags_image("gempa", "published", "2026-11", "gempa"),
+            tags_image("gempa", "draft", None, "gempa"),
+        )
+    )
+    assert isinstance(drafted, TagsChanged) and drafted.tag_months == {"gempa": {"2026-11"}}
+    never = table_change(record("3", key, None, tags_image("gempa", "draft", None, "gempa")))
+    assert isinstance(never, TagsChanged) and never.tag_months == {}
+
+
+@pytest.mark.parametrize(
+    ("key", "change"),
+    [
+        (keys.related("gempa"), RelatedChanged("gempa")),
+        (keys.vocabulary("garut"), TagMerged("garut")),
+        (keys.merge_progress("garut"), TagMerged("garut", progress=True)),
+        (keys.unlist_progress("gempa"), UnlistContinued("gempa")),
+        (keys.upload("0" * 32), Unhandled(*keys.upload("0" * 32).values())),
+        (keys.membership("gempa", "garut"), Unhandled(*keys.membership("gempa", "garut").values())),
+        (keys.listed_by("gempa", "banjir"), Unhandled(*keys.listed_by("gempa", "banjir").values())),
+        (keys.tag_stats("garut"), Unhandled(*keys.tag_stats("garut").values())),
+    ],
+)
+def test_every_other_kind_of_record(key: keys.Key, change: Any) -> None:
+    assert table_change(record("1", key, None, {"type": "x"})) == change
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "change"),
+    [
+        (
+            comment_image("pending"),
+            comment_image("approved", 1),
+            CommentChanged("gempa", frozenset({1}), True),
+        ),
+        (
+            comment_image("approved", 51),
+            comment_image("approved", 51),
+            CommentChanged("gempa", frozenset({2}), False),
+        ),
+        (
+            comment_image("approved", 50),
+            comment_image("spam", 50),
+            CommentChanged("gempa", frozenset({1}), True),
+        ),
+        (None, comment_image("approved", 101), CommentChanged("gempa", frozenset({3}), True)),
+        (comment_image("pending"), comment_image("spam"), Unhandled(COMMENT["pk"], COMMENT["sk"])),
+        (None, comment_image("pending"), Unhandled(COMMENT["pk"], COMMENT["sk"])),
+    ],
+)
+def test_a_comment_record_matters_while_the_comment_is_or_was_public(
+    old: dict[str, Any] | None, new: dict[str, Any] | None, change: Any
+) -> None:
+    assert table_change(record("1", COMMENT, old, new)) == change
+
+
+def test_records_that_cannot_be_read_are_named_by_sequence_number() -> None:
+    no_keys = {"eventID": "1", "dynamodb": {"SequenceNumber": "1"}}
+    good = record("2", keys.related("gempa"), None, {"type": "related"})
+    no_sort_key = {
+        "eventID": "3",
+        "dynamodb": {"SequenceNumber": "3", "Keys": {"pk": to_item(ARTICLE)["pk"]}},
+    }
+    changes, unreadable = table_changes([no_keys, good, no_sort_key])
+    assert (changes, unreadable) == ([("2", RelatedChanged("gempa"))], {"1", "3"})
+
+
+# The plan -----------------------------------------------------------------------------
+
+
+def test_an_article_is_rendered_once_however_many_of_its_records_arrive() -> None:
+    work = plan(
+        [
+            ("1", ArticleChanged("gempa", frozenset({"2026-11"}))),
+            ("2", TagsChanged("gempa", (tags_image("gempa", "published", "2026-11", "garut"),))),
+            ("3", RelatedChanged("gempa")),
+            ("4", RelatedChanged("banjir")),
+        ]
+    )
+    assert work.articles == {"gempa": {"1", "2", "3"}, "banjir": {"4"}}
+    assert (work.months, work.tag_months, work.list_records) == (
+        {"2026-11"},
+        {"garut": {"2026-11"}},
+        {"1", "2"},
+    )
+    assert work.comments == {} and work.has_lists and work.records() == {"1", "2", "3", "4"}
+
+
+def test_lists_gather_every_month_and_tag_of_the_batch() -> None:
+    work = plan(
+        [
+            ("1", ArticleChanged("gempa", frozenset({"2026-10", "2026-11"}))),
+            ("2", ArticleChanged("banjir", frozenset({"2026-09"}))),
+            (
+                "3",
+                TagsChanged(
+                    "gempa",
+                    (
+                        tags_image("gempa", "published", "2026-10", "garut"),
+                        tags_image("gempa", "published", "2026-11", "garut", "cianjur"),
+                    ),
+                ),
+            ),
+            ("4", TagMerged("jalur-gaza")),
+            ("5", TagMerged("jalur-gaza", progress=True)),  # more articles to move: nothing to render yet
+            ("6", UnlistContinued("gempa")),
+            ("7", Unhandled("x", "y")),
+        ]
+    )
+    assert work.months == {"2026-09", "2026-10", "2026-11"}
+    assert work.tag_months == {"garut": {"2026-10", "2026-11"}, "cianjur": {"2026-11"}, "jalur-gaza": set()}
+    assert work.list_records == {"1", "2", "3", "4"}
+    assert work.records() == {"1", "2", "3", "4"}  # 5, 6 and 7 ask for nothing
+
+
+def test_comment_pages_are_gathered_per_article_and_a_count_change_re_renders_the_article() -> None:
+    work = plan(
+        [
+            ("1", CommentChanged("gempa", frozenset({1}), count_changed=True)),
+            ("2", CommentChanged("gempa", frozenset({2}), count_changed=False)),
+            ("3", CommentChanged("banjir", frozenset({4}), count_changed=False)),
+        ]
+    )
+    assert work.comments == {
+        "gempa": CommentWork(pages={1, 2}, every=False, records={"1", "2"}),
+        "banjir": CommentWork(pages={4}, every=False, records={"3"}),
+    }
+    assert work.articles == {"gempa": {"1"}}  # its document states the count
+    assert not work.has_lists and work.records() == {"1", "2", "3"}
+
+
+def test_an_article_published_again_renders_every_comment_page() -> None:
+    work = plan(
+        [
+            ("1", ArticleChanged("gempa", frozenset({"2026-11"}), republished=True)),
+            ("2", CommentChanged("gempa", frozenset({3}), count_changed=False)),
+        ]
+    )
+    assert work.comments == {"gempa": CommentWork(pages={3}, every=True, records={"1", "2"})}
+    assert work.articles == {"gempa": {"1"}} and work.list_records == {"1"}
+
+
+def test_a_whole_batch_from_records_to_plan() -> None:
+    records = [
+        record("10", ARTICLE, article_image("gempa", published_at=OCTOBER), article_image("gempa")),
+        record(
+            "11",
+            keys.article_tags("gempa"),
+            tags_image("gempa", "published", "2026-10", "garut"),
+            tags_image("gempa", "published", "2026-11", "garut"),
+        ),
+        record("12", COMMENT, comment_image("pending"), comment_image("approved", 1)),
+        record("13", keys.upload("0" * 32), None, {"type": "upload"}),
+    ]
+    changes, unreadable = table_changes(records)
+    work = plan(changes)
+    assert unreadable == set()
+    assert work == RenderPlan(
+        articles={"gempa": {"10", "11", "12"}},
+        comments={"gempa": CommentWork(pages={1}, every=False, records={"12"})},
+        months={"2026-10", "2026-11"},
+        tag_months={"garut": {"2026-10", "2026-11"}},
+        list_records={"10", "11"},
+    )
