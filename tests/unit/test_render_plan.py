@@ -198,6 +198,16 @@ def test_records_that_cannot_be_read_are_named_by_sequence_number() -> None:
     assert (changes, unreadable) == ([("2", RelatedChanged("gempa"))], {"1", "3"})
 
 
+def test_a_tags_record_whose_image_cannot_be_read_fails_alone() -> None:
+    bad = record("1", keys.article_tags("gempa"), None, {"slug": "gempa", "version": "not a number"})
+    good = record(
+        "2", keys.article_tags("banjir"), None, tags_image("banjir", "published", "2026-11", "jakarta")
+    )
+    changes, unreadable = table_changes([bad, good])
+    assert unreadable == {"1"}
+    assert [(sequence, change.slug) for sequence, change in changes] == [("2", "banjir")]
+
+
 # The plan -----------------------------------------------------------------------------
 
 
