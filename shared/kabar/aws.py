@@ -8,6 +8,7 @@ the very same code at moto: there is no local-mode branch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,20 @@ def s3() -> S3Client:
 def cloudfront() -> CloudFrontClient:
     """The CloudFront client."""
     return _client("cloudfront")  # type: ignore[no-any-return]
+
+
+def presigned_post(bucket: str) -> Callable[[str, str, int, int], dict[str, Any]]:
+    """``presign(key, content_type, max_bytes, expires)``: a presigned POST into ``bucket`` for
+    exactly this key, content type and size range."""
+
+    def presign(key: str, content_type: str, max_bytes: int, expires: int) -> dict[str, Any]:
+        return s3().generate_presigned_post(
+            Bucket=bucket, Key=key, Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires,
+        )  # fmt: skip
+
+    return presign
 
 
 @cache
