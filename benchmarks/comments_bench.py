@@ -86,7 +86,7 @@ def _percentile(samples: list[float], q: float) -> float:
 def latency() -> dict[str, Any]:
     from benchmarks.moto_scale import install, stack_on_moto
     from kabar_infra.local.api import match, proxy_event, routes
-    from tests.conftest import article_file
+    from tests.support.app import article_file
 
     install()  # moto's whole-table transaction snapshots would dominate every figure
     with stack_on_moto() as app:

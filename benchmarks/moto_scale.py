@@ -90,7 +90,7 @@ def stack_on_moto() -> Iterator[Any]:
 
     from kabar_infra.provision import provision
     from kabar_infra.template import Template
-    from tests.conftest import App
+    from tests.support.app import App
 
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",

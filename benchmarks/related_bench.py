@@ -310,7 +310,7 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
 def publish_on_moto(corpus: list[dict[str, Any]], newcomer: dict[str, Any]) -> list[dict[str, Any]]:
     """Seed the table at each size, publish ``newcomer`` through the stack, and meter it."""
     from benchmarks import moto_scale
-    from tests.conftest import article_file
+    from tests.support.app import article_file
 
     moto_scale.install()
     results = []

@@ -124,7 +124,7 @@ SCENARIOS = {
 def publish_costs(size: int) -> list[dict[str, Any]]:
     """One publish per scenario into a table of ``size`` articles; their request counts."""
     from benchmarks.moto_scale import stack_on_moto
-    from tests.conftest import article_file
+    from tests.support.app import article_file
 
     results = []
     with stack_on_moto() as app:
