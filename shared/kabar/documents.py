@@ -80,7 +80,8 @@ def schema_path(kind: str) -> str:
 
 
 class _Document(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Validators are built on first use, not at import: a function pays only for what it renders.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Dateline(_Document):

@@ -11,10 +11,12 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class S3ObjectCreated(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     bucket: str
     key: str
     size: int
@@ -60,7 +62,7 @@ def claim_groups(claims: dict[str, Any]) -> set[str]:
 # Table stream records, as typed changes ---------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class ArticleChanged:
     """An article's current version changed: the archive months it was and is listed in, and
     whether a draft was published again (its comments become public again)."""
@@ -70,7 +72,7 @@ class ArticleChanged:
     republished: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class TagsChanged:
     """An article's computed tags changed. ``tag_months``: each affected tag's months (while
     published), read from the images only when asked (RelatedFunction needs the slug alone)."""
@@ -83,12 +85,12 @@ class TagsChanged:
         return _tag_months(self.images)
 
 
-@dataclass(frozen=True)
+@dataclass
 class RelatedChanged:
     slug: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class TagMerged:
     """A tag became merged (its vocabulary entry), or a merge has more articles to move."""
 
@@ -96,14 +98,14 @@ class TagMerged:
     progress: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class UnlistContinued:
     """Unlisting an unpublished article has more lists to go through."""
 
     slug: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class CommentChanged:
     """A comment that is, or was, public: the pages it is and was on, and whether the article's
     count of public comments changed (it became public, or stopped being public)."""
@@ -113,7 +115,7 @@ class CommentChanged:
     count_changed: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class Unhandled:
     """A record of an item no function acts on (FilterCriteria keep these away)."""
 

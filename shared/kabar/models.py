@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     AwareDatetime,
@@ -49,10 +49,19 @@ def _plain_text(value: Any) -> Any:
 
 
 PlainText = Annotated[str, BeforeValidator(_plain_text)]
+
+
+class Model(BaseModel):
+    """Kabar's models: each builds its validator when first used, not at import (a function's
+    cold start pays only for the models it uses)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 Codes = Annotated[list[Code], BeforeValidator(_split_codes), Field(max_length=20)]
 
 
-class ArticleSubmission(BaseModel):
+class ArticleSubmission(Model):
     """One uploaded article: the front matter (or JSON fields) plus the Markdown body."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -84,7 +93,7 @@ class ArticleSubmission(BaseModel):
         return tags
 
 
-class FieldError(BaseModel):
+class FieldError(Model):
     """One reason an upload was rejected (or a warning): which field, and what is wrong."""
 
     field: str
@@ -97,7 +106,7 @@ class UploadState(StrEnum):
     REJECTED = "rejected"
 
 
-class ArticleRef(BaseModel):
+class ArticleRef(Model):
     """Where a published upload went."""
 
     slug: str
@@ -107,7 +116,7 @@ class ArticleRef(BaseModel):
     url: str | None = None
 
 
-class Upload(BaseModel):
+class Upload(Model):
     """An upload request and what became of it."""
 
     upload_id: str
@@ -124,17 +133,17 @@ class Upload(BaseModel):
     warnings: list[FieldError] = []
 
 
-class Category(BaseModel):
+class Category(Model):
     name: str
     slug: str
 
 
-class TagRef(BaseModel):
+class TagRef(Model):
     name: str
     slug: str
 
 
-class ScoredTag(BaseModel):
+class ScoredTag(Model):
     """One of an article's tags: where it came from, and how strongly the text supports it."""
 
     name: str
@@ -143,7 +152,7 @@ class ScoredTag(BaseModel):
     origin: Literal["editor", "vocabulary", "suggested"]
 
 
-class ArticleTags(BaseModel):
+class ArticleTags(Model):
     """An article's tags as TaggingFunction computed them from one version."""
 
     slug: str
@@ -156,12 +165,12 @@ class ArticleTags(BaseModel):
     terms: dict[str, float] = {}  # the text vector related-article scoring compares (kabar.text.relatedness)
 
 
-class RelatedEntry(BaseModel):
+class RelatedEntry(Model):
     slug: str
     score: float
 
 
-class RelatedList(BaseModel):
+class RelatedList(Model):
     """An article's related articles as RelatedFunction keeps them.
 
     ``auto`` holds the best-scoring articles (at most k less the pins, best first);
@@ -178,7 +187,7 @@ class RelatedList(BaseModel):
     excluded: list[str] = []
 
 
-class Article(BaseModel):
+class Article(Model):
     """An article as the table stores it (the current version and each history entry)."""
 
     slug: str
@@ -213,7 +222,7 @@ class Article(BaseModel):
         )  # fmt: skip
 
 
-class ArticleFacts(BaseModel):
+class ArticleFacts(Model):
     """What other stages need of an article without its body: status, version, publish time,
     category, the editor's related-list choices and whether comments are open."""
 
@@ -231,8 +240,7 @@ class ArticleFacts(BaseModel):
         return self.status == "published"
 
 
-@dataclass(frozen=True)
-class VocabularyEntry:
+class VocabularyEntry(NamedTuple):
     """A tag the editors manage: its canonical name and slug, whether it is usable (or merged
     into another), and the other names that lead to it."""
 
@@ -252,8 +260,7 @@ class TagCount:
     count: int
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """An article a related list may name, as its list memberships describe it."""
 
     slug: str
@@ -263,8 +270,7 @@ class Candidate:
     published_at: datetime
 
 
-@dataclass(frozen=True)
-class CommentHistory:
+class CommentHistory(NamedTuple):
     """A commenter's approved comments, the latest comment from them or their network
     (epoch seconds), and whether this very comment was made before."""
 
@@ -280,7 +286,7 @@ MODERATOR_FIELDS = (
 )  # fmt: skip
 
 
-class Comment(BaseModel):
+class Comment(Model):
     """A comment as the table stores it. Email and address only as keyed hashes."""
 
     id: str

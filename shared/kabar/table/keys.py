@@ -39,9 +39,8 @@ template test checks they match :data:`PREFIXES`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Key = dict[str, str]
 GSI1 = "gsi1"
@@ -76,8 +75,7 @@ ARTICLE, TAG, VERSION, LISTED_BY, CATEGORY, COMMENTS = (
 PREFIXES = (ARTICLE, TAG, *_SINGLE)
 
 
-@dataclass(frozen=True)
-class ItemKey:
+class ItemKey(NamedTuple):
     """A key read back: what the item is, whose it is (slug, tag, id or hash) and, for an
     article's membership or reverse-index entry, the other name (tag or source)."""
 

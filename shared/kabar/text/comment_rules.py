@@ -18,9 +18,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from kabar.errors import InvalidRequest, PayloadTooLarge
 
 Verdict = Literal["approved", "pending", "spam"]
 Status = Literal["approved", "pending", "spam", "trash"]
@@ -62,7 +65,7 @@ LONGER = "Longer is 413"
 class CommentSubmission(BaseModel):
     """The body of ``POST /articles/{slug}/comments``."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     name: Annotated[PlainText, Field(min_length=1, max_length=80)]
     email: Annotated[PlainText, Field(min_length=3, max_length=254, description="Never published")]
@@ -118,7 +121,7 @@ def _check_content(value: str | None) -> str | None:
 class CommentEdit(BaseModel):
     """The body of a moderator's ``PUT /comments/{id}``: the fields to change, checked as at intake."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     name: Annotated[PlainText | None, Field(min_length=1, max_length=80)] = None
     website: Annotated[PlainText | None, Field(max_length=200, description="null removes it")] = None
@@ -129,6 +132,22 @@ class CommentEdit(BaseModel):
     _name = field_validator("name")(classmethod(lambda cls, value: _check_name(value)))
     _website = field_validator("website")(classmethod(lambda cls, value: _check_website(value)))
     _content = field_validator("content")(classmethod(lambda cls, value: _check_content(value)))
+
+
+def check_object(body: Any) -> None:
+    """A comment body must be an object; an oversized content is 413 before any other check."""
+    if not isinstance(body, dict):
+        raise InvalidRequest(
+            "the body must be a JSON object", [{"field": "body", "message": "not an object"}]
+        )
+    content = body.get("content")
+    if isinstance(content, str) and len(content) > MAX_CONTENT:
+        raise PayloadTooLarge("content", f"is longer than {MAX_CONTENT} characters")
+
+
+def stamp(now: datetime) -> str:
+    """A comment's times: UTC, to the second."""
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plain(text: str) -> str:

@@ -45,9 +45,10 @@ from kabar.observability import logger
 from kabar.text.comment_rules import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,
-    MAX_CONTENT,
     CommentSubmission,
+    check_object,
     classify_content,
+    stamp,
     to_html,
 )
 
@@ -113,17 +114,6 @@ def new_comment_id(now: datetime) -> str:
     return now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ") + secrets.token_hex(4)
 
 
-def check_object(body: Any) -> None:
-    """A comment body must be an object; an oversized content is 413 before any other check."""
-    if not isinstance(body, dict):
-        raise InvalidRequest(
-            "the body must be a JSON object", [{"field": "body", "message": "not an object"}]
-        )
-    content = body.get("content")
-    if isinstance(content, str) and len(content) > MAX_CONTENT:
-        raise PayloadTooLarge("content", f"is longer than {MAX_CONTENT} characters")
-
-
 def read_submission(body: Any, *, raw_size: int) -> CommentSubmission:
     """The intake's body, checked in order: 413 for a body over :data:`MAX_BODY` bytes, 400 if it is
     not an object, 413 for a content over :data:`MAX_CONTENT` characters, then the model (400 naming
@@ -179,11 +169,6 @@ def submit(
         "status": "published" if comment.approved else "awaiting moderation",
         "message": PUBLISHED_MESSAGE if comment.approved else WAITING_MESSAGE,
     }
-
-
-def stamp(now: datetime) -> str:
-    """A comment's times: UTC, to the second."""
-    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _check_open(facts: ArticleFacts | None, slug: str, rules: IntakeRules, now: datetime) -> None:

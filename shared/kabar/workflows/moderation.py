@@ -14,8 +14,7 @@ from pydantic_core import PydanticCustomError
 from kabar.errors import BadCursor, Conflict, InvalidRequest, NotFound
 from kabar.models import Comment, CommentStatus
 from kabar.observability import logger
-from kabar.text.comment_rules import CommentEdit, to_html
-from kabar.workflows.comments import check_object, stamp
+from kabar.text.comment_rules import CommentEdit, check_object, stamp, to_html
 
 ACTIONS: dict[str, CommentStatus] = {"approve": "approved", "spam": "spam", "trash": "trash"}
 QUEUES = ("pending", "spam", "trash")
