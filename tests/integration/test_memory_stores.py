@@ -28,11 +28,11 @@ from kabar.workflows.related import continue_unlist, relate
 from kabar.workflows.render.plan import plan
 from kabar.workflows.render.renderer import Renderer
 from kabar.workflows.render.sources import SiteSettings, Sources
-from kabar.workflows.tagging import continue_merge, tag_article
+from kabar.workflows.tagging import continue_merge
 from kabar.workflows.uploads import upload_status
 from kabar.workflows.vocabulary import MergeRequest, TagRequest, merge_tag, put_tag
 from kabar_infra.provision import Stack
-from tests.support.memory import MemorySite, MemoryStores, article, put_article
+from tests.support.memory import MemorySite, MemoryStores, article, put_article, tag
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 OCTOBER = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
@@ -82,14 +82,7 @@ def sources(stores: Any) -> Sources:
 
 def publish(stores: Any, slug: str, version: int = 1, **fields: Any) -> None:
     put_article(stores.articles, article(slug, version=version, **fields))
-    tag_article(
-        slug,
-        articles=stores.articles,
-        tags=stores.tags,
-        vocabulary=stores.vocabulary,
-        max_tags=8,
-        publish_suggestions=False,
-    )
+    tag(stores, slug)
 
 
 def story(stores: Any, slug: str, version: int = 1, **fields: Any) -> Any:
@@ -124,12 +117,12 @@ def reads(stores: Any, slugs: list[str]) -> dict[str, Any]:
     found["states"] = stores.articles.states([*slugs, "nothing"])
     found["summaries"] = stores.articles.summaries([*slugs, "nothing"])
     found["counts"] = (stores.tags.counts(), stores.tags.article_counts(["banjir", "timnas", "nothing"]))
-    for tag in (None, "banjir", "kali-ciliwung"):
-        found[f"list of {tag}"] = (
-            stores.lists.newest(3, tag),
-            stores.lists.month("2026-11", tag),
+    for listed in (None, "banjir", "kali-ciliwung"):
+        found[f"list of {listed}"] = (
+            stores.lists.newest(3, listed),
+            stores.lists.month("2026-11", listed),
             [
-                stores.lists.neighbour_month(m, older=o, tag=tag)
+                stores.lists.neighbour_month(m, older=o, tag=listed)
                 for m in ("2026-10", "2026-11", "2026-12")
                 for o in (True, False)
             ],

@@ -619,6 +619,21 @@ def put_article(articles: Publishes, article: Article) -> Article:
 PUBLISHED_AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 
+def tag(stores: Any, slug: str, *, publish: bool = False, force: bool = False) -> ArticleTags | None:
+    """TaggingFunction's work on ``slug`` (8 tags at most), over any stores: these, or the table's."""
+    from kabar.workflows.tagging import tag_article
+
+    return tag_article(
+        slug,
+        articles=stores.articles,
+        tags=stores.tags,
+        vocabulary=stores.vocabulary,
+        max_tags=8,
+        publish_suggestions=publish,
+        force=force,
+    )
+
+
 def article(slug: str, *, version: int = 1, **fields: Any) -> Article:
     """An article version as PublishFunction builds it: ``fields`` over plain defaults (a title
     made of the slug, one paragraph, published at :data:`PUBLISHED_AT`); ``tags`` and

@@ -15,8 +15,7 @@ from kabar.models import RelatedList
 from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE
 from kabar.workflows import related
 from kabar.workflows.related import RelateReport, continue_unlist, relate
-from kabar.workflows.tagging import tag_article
-from tests.support.memory import MemoryStores, UnlistProgress, article
+from tests.support.memory import MemoryStores, UnlistProgress, article, tag
 
 FLOOD_TAGS = ["Banjir", "Kali Ciliwung", "Kampung Melayu"]
 FLOOD = {
@@ -78,14 +77,7 @@ def publish(
     values = {"tags": FLOOD_TAGS, "category": "Nasional", **fields, **changes}
     values["body_html"] = render_markdown(values.pop("body"))
     stores.put_article(article(slug, version=version, **values))
-    tag_article(
-        slug,
-        articles=stores.articles,
-        tags=stores.tags,
-        vocabulary=stores.vocabulary,
-        max_tags=8,
-        publish_suggestions=False,
-    )
+    tag(stores, slug)
     return relate(
         slug, articles=stores.articles, tags=stores.tags, lists=stores.related, k=k, per_list=per_list
     )
@@ -261,14 +253,7 @@ def test_a_list_changed_meanwhile_is_a_conflict_and_the_retry_succeeds(
             category="Nasional",
         )
     )
-    tag_article(
-        LATER,
-        articles=stores.articles,
-        tags=stores.tags,
-        vocabulary=stores.vocabulary,
-        max_tags=8,
-        publish_suggestions=False,
-    )
+    tag(stores, LATER)
     get_many = stores.related.get_many
 
     def another_writer_meanwhile(slugs: Iterable[str]) -> dict[str, RelatedList]:

@@ -13,9 +13,9 @@ from kabar.workflows.moderation import moderate
 from kabar.workflows.render.plan import plan
 from kabar.workflows.render.renderer import Renderer
 from kabar.workflows.render.sources import SiteSettings
-from kabar.workflows.tagging import continue_merge, tag_article
+from kabar.workflows.tagging import continue_merge
 from kabar.workflows.vocabulary import MergeRequest, TagRequest, merge_tag, put_tag
-from tests.support.memory import PUBLISHED_AT, MemorySite, MemoryStores, article
+from tests.support.memory import PUBLISHED_AT, MemorySite, MemoryStores, article, tag
 
 SETTINGS = SiteSettings(site_name="Kabar", language="id", latest_size=20)
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -46,14 +46,7 @@ def publish(stores: MemoryStores, slug: str, version: int = 1, **fields: Any) ->
     """An article version stored and tagged, as PublishFunction and TaggingFunction leave it."""
     before = stores.tags.get(slug)
     stores.put_article(article(slug, version=version, **fields))
-    tag_article(
-        slug,
-        articles=stores.articles,
-        tags=stores.tags,
-        vocabulary=stores.vocabulary,
-        max_tags=8,
-        publish_suggestions=False,
-    )
+    tag(stores, slug)
     return before
 
 

@@ -11,9 +11,9 @@ import pytest
 from kabar.models import ArticleTags, ScoredTag, TagCount, VocabularyEntry
 from kabar.table import keys
 from kabar.text.relatedness import text_terms
-from kabar.workflows.tagging import continue_merge, tag_article
+from kabar.workflows.tagging import continue_merge
 from kabar.workflows.vocabulary import MergeRequest, merge_tag, store_entry
-from tests.support.memory import MemoryStores, MergeProgress, article
+from tests.support.memory import MemoryStores, MergeProgress, article, tag
 
 SYRIA: dict[str, Any] = dict(
     title="Tentara Suriah Rebut Desa di Aleppo",
@@ -24,18 +24,6 @@ SYRIA: dict[str, Any] = dict(
         "ke Aleppo.</p>"
     ),
 )
-
-
-def tag(stores: MemoryStores, slug: str, *, publish: bool = False, force: bool = False) -> ArticleTags | None:
-    return tag_article(
-        slug,
-        articles=stores.articles,
-        tags=stores.tags,
-        vocabulary=stores.vocabulary,
-        max_tags=8,
-        publish_suggestions=publish,
-        force=force,
-    )
 
 
 def editor(name: str, slug: str) -> ScoredTag:
