@@ -343,6 +343,11 @@ class Masker:
     def _in_window(self, when: datetime) -> bool:
         return self.low <= when <= self.high
 
+    def _day_in_window(self, day: datetime) -> bool:
+        """Whether any moment of this (UTC) day falls in the window: a date alone is a day."""
+        start = day.replace(hour=0, minute=0, second=0, microsecond=0)
+        return start <= self.high and start + timedelta(days=1) > self.low
+
     def text(self, value: str) -> str:
         if self.seeds:
             value = self.seed_pattern.sub(lambda m: self.seeds[m.group(0)], value)
@@ -369,7 +374,7 @@ class Masker:
         except ValueError:
             return match.group(0)
         if hour is None:  # a date alone: volatile if it is a day of the scenario
-            return f"<date|{_shape(match)}>" if self._in_window(when.replace(hour=12)) else match.group(0)
+            return f"<date|{_shape(match)}>" if self._day_in_window(when) else match.group(0)
         if not self._in_window(when):
             return match.group(0)
         if fraction:
@@ -379,10 +384,10 @@ class Masker:
     def _basic(self, match: re.Match[str]) -> str:
         *day, hour, minute, second, zone = match.groups()
         try:
-            when = datetime(*map(int, day), int(hour or 12), int(minute or 0), int(second or 0), tzinfo=UTC)
+            when = datetime(*map(int, day), int(hour or 0), int(minute or 0), int(second or 0), tzinfo=UTC)
         except ValueError:
             return match.group(0)
-        if not self._in_window(when):
+        if not (self._in_window(when) if hour else self._day_in_window(when)):
             return match.group(0)
         return "<time|YYYYMMDDThhmmss" + ("Z>" if zone else ">") if hour else "<date|YYYYMMDD>"
 
