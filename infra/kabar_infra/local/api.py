@@ -216,75 +216,76 @@ class LocalApi:
         return int(response.get("statusCode", 200)), out_headers, data
 
     def server(self, host: str, port: int) -> QuietServer:
-        api = self
+        return QuietServer((host, port), type("Handler", (_Handler,), {"api": self}))
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            timeout = 60  # an idle keep-alive connection is closed
 
-            def _serve(self) -> None:
-                body = self._body()
-                if body is None:
-                    return
-                status, headers, data = api.handle(
-                    self.command,
-                    self.path,
-                    dict(self.headers.items()),
-                    body,
-                    source_ip=self.client_address[0],
-                )
-                self._reply(status, headers, data)
+class _Handler(BaseHTTPRequestHandler):
+    """One connection to the local API (``api`` is set on a subclass per server)."""
 
-            def _body(self) -> bytes | None:
-                """The request body as its Content-Length declares it; None when it is refused
-                (answered at once, without waiting on a body that will never come)."""
-                refused = body_refusal(
-                    self.headers.get("Content-Length"), self.headers.get("Transfer-Encoding")
-                )
-                if refused is not None:
-                    self.close_connection = True
-                    self._reply(*refused)
-                    return None
-                length = int(self.headers.get("Content-Length") or 0)
-                self.connection.settimeout(BODY_SECONDS)
-                try:
-                    body = self.rfile.read(length) if length else b""
-                except TimeoutError:
-                    body = b""
-                finally:
-                    self.connection.settimeout(self.timeout)
-                if len(body) < length:
-                    self.close_connection = True
-                    message = f"the body has fewer bytes than its Content-Length ({length})"
-                    self._reply(*_json(400, {"message": message}))
-                    return None
-                return body
+    api: LocalApi
 
-            def _reply(self, status: int, headers: dict[str, str], data: bytes) -> None:
-                self.send_response(status)
-                for key, value in headers.items():
-                    if key.lower() != "content-length":
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(data)
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle keep-alive connection is closed
 
-            def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-                """A request the server cannot parse or route by method: JSON, as API Gateway's."""
-                self.close_connection = True
-                if code == 501:  # a method no route has: API Gateway's answer for any unknown route
-                    self._reply(*_json(403, {"message": "Missing Authentication Token"}))
-                    return
-                self._reply(*_json(code, {"message": message or "Bad Request"}))
+    def _serve(self) -> None:
+        body = self._body()
+        if body is None:
+            return
+        status, headers, data = self.api.handle(
+            self.command,
+            self.path,
+            dict(self.headers.items()),
+            body,
+            source_ip=self.client_address[0],
+        )
+        self._reply(status, headers, data)
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _serve
+    def _body(self) -> bytes | None:
+        """The request body as its Content-Length declares it; None when it is refused
+        (answered at once, without waiting on a body that will never come)."""
+        refused = body_refusal(self.headers.get("Content-Length"), self.headers.get("Transfer-Encoding"))
+        if refused is not None:
+            self.close_connection = True
+            self._reply(*refused)
+            return None
+        length = int(self.headers.get("Content-Length") or 0)
+        self.connection.settimeout(BODY_SECONDS)
+        try:
+            body = self.rfile.read(length) if length else b""
+        except TimeoutError:
+            body = b""
+        finally:
+            self.connection.settimeout(self.timeout)
+        if len(body) < length:
+            self.close_connection = True
+            message = f"the body has fewer bytes than its Content-Length ({length})"
+            self._reply(*_json(400, {"message": message}))
+            return None
+        return body
 
-            def log_message(self, format: str, *args: Any) -> None:
-                status = args[1] if len(args) > 1 else ""
-                print(f"[api] {self.command} {self.path!r} -> {status}", flush=True)
+    def _reply(self, status: int, headers: dict[str, str], data: bytes) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            if key.lower() != "content-length":
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
-        return QuietServer((host, port), Handler)
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A request the server cannot parse or route by method: JSON, as API Gateway's."""
+        self.close_connection = True
+        if code == 501:  # a method no route has: API Gateway's answer for any unknown route
+            self._reply(*_json(403, {"message": "Missing Authentication Token"}))
+            return
+        self._reply(*_json(code, {"message": message or "Bad Request"}))
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        status = args[1] if len(args) > 1 else ""
+        print(f"[api] {self.command} {self.path!r} -> {status}", flush=True)
 
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
