@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from kabar import aws
+from kabar.keyring import Keyring
 from kabar.settings import get_settings
 from kabar.site import SiteBucket
 from kabar.table import Stores
@@ -18,6 +19,16 @@ def stores() -> Stores:
 
 
 @cache
+def _keyring(version: str, value: str) -> Keyring:
+    return Keyring.parse(value)
+
+
+def comment_keys() -> Keyring:
+    """The comment secret's keyring: read again every minute, parsed again when its version changes."""
+    return _keyring(*aws.secret(get_settings().comment_secret_arn))
+
+
+@cache
 def site_bucket() -> SiteBucket:
     settings = get_settings()
     return SiteBucket(settings.site_bucket, settings.distribution_id)
@@ -27,5 +38,6 @@ def reset() -> None:
     """Forget settings, clients and everything built from them (tests change all three)."""
     stores.cache_clear()
     site_bucket.cache_clear()
+    _keyring.cache_clear()
     get_settings.cache_clear()
     aws.reset_clients()
