@@ -13,7 +13,6 @@ or is revoked (``kabar sign-out``). Tokens are never printed or logged.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -35,15 +34,17 @@ class SignInError(Exception):
 @dataclass
 class Prompter:
     """How sign-in asks the person at the terminal: ``mfa_code`` (``--mfa-code``) answers the
-    first code asked for; ``ask(question, secret)`` the rest (a terminal prompt by default,
-    none when stdin is not a terminal); ``show`` prints to stderr."""
+    first TOTP code asked for; ``ask(question, secret)`` the rest (a terminal prompt when
+    ``interactive``, by default when stdin is a terminal); ``show`` prints to stderr."""
 
     mfa_code: str | None = None
     ask: Callable[[str, bool], str] | None = None
     show: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    # sys.stdin as it is when the prompter is made (tests and shells replace it).
+    interactive: bool = field(default_factory=lambda: sys.stdin.isatty())  # noqa: PLW0108
 
     def __post_init__(self) -> None:
-        if self.ask is None and sys.stdin.isatty():
+        if self.ask is None and self.interactive:
             self.ask = _terminal_ask
 
     def code(self, why: str) -> str:
@@ -157,7 +158,9 @@ def _set_up_authenticator(cognito: Any, session: str, username: str, prompter: P
         f"{username} has no authenticator yet. Add this to an authenticator app (TOTP), "
         f"then enter the code it shows.\n  secret: {code}\n  URI:    {uri}"
     )
-    first = prompter.code("first code from the authenticator app")
+    # Not --mfa-code: no code made before this secret was shown can be right.
+    first = prompter.ask_for("first code from the authenticator app", secret=False,
+                             option="a terminal (the first sign-in sets one up)")  # fmt: skip
     verified = cognito.verify_software_token(
         Session=secret.get("Session", session), UserCode=first, FriendlyDeviceName="kabar"
     )
@@ -190,16 +193,17 @@ def id_token(
     return tokens.id_token
 
 
-def sign_out(cognito: Any, client_id: str, cache: TokenCache, cache_key: str) -> bool:
-    """Revoke the cached refresh token and forget the tokens; whether there were any."""
+def sign_out(cognito: Any, client_id: str, cache: TokenCache, cache_key: str) -> str | None:
+    """Forget the cached tokens and revoke the refresh token: what became of the revocation
+    ("revoked", or why not), None when nobody was signed in."""
     cached = cache.get(cache_key)
     if cached is None:
-        return False
-    if cached.refresh_token:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        # Forgetting the tokens matters more than the revocation (which may fail offline).
-        with contextlib.suppress(BotoCoreError, ClientError):
-            cognito.revoke_token(Token=cached.refresh_token, ClientId=client_id)
-    cache.put(cache_key, None)
-    return True
+        return None
+    cache.put(cache_key, None)  # forgetting the tokens matters more than the revocation
+    if not cached.refresh_token:
+        return "no refresh token to revoke"
+    try:
+        cognito.revoke_token(Token=cached.refresh_token, ClientId=client_id)
+    except Exception as exc:
+        return f"the refresh token was not revoked: {type(exc).__name__}"
+    return "refresh token revoked"

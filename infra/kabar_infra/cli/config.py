@@ -51,7 +51,7 @@ def unreachable(exc: BaseException) -> str | None:
     from botocore.exceptions import EndpointConnectionError
 
     if isinstance(exc, EndpointConnectionError):
-        return str(exc.kwargs.get("endpoint_url", "the endpoint"))
+        return str(exc.kwargs.get("endpoint_url", "the endpoint")).rstrip("/")
     if isinstance(exc, requests.exceptions.ConnectionError):
         request = exc.request
         if request is not None and request.url:

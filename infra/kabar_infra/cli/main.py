@@ -98,8 +98,9 @@ def _session(args: argparse.Namespace) -> int:
         raise SystemExit(f"kabar: {args.command} is for a deployed stack: give --api (or KABAR_API)")
     credentials, cache = _credentials(args), TokenCache()
     if args.command == "sign-out":
-        forgot = sign_out(credentials.cognito(), credentials.client_id, cache, credentials.cache_key)
-        print(f"signed out {credentials.username}" if forgot else f"{credentials.username} was not signed in")
+        revoked = sign_out(credentials.cognito(), credentials.client_id, cache, credentials.cache_key)
+        name = credentials.username
+        print(f"signed out {name} ({revoked})" if revoked else f"{name} was not signed in")
         return 0
     credentials.id_token(Prompter(args.mfa_code), cache)
     print(f"signed in as {credentials.username} (tokens in {cache.path})")
