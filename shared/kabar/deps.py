@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from kabar import aws
 from kabar.keyring import Keyring
@@ -18,7 +18,7 @@ def stores() -> Stores:
     return Stores.over(Table(get_settings().table_name))
 
 
-@cache
+@lru_cache(maxsize=4)
 def _keyring(version: str, value: str) -> Keyring:
     return Keyring.parse(value)
 

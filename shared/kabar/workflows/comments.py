@@ -112,7 +112,10 @@ class KeyedHashes(NamedTuple):
 def keyed_hashes(
     keys: Keyring, *, slug: str, email: str, source_ip: str, content: str, now: datetime
 ) -> KeyedHashes:
-    emails, networks, duplicates = [], [], []
+    """The hashes under every key lookups try now (outside a rotation window, the current key only)."""
+    emails: list[str] = []
+    networks: list[str] = []
+    duplicates: list[str] = []
     for key in keys.active(now):
         email_hash = key.hash(email.lower())
         emails.append(email_hash)
