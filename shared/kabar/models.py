@@ -272,11 +272,14 @@ class Candidate(NamedTuple):
 
 class CommentHistory(NamedTuple):
     """A commenter's approved comments, the latest comment from them or their network
-    (epoch seconds), and whether this very comment was made before."""
+    (epoch seconds), and whether this very comment was made before. ``carried``: during a
+    key rotation, the approved comments found under the previous key for a commenter the
+    current key has no record of (the intake moves them to the current key's record)."""
 
     approved: int
     last_at: float | None
     duplicate: bool
+    carried: int = 0
 
 
 PUBLIC_FIELDS = ("id", "name", "website", "content_html", "created_at", "parent", "parent_name", "depth")

@@ -17,6 +17,7 @@ import pytest
 
 from kabar.errors import Conflict
 from kabar.events import ArticleChanged, TableChange, TagsChanged
+from kabar.keyring import Keyring
 from kabar.models import Upload, UploadState
 from kabar.table import Stores
 from kabar.table.base import Table
@@ -282,7 +283,7 @@ def take(stores: Any, ids: list[str], number: int, **fields: Any) -> Any:
             source_ip="203.0.113.7",
             articles=stores.articles,
             comments=stores.comments,
-            secret=b"k",
+            keys=Keyring.single(b"k"),
             rules=IntakeRules(flood_seconds=60),
             now=NOW + timedelta(minutes=number),
         )
@@ -316,7 +317,7 @@ def test_comments_and_moderation(both: tuple[Any, MemoryStores]) -> None:
         first = stores.comments.get(ids[0])
         assert first is not None
         history = stores.comments.history(
-            email_hash=first.email_hash, network_hash=first.network_hash, duplicate="nothing"
+            email_hashes=[first.email_hash], network_hashes=[first.network_hash], duplicates=["nothing"]
         )
         seen.append((answers, pages, anonymous, public, stores.comments.counters("gempa"), history))
     assert seen[0] == seen[1]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -437,13 +437,18 @@ class MemoryComments:
     def get(self, comment_id: str) -> Comment | None:
         return _copy(self.comments.get(comment_id))
 
-    def history(self, *, email_hash: str, network_hash: str, duplicate: str) -> CommentHistory:
-        commenter, network = self.commenters.get(email_hash, Seen()), self.networks.get(network_hash, Seen())
-        times = [seen.last_at for seen in (commenter, network) if seen.last_at is not None]
+    def history(
+        self, *, email_hashes: Sequence[str], network_hashes: Sequence[str], duplicates: Sequence[str]
+    ) -> CommentHistory:
+        commenters = [self.commenters.get(h) for h in email_hashes]
+        seen = [s for s in commenters + [self.networks.get(h) for h in network_hashes] if s is not None]
+        times = [s.last_at for s in seen if s.last_at is not None]
+        earlier = [s.approved for s in commenters[1:] if s is not None]
         return CommentHistory(
-            approved=commenter.approved,
+            approved=commenters[0].approved if commenters[0] else 0,
             last_at=max(times, default=None),
-            duplicate=duplicate in self.duplicates,
+            duplicate=any(d in self.duplicates for d in duplicates),
+            carried=0 if commenters[0] else next(iter(earlier), 0),
         )
 
     def next_seq(self, slug: str) -> int:
@@ -478,7 +483,9 @@ class MemoryComments:
         key = {**keys.comment(last.id), "gsi1pk": partition, "gsi1sk": position}
         return [_copy(c) for _, c in page], _encode_cursor(key)
 
-    def add(self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int) -> None:
+    def add(
+        self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int, carried: int = 0
+    ) -> None:
         if duplicate in self.duplicates:
             raise CommentRefused("duplicate")
         cutoff = now - flood_seconds
@@ -490,6 +497,7 @@ class MemoryComments:
         self.duplicates[duplicate] = comment.id
         commenter = self.commenters.setdefault(comment.email_hash, Seen())
         commenter.last_at = now
+        commenter.approved += carried
         self.networks.setdefault(comment.network_hash, Seen()).last_at = now
         self.comments[comment.id] = _copy(comment)
         if comment.approved:

@@ -31,6 +31,13 @@ from kabar_infra.template import ROOT, Template
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
+# The local accounts sign in with a password alone (a deployed stack's pool asks for a TOTP code).
+LOCAL_PARAMETERS = {"EditorMfa": "OPTIONAL"}
+LOCAL_USERS = {
+    "editor": "EditorsGroup",
+    "moderator": "ModeratorsGroup",
+    "admin": "AdminsGroup",
+}  # user: group
 
 
 @dataclass
@@ -83,10 +90,10 @@ class LocalStack:
         stack = provision(
             self.template,
             session=session,
+            parameters=LOCAL_PARAMETERS,
             local_attributes={"Distribution": {"DomainName": f"{HOST}:{self.ports.cdn}"}},
         )
-        editor = self._create_user(session, stack, "editor", "EditorsGroup")
-        moderator = self._create_user(session, stack, "moderator", "ModeratorsGroup")
+        users = {role: self._create_user(session, stack, role, group) for role, group in LOCAL_USERS.items()}
         self._start_functions(stack, session, {**aws_env, "CDN_URL": cdn_url, "POWERTOOLS_DEV": "false"})
         pool_id = stack.ref("UserPool")
         verifier = TokenVerifier(
@@ -110,8 +117,7 @@ class LocalStack:
             "region": REGION,
             "resources": {logical_id: attrs["Ref"] for logical_id, attrs in stack.attributes.items()
                           if self.template.resources[logical_id]["Type"] in _NAMED_TYPES},
-            "editor": editor,
-            "moderator": moderator,
+            **users,  # editor, moderator, admin
         }  # fmt: skip
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "local.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
@@ -184,7 +190,7 @@ class LocalStack:
 
 _NAMED_TYPES = {
     "AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::DynamoDB::Table",
-    "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::SecretsManager::Secret",
 }  # fmt: skip
 
 
@@ -243,8 +249,8 @@ _COMMENTED = "ribuan-pengungsi-kembali-ke-homs-setelah-jalur-dibuka"  # a sample
 def _welcome(config: dict[str, Any], samples: list[tuple[Path, dict[str, Any]]], config_path: Path) -> str:
     cdn, api = config["cdn_url"], config["api_url"]
     lines = ["", "Kabar's local stack is running.", ""]
-    lines += [f"  API            {api}   (Cognito on moto; users {config['editor']['username']!r}, "
-              f"{config['moderator']['username']!r})",
+    users = ", ".join(repr(config[role]["username"]) for role in ("editor", "moderator", "admin"))
+    lines += [f"  API            {api}   (Cognito on moto; users {users})",
               f"  CDN            {cdn}",
               f"  moto (AWS)     {config['aws_endpoint_url']}",
               f"  settings       {config_path}", ""]  # fmt: skip
