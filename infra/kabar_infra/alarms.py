@@ -25,8 +25,9 @@ from typing import Any
 
 from kabar_infra.template import TEMPLATE_PATH, Template
 
-BEGIN = "  # ---------------------------------------------------------------- alarms (generated: make alarms)\n"
-END = "  # ---------------------------------------------------------------- end of generated alarms\n"
+RULE = "  # " + "-" * 64
+BEGIN = f"{RULE} alarms (generated: make alarms)\n"
+END = f"{RULE} end of generated alarms\n"
 TOPIC = "AlarmTopic"
 STAGE = "v1"
 ITERATOR_AGE_MS = 600_000
@@ -49,7 +50,9 @@ def failure_queues(template: Template) -> list[str]:
 
 
 def stream_consumers(template: Template) -> list[str]:
-    return [spec.logical_id for spec in template.functions() if any(e.type == "DynamoDB" for e in spec.events)]
+    return [
+        spec.logical_id for spec in template.functions() if any(e.type == "DynamoDB" for e in spec.events)
+    ]
 
 
 def _alarm(logical_id: str, description: str, metric: dict[str, Any], condition: str | None = None) -> str:
@@ -57,7 +60,9 @@ def _alarm(logical_id: str, description: str, metric: dict[str, Any], condition:
         f"        - Name: {name}\n          Value: {value}\n" for name, value in metric["dimensions"]
     )
     statistic = metric.get("statistic", "Sum")
-    statistic_line = f"ExtendedStatistic: {statistic}" if statistic.startswith("p") else f"Statistic: {statistic}"
+    statistic_line = (
+        f"ExtendedStatistic: {statistic}" if statistic.startswith("p") else f"Statistic: {statistic}"
+    )
     return (
         f"  {logical_id}:\n"
         "    Type: AWS::CloudWatch::Alarm\n"
@@ -99,9 +104,14 @@ def function_alarms(template: Template) -> list[str]:
                 _alarm(
                     f"{name}IteratorAgeAlarm",
                     f"{name} is over 10 minutes behind the table's stream (records expire after 24 hours).",
-                    {"namespace": "AWS/Lambda", "name": "IteratorAge", "dimensions": dimension,
-                     "statistic": "Maximum", "threshold": ITERATOR_AGE_MS},
-                )  # fmt: skip
+                    {
+                        "namespace": "AWS/Lambda",
+                        "name": "IteratorAge",
+                        "dimensions": dimension,
+                        "statistic": "Maximum",
+                        "threshold": ITERATOR_AGE_MS,
+                    },
+                )
             )
     return blocks
 
@@ -112,14 +122,26 @@ def queue_alarms(template: Template) -> list[str]:
     for name in sorted(template.of_type("AWS::SQS::Queue")):
         dimension = [("QueueName", f"!GetAtt {name}.QueueName")]
         if name in failures:
-            description = f"{name} holds a failure: list it with `kabar ops failures`, replay with `kabar ops replay`."
-            metric = {"namespace": "AWS/SQS", "name": "ApproximateNumberOfMessagesVisible",
-                      "dimensions": dimension, "statistic": "Maximum", "threshold": 1}  # fmt: skip
+            description = (
+                f"{name} holds a failure: list it with `kabar ops failures`, replay with `kabar ops replay`."
+            )
+            metric = {
+                "namespace": "AWS/SQS",
+                "name": "ApproximateNumberOfMessagesVisible",
+                "dimensions": dimension,
+                "statistic": "Maximum",
+                "threshold": 1,
+            }
             blocks.append(_alarm(f"{name}DepthAlarm", description, metric))
         else:
             description = f"{name}'s oldest message has waited 15 minutes: its consumer is not keeping up."
-            metric = {"namespace": "AWS/SQS", "name": "ApproximateAgeOfOldestMessage",
-                      "dimensions": dimension, "statistic": "Maximum", "threshold": QUEUE_AGE_SECONDS}  # fmt: skip
+            metric = {
+                "namespace": "AWS/SQS",
+                "name": "ApproximateAgeOfOldestMessage",
+                "dimensions": dimension,
+                "statistic": "Maximum",
+                "threshold": QUEUE_AGE_SECONDS,
+            }
             blocks.append(_alarm(f"{name}AgeAlarm", description, metric))
     return blocks
 
@@ -135,50 +157,97 @@ def edge_alarms(api: str) -> list[str]:
         _alarm(
             "ApiLatencyAlarm",
             f"{api}'s p99 latency was over 5 seconds for 15 minutes.",
-            {"namespace": "AWS/ApiGateway", "name": "Latency", "dimensions": api_dimensions,
-             "statistic": "p99", "periods": 3, "threshold": 5000},
-        ),  # fmt: skip
+            {
+                "namespace": "AWS/ApiGateway",
+                "name": "Latency",
+                "dimensions": api_dimensions,
+                "statistic": "p99",
+                "periods": 3,
+                "threshold": 5000,
+            },
+        ),
         _alarm(
             "CdnServerErrorRateAlarm",
             "CloudFront answered over 5 % of requests with 5xx for 10 minutes.",
-            {"namespace": "AWS/CloudFront", "name": "5xxErrorRate",
-             "dimensions": [("DistributionId", "!Ref Distribution"), ("Region", "Global")],
-             "statistic": "Average", "periods": 2, "threshold": 5},
+            {
+                "namespace": "AWS/CloudFront",
+                "name": "5xxErrorRate",
+                "dimensions": [("DistributionId", "!Ref Distribution"), ("Region", "Global")],
+                "statistic": "Average",
+                "periods": 2,
+                "threshold": 5,
+            },
             condition="InUsEast1",
-        ),  # fmt: skip
+        ),
     ]
 
 
 def _widget(title: str, metrics: list[list[str]], stat: str = "Sum", region: str = "${AWS::Region}") -> Any:
-    return {"type": "metric", "width": 12, "height": 6,
-            "properties": {"title": title, "region": region, "stat": stat, "period": 300,
-                           "view": "timeSeries", "metrics": metrics}}  # fmt: skip
+    return {
+        "type": "metric",
+        "width": 12,
+        "height": 6,
+        "properties": {
+            "title": title,
+            "region": region,
+            "stat": stat,
+            "period": 300,
+            "view": "timeSeries",
+            "metrics": metrics,
+        },
+    }
 
 
-def dashboard(template: Template) -> str:
+def widgets(template: Template) -> list[Any]:
     functions = [spec.logical_id for spec in template.functions()]
     queues = sorted(template.of_type("AWS::SQS::Queue"))
     api = ["ApiName", "${AWS::StackName}", "Stage", STAGE]
-    widgets = [
-        _widget("API requests and errors", [["AWS/ApiGateway", m, *api] for m in ("Count", "4XXError", "5XXError")]),
+    waf = ["WebACL", "kabar-api", "Region", "${AWS::Region}"]
+    return [
+        _widget(
+            "API requests and errors",
+            [["AWS/ApiGateway", m, *api] for m in ("Count", "4XXError", "5XXError")],
+        ),
         _widget("API latency (p99)", [["AWS/ApiGateway", "Latency", *api]], stat="p99"),
-        _widget("Function errors", [["AWS/Lambda", "Errors", "FunctionName", f"${{{f}}}"] for f in functions]),
-        _widget("Function throttles", [["AWS/Lambda", "Throttles", "FunctionName", f"${{{f}}}"] for f in functions]),
-        _widget("Stream consumers' iterator age (ms)",
-                [["AWS/Lambda", "IteratorAge", "FunctionName", f"${{{f}}}"] for f in stream_consumers(template)],
-                stat="Maximum"),
-        _widget("Messages waiting per queue",
-                [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", f"${{{q}.QueueName}}"] for q in queues],
-                stat="Maximum"),
-        _widget("Web ACL blocked requests",
-                [["AWS/WAFV2", "BlockedRequests", "WebACL", "kabar-api", "Rule", rule, "Region", "${AWS::Region}"]
-                 for rule in ("ALL", "kabar-api-comments-per-client")]),
-        _widget("CloudFront 5xx rate (%)",
-                [["AWS/CloudFront", "5xxErrorRate", "Region", "Global", "DistributionId", "${Distribution}"]],
-                stat="Average", region="us-east-1"),
-    ]  # fmt: skip
+        _widget(
+            "Function errors", [["AWS/Lambda", "Errors", "FunctionName", f"${{{f}}}"] for f in functions]
+        ),
+        _widget(
+            "Function throttles",
+            [["AWS/Lambda", "Throttles", "FunctionName", f"${{{f}}}"] for f in functions],
+        ),
+        _widget(
+            "Stream consumers' iterator age (ms)",
+            [["AWS/Lambda", "IteratorAge", "FunctionName", f"${{{f}}}"] for f in stream_consumers(template)],
+            stat="Maximum",
+        ),
+        _widget(
+            "Messages waiting per queue",
+            [
+                ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", f"${{{q}.QueueName}}"]
+                for q in queues
+            ],
+            stat="Maximum",
+        ),
+        _widget(
+            "Web ACL blocked requests",
+            [
+                ["AWS/WAFV2", "BlockedRequests", *waf, "Rule", rule]
+                for rule in ("ALL", "kabar-api-comments-per-client")
+            ],
+        ),
+        _widget(
+            "CloudFront 5xx rate (%)",
+            [["AWS/CloudFront", "5xxErrorRate", "Region", "Global", "DistributionId", "${Distribution}"]],
+            stat="Average",
+            region="us-east-1",
+        ),
+    ]
+
+
+def dashboard(template: Template) -> str:
     # One widget a line: a readable body whose diff shows which widget changed.
-    lines = ",\n".join(f"    {json.dumps(widget)}" for widget in widgets)
+    lines = ",\n".join(f"    {json.dumps(widget)}" for widget in widgets(template))
     body = '{"widgets": [\n' + lines + "\n]}"
     indented = "".join(f"        {line}\n" for line in body.splitlines())
     return (
@@ -193,7 +262,9 @@ def dashboard(template: Template) -> str:
 
 def section(template: Template) -> str:
     """The generated text, markers included."""
-    blocks = function_alarms(template) + queue_alarms(template) + edge_alarms("The API") + [dashboard(template)]
+    blocks = (
+        function_alarms(template) + queue_alarms(template) + edge_alarms("The API") + [dashboard(template)]
+    )
     return BEGIN + "\n" + "".join(blocks).rstrip("\n") + "\n\n" + END
 
 
