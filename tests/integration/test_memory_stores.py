@@ -77,6 +77,7 @@ def sources(stores: Any) -> Sources:
         comments=stores.comments,
         lists=stores.lists,
         vocabulary=stores.vocabulary,
+        links=stores.links,
     )
 
 
@@ -111,6 +112,7 @@ def reads(stores: Any, slugs: list[str]) -> dict[str, Any]:
             stores.related.get(slug),
             stores.related.listed_by(slug, after=None, limit=50),
             stores.related.unlist_progress(slug),
+            stores.links.named_by(slug, 50),
         )
         for slug in slugs
     }

@@ -39,7 +39,7 @@ class Uploads(Protocol):
 class Articles(Protocol):
     def get(self, slug: str) -> Article | None: ...
     def states(self, slugs: Iterable[str]) -> dict[str, str]: ...
-    def publish(self, upload: Upload, article: Article) -> None: ...
+    def publish(self, upload: Upload, article: Article, previous: Article | None = None) -> None: ...
 
 
 class NotAnUpload(Exception):
@@ -96,7 +96,7 @@ def process_upload(
         return _finish(uploads, upload.model_copy(update=unchanged))
     published = upload.model_copy(update={**outcome, "article": article_ref(article, path, cdn_url)})
     try:
-        articles.publish(published, article)
+        articles.publish(published, article, previous=existing)
     except AlreadyProcessed:
         logger.info("upload already processed", extra={"upload_id": upload_id})
         return uploads.get(upload_id) or published

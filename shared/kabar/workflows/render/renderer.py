@@ -17,7 +17,7 @@ from kabar.observability import logger
 from kabar.workflows.render.articles import article_document
 from kabar.workflows.render.comments import every_page, remove_pages, write_pages
 from kabar.workflows.render.lists import ListRenderer
-from kabar.workflows.render.plan import RenderPlan
+from kabar.workflows.render.plan import REFERRERS_PER_CHANGE, RenderPlan
 from kabar.workflows.render.sources import Output, Site, SiteSettings, Sources
 
 T = TypeVar("T")
@@ -38,6 +38,11 @@ class Renderer:
     def apply(self, plan: RenderPlan) -> set[str]:
         """Render everything the plan asks for; the records whose work failed (to retry)."""
         failed: set[str] = set()
+        for slug, records in sorted(plan.referrers.items()):
+            naming = partial(self.sources.links.named_by, slug, REFERRERS_PER_CHANGE)
+            for source in self._run(f"articles naming {slug}", records, failed, naming) or []:
+                for record in records:
+                    plan.article(source, record)
         for slug, records in plan.articles.items():
             months = self._run(f"article {slug}", records, failed, partial(self.render_article, slug))
             if months:
