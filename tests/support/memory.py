@@ -35,6 +35,7 @@ from kabar.models import (
     Category,
     Comment,
     CommentHistory,
+    IgnoredFile,
     RelatedList,
     ScoredTag,
     TagCount,
@@ -128,14 +129,30 @@ class MemoryUploads:
         return _copy(self.uploads.get(upload_id))
 
     def finishable(self, upload_id: str) -> bool:
-        """The condition that moves an upload out of ``pending`` exactly once."""
+        """The condition that moves an upload out of ``pending`` (or ``expired``) exactly once."""
         stored = self.uploads.get(upload_id)
-        return stored is None or stored.state is UploadState.PENDING
+        return stored is None or stored.state.awaits_file
 
     def finish(self, upload: Upload) -> None:
         if not self.finishable(upload.upload_id):
             raise AlreadyProcessed(upload.upload_id)
         self.uploads[upload.upload_id] = _copy(upload)
+
+    def expire(self, upload_id: str) -> Upload | None:
+        stored = self.uploads.get(upload_id)
+        if stored is None or stored.state is not UploadState.PENDING:
+            return None
+        self.uploads[upload_id] = stored.model_copy(update={"state": UploadState.EXPIRED})
+        return _copy(self.uploads[upload_id])
+
+    def ignore(self, upload_id: str, file: IgnoredFile, keep: int) -> Upload | None:
+        stored = self.uploads.get(upload_id)
+        if stored is None or len(stored.ignored_files) >= keep:
+            return None
+        if file.sha256 in {noted.sha256 for noted in stored.ignored_files}:
+            return None
+        self.uploads[upload_id] = stored.model_copy(update={"ignored_files": [*stored.ignored_files, file]})
+        return _copy(self.uploads[upload_id])
 
 
 @dataclass
