@@ -22,7 +22,8 @@ from kabar.workflows.render.sources import SiteSettings, Sources
 def new_renderer() -> Renderer:
     settings, every = get_settings(), stores()
     sources = Sources(articles=every.articles, tags=every.tags, related=every.related,
-                      comments=every.comments, lists=every.lists, vocabulary=every.vocabulary)  # fmt: skip
+                      comments=every.comments, lists=every.lists, vocabulary=every.vocabulary,
+                      links=every.links)  # fmt: skip
     site = SiteSettings(site_name=settings.site_name, language=settings.site_language,
                         latest_size=settings.latest_size, read_also_auto=settings.read_also_auto,
                         comments_close_days=settings.comments_close_days)  # fmt: skip

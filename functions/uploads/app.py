@@ -37,7 +37,8 @@ def create_upload(request: routes.Request) -> Response[str]:
 @app.get("/uploads/<upload_id>", **routes.STATUS_OF)
 def get_upload(upload_id: routes.UploadId) -> Response[str]:
     current_editor()
-    status = uploads.upload_status(upload_id, uploads=stores().uploads, articles=stores().articles)
+    status = uploads.upload_status(upload_id, uploads=stores().uploads, articles=stores().articles,
+                                   expires_seconds=get_settings().upload_expires_seconds)  # fmt: skip
     return json_response(200, status.model_dump(mode="json"))
 
 

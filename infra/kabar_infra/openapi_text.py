@@ -71,6 +71,17 @@ key (`uploads/<upload_id>/<filename>`), the content type the file name
 implies, 1 byte to `max_bytes`, and an expiry of `expires_at`. POST the
 `fields` plus the file (as the last form field, named `file`) to `url`.
 """,
+    ("get", "/uploads/{upload_id}"): """\
+`state` is `pending` until the file is processed, then `published` (with
+`article`, `warnings` and `live` once the CDN serves it) or `rejected`
+(with every reason in `errors`). A pending upload whose ticket expired
+(`expires_at`, plus two minutes for a file on its way) is marked `expired`
+when its status is read; a file posted in time that arrives later is still
+processed. A file posted with the ticket after the upload was processed
+(the ticket used again) is not published: `ignored_files` lists it (the
+first 10), and it is kept in the incoming bucket. The same file again is
+a repeat delivery and changes nothing.
+""",
     ("put", "/tags"): """\
 Every entry is validated first; if any is invalid, nothing is stored and
 `errors` names each problem (`tags.3.name`). A tag without `slug` gets

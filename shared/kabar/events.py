@@ -64,12 +64,15 @@ def claim_groups(claims: dict[str, Any]) -> set[str]:
 
 @dataclass
 class ArticleChanged:
-    """An article's current version changed: the archive months it was and is listed in, and
-    whether a draft was published again (its comments become public again)."""
+    """An article's current version changed: the archive months it was and is listed in,
+    whether a draft was published again (its comments become public again), and whether it
+    became published or stopped being published (``relink``: the articles that link to it
+    by name show or drop the link)."""
 
     slug: str
     months: frozenset[str]
     republished: bool = False
+    relink: bool = False
 
 
 @dataclass
@@ -141,7 +144,8 @@ def table_change(record: dict[str, Any]) -> TableChange:
     if key.kind == "article":
         months = {keys.month_of_position(str(i["gsi1sk"])) for i in images if i.get("gsi1sk")}
         again = bool(old and new and old.get("status") != "published" and new.get("status") == "published")
-        return ArticleChanged(key.name, frozenset(months), republished=again)
+        was, now = (bool(image and image.get("status") == "published") for image in (old, new))
+        return ArticleChanged(key.name, frozenset(months), republished=again, relink=was != now)
     if key.kind == "tags":
         return TagsChanged(key.name, tuple(images))
     if key.kind == "related":

@@ -104,6 +104,24 @@ class UploadState(StrEnum):
     PENDING = "pending"
     PUBLISHED = "published"
     REJECTED = "rejected"
+    EXPIRED = "expired"  # no file processed when its ticket expired
+
+    @property
+    def awaits_file(self) -> bool:
+        """Whether a file arriving now is processed: pending, or expired (S3 refuses posts after
+        the ticket's expiry, so a file that arrives was posted in time and is processed)."""
+        return self in (UploadState.PENDING, UploadState.EXPIRED)
+
+
+class IgnoredFile(Model):
+    """A file that arrived under an upload already processed (its ticket used again): it was not
+    published, and is kept in the incoming bucket."""
+
+    key: str
+    size: int
+    sha256: str
+    received_at: datetime
+    message: str
 
 
 class ArticleRef(Model):
@@ -126,11 +144,17 @@ class Upload(Model):
     key: str
     created_at: datetime
     created_by: str
+    expires_at: Annotated[datetime | None, Field(description="When the ticket expires")] = None
     processed_at: datetime | None = None
     article: ArticleRef | None = None
     unchanged: bool = False
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
+    sha256: Annotated[str | None, Field(description="SHA-256 of the file processed (once read)")] = None
+    ignored_files: Annotated[
+        list[IgnoredFile], Field(description="Files posted with the ticket after the upload was processed: "
+                                 "not published, kept in the incoming bucket (the first 10)"),
+    ] = []  # fmt: skip
 
 
 class Category(Model):

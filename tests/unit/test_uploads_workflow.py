@@ -63,6 +63,7 @@ def test_a_request_records_a_pending_upload_and_presigns_exactly_its_key() -> No
         key=key,
         created_at=NOW,
         created_by="editor1",
+        expires_at=NOW + timedelta(seconds=600),
     )
 
 
@@ -108,7 +109,8 @@ def published(stores: MemoryStores, upload_id: str, version: int) -> None:
 def test_the_status_is_the_upload_and_live_once_the_cdn_serves_its_version() -> None:
     stores = MemoryStores.new()
     ticket, _ = ask(stores, "gempa.md")
-    pending = upload_status(ticket.upload_id, uploads=stores.uploads, articles=stores.articles)
+    pending = upload_status(ticket.upload_id, uploads=stores.uploads, articles=stores.articles, now=NOW)
+    assert pending.state is UploadState.PENDING
     assert pending == UploadStatus(**stores.uploads.uploads[ticket.upload_id].model_dump(), live=False)
 
     published(stores, ticket.upload_id, 2)

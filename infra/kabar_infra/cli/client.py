@@ -132,11 +132,12 @@ class KabarClient:
         return ticket
 
     def wait(self, upload_id: str, timeout: float = 60.0, interval: float = 0.3) -> dict[str, Any]:
-        """Poll until the upload is rejected, or published and (unless a draft) live on the CDN."""
+        """Poll until the upload is rejected or expired, or published and (unless a draft) live on
+        the CDN."""
         deadline = time.monotonic() + timeout
         while True:
             status = self.status(upload_id)
-            if status["state"] == "rejected":
+            if status["state"] in ("rejected", "expired"):
                 return status
             if status["state"] == "published" and (
                 status.get("live") or status.get("unchanged")

@@ -120,7 +120,15 @@ def _ops(args: argparse.Namespace) -> int:
 
 
 def _describe(name: str, status: dict[str, Any]) -> str:
+    text = _outcome(name, status)
+    ignored = [f"  ignored {f['key']}: {f['message']}" for f in status.get("ignored_files", [])]
+    return "\n".join([text, *ignored])
+
+
+def _outcome(name: str, status: dict[str, Any]) -> str:
     state = status["state"]
+    if state == "expired":
+        return f"expired {name}: upload {status['upload_id']} got no file before its ticket expired"
     if state == "published":
         article = status["article"]
         note = " (unchanged)" if status.get("unchanged") else ""
@@ -152,7 +160,7 @@ def _upload(args: argparse.Namespace, client: KabarClient) -> int:
         print(json.dumps(status, indent=2) if args.json else _describe(path.name, status))
         if status["state"] == "rejected":
             outcome = max(outcome, EXIT_REJECTED)
-        elif status["state"] == "pending":
+        elif status["state"] in ("pending", "expired"):
             outcome = EXIT_ERROR
     return outcome
 
