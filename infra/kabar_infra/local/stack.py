@@ -25,6 +25,7 @@ import boto3
 from kabar_infra.local.api import LocalApi, TokenVerifier
 from kabar_infra.local.cdn import LocalCdn
 from kabar_infra.local.functions import WorkerFunctions
+from kabar_infra.local.invoke import LambdaEndpoint
 from kabar_infra.local.router import Router
 from kabar_infra.provision import Stack, function_environment, provision
 from kabar_infra.template import ROOT, Template
@@ -38,6 +39,8 @@ class Ports:
     api: int = int(os.environ.get("KABAR_API_PORT", "3000"))
     cdn: int = int(os.environ.get("KABAR_CDN_PORT", "8080"))
     moto: int = int(os.environ.get("KABAR_MOTO_PORT", "5005"))
+    # Lambda's Invoke API for `kabar ops replay`: any free port unless set (local.json says which).
+    invoke: int = int(os.environ.get("KABAR_LAMBDA_PORT", "0"))
 
 
 @dataclass
@@ -103,10 +106,15 @@ class LocalStack:
             error_page=self._error_page(),
         )
         self._serve(cdn.server(HOST, self.ports.cdn))
+        functions = [spec.logical_id for spec in self.template.functions()]
+        invoke = LambdaEndpoint(self.functions, functions).server(HOST, self.ports.invoke)
+        self._serve(invoke)
         config = {
             "api_url": f"http://{HOST}:{self.ports.api}",
             "cdn_url": cdn_url,
             "aws_endpoint_url": self.endpoint,
+            "lambda_url": f"http://{HOST}:{invoke.server_address[1]}",
+            "functions": {name: name for name in functions},
             "region": REGION,
             "resources": {logical_id: attrs["Ref"] for logical_id, attrs in stack.attributes.items()
                           if self.template.resources[logical_id]["Type"] in _NAMED_TYPES},

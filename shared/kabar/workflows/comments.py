@@ -41,7 +41,7 @@ from kabar.errors import (
     TooManyRequests,
 )
 from kabar.models import ArticleFacts, Comment, CommentHistory, CommentStatus
-from kabar.observability import logger
+from kabar.observability import logger, metric
 from kabar.text.comment_rules import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,
@@ -158,12 +158,14 @@ def submit(
     try:
         comments.add(comment, duplicate=duplicate, now=now.timestamp(), flood_seconds=rules.flood_seconds)
     except CommentRefused as refused:
+        metric("CommentsRefused", Reason=refused.reason)
         if refused.reason == "duplicate":
             raise Conflict(DUPLICATE_MESSAGE) from refused
         raise TooManyRequests(_flood_message(rules), retry_after=rules.flood_seconds) from refused
     logger.info(
         "comment taken", extra={"comment": comment.id, "slug": slug, "status": status, "reasons": reasons}
     )
+    metric("Comments", Verdict=status)
     return {
         "id": comment.id,
         "status": "published" if comment.approved else "awaiting moderation",
@@ -198,9 +200,11 @@ def _reply_place(
 
 def _check_history(history: CommentHistory, rules: IntakeRules, now: datetime) -> None:
     if history.duplicate:
+        metric("CommentsRefused", Reason="duplicate")
         raise Conflict(DUPLICATE_MESSAGE)
     wait = 0 if history.last_at is None else history.last_at + rules.flood_seconds - now.timestamp()
     if wait > 0:
+        metric("CommentsRefused", Reason="flood")
         raise TooManyRequests(_flood_message(rules), retry_after=math.ceil(wait))
 
 
