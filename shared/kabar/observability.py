@@ -21,6 +21,9 @@ from kabar import correlation
 if TYPE_CHECKING:
     from aws_lambda_powertools import Metrics
 
+# A batch's records by sequence number: each one's correlation id and what names it in logs.
+RecordFacts = dict[str, tuple[str | None, dict[str, Any]]]
+
 # Service name and level come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL,
 # which the template sets per function.
 logger = Logger()
@@ -74,7 +77,7 @@ def stream_record(record: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
 
 
 @contextmanager
-def handling_batch(records: list[dict[str, Any]]) -> Iterator[dict[str, tuple[str | None, dict[str, Any]]]]:
+def handling_batch(records: list[dict[str, Any]]) -> Iterator[RecordFacts]:
     """While a batch of table stream records is handled as one (RenderFunction): logs carry the
     records' correlation ids (``correlation_id`` when they share one, ``correlation_ids`` always).
     Yields each record's correlation id and facts by sequence number (:func:`stream_record`)."""
@@ -90,7 +93,7 @@ def handling_batch(records: list[dict[str, Any]]) -> Iterator[dict[str, tuple[st
         correlate(previous)
 
 
-def log_failed_records(what: str, failed: set[str], facts: dict[str, tuple[str | None, dict[str, Any]]]) -> None:
+def log_failed_records(what: str, failed: set[str], facts: RecordFacts) -> None:
     """One ERROR line per failed record of a batch, with the record's own correlation id and keys
     (what an operator looks up once the stream has dropped the record)."""
     previous = correlation.current()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kabar.table import keys
 from tests.support.app import App, article_file
 
 
@@ -83,8 +84,8 @@ def test_one_upload_is_followed_by_its_correlation_id_from_request_to_render(
     # Every item written on the way carries it, so the next stage can log it.
     items = {(i["pk"]["S"], i["sk"]["S"]): i.get("correlation_id", {}).get("S") for i in app.table_items()}
     slug = "banjir-rendam-kampung-melayu"
-    for sk in ("CURRENT", "TAGS", "RELATED", "RENDERED"):
-        assert items.get((f"ARTICLE#{slug}", sk)) == upload_id, sk
+    for key in (keys.article(slug), keys.article_tags(slug), keys.related(slug), keys.rendered(slug)):
+        assert items.get((key["pk"], key["sk"])) == upload_id, key
 
 
 def test_metrics_for_what_ops_watch(app: App, capfd: pytest.CaptureFixture[str]) -> None:
@@ -139,5 +140,5 @@ def test_a_crash_logs_at_error_with_the_record_it_concerns(
     assert tagging_errors, errors
     line = tagging_errors[0]
     assert line["message"] == "tagging failed" and "RecursionError" in line["exception"]
-    assert line["pk"] == "ARTICLE#akan-gagal-ditandai" and line["sk"] == "CURRENT"
+    assert {"pk": line["pk"], "sk": line["sk"]} == keys.article("akan-gagal-ditandai")
     assert line["sequence_number"] and line["correlation_id"] == upload_id

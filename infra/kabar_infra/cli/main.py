@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra.cli import comments, related, tags
+from kabar_infra.cli import comments, ops, related, tags
 from kabar_infra.cli.client import ApiError, Credentials, KabarClient, load_local_config
 
 EXIT_REJECTED = 1
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     tags.add_commands(commands)
     related.add_commands(commands)
     comments.add_commands(commands)
+    ops.add_commands(commands)
     return parser
 
 
@@ -109,6 +110,8 @@ def _upload(args: argparse.Namespace, client: KabarClient) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "ops":  # AWS itself (queues, streams, functions), not the API
+        return ops.main(args)
     local = {"related": related.run, "comments": comments.run, "tags": tags.run}
     if (
         args.command == "related"

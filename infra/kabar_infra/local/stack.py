@@ -55,6 +55,7 @@ class LocalStack:
         self._threads: list[threading.Thread] = []
         self._servers: list[Any] = []
         self.functions: WorkerFunctions | None = None
+        self.lambda_url = ""  # Lambda's Invoke API for the functions (kabar_infra.local.invoke)
         self.moto: Any = None
 
     @property
@@ -106,15 +107,12 @@ class LocalStack:
             error_page=self._error_page(),
         )
         self._serve(cdn.server(HOST, self.ports.cdn))
-        functions = [spec.logical_id for spec in self.template.functions()]
-        invoke = LambdaEndpoint(self.functions, functions).server(HOST, self.ports.invoke)
-        self._serve(invoke)
         config = {
             "api_url": f"http://{HOST}:{self.ports.api}",
             "cdn_url": cdn_url,
             "aws_endpoint_url": self.endpoint,
-            "lambda_url": f"http://{HOST}:{invoke.server_address[1]}",
-            "functions": {name: name for name in functions},
+            "lambda_url": self.lambda_url,
+            "functions": {spec.logical_id: spec.logical_id for spec in self.template.functions()},
             "region": REGION,
             "resources": {logical_id: attrs["Ref"] for logical_id, attrs in stack.attributes.items()
                           if self.template.resources[logical_id]["Type"] in _NAMED_TYPES},
@@ -126,7 +124,8 @@ class LocalStack:
         return config
 
     def _start_functions(self, stack: Stack, session: boto3.Session, overrides: dict[str, str]) -> None:
-        """A worker per function with its deployed environment, and the router that feeds them."""
+        """A worker per function with its deployed environment, the router that feeds them, and
+        Lambda's Invoke API that `kabar ops replay` calls them through."""
         environments = {
             spec.logical_id: function_environment(self.template, stack, spec.logical_id, overrides)
             for spec in self.template.functions()
@@ -134,6 +133,9 @@ class LocalStack:
         self.functions = WorkerFunctions(self.template.functions(), environments, self._log)
         router = Router(self.template, stack, self.functions, session)
         self._spawn(router.run, self._stop)
+        invoke = LambdaEndpoint(self.functions, environments).server(HOST, self.ports.invoke)
+        self._serve(invoke)
+        self.lambda_url = f"http://{HOST}:{invoke.server_address[1]}"
 
     def _distribution(self) -> dict[str, Any]:
         (resource,) = self.template.of_type("AWS::CloudFront::Distribution").values()

@@ -2,9 +2,8 @@
 
 Stream records expire after 24 hours and a stage's failure queue holds only where the failed
 records were, so ``kabar ops replay`` names the items (keys) instead and invokes the stage's
-function with a replay event::
-
-    {"kabar_replay": [{"pk": "ARTICLE#<slug>", "sk": "CURRENT"}, ...]}
+function with a replay event: ``{"kabar_replay": [{"pk": ..., "sk": ...}, ...]}``, built by
+:func:`replay_event` from keys (``keys.article(slug)``, ``keys.article_tags(slug)``, ...).
 
 The handler turns each key into a stream record of the item as it is now (``MODIFY`` with the
 item as its new image; ``REMOVE`` with the key alone when the item is gone), and handles the
