@@ -13,6 +13,7 @@ import pytest
 
 from kabar.table import keys
 from tests.support.app import App, article_file
+from tests.support.failures import break_rendering, failed_publish
 
 
 @pytest.fixture
@@ -142,3 +143,23 @@ def test_a_crash_logs_at_error_with_the_record_it_concerns(
     assert line["message"] == "tagging failed" and "RecursionError" in line["exception"]
     assert {"pk": line["pk"], "sk": line["sk"]} == keys.article("akan-gagal-ditandai")
     assert line["sequence_number"] and line["correlation_id"] == upload_id
+
+
+def test_render_and_publish_failures_log_each_record_at_error(app: App, logs: io.StringIO) -> None:
+    break_rendering(app)
+    upload_id = app.upload("a.md", article_file(title="Gempa Guncang Garut"))
+    errors = [line for line in _lines(logs.getvalue()) if line["level"] == "ERROR"]
+    records = [line for line in errors if line["message"] == "rendering failed for a record"]
+    named = {(line["pk"], line["sk"], line["correlation_id"]) for line in records}
+    slug = "gempa-guncang-garut"
+    for key in (keys.article(slug), keys.article_tags(slug), keys.related(slug)):
+        assert (key["pk"], key["sk"], upload_id) in named, key
+    assert all(line["sequence_number"] and line["event_name"] for line in records)
+    assert any(line["message"] == "render failed" and "exception" in line for line in errors)  # the cause
+
+    failed = failed_publish(app)
+    publish = [line for line in _lines(logs.getvalue()) if line["message"] == "publishing an upload failed"]
+    assert len(publish) == 5  # each receive before the dead-letter queue
+    assert {line["correlation_id"] for line in publish} == {failed}
+    assert all(line["key"] == f"uploads/{failed}/a.md" and line["version_id"] for line in publish)
+    assert all("ValidationError" in line["exception"] for line in publish)

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 import pytest
 from botocore.stub import Stubber
 
-from kabar.table import keys
-from kabar.table.codec import to_item
 from kabar_infra.cli import ops
 from kabar_infra.cli.failures import describe, stream_failure
 from tests.support.app import App, article_file
+from tests.support.failures import break_rendering, failed_publish, queue_size
 
 
 def target(app: App) -> ops.Target:
@@ -35,31 +33,6 @@ def run(app: App, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, 
     # What the command printed, without the log lines of the functions it invoked in this process.
     printed = [line for line in capsys.readouterr().out.splitlines(keepends=True) if not line.startswith("{")]
     return code, "".join(printed)
-
-
-def queue_size(app: App, logical_id: str) -> int:
-    attributes = app.session.client("sqs").get_queue_attributes(
-        QueueUrl=app.stack.ref(logical_id), AttributeNames=["ApproximateNumberOfMessages"]
-    )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"])
-
-
-def failed_publish(app: App) -> str:
-    """An upload whose item is unreadable while PublishFunction tries it five times (retried at
-    once: the queue's visibility timeout set to 0), so its notification is dead-lettered; then
-    the item is put right. The upload id."""
-    sqs = app.session.client("sqs")
-    sqs.set_queue_attributes(QueueUrl=app.stack.ref("PublishQueue"), Attributes={"VisibilityTimeout": "0"})
-    _, ticket = app.api("POST", "/uploads", {"filename": "a.md"})
-    upload_id, table = ticket["upload_id"], app.stack.ref("ContentTable")
-    item = app.dynamodb.get_item(TableName=table, Key=to_item(keys.upload(upload_id)))["Item"]
-    app.dynamodb.put_item(TableName=table, Item={**item, "state": {"S": "lost"}})
-    app.s3.put_object(Bucket=app.incoming_bucket, Key=ticket["upload"]["fields"]["key"],
-                      Body=article_file(title="Terbit Setelah Diulang"))  # fmt: skip
-    app.router.drain()
-    assert queue_size(app, "PublishDeadLetterQueue") == 1
-    app.dynamodb.put_item(TableName=table, Item=item)
-    return str(upload_id)
 
 
 def test_a_failed_publish_is_listed_then_redriven(app: App, capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,14 +55,6 @@ def test_a_failed_publish_is_listed_then_redriven(app: App, capsys: pytest.Captu
     before = app.table_items()
     assert run(app, capsys, "replay", "publish")[1].startswith("moved 0 messages")
     assert app.table_items() == before
-
-
-def break_rendering(app: App) -> dict[str, Any]:
-    """The site bucket disappears, so every render fails every retry; its configuration to restore."""
-    for obj in app.s3.list_object_versions(Bucket=app.site_bucket).get("Versions", []):
-        app.s3.delete_object(Bucket=app.site_bucket, Key=obj["Key"], VersionId=obj["VersionId"])
-    app.s3.delete_bucket(Bucket=app.site_bucket)
-    return {"Bucket": app.site_bucket}
 
 
 def test_a_failed_render_is_listed_then_replayed_from_current_state(
