@@ -21,8 +21,8 @@ from kabar.table.codec import to_item
 from kabar_infra.cli.client import Credentials, KabarClient
 from kabar_infra.local.router import wait_for
 from kabar_infra.template import ROOT
-from tests.e2e.test_local_stack import _free_port, aws, kabar
 from tests.support.app import article_file
+from tests.support.local_stack import aws, free_port, kabar
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     state = tmp_path_factory.mktemp("kabar-ops")
-    ports = {name: str(_free_port()) for name in ("API", "CDN", "MOTO")}
+    ports = {name: str(free_port()) for name in ("API", "CDN", "MOTO")}
     env = {**os.environ, **{f"KABAR_{name}_PORT": port for name, port in ports.items()},
            "KABAR_STATE_DIR": str(state)}  # fmt: skip
     for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCOUNT_ID_ENDPOINT_MODE"):
