@@ -88,6 +88,8 @@ def publish_failure(message: dict[str, Any], uploads: Any) -> Failure:
         version = f", version {obj.version_id}" if obj.version_id else ""
         upload = uploads.get(parts[1]) if len(parts) == 3 and parts[0] == "uploads" else None
         state = f"{upload.state.value}, by {upload.created_by}" if upload else "no such upload"
+        if upload is not None and upload.article is not None:
+            state += f": article {upload.article.slug} v{upload.article.version}"
         upload_id = parts[1] if len(parts) == 3 else "?"
         failure.concerns.append(f"upload {upload_id} ({obj.key}{version}): {state}")
     failure.names = "; ".join(f"s3://{obj.bucket}/{obj.key}" for obj in created) or "no object"
