@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,20 +12,13 @@ import pytest
 
 from kabar.table import keys
 from tests.support.app import App, article_file
-from tests.support.failures import break_rendering, failed_publish
+from tests.support.failures import break_rendering, captured_logs, failed_publish
 
 
 @pytest.fixture
 def logs() -> Iterator[io.StringIO]:
-    """The functions' log lines, formatted as Lambda writes them (one logger in this process)."""
-    from kabar.observability import logger
-
-    out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(logger.registered_formatter)
-    logger.addHandler(handler)
-    yield out
-    logger.removeHandler(handler)
+    with captured_logs() as out:
+        yield out
 
 
 def _lines(captured: str) -> list[dict[str, Any]]:

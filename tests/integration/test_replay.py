@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from kabar_infra.cli import ops
 from kabar_infra.cli.failures import describe, stream_failure
 from tests.support.app import App, article_file
-from tests.support.failures import break_rendering, failed_publish, queue_size
+from tests.support.failures import break_rendering, captured_logs, failed_publish, queue_size
 
 
 def target(app: App) -> ops.Target:
@@ -130,3 +130,40 @@ def test_on_a_deployed_stack_the_publish_dlq_is_redriven_by_sqs(app: App) -> Non
                           {"SourceArn": arn + "dlq", "DestinationArn": arn + "queue"})  # fmt: skip
         assert ops.replay_publish(deployed).startswith("redrive started")
         stub.assert_no_pending_responses()
+
+
+def test_after_the_stream_dropped_the_records_the_functions_error_lines_name_them(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On AWS after 24 hours: Streams answers TrimmedDataAccessException (moto never trims), and
+    RenderFunction's ERROR lines (the real ones, put in its log group as Lambda would) name the items."""
+    import time
+
+    restore = break_rendering(app)
+    with captured_logs() as logs:
+        upload_id = app.upload("b.md", article_file(title="Gempa Guncang Garut", tags=["Gempa"]))
+    deployed = target(app)
+    deployed.local = False
+    group = deployed.resources["RenderLogGroup"]
+    cloudwatch = deployed.client("logs")
+    cloudwatch.create_log_group(logGroupName=group)
+    cloudwatch.create_log_stream(logGroupName=group, logStreamName="2026/12/01/[$LATEST]abc")
+    now = int(time.time() * 1000)
+    cloudwatch.put_log_events(logGroupName=group, logStreamName="2026/12/01/[$LATEST]abc", logEvents=[
+        {"timestamp": now, "message": line} for line in logs.getvalue().splitlines()])  # fmt: skip
+    streams = deployed.client("dynamodbstreams")
+    app.s3.create_bucket(**restore)
+    with Stubber(streams) as stub:
+        for _ in range(2 * queue_size(app, "RenderFailureQueue")):  # listed, then listed again to replay
+            stub.add_client_error("get_shard_iterator", "TrimmedDataAccessException")
+        capsys.readouterr()
+        ops.run(argparse.Namespace(ops_command="failures", stage=["render"], json=False), deployed)
+        out = capsys.readouterr().out
+        assert "ERROR log lines name them" in out
+        slug = "gempa-guncang-garut"
+        assert f"- article {slug} (CURRENT, INSERT, from the function's log) [correlation {upload_id}]" in out
+        lines = ops.replay_stage(deployed, "render", [])
+    assert lines[0].startswith("render: replayed ") and not [line for line in lines if "left" in line]
+    assert queue_size(app, "RenderFailureQueue") == 0
+    assert app.document(f"v1/articles/{slug}.json") is not None
+    assert slug in [a["slug"] for a in app.document("v1/tags/gempa.json")["articles"]]  # type: ignore[index]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kabar.table import keys
@@ -40,3 +44,18 @@ def break_rendering(app: App) -> dict[str, Any]:
         app.s3.delete_object(Bucket=app.site_bucket, Key=obj["Key"], VersionId=obj["VersionId"])
     app.s3.delete_bucket(Bucket=app.site_bucket)
     return {"Bucket": app.site_bucket}
+
+
+@contextmanager
+def captured_logs() -> Iterator[io.StringIO]:
+    """The functions' log lines, formatted as Lambda writes them (one logger in this process)."""
+    from kabar.observability import logger
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    try:
+        yield out
+    finally:
+        logger.removeHandler(handler)

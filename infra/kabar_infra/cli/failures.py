@@ -5,8 +5,9 @@
 - ``TaggingFailureQueue``, ``RelatedFailureQueue``, ``RenderFailureQueue`` hold Lambda's
   on-failure records for stream batches: only where the records were (stream, shard, first and
   last sequence number, arrival times). While the stream keeps them (24 hours) the records are
-  read back and give the items (keys) and the articles or comments they concern; after that
-  the message is reported as expired with what it still names.
+  read back and give the items (keys) and the articles or comments they concern; after that,
+  the function's own ERROR lines (one per failed record, in its log group) give them, and
+  without those the message is reported as expired with what it still names.
 
 Messages are read without being consumed (visibility timeout 0).
 """
@@ -34,14 +35,17 @@ class Stage:
     name: str
     queue: str  # the failure queue's logical id
     function: str  # the function that replays it
+    log_group: str  # the function's log group's logical id
     source: str | None = None  # the queue a dead-letter queue redrives to
 
 
 STAGES = {
-    "publish": Stage("publish", "PublishDeadLetterQueue", "PublishFunction", source="PublishQueue"),
-    "tagging": Stage("tagging", "TaggingFailureQueue", "TaggingFunction"),
-    "related": Stage("related", "RelatedFailureQueue", "RelatedFunction"),
-    "render": Stage("render", "RenderFailureQueue", "RenderFunction"),
+    "publish": Stage(
+        "publish", "PublishDeadLetterQueue", "PublishFunction", "PublishLogGroup", "PublishQueue"
+    ),
+    "tagging": Stage("tagging", "TaggingFailureQueue", "TaggingFunction", "TaggingLogGroup"),
+    "related": Stage("related", "RelatedFailureQueue", "RelatedFunction", "RelatedLogGroup"),
+    "render": Stage("render", "RenderFailureQueue", "RenderFunction", "RenderLogGroup"),
 }
 
 
@@ -96,8 +100,11 @@ def publish_failure(message: dict[str, Any], uploads: Any) -> Failure:
     return failure
 
 
-def stream_failure(stage: str, message: dict[str, Any], streams: Any) -> Failure:
-    """A stream batch that failed every retry: its records read back while the stream has them."""
+def stream_failure(
+    stage: str, message: dict[str, Any], streams: Any, logs: Any = None, log_group: str | None = None
+) -> Failure:
+    """A stream batch that failed every retry: its records read back while the stream has them,
+    else (with ``logs``) what the function's ERROR lines in ``log_group`` say of them."""
     from botocore.exceptions import ClientError
 
     failure = _failure(stage, message)
@@ -117,10 +124,57 @@ def stream_failure(stage: str, message: dict[str, Any], streams: Any) -> Failure
         if exc.response.get("Error", {}).get("Code") not in EXPIRED_CODES:
             raise
         failure.expired = True
+        if logs is not None and log_group:
+            logged_failures(failure, message, logs, log_group)
         return failure
     for record in records:
-        _add_record(failure, stage, record)
+        stream = record["dynamodb"]
+        image = from_item(stream.get("NewImage") or stream.get("OldImage") or {})
+        _add_item(failure, stream["Keys"]["pk"]["S"], stream["Keys"]["sk"]["S"], image,
+                  str(record.get("eventName")))  # fmt: skip
     return failure
+
+
+def logged_failures(failure: Failure, message: dict[str, Any], logs: Any, log_group: str) -> None:
+    """An expired batch's items from the function's own ERROR lines (each names a failed record's
+    sequence number, keys and correlation id), logged between the batch's arrival and the
+    message, if the log group still has them."""
+    from botocore.exceptions import ClientError
+
+    info = json.loads(message["Body"])["DDBStreamBatchInfo"]
+    first, last = int(info["startSequenceNumber"]), int(info["endSequenceNumber"])
+    start = _epoch_ms(info.get("approximateArrivalOfFirstRecord")) or 0
+    end = int((message.get("Attributes") or {}).get("SentTimestamp") or 0) or None
+    request: dict[str, Any] = {"logGroupName": log_group, "filterPattern": "ERROR",
+                               "startTime": max(0, start - 60_000)}  # fmt: skip
+    if end:
+        request["endTime"] = end + 60_000
+    try:
+        pages = logs.get_paginator("filter_log_events").paginate(**request)
+        lines = [event["message"] for page in pages for event in page.get("events", [])]
+    except ClientError:
+        return
+    for line in lines:
+        try:
+            logged = json.loads(line)
+            sequence = int(logged["sequence_number"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if logged.get("level") == "ERROR" and first <= sequence <= last and logged.get("pk"):
+            image = {"correlation_id": logged.get("correlation_id")}
+            _add_item(failure, str(logged["pk"]), str(logged["sk"]), image,
+                      f"{logged.get('event_name')}, from the function's log")  # fmt: skip
+
+
+def _epoch_ms(moment: Any) -> int | None:
+    """Lambda's arrival times: ISO 8601 (AWS) or epoch seconds (the local router)."""
+    if isinstance(moment, int | float):
+        return int(moment * 1000)
+    if isinstance(moment, str) and moment:
+        from datetime import datetime
+
+        return int(datetime.fromisoformat(moment.replace("Z", "+00:00")).timestamp() * 1000)
+    return None
 
 
 def _batch_records(streams: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
@@ -144,25 +198,20 @@ def _batch_records(streams: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _add_record(failure: Failure, stage: str, record: dict[str, Any]) -> None:
-    """The item a record is about, if the stage acts on it, and what an operator reads for it."""
-    stream = record["dynamodb"]
-    pk, sk = stream["Keys"]["pk"]["S"], stream["Keys"]["sk"]["S"]
+def _add_item(failure: Failure, pk: str, sk: str, image: dict[str, Any], event: str) -> None:
+    """The item a failed record is about, if the stage acts on it, and what an operator reads of it."""
     key = keys.parse(pk, sk)
-    if key.kind not in STAGE_KINDS[stage] or {"pk": pk, "sk": sk} in failure.keys:
+    if key.kind not in STAGE_KINDS[failure.stage] or {"pk": pk, "sk": sk} in failure.keys:
         return
     failure.keys.append({"pk": pk, "sk": sk})
-    image = from_item(stream.get("NewImage") or stream.get("OldImage") or {})
     correlation = f" [correlation {image['correlation_id']}]" if image.get("correlation_id") else ""
     if key.kind == "comment":
-        slug = image.get("slug")
-        failure.concerns.append(f"comment {key.name} on article {slug} ({image.get('status')}){correlation}")
-        if slug:  # its article's count, too
-            failure.keys.append(keys.article(str(slug)))
+        on = f" on article {image['slug']}" if image.get("slug") else ""
+        failure.concerns.append(f"comment {key.name}{on} ({image.get('status', event)}){correlation}")
     elif key.kind in ("vocabulary", "merge"):
         failure.concerns.append(f"tag {key.name} ({key.kind}){correlation}")
     else:
-        failure.concerns.append(f"article {key.name} ({sk}, {record.get('eventName')}){correlation}")
+        failure.concerns.append(f"article {key.name} ({sk}, {event}){correlation}")
 
 
 def _failure(stage: str, message: dict[str, Any]) -> Failure:
@@ -177,7 +226,10 @@ def _failure(stage: str, message: dict[str, Any]) -> Failure:
 def describe(failure: Failure) -> list[str]:
     """A failure as lines for an operator."""
     lines = [f"  message {failure.message_id} (sent {failure.sent_at or '?'}): {failure.names}"]
-    if failure.expired:
+    if failure.expired and failure.keys:
+        lines.append("    the stream no longer holds these records (it keeps 24 hours); the function's")
+        lines.append("    ERROR log lines name them:")
+    elif failure.expired:
         lines.append("    the stream no longer holds these records (it keeps 24 hours), so the items are")
         lines.append("    not known here; the function's ERROR log lines name each failed record (pk, sk,")
         lines.append(f"    correlation_id); replay them: kabar ops replay {failure.stage} --slug SLUG ...")

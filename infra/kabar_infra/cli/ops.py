@@ -12,13 +12,14 @@ delete), which is what a redrive does.
 ``kabar ops replay tagging|related|render`` invokes the stage's function with a replay event
 (:mod:`kabar.table.replay`) naming the items the queue's messages concern, or the articles
 given with ``--slug``; the function handles them from the table's current state, so this
-works after the stream records expired. Messages whose items were all replayed are deleted;
-expired ones stay until replayed by ``--slug`` with ``--discard-expired``.
+works after the stream records expired (the items then come from the function's ERROR log
+lines). Messages whose items were replayed are deleted; one whose items are known from
+neither stays until replayed by ``--slug`` with ``--discard-expired``.
 
 It works on the local stack (``.kabar/local.json``: moto, and the stack's Lambda Invoke
 endpoint) or, with ``--stack NAME``, on a deployed stack with the caller's AWS credentials
 (sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes/StartMessageMoveTask,
-dynamodbstreams:GetShardIterator/GetRecords, dynamodb:GetItem, lambda:InvokeFunction,
+dynamodbstreams:GetShardIterator/GetRecords, logs:FilterLogEvents, dynamodb:GetItem, lambda:InvokeFunction,
 cloudformation:DescribeStackResources).
 """
 
@@ -84,6 +85,10 @@ class Target:
     def stores(self) -> Stores:
         return Stores.over(Table(self.resources["ContentTable"], self.client("dynamodb")))
 
+    def log_group(self, stage: str) -> str | None:
+        """The stage's function's log group (not on the local stack, whose functions log to stdout)."""
+        return None if self.local else self.resources.get(STAGES[stage].log_group)
+
     def queue_arn(self, logical_id: str) -> str:
         attributes = self.client("sqs").get_queue_attributes(
             QueueUrl=self.resources[logical_id], AttributeNames=["QueueArn", "ApproximateNumberOfMessages"]
@@ -107,8 +112,8 @@ def failures(target: Target, stage: str, limit: int = 100) -> list[Failure]:
     messages = peek(target.client("sqs"), target.resources[spec.queue], limit)
     if stage == "publish":
         return [publish_failure(message, target.stores.uploads) for message in messages]
-    streams = target.client("dynamodbstreams")
-    return [stream_failure(stage, message, streams) for message in messages]
+    streams, logs, group = target.client("dynamodbstreams"), target.client("logs"), target.log_group(stage)
+    return [stream_failure(stage, message, streams, logs, group) for message in messages]
 
 
 def replay_publish(target: Target) -> str:
@@ -129,18 +134,21 @@ def replay_publish(target: Target) -> str:
 
 
 def replay_stage(target: Target, stage: str, slugs: list[str], discard_expired: bool = False) -> list[str]:
-    """Re-run a stream stage for the items its failures (or ``slugs``) name; lines of what was done."""
-    spec, sqs = STAGES[stage], target.client("sqs")
-    found = [] if slugs else failures(target, stage)
+    """Re-run a stream stage for the items its failures (or ``slugs``) name; lines of what was done.
+
+    A message is deleted once its items were replayed without failure; one whose items are not
+    known (its records expired, and no log line names them) stays, unless ``slugs`` name them
+    and ``discard_expired`` says so."""
+    spec, listed = STAGES[stage], failures(target, stage)
+    unknown = [failure for failure in listed if failure.expired and not failure.keys]
     if slugs:
-        found = [f for f in failures(target, stage) if f.expired] if discard_expired else []
         wanted = [keys.article(slug) for slug in slugs]
-        if stage in ("related", "render"):
-            wanted += [keys.article_tags(slug) for slug in slugs]
+        wanted += [keys.article_tags(slug) for slug in slugs] if stage in ("related", "render") else []
+        done = unknown if discard_expired else []
     else:
-        wanted = [key for failure in found if not failure.expired for key in failure.keys]
+        wanted = [key for failure in listed for key in failure.keys]
+        done = [failure for failure in listed if failure not in unknown]
     unique = list({(key["pk"], key["sk"]): key for key in wanted}.values())
-    lines = []
     for start in range(0, len(unique), REPLAY_CHUNK):
         chunk = unique[start : start + REPLAY_CHUNK]
         answer = target.invoke(spec.function, replay_event(chunk))
@@ -148,13 +156,14 @@ def replay_stage(target: Target, stage: str, slugs: list[str], discard_expired: 
             failed = len(answer["batchItemFailures"])
             raise ReplayFailed(f"{spec.function} failed {failed} of {len(chunk)} items again: see its "
                                "ERROR log lines; the queue is left as it was")  # fmt: skip
-    lines.append(f"{stage}: replayed {len(unique)} items with {spec.function}")
-    for failure in found:
-        if failure.expired and not (slugs and discard_expired):
-            lines.append(f"  left message {failure.message_id}: its records expired (give --slug)")
-            continue
-        sqs.delete_message(QueueUrl=target.resources[spec.queue], ReceiptHandle=failure.receipt)
+    lines = [f"{stage}: replayed {len(unique)} items with {spec.function}"]
+    for failure in done:
+        target.client("sqs").delete_message(
+            QueueUrl=target.resources[spec.queue], ReceiptHandle=failure.receipt
+        )
         lines.append(f"  done message {failure.message_id}")
+    lines += [f"  left message {failure.message_id}: its records expired (name them with --slug)"
+              for failure in unknown if failure not in done]  # fmt: skip
     return lines
 
 

@@ -10,7 +10,8 @@ item as its new image; ``REMOVE`` with the key alone when the item is gone), and
 records as any others: each stage works from the table's current state and is idempotent, so
 a replay converges on what the lost records would have made. A comment that has an approval
 number is given an approved old image too, so that its page is rewritten whether or not it is
-still public (the change that failed may have been its removal).
+still public (the change that failed may have been its removal), and its article comes with it
+(the article's count of public comments).
 """
 
 from __future__ import annotations
@@ -34,12 +35,18 @@ def stream_event(event: dict[str, Any], table: Table) -> dict[str, Any]:
     """A replay event as the stream event it stands for; any other event unchanged."""
     if REPLAY not in event:
         return event
-    return {"Records": [_record(index, key, table) for index, key in enumerate(event[REPLAY], 1)]}
+    wanted = [{"pk": str(key["pk"]), "sk": str(key["sk"])} for key in event[REPLAY]]
+    items = {(key["pk"], key["sk"]): table.get(key) for key in wanted}
+    for (pk, sk), item in list(items.items()):
+        if item and keys.parse(pk, sk).kind == "comment" and item.get("slug"):
+            article = keys.article(str(item["slug"]))  # the article's comment count, too
+            if (article["pk"], article["sk"]) not in items:
+                items[(article["pk"], article["sk"])] = table.get(article)
+    return {"Records": [_record(index, {"pk": pk, "sk": sk}, item)
+                        for index, ((pk, sk), item) in enumerate(items.items(), 1)]}  # fmt: skip
 
 
-def _record(index: int, key: dict[str, Any], table: Table) -> dict[str, Any]:
-    item_key = {"pk": str(key["pk"]), "sk": str(key["sk"])}
-    item = table.get(item_key)
+def _record(index: int, item_key: dict[str, str], item: dict[str, Any] | None) -> dict[str, Any]:
     stream: dict[str, Any] = {"Keys": to_item(item_key), "SequenceNumber": f"replay-{index}",
                               "StreamViewType": "NEW_AND_OLD_IMAGES"}  # fmt: skip
     if item is not None:
