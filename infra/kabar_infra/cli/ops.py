@@ -98,6 +98,8 @@ class Target:
     def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
         if self.invoker is not None:
             return self.invoker(function, event) or {}
+        if self.local and not self.lambda_url:
+            raise SystemExit("kabar: this local stack serves no Lambda endpoint: restart it with 'make run'")
         response = self.client("lambda").invoke(FunctionName=self.resources[function],
                                                 Payload=json.dumps(event).encode())  # fmt: skip
         payload = json.loads(response["Payload"].read() or b"null")
