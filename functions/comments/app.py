@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.api import cors, json_response, resolver
 from kabar.deps import comment_keys, stores
-from kabar.observability import logger
+from kabar.observability import correlate, logger, request_id
 from kabar.routes import comments as routes
 from kabar.settings import get_settings
 from kabar.text.comment_rules import CommentSubmission
@@ -46,4 +46,5 @@ def post_comment(slug: routes.Slug, comment: Comment) -> Response[str]:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    correlate(request_id(event))  # API Gateway's request id: the items written carry it
     return api().resolve(event, context)

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from kabar import aws
 from kabar.api import caller_in_group, json_response, resolver
 from kabar.deps import stores
-from kabar.observability import logger
+from kabar.observability import correlate, logger, request_id
 from kabar.routes import uploads as routes
 from kabar.settings import get_settings
 from kabar.workflows import uploads
@@ -44,4 +44,5 @@ def get_upload(upload_id: routes.UploadId) -> Response[str]:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    correlate(request_id(event))  # API Gateway's request id: the items written carry it
     return app.resolve(event, context)

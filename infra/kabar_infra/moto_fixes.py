@@ -1,4 +1,5 @@
-"""One fix to moto that the local stack and the tests install: cancelled transactions.
+"""Fixes to moto that the local stack and the tests install: cancelled transactions, and the
+version S3 notifications name (the last section).
 
 moto 5.2.5's ``transact_write_items`` applies the writes one by one and, when
 any condition fails, puts back deep copies of the tables it saved first. Two
@@ -25,6 +26,7 @@ _FIXED = "_kabar_cancelled_transactions_leave_no_trace"
 
 
 def install() -> None:
+    _s3_notifications_name_the_version()
     from moto.dynamodb import models
 
     original = models.DynamoDBBackend.transact_write_items
@@ -51,3 +53,25 @@ def install() -> None:
 
     setattr(transact_write_items, _FIXED, True)
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _s3_notifications_name_the_version() -> None:
+    """S3's event notifications name the version created in a versioned bucket
+    (``s3.object.versionId``); moto 5.2.5's leave it out, so PublishFunction could not be shown
+    to read the version its event names rather than whatever the key holds by then."""
+    from moto.s3 import notifications
+
+    original = notifications._get_s3_event
+    if getattr(original, _FIXED, False):
+        return
+
+    def _get_s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> dict[str, Any]:
+        event = original(event_name, bucket, key, notification_id)
+        version = getattr(key, "version_id", None)
+        if version and version != "null" and getattr(bucket, "is_versioned", False):
+            for record in event["Records"]:
+                record["s3"]["object"]["versionId"] = version
+        return event
+
+    setattr(_get_s3_event, _FIXED, True)
+    notifications._get_s3_event = _get_s3_event

@@ -20,13 +20,15 @@ class S3ObjectCreated(BaseModel):
     bucket: str
     key: str
     size: int
+    version_id: str | None = None  # in a versioned bucket: the version this event announces
 
 
 def s3_objects(body: str) -> list[S3ObjectCreated]:
     """The created objects an S3 notification (an SQS message body) announces.
 
     S3's own ``s3:TestEvent`` (sent when notifications are configured) yields
-    nothing. Keys arrive URL-encoded, spaces as ``+``.
+    nothing. Keys arrive URL-encoded, spaces as ``+``. A versioned bucket names the version
+    created (``versionId``): the object at the key may already be a newer one.
     """
     message: dict[str, Any] = json.loads(body)
     objects = []
@@ -39,6 +41,7 @@ def s3_objects(body: str) -> list[S3ObjectCreated]:
                 bucket=s3["bucket"]["name"],
                 key=unquote_plus(s3["object"]["key"]),
                 size=int(s3["object"].get("size", 0)),
+                version_id=s3["object"].get("versionId") or None,
             )
         )
     return objects

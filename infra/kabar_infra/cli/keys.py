@@ -35,7 +35,6 @@ def add_commands(ops_commands: Any) -> None:
     rotate.add_argument("--window-days", type=int, default=DEFAULT_WINDOW_DAYS,
                         help=f"days the previous key is tried (default {DEFAULT_WINDOW_DAYS})")  # fmt: skip
     rotate.add_argument("--secret-id", help="the comment secret's ARN or name (deployed stack)")
-    rotate.add_argument("--stack", help="the deployed stack's name: its CommentSecret")
     rotate.add_argument(
         "--force", action="store_true", help="rotate even while the previous key's window is open"
     )

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra.cli import comments, keys, related, tags
+from kabar_infra.cli import comments, keys, ops, related, tags
 from kabar_infra.cli.auth import Prompter, SignInError, TokenCache, sign_out
 from kabar_infra.cli.client import ApiError, Credentials, KabarClient, load_local_config
 from kabar_infra.cli.config import ConfigNotFound, find_local_config, unreachable
@@ -54,8 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     tags.add_commands(commands)
     related.add_commands(commands)
     comments.add_commands(commands)
-    ops = commands.add_parser("ops", help="operations on a stack")
-    keys.add_commands(ops.add_subparsers(dest="ops_command", required=True))
+    keys.add_commands(ops.add_commands(commands))
     return parser
 
 
@@ -110,6 +109,8 @@ def _session(args: argparse.Namespace) -> int:
 def _ops(args: argparse.Namespace) -> int:
     import boto3
 
+    if args.ops_command != "rotate-comment-key":  # AWS itself (queues, streams, functions), not the API
+        return ops.main(args)
     if args.secret_id or args.stack:
         return keys.run(args, lambda service: boto3.client(service, region_name=args.region), None)  # type: ignore[call-overload]
     config = _local(args)

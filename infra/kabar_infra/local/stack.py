@@ -25,6 +25,7 @@ import boto3
 from kabar_infra.local.api import LocalApi, TokenVerifier
 from kabar_infra.local.cdn import LocalCdn
 from kabar_infra.local.functions import WorkerFunctions
+from kabar_infra.local.invoke import LambdaEndpoint
 from kabar_infra.local.router import Router
 from kabar_infra.provision import Stack, function_environment, provision
 from kabar_infra.template import ROOT, Template
@@ -45,6 +46,8 @@ class Ports:
     api: int = int(os.environ.get("KABAR_API_PORT", "3000"))
     cdn: int = int(os.environ.get("KABAR_CDN_PORT", "8080"))
     moto: int = int(os.environ.get("KABAR_MOTO_PORT", "5005"))
+    # Lambda's Invoke API for `kabar ops replay`: any free port unless set (local.json says which).
+    invoke: int = int(os.environ.get("KABAR_LAMBDA_PORT", "0"))
 
 
 @dataclass
@@ -59,6 +62,7 @@ class LocalStack:
         self._threads: list[threading.Thread] = []
         self._servers: list[Any] = []
         self.functions: WorkerFunctions | None = None
+        self.lambda_url = ""  # Lambda's Invoke API for the functions (kabar_infra.local.invoke)
         self.moto: Any = None
 
     @property
@@ -114,6 +118,8 @@ class LocalStack:
             "api_url": f"http://{HOST}:{self.ports.api}",
             "cdn_url": cdn_url,
             "aws_endpoint_url": self.endpoint,
+            "lambda_url": self.lambda_url,
+            "functions": {spec.logical_id: spec.logical_id for spec in self.template.functions()},
             "region": REGION,
             "resources": {logical_id: attrs["Ref"] for logical_id, attrs in stack.attributes.items()
                           if self.template.resources[logical_id]["Type"] in _NAMED_TYPES},
@@ -124,7 +130,8 @@ class LocalStack:
         return config
 
     def _start_functions(self, stack: Stack, session: boto3.Session, overrides: dict[str, str]) -> None:
-        """A worker per function with its deployed environment, and the router that feeds them."""
+        """A worker per function with its deployed environment, the router that feeds them, and
+        Lambda's Invoke API that `kabar ops replay` calls them through."""
         environments = {
             spec.logical_id: function_environment(self.template, stack, spec.logical_id, overrides)
             for spec in self.template.functions()
@@ -132,6 +139,9 @@ class LocalStack:
         self.functions = WorkerFunctions(self.template.functions(), environments, self._log)
         router = Router(self.template, stack, self.functions, session)
         self._spawn(router.run, self._stop)
+        invoke = LambdaEndpoint(self.functions, environments).server(HOST, self.ports.invoke)
+        self._serve(invoke)
+        self.lambda_url = f"http://{HOST}:{invoke.server_address[1]}"
 
     def _distribution(self) -> dict[str, Any]:
         (resource,) = self.template.of_type("AWS::CloudFront::Distribution").values()

@@ -44,7 +44,7 @@ from kabar.errors import (
 )
 from kabar.keyring import Keyring
 from kabar.models import ArticleFacts, Comment, CommentHistory, CommentStatus
-from kabar.observability import logger
+from kabar.observability import logger, metric
 from kabar.text.comment_rules import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,
@@ -184,12 +184,14 @@ def submit(
         comments.add(comment, duplicate=hashes.duplicates[0], now=now.timestamp(),
                      flood_seconds=rules.flood_seconds, carried=history.carried)  # fmt: skip
     except CommentRefused as refused:
+        metric("CommentsRefused", Reason=refused.reason)
         if refused.reason == "duplicate":
             raise Conflict(DUPLICATE_MESSAGE) from refused
         raise TooManyRequests(_flood_message(rules), retry_after=rules.flood_seconds) from refused
     logger.info(
         "comment taken", extra={"comment": comment.id, "slug": slug, "status": status, "reasons": reasons}
     )
+    metric("Comments", Verdict=status)
     return {
         "id": comment.id,
         "status": "published" if comment.approved else "awaiting moderation",
@@ -224,9 +226,11 @@ def _reply_place(
 
 def _check_history(history: CommentHistory, rules: IntakeRules, now: datetime) -> None:
     if history.duplicate:
+        metric("CommentsRefused", Reason="duplicate")
         raise Conflict(DUPLICATE_MESSAGE)
     wait = 0 if history.last_at is None else history.last_at + rules.flood_seconds - now.timestamp()
     if wait > 0:
+        metric("CommentsRefused", Reason="flood")
         raise TooManyRequests(_flood_message(rules), retry_after=math.ceil(wait))
 
 

@@ -30,7 +30,7 @@ from kabar.models import (
     Upload,
     UploadState,
 )
-from kabar.observability import logger
+from kabar.observability import logger, metric
 from kabar.slugs import slugify
 
 IGNORED_FILES_KEPT = 10  # files noted on an upload whose ticket was used again; more are only logged
@@ -112,6 +112,7 @@ def process_upload(
         extra={"upload_id": upload_id, "slug": slug, "version": article.version,
                "status": article.status},
     )  # fmt: skip
+    metric("ArticlesPublished" if article.status == "published" else "DraftsStored")
     return published
 
 
@@ -207,7 +208,18 @@ def _finish(uploads: Uploads, upload: Upload) -> Upload:
         extra={"upload_id": upload.upload_id, "state": upload.state.value,
                "errors": [e.model_dump() for e in upload.errors]},
     )  # fmt: skip
+    if upload.state is UploadState.REJECTED:
+        metric("UploadsRejected")
+        for kind in sorted({reason_kind(error.field) for error in upload.errors}):
+            metric("RejectionReasons", Reason=kind)
     return upload
+
+
+def reason_kind(field: str) -> str:
+    """What a rejection's reason is about, for metrics: the field (``tags`` for ``tags.2``), the
+    file or its front matter; ``other`` for a name the editor made up (it is bounded)."""
+    name = field.split(".", 1)[0]
+    return name if name in ArticleSubmission.model_fields or name in ("file", "front_matter") else "other"
 
 
 def _check_references(submission: ArticleSubmission, slug: str, existing: Article | None) -> list[FieldError]:
