@@ -116,3 +116,38 @@ def test_slugify(title: str, slug: str) -> None:
 def test_long_slugs_are_cut_at_a_word() -> None:
     slug = slugify("kata " * 40)
     assert len(slug) <= 80 and not slug.endswith("-") and slug.endswith("kata")
+
+
+def test_markdown_work_is_estimated_before_rendering() -> None:
+    """Each "[" costs the characters to its "]" (to its paragraph's end when unclosed), each "](" to
+    its ")"; escaped brackets cost nothing, and the costliest paragraph's line is named."""
+    from kabar.html import link_work
+
+    assert link_work("[a](b) dan [c]") == (2 + 2 + 2, 1)
+    assert link_work("\\[" * 1000) == (0, 1)
+    assert link_work("Satu.\n\nDua [x\n\nTiga.") == (2, 3)  # "[x" to the end of its paragraph
+    assert link_work("[" * 2000)[0] == 2000 * 2001 // 2
+
+
+def test_a_body_over_a_budget_is_refused_not_rendered_forever(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the bracket estimate misses is stopped by CPU time; what recurses, by its recursion."""
+    from kabar import html
+
+    html.render_markdown.cache_clear()
+    monkeypatch.setattr(html, "MAX_RENDER_SECONDS", 0.05)
+    slow = b"---\ntitle: Lambat\n---\n" + b"<a " * 4000  # unclosed tags: seconds, no bracket at all
+    assert errors_of("a.md", slow) == {"body": "takes more than 0.05 s to render; it may not be Markdown"}
+    monkeypatch.setattr(html, "MAX_RENDER_SECONDS", 5.0)
+    nested = "".join("\t" * depth + "- a\n" for depth in range(400))
+    assert errors_of("b.md", ("---\ntitle: Dalam\n---\n" + nested).encode()) == {
+        "body": "nests too deeply (lists, quotes or tags) to be rendered; it may not be Markdown"}  # fmt: skip
+
+
+def test_a_body_is_rendered_once_for_its_check_and_its_publish() -> None:
+    from kabar import html
+
+    html.render_markdown.cache_clear()
+    article = parse_article_file("a.md", b"---\ntitle: Sekali\n---\nIsi *penting*.\n")
+    assert html.render_markdown.cache_info().misses == 1
+    assert render_markdown(article.body) == "<p>Isi <em>penting</em>.</p>"
+    assert html.render_markdown.cache_info().hits == 1
