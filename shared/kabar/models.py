@@ -24,9 +24,7 @@ from pydantic import (
 
 from kabar.documents import ArticleSummary, CategoryLink, article_path
 from kabar.slugs import SLUG_PATTERN, slugify
-from kabar.text.plain import control_problem
-
-_HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+from kabar.text.plain import TAG, control_problem
 
 ArticleStatus = Literal["draft", "published"]
 CommentsSetting = Literal["open", "closed"]
@@ -47,7 +45,7 @@ def _plain_text(value: Any) -> Any:
     """Plain-text fields are text: HTML (a tag, closed or not) or an invisible, control or
     direction-changing character in them is an error the editor fixes, not something to clean."""
     if isinstance(value, str):
-        if _HTML_TAG.search(value):
+        if TAG.search(value):  # "a < b" is text, "<b" and "<img src=x" are not
             raise ValueError("HTML is not allowed here; this field is plain text")
         problem = control_problem(value)
         if problem:
@@ -58,7 +56,6 @@ def _plain_text(value: Any) -> Any:
 # The rule of every editor's plain field. Annotated after the field's length (``Annotated[str,
 # Field(max_length=300), PLAIN_TEXT]``), so that a long value is "at most 300 characters".
 PLAIN_TEXT = BeforeValidator(_plain_text)
-PlainText = Annotated[str, PLAIN_TEXT]
 _TIME_NOT_NUMBER = (
     "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00, not a number "
     "(a number is not read as seconds since 1970)"

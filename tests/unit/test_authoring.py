@@ -151,3 +151,16 @@ def test_a_body_is_rendered_once_for_its_check_and_its_publish() -> None:
     assert html.render_markdown.cache_info().misses == 1
     assert render_markdown(article.body) == "<p>Isi <em>penting</em>.</p>"
     assert html.render_markdown.cache_info().hits == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "refused"),
+    [("Harga Cabai < Rp10.000", False), ("Skor 3<5", False), ("Judul <img src=x onerror=alert(1)", True),
+     ("a </p", True), ("<!-- x", True), ("&lt;b&gt; tetap teks", False)],
+)  # fmt: skip
+def test_plain_text_refuses_what_a_browser_would_take_for_a_tag(title: str, refused: bool) -> None:
+    data = json.dumps({"title": title, "slug": "judul", "body": "Isi."}).encode()
+    if refused:
+        assert errors_of("a.json", data) == {"title": "HTML is not allowed here; this field is plain text"}
+    else:
+        assert parse_article_file("a.json", data).title == title
