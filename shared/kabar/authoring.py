@@ -2,7 +2,8 @@
 
 The result is either an :class:`ArticleSubmission` or the complete list of
 reasons the file cannot be one, so an editor fixes everything in one go.
-Imported by PublishFunction only (it needs PyYAML, markdown and nh3).
+PublishFunction parses (with PyYAML, markdown and nh3, imported when a file is read);
+UploadsFunction imports only :func:`content_type_for`.
 
 Work per file is bounded before the parsers run: the front matter is at most
 :data:`MAX_FRONT_MATTER` characters and nests at most :data:`MAX_DEPTH` deep,
@@ -18,7 +19,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from kabar import strictjson
-from kabar.html import MAX_LINK_WORK, TooMuchWork, link_work, render_markdown
 from kabar.models import ArticleSubmission, FieldError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -80,6 +80,8 @@ def parse_article_file(filename: str, data: bytes) -> ArticleSubmission:
 
 def validate_fields(fields: dict[str, Any]) -> ArticleSubmission:
     """Validate article fields, collecting every error (the body's Markdown work included)."""
+    from kabar.html import TooMuchWork, render_markdown  # PublishFunction's (UploadsFunction imports us)
+
     body = fields.get("body")
     body_errors = _body_errors(body) if isinstance(body, str) else []
     try:
@@ -98,6 +100,8 @@ def validate_fields(fields: dict[str, Any]) -> ArticleSubmission:
 
 def _body_errors(body: str) -> list[FieldError]:
     """The body refused before it is rendered: brackets that would make Markdown scan too long."""
+    from kabar.html import MAX_LINK_WORK, link_work
+
     work, line = link_work(body)
     if work <= MAX_LINK_WORK:
         return []

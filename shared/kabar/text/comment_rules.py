@@ -38,6 +38,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _BARE_DOMAIN = re.compile(
     r"\b[a-z0-9-]{2,63}\.(?:com|net|org|info|biz|id|co|io|ru|cn|xyz|top|ly)\b(?:/\S*)?", re.I
 )
+
 # Defaults; each site sets its own lists (template parameters).
 DEFAULT_DISALLOWED = (
     "viagra",
