@@ -37,6 +37,18 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """A value PyYAML's constructors fail on with a Python error (``2026-02-31``, ``!!int abc``)
+        is a YAML error on its line, like any other."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, ArithmeticError, AttributeError, TypeError) as exc:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            shown = node.value if isinstance(node, ScalarNode) else f"this {kind}"
+            why = f": {exc}" if isinstance(exc, ValueError | ArithmeticError) else ""
+            problem = f"{str(shown)[:40]!r} is not a valid {kind}{why}"
+            raise ConstructorError(None, None, problem, node.start_mark) from exc
+
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen = set()
         for key_node, _ in node.value:

@@ -164,3 +164,21 @@ def test_plain_text_refuses_what_a_browser_would_take_for_a_tag(title: str, refu
         assert errors_of("a.json", data) == {"title": "HTML is not allowed here; this field is plain text"}
     else:
         assert parse_article_file("a.json", data).title == title
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [("published_at: 2026-02-31", "'2026-02-31' is not a valid timestamp: day is out of range for month"),
+     ("published_at: 2026-11-24T25:00:00Z", "'2026-11-24T25:00:00Z' is not a valid timestamp: hour must be in 0..23"),
+     ("title: !!timestamp 2026", "'2026' is not a valid timestamp"),
+     ("tags: [!!int x]", "'x' is not a valid int: invalid literal for int() with base 10: 'x'"),
+     ("lead: &a x\ntitle: *a", "an alias (*a) is not read in front matter: write the value out"),
+     ("? [a]\n: b", "found unhashable key"),
+     ("title: !!python/object:os.system x", "could not determine a constructor for the tag "
+      "'tag:yaml.org,2002:python/object:os.system'")],
+)  # fmt: skip
+def test_values_yaml_cannot_construct_are_reasons_not_crashes(line: str, problem: str) -> None:
+    """PyYAML raises Python errors for some values (a 31st of February): each is a rejection, on its line."""
+    at = 3 if line.startswith("lead") else 2
+    errors = errors_of("a.md", f"---\n{line}\n---\nIsi.\n".encode())
+    assert errors == {"front_matter": f"is not valid YAML (line {at}): {problem}"}
