@@ -169,7 +169,8 @@ def test_plain_text_refuses_what_a_browser_would_take_for_a_tag(title: str, refu
 @pytest.mark.parametrize(
     ("line", "problem"),
     [("published_at: 2026-02-31", "'2026-02-31' is not a valid timestamp: day is out of range for month"),
-     ("published_at: 2026-11-24T25:00:00Z", "'2026-11-24T25:00:00Z' is not a valid timestamp: hour must be in 0..23"),
+     ("published_at: 2026-11-24T25:00:00Z",
+      "'2026-11-24T25:00:00Z' is not a valid timestamp: hour must be in 0..23"),
      ("title: !!timestamp 2026", "'2026' is not a valid timestamp"),
      ("tags: [!!int x]", "'x' is not a valid int: invalid literal for int() with base 10: 'x'"),
      ("lead: &a x\ntitle: *a", "an alias (*a) is not read in front matter: write the value out"),
