@@ -253,8 +253,12 @@ def test_a_bad_upload_request_gets_a_400_naming_the_field(local_stack: dict[str,
     assert response.json()["errors"] == [
         {"field": "filename", "message": "must end in .md, .markdown or .json"}
     ]
-    response = requests.post(f"{api}/uploads", data="{not json", headers=headers, timeout=10)
+    as_json = {**headers, "Content-Type": "application/json"}
+    response = requests.post(f"{api}/uploads", data="{not json", headers=as_json, timeout=10)
     assert response.status_code == 400 and "JSON" in response.json()["message"]
+    assert response.json()["errors"][0]["message"].endswith("at line 1 column 2")
+    response = requests.post(f"{api}/uploads", data='{"filename": "a.md"}', headers=headers, timeout=10)
+    assert response.status_code == 415 and "application/json" in response.json()["message"]
     response = requests.get(f"{api}/uploads/{'0' * 32}", headers=headers, timeout=10)
     assert response.status_code == 404
 
@@ -346,6 +350,9 @@ def test_comments_from_intake_to_moderation_to_the_cdn(local_stack: dict[str, An
     bad = reader("127.0.5.10")
     answer = bad.post(url, data=b"{bukan json", headers={"Content-Type": "application/json"}, timeout=10)
     assert answer.status_code == 400 and "JSON" in answer.json()["message"]
+    plain = json.dumps({**ani, "email": "eka@example.id"}).encode()  # a page's form, no CORS preflight
+    answer = bad.post(url, data=plain, headers={"Content-Type": "text/plain;charset=UTF-8"}, timeout=10)
+    assert answer.status_code == 415 and "application/json" in answer.json()["message"]
     answer = bad.post(url, json={"website": "ftp://x"}, timeout=10)
     assert answer.status_code == 400
     assert {e["field"] for e in answer.json()["errors"]} == {"name", "email", "content", "website"}

@@ -79,10 +79,13 @@ class UploadStatus(Upload):
 
 
 def safe_filename(filename: str) -> str:
-    """The file's base name with anything unusual replaced, so S3 keys stay simple."""
-    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = _UNSAFE.sub("-", base).strip("-.")
-    return cleaned or "upload"
+    """The file's base name with anything unusual replaced, so S3 keys stay simple; its extension is
+    kept ("日本.md" is "upload.md")."""
+    stem, dot, suffix = filename.replace("\\", "/").rsplit("/", 1)[-1].rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    cleaned, suffix = _UNSAFE.sub("-", stem).strip("-.") or "upload", _UNSAFE.sub("-", suffix).strip("-.")
+    return f"{cleaned}.{suffix}" if suffix else cleaned
 
 
 def request_upload(
@@ -106,6 +109,11 @@ def request_upload(
             "unsupported file type",
             [{"field": "filename", "message": "must end in .md, .markdown or .json"}],
         )
+    stem = request.filename.replace("\\", "/").rsplit("/", 1)[-1].rpartition(".")[0]
+    if not stem.strip(" .-_"):
+        example = "berita" + request.filename[request.filename.rfind(".") :]
+        message = f"needs a name before the extension, e.g. {example!r}"
+        raise InvalidRequest("the file name is not usable", [{"field": "filename", "message": message}])
     if request.content_type is not None and request.content_type != expected:
         raise InvalidRequest(
             "content type does not match the file name",
