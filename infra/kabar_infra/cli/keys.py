@@ -9,7 +9,8 @@ window is still open would forget the key it holds, so it is refused without
 ``--force``. Nothing prints a key.
 
 The secret is the local stack's (``.kabar/local.json``), ``--secret-id`` (ARN or name),
-or ``--stack`` (the deployed stack's ``CommentSecret``, through CloudFormation).
+or ``kabar ops --stack NAME rotate-comment-key`` (the deployed stack's ``CommentSecret``,
+through CloudFormation).
 """
 
 from __future__ import annotations
