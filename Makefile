@@ -10,7 +10,7 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy bench bench-local-memory schemas openapi clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-local-memory schemas openapi alarms clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
@@ -20,7 +20,8 @@ help:
 	@echo "make lint            ruff and mypy"
 	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' resolvers"
 	@echo "make build           sam build (arm64 wheels, no Docker), artifacts checked"
-	@echo "make deploy          sam build + sam deploy --guided"
+	@echo "make deploy          account checks, sam build + sam deploy --guided (README: Deploying)"
+	@echo "make alarms          regenerate template.yaml's alarms and dashboard from its functions and queues"
 
 venv: $(STAMP)
 
@@ -48,7 +49,8 @@ run: venv
 test: venv lint template-check
 	$(PY) -m pytest
 
-test-fast: venv
+# tests/infra translate the template with the aws-sam-cli virtualenv's samtranslator.
+test-fast: venv $(SAM_VENV)/.installed
 	$(PY) -m pytest -m "not e2e"
 
 lint: venv
@@ -60,12 +62,12 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# sam validate --lint, cfn-lint on the transformed template, checkov on both, and sam build
-# (whose artifacts must be arm64 / CPython 3.13 whatever machine builds them).
+# sam validate --lint, cfn-lint on the transformed template with the house rules (infra/cfn_rules),
+# checkov on both, and sam build (whose artifacts must be arm64 / CPython 3.13 whatever machine builds them).
 template-check: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 	$(SAM) validate --lint --template template.yaml --region us-east-1
 	$(SAM_VENV)/bin/python infra/transform.py template.yaml > .aws-sam-transformed.json
-	$(SAM_VENV)/bin/cfn-lint --template .aws-sam-transformed.json
+	$(SAM_VENV)/bin/cfn-lint --append-rules infra/cfn_rules --template .aws-sam-transformed.json
 	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --quiet --compact --framework cloudformation \
 	  --file template.yaml --file .aws-sam-transformed.json
 	rm -f .aws-sam-transformed.json
@@ -76,7 +78,12 @@ build: $(SAM_VENV)/.installed
 	$(SAM) build --template template.yaml
 	$(PYTHON) infra/check_build.py .aws-sam/build
 
-deploy: build
+# Read-only checks of the account (API Gateway's CloudWatch Logs role, Lambda concurrency) that say
+# what to answer to the guided deploy's prompts.
+preflight: venv
+	$(PY) -m kabar_infra.preflight
+
+deploy: preflight build
 	$(SAM) deploy --guided
 
 bench: venv
@@ -94,6 +101,11 @@ schemas: venv
 # docs/openapi.yaml from the API functions' resolvers (tests/infra/test_openapi.py fails when it is stale).
 openapi: venv
 	$(PY) -m kabar_infra.openapi docs/openapi.yaml
+
+# template.yaml's alarms and dashboard from its functions and queues (tests/infra/test_template_alarms.py
+# fails when they are stale).
+alarms: venv
+	$(PY) -m kabar_infra.alarms template.yaml
 
 clean:
 	rm -rf .aws-sam .kabar .pytest_cache .mypy_cache .ruff_cache

@@ -9,10 +9,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kabar import aws
 from kabar.api import cors, json_response, resolver
-from kabar.deps import stores
-from kabar.observability import logger
+from kabar.deps import comment_keys, stores
+from kabar.observability import correlate, logger, request_id
 from kabar.routes import comments as routes
 from kabar.settings import get_settings
 from kabar.text.comment_rules import CommentSubmission
@@ -39,7 +38,7 @@ def post_comment(slug: routes.Slug, comment: Comment) -> Response[str]:
     settings, event = get_settings(), api().current_event
     accepted = submit(
         slug, comment, source_ip=event.request_context.identity.source_ip, articles=stores().articles,
-        comments=stores().comments, secret=aws.secret(settings.comment_secret_arn),
+        comments=stores().comments, keys=comment_keys(),
         rules=routes.rules(settings), now=datetime.now(UTC),
     )  # fmt: skip
     return json_response(201, accepted)
@@ -47,4 +46,5 @@ def post_comment(slug: routes.Slug, comment: Comment) -> Response[str]:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    correlate(request_id(event))  # API Gateway's request id: the items written carry it
     return api().resolve(event, context)

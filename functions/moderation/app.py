@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.api import caller_in_group, json_response, resolver
 from kabar.deps import stores
-from kabar.observability import logger
+from kabar.observability import correlate, logger, request_id
 from kabar.routes import moderation as routes
 from kabar.settings import get_settings
 from kabar.workflows import moderation
@@ -52,4 +52,5 @@ def put_comment(comment_id: routes.CommentId, fix: routes.Edit) -> Response[str]
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    correlate(request_id(event))  # API Gateway's request id: the items written carry it
     return app.resolve(event, context)

@@ -1,54 +1,58 @@
-"""PublishFunction: S3 ObjectCreated (through SQS) under uploads/ -> article or rejection."""
+"""PublishFunction: S3 ObjectCreated (through SQS) under uploads/ -> article or rejection. It reads
+the version the event names (a second POST may have replaced the object); logs carry the upload id."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar import aws
 from kabar.deps import stores
-from kabar.events import s3_objects
-from kabar.observability import logger
+from kabar.events import S3ObjectCreated, s3_objects
+from kabar.observability import flush_metrics, handling, logger
 from kabar.settings import get_settings
 from kabar.workflows.publish import NotAnUpload, process_upload
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def read_incoming(key: str) -> bytes:
-    response = aws.s3().get_object(Bucket=get_settings().incoming_bucket, Key=key)
+def read_incoming(key: str, version_id: str | None) -> bytes:
+    version = {"VersionId": version_id} if version_id else {}
+    response = aws.s3().get_object(Bucket=get_settings().incoming_bucket, Key=key, **version)
     return response["Body"].read()
 
 
-def record_handler(record: SQSRecord) -> None:
+def publish(created: S3ObjectCreated) -> None:
     settings = get_settings()
-    for created in s3_objects(record.body):
-        if created.bucket != settings.incoming_bucket:
-            logger.warning("object from another bucket ignored", extra={"bucket": created.bucket})
-            continue
-        try:
-            process_upload(
-                created.key,
-                created.size,
-                uploads=stores().uploads,
-                articles=stores().articles,
-                read_object=read_incoming,
-                max_bytes=settings.upload_max_bytes,
-                cdn_url=settings.cdn_url,
-            )
-        except NotAnUpload:
-            logger.warning("object outside uploads/<id>/ ignored", extra={"key": created.key})
+    if created.bucket != settings.incoming_bucket:
+        logger.warning("object from another bucket ignored", extra={"bucket": created.bucket})
+        return
+    try:
+        process_upload(created.key, created.size, uploads=stores().uploads, articles=stores().articles,
+                       read_object=lambda key: read_incoming(key, created.version_id),
+                       max_bytes=settings.upload_max_bytes, cdn_url=settings.cdn_url)  # fmt: skip
+    except NotAnUpload:
+        logger.warning("object outside uploads/<id>/ ignored", extra={"key": created.key})
+
+
+def record_handler(record: SQSRecord) -> None:
+    with handling("reading an S3 notification", None, message_id=record.message_id):
+        created_objects = s3_objects(record.body)
+    for created in created_objects:
+        parts = created.key.split("/")
+        upload_id = parts[1] if len(parts) == 3 and parts[0] == "uploads" else None
+        with handling("publishing an upload", upload_id, message_id=record.message_id, key=created.key,
+                      version_id=created.version_id):  # fmt: skip
+            publish(created)
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    try:
+        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                        context=context)  # fmt: skip
+    finally:
+        flush_metrics()

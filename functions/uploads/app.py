@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from kabar import aws
 from kabar.api import caller_in_group, json_response, resolver
 from kabar.deps import stores
-from kabar.observability import logger
+from kabar.observability import correlate, logger, request_id
 from kabar.routes import uploads as routes
 from kabar.settings import get_settings
 from kabar.workflows import uploads
@@ -37,10 +37,12 @@ def create_upload(request: routes.Request) -> Response[str]:
 @app.get("/uploads/<upload_id>", **routes.STATUS_OF)
 def get_upload(upload_id: routes.UploadId) -> Response[str]:
     current_editor()
-    status = uploads.upload_status(upload_id, uploads=stores().uploads, articles=stores().articles)
+    status = uploads.upload_status(upload_id, uploads=stores().uploads, articles=stores().articles,
+                                   expires_seconds=get_settings().upload_expires_seconds)  # fmt: skip
     return json_response(200, status.model_dump(mode="json"))
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    correlate(request_id(event))  # API Gateway's request id: the items written carry it
     return app.resolve(event, context)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.api import caller_in_group, json_response, resolver
 from kabar.deps import stores
-from kabar.observability import logger
+from kabar.observability import correlate, logger, request_id
 from kabar.routes import vocabulary as routes
 from kabar.settings import get_settings
 from kabar.workflows import vocabulary
@@ -55,4 +55,5 @@ def merge(slug: routes.Slug, request: routes.Merge) -> Response[str]:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    correlate(request_id(event))  # API Gateway's request id: the items written carry it
     return app.resolve(event, context)

@@ -1,4 +1,4 @@
-"""Fixes to moto 5.2.5's DynamoDB that the local stack, the tests and the benchmarks install.
+"""Fixes to moto 5.2.5 that the local stack, the tests and the benchmarks install.
 
 Transactions. moto's ``transact_write_items`` saves a deep copy of the whole
 table (items, indexes and stream shard with every record it ever held) for
@@ -27,6 +27,9 @@ hours and an iterator 15 minutes; so do these fixes (``RETENTION``,
 ``ITERATOR_LIFETIME``). ``trim_stream`` drops the records every consumer has
 read, for the local stack, whose router is the only reader (see
 kabar_infra.local.router).
+
+S3 notifications. S3's event notifications name the version created in a
+versioned bucket; moto's leave it out (the last section).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ def install() -> None:
     _install_transactions()
     _install_queries()
     _install_streams()
+    _s3_notifications_name_the_version()
     _state["installed"] = True
 
 
@@ -289,3 +293,25 @@ def trim_stream(
     count = min(max(0, before - shard.starting_sequence_number), len(shard.items))
     _drop(shard, count)
     return count
+
+
+# --------------------------------------------------------------------- S3 notifications
+
+
+def _s3_notifications_name_the_version() -> None:
+    """S3's event notifications name the version created in a versioned bucket
+    (``s3.object.versionId``); moto 5.2.5's leave it out, so PublishFunction could not be shown
+    to read the version its event names rather than whatever the key holds by then."""
+    from moto.s3 import notifications
+
+    original = notifications._get_s3_event
+
+    def _get_s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> dict[str, Any]:
+        event = original(event_name, bucket, key, notification_id)
+        version = getattr(key, "version_id", None)
+        if version and version != "null" and getattr(bucket, "is_versioned", False):
+            for record in event["Records"]:
+                record["s3"]["object"]["versionId"] = version
+        return event
+
+    notifications._get_s3_event = _get_s3_event

@@ -30,6 +30,11 @@ token API Gateway answers 401; a valid token of a user outside the group gets
 403. The comment routes under `/comments` are for the `moderators` group
 alike. The comment intake is public and answers CORS preflight (OPTIONS) for
 the origins the `CommentOrigins` parameter allows (any, by default).
+Every request body is JSON sent with `Content-Type: application/json`
+(415 otherwise), read within limits before it is parsed: arrays and objects
+nest at most 32 deep, a number has at most 40 characters, NaN and Infinity
+are refused, and so is a key given twice in one object; each is a 400 whose
+`errors` name the problem and its line and column.
 Public documents are not served here: sites read them from the CDN (see
 docs/schemas/).
 """,
@@ -70,12 +75,29 @@ Records a pending upload and returns a presigned POST restricted to one
 key (`uploads/<upload_id>/<filename>`), the content type the file name
 implies, 1 byte to `max_bytes`, and an expiry of `expires_at`. POST the
 `fields` plus the file (as the last form field, named `file`) to `url`.
+The file name needs a name before its extension (`.md` alone is 400);
+characters other than A-Z, a-z, 0-9, `.`, `_` and `-` become `-` in the
+key, and a name with none left is `upload` (`日本.md` is `upload.md`).
+""",
+    ("get", "/uploads/{upload_id}"): """\
+`state` is `pending` until the file is processed, then `published` (with
+`article`, `warnings` and `live` once the CDN serves it) or `rejected`
+(with every reason in `errors`). A pending upload whose ticket expired
+(`expires_at`, plus two minutes for a file on its way) is marked `expired`
+when its status is read; a file posted in time that arrives later is still
+processed. A file posted with the ticket after the upload was processed
+(the ticket used again) is not published: `ignored_files` lists it (the
+first 10), and it is kept in the incoming bucket. The same file again is
+a repeat delivery and changes nothing.
 """,
     ("put", "/tags"): """\
 Every entry is validated first; if any is invalid, nothing is stored and
-`errors` names each problem (`tags.3.name`). A tag without `slug` gets
-the slug of its name. Entries are then stored in order; an alias that
-belongs to another tag stops the load with 409 at that entry.
+`errors` names each problem (`tags.3.name`). A name is checked as
+`PUT /tags/{slug}` checks it. A tag without `slug` gets the slug of its
+name; a name without letters or digits a-z, 0-9 (`日本`) needs a `slug`
+(`tags.3.slug` asks for it), in bulk as alone. Entries are then stored
+in order; an alias that belongs to another tag stops the load with 409 at
+that entry.
 """,
     ("put", "/tags/{slug}"): """\
 Articles tagged (by an editor or by suggestion) with the name or any
@@ -99,9 +121,13 @@ moderation word, or a first-time commenter wait for a moderator; a
 commenter with earlier approved comments (recognised by a keyed hash of
 the email) is published at once. The email and IP are stored only as
 keyed hashes and never published. Markup in `name` and `content` is
-removed; the content is shown as text with paragraphs, line breaks and
-links (rel="nofollow ugc"). The body is read as JSON whatever its
-Content-Type (a page may post it as text/plain, which needs no preflight).
+removed (a tag left open, `<img src=x onerror=...`, to the end of the
+field), and so are control, zero-width and direction-changing characters
+(in `email` and `website` too); the content is shown as text with
+paragraphs, line breaks and links (rel="nofollow ugc"). The body must be
+sent as `application/json` (415 otherwise): a page on another site can
+post text/plain or a form without asking first, JSON only after a CORS
+preflight, which only the `CommentOrigins` origins pass.
 """,
     ("post", "/comments/{comment_id}/approve"): """\
 Moves the comment into its article's public comments (the newest page of

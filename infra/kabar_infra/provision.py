@@ -212,6 +212,12 @@ def _user_pool(session: boto3.Session, name: str, props: dict[str, Any], stack: 
     if "AdminCreateUserConfig" in props:
         request["AdminCreateUserConfig"] = props["AdminCreateUserConfig"]
     pool = cognito.create_user_pool(**request)["UserPool"]
+    if "MfaConfiguration" in props:
+        # CreateUserPool cannot name the MFA types; CloudFormation sets them as this does.
+        cognito.set_user_pool_mfa_config(
+            UserPoolId=pool["Id"], MfaConfiguration=props["MfaConfiguration"],
+            SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in props.get("EnabledMfas", [])},
+        )  # fmt: skip
     return {
         "Ref": pool["Id"],
         "Arn": pool["Arn"],
@@ -240,13 +246,18 @@ def _user_pool_group(
 
 
 def _secret(session: boto3.Session, name: str, props: dict[str, Any], stack: Stack) -> dict[str, str]:
-    """A secret with a generated value, as GenerateSecretString asks (moto makes the value)."""
+    """A secret with a generated value, as GenerateSecretString asks (moto makes the value; with
+    SecretStringTemplate and GenerateStringKey, the template's JSON with the value under that key)."""
     client = session.client("secretsmanager")
     generate = props.get("GenerateSecretString", {})
     value = client.get_random_password(
         PasswordLength=int(generate.get("PasswordLength", 32)),
         ExcludePunctuation=bool(generate.get("ExcludePunctuation", False)),
     )["RandomPassword"]
+    if "GenerateStringKey" in generate:
+        value = json.dumps(
+            {**json.loads(generate["SecretStringTemplate"]), generate["GenerateStringKey"]: value}
+        )
     secret = client.create_secret(Name=f"{stack.name}-{name}", SecretString=value)
     return {"Ref": secret["ARN"], "Id": secret["ARN"]}
 

@@ -19,7 +19,16 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 
-from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
+from kabar import strictjson
+from kabar.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+    UnsupportedMediaType,
+)
 from kabar.events import claim_groups
 from kabar.observability import logger
 
@@ -58,10 +67,11 @@ class _Requests(OpenAPIRequestValidationMiddleware):
     """Powertools' request validation, reading requests as this API always has.
 
     The caller's group (``guard``) is checked before the query or body is read, so a caller outside
-    it hears 403 whatever they sent. The body is JSON whatever its Content-Type (browsers post
-    comments as text/plain, which needs no CORS preflight); one that is not base64, UTF-8 or JSON is
-    a 400. No body and ``null`` reach the body's validator, which refuses them as it refuses any
-    body that is not an object.
+    it hears 403 whatever they sent. A body must be sent as ``application/json`` (415 otherwise: a
+    browser posts text/plain and form bodies cross-origin without a CORS preflight, which JSON
+    needs); one that is not base64, UTF-8 or JSON within :mod:`kabar.strictjson`'s limits (nesting,
+    number size, a key once) is a 400 saying what and where. No body and ``null`` reach the body's
+    validator, which refuses them as it refuses any body that is not an object.
     """
 
     def __init__(self, guard: Callable[[], object] | None) -> None:
@@ -75,11 +85,30 @@ class _Requests(OpenAPIRequestValidationMiddleware):
         return super().handler(app, next_middleware)
 
     def _get_body(self, app: Any) -> Any:
+        event = app.current_event
+        if not event.body:
+            return _NO_BODY
+        _check_json_media(event.headers.get("content-type"))
         try:
-            body = app.current_event.json_body
-        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, binascii.Error: the body only
-            raise InvalidRequest(f"the body is not valid JSON: {exc}", []) from exc
+            text = event.decoded_body
+        except ValueError as exc:  # UnicodeDecodeError, binascii.Error
+            raise InvalidRequest(
+                "the body is not UTF-8 text", [{"field": "body", "message": str(exc)}]
+            ) from exc
+        try:
+            body = strictjson.loads(text)
+        except strictjson.JSONError as exc:
+            raise InvalidRequest(
+                "the body is not valid JSON", [{"field": "body", "message": str(exc)}]
+            ) from exc
         return _NO_BODY if body is None else body
+
+
+def _check_json_media(content_type: str | None) -> None:
+    """UnsupportedMediaType unless ``content_type`` is application/json (parameters allowed)."""
+    if (content_type or "").split(";")[0].strip().lower() != "application/json":
+        sent = f"it was sent as {content_type!r}" if content_type else "it was sent without one"
+        raise UnsupportedMediaType(f"the body must be JSON sent with Content-Type: application/json; {sent}")
 
 
 def parsed_by(parse: Callable[[Any], Any]) -> Any:
@@ -110,8 +139,8 @@ def query_value(default: str | None) -> Any:
 
 # Refusals most routes declare (with :func:`answers`): ``INVALID | FORBIDDEN | {404: "No such tag"}``.
 INVALID = {400: "The request is not valid; `errors` names each bad field"}
+JSON_ONLY = {415: "The body was not sent with Content-Type: application/json"}
 FORBIDDEN = {403: "The user is not in the route's group (`editors`, or `moderators` for /comments)"}
-RETRY = "Seconds to wait"
 RETRY = "Seconds to wait"
 
 
@@ -137,8 +166,15 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in path) or str(where)
 
 
+def validation_message(message: str) -> str:
+    """A validator's message without pydantic's "Value error, " in front."""
+    return message.removeprefix("Value error, ")
+
+
 def _invalid_data(exc: RequestValidationError) -> Response[str]:
-    errors = [{"field": _field(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    errors = [
+        {"field": _field(tuple(e["loc"])), "message": validation_message(e["msg"])} for e in exc.errors()
+    ]
     return json_response(400, {"message": "the request is not valid", "errors": errors})
 
 
@@ -167,10 +203,25 @@ def _too_large(exc: PayloadTooLarge) -> Response[str]:
     return json_response(413, {"message": message, "errors": [{"field": exc.field, "message": exc.message}]})
 
 
-def _unexpected(exc: Exception) -> Response[str]:
-    """Anything else is a fault of ours: logged with its traceback, answered without its text."""
-    logger.exception("unexpected error")
-    return json_response(500, {"message": "internal error: the request failed on our side"})
+def _unsupported(exc: UnsupportedMediaType) -> Response[str]:
+    return json_response(
+        415, {"message": str(exc), "errors": [{"field": "Content-Type", "message": str(exc)}]}
+    )
+
+
+def _unexpected(app: APIGatewayRestResolver) -> Callable[[Exception], Response[str]]:
+    """Anything else is a fault of ours: logged at ERROR with its traceback and the request it
+    concerns (method, path, API Gateway's request id; never the body or the caller's address),
+    answered without its text."""
+
+    def answer(exc: Exception) -> Response[str]:
+        event = app.current_event
+        request = {"method": event.http_method, "path": event.path,
+                   "request_id": event.request_context.request_id, "error": type(exc).__name__}  # fmt: skip
+        logger.exception("unexpected error", extra={"request": request})
+        return json_response(500, {"message": "internal error: the request failed on our side"})
+
+    return answer
 
 
 _ERROR_HANDLERS: list[tuple[type[Exception], Any]] = [
@@ -181,7 +232,7 @@ _ERROR_HANDLERS: list[tuple[type[Exception], Any]] = [
     (Forbidden, _forbidden),
     (NotFound, _not_found),
     (Conflict, _conflict),
-    (Exception, _unexpected),  # the most specific handler wins: this one only for the rest
+    (UnsupportedMediaType, _unsupported),
 ]
 
 
@@ -206,6 +257,7 @@ def resolver(
     app._request_validation_middleware = _Requests(guard)
     for exception, handle in _ERROR_HANDLERS:
         app.exception_handler(exception)(handle)
+    app.exception_handler(Exception)(_unexpected(app))  # the most specific handler wins: the rest
 
     @app.not_found
     def _no_route(exc: NotFoundError) -> Response[str]:

@@ -2,21 +2,30 @@
 
 The result is either an :class:`ArticleSubmission` or the complete list of
 reasons the file cannot be one, so an editor fixes everything in one go.
-Imported by PublishFunction only (it needs PyYAML).
+PublishFunction parses (with PyYAML, markdown and nh3, imported when a file is read);
+UploadsFunction imports only :func:`content_type_for`.
+
+Work per file is bounded before the parsers run: the front matter is at most
+:data:`MAX_FRONT_MATTER` characters and nests at most :data:`MAX_DEPTH` deep,
+with no anchors or aliases, no key twice and no number longer than
+``strictjson.MAX_NUMBER`` characters; JSON files are read by :mod:`kabar.strictjson`;
+the body's Markdown must render within :mod:`kabar.html`'s budgets.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import ValidationError
 
+from kabar import strictjson
 from kabar.models import ArticleSubmission, FieldError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 JSON_SUFFIXES = (".json",)
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".json": "application/json"}
+MAX_FRONT_MATTER = 65_536  # characters; every field at its longest fits in a fifth of it
+MAX_DEPTH = 8  # lists and mappings inside each other (an article's fields need 2)
 
 _ISO_TIME = "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00"
 _MESSAGES = {
@@ -55,25 +64,58 @@ def parse_article_file(filename: str, data: bytes) -> ArticleSubmission:
             [FieldError(field="file", message=f"is not UTF-8 text (byte {exc.start})")]
         ) from exc
     lowered = filename.lower()
-    if lowered.endswith(MARKDOWN_SUFFIXES):
-        fields = _markdown_fields(text)
-    elif lowered.endswith(JSON_SUFFIXES):
-        fields = _json_fields(text)
-    else:
-        raise ArticleFileError([FieldError(field="file", message="must be Markdown (.md) or JSON (.json)")])
-    return validate_fields(fields)
+    try:
+        if lowered.endswith(MARKDOWN_SUFFIXES):
+            fields = _markdown_fields(text)
+        elif lowered.endswith(JSON_SUFFIXES):
+            fields = _json_fields(text)
+        else:
+            raise ArticleFileError(
+                [FieldError(field="file", message="must be Markdown (.md) or JSON (.json)")]
+            )
+        return validate_fields(fields)
+    except RecursionError as exc:  # every parser is bounded first: this is a net under them
+        raise ArticleFileError([FieldError(field="file", message="nests too deeply to be read")]) from exc
 
 
 def validate_fields(fields: dict[str, Any]) -> ArticleSubmission:
-    """Validate article fields, collecting every error."""
+    """Validate article fields, collecting every error (the body's Markdown work included)."""
+    from kabar.html import TooMuchWork, render_markdown  # PublishFunction's (UploadsFunction imports us)
+
+    body = fields.get("body")
+    body_errors = _body_errors(body) if isinstance(body, str) else []
     try:
-        return ArticleSubmission.model_validate(fields)
+        submission = ArticleSubmission.model_validate(fields)
     except ValidationError as exc:
-        raise ArticleFileError(_field_errors(exc)) from exc
+        raise ArticleFileError(_field_errors(exc) + body_errors) from exc
+    if not body_errors:
+        try:
+            render_markdown(submission.body)  # kept for the publish that follows (rendered once)
+        except TooMuchWork as exc:
+            body_errors = [FieldError(field="body", message=f"{exc}; it may not be Markdown")]
+    if body_errors:
+        raise ArticleFileError(body_errors)
+    return submission
+
+
+def _body_errors(body: str) -> list[FieldError]:
+    """The body refused before it is rendered: brackets that would make Markdown scan too long."""
+    from kabar.html import MAX_LINK_WORK, link_work
+
+    work, line = link_work(body)
+    if work <= MAX_LINK_WORK:
+        return []
+    message = (
+        f"has too many unclosed '[' or '](' to render (the paragraph at line {line} costs most): "
+        "close them, write \\[ for a bracket that opens no link, or split the paragraph"
+    )
+    return [FieldError(field="body", message=message)]
 
 
 def _markdown_fields(text: str) -> dict[str, Any]:
     import yaml
+
+    from kabar.frontmatter import load
 
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
@@ -91,12 +133,18 @@ def _markdown_fields(text: str) -> dict[str, Any]:
             break
     else:
         raise ArticleFileError([FieldError(field="front_matter", message="has no closing '---' line")])
+    if len(head) > MAX_FRONT_MATTER:
+        message = f"is longer than {MAX_FRONT_MATTER} characters: the body goes after the closing '---'"
+        raise ArticleFileError([FieldError(field="front_matter", message=message)])
     try:
-        meta = yaml.safe_load(head) or {}
+        meta = load(head, max_depth=MAX_DEPTH) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: where it is
+            where = f" (line {head.count(chr(10), 0, exc.position) + 2})"
+            problem = f"the control character U+{exc.character:04X} is not allowed"
         raise ArticleFileError(
             [FieldError(field="front_matter", message=f"is not valid YAML{where}: {problem}")]
         ) from exc
@@ -113,11 +161,9 @@ def _markdown_fields(text: str) -> dict[str, Any]:
 
 def _json_fields(text: str) -> dict[str, Any]:
     try:
-        fields = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ArticleFileError(
-            [FieldError(field="file", message=f"is not valid JSON: {exc.msg} at line {exc.lineno}")]
-        ) from exc
+        fields = strictjson.loads(text, max_depth=MAX_DEPTH)
+    except strictjson.JSONError as exc:
+        raise ArticleFileError([FieldError(field="file", message=f"is not valid JSON: {exc}")]) from exc
     if not isinstance(fields, dict):
         raise ArticleFileError([FieldError(field="file", message="must be a JSON object")])
     return fields
@@ -130,6 +176,9 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
         message = _MESSAGES.get(error["type"], error["msg"])
         if error["type"] == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
             message = "must not be empty"
+        if error["type"] == "string_too_long" and isinstance(error.get("input"), str):
+            limit = error.get("ctx", {}).get("max_length")
+            message = f"must be at most {limit} characters (it has {len(error['input'])})"
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         errors.append(FieldError(field=field, message=message))

@@ -8,6 +8,7 @@ the very same code at moto: there is no local-mode branch.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -59,14 +60,24 @@ def presigned_post(bucket: str) -> Callable[[str, str, int, int], dict[str, Any]
     return presign
 
 
-@cache
-def secret(arn: str) -> bytes:
-    """A Secrets Manager secret's value, read once per execution environment."""
-    value = _client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
-    return str(value).encode()
+SECRET_MAX_AGE = 60.0  # seconds a warm environment uses a secret before reading it again
+_clock = time.monotonic
+_secrets: dict[str, tuple[float, str, str]] = {}  # arn -> (read at, version id, value)
+
+
+def secret(arn: str, max_age: float = SECRET_MAX_AGE) -> tuple[str, str]:
+    """A Secrets Manager secret's current version id and value, read again once ``max_age``
+    seconds have passed (one request a minute per warm environment): a new version reaches
+    warm functions within a minute, and callers parse again only when the version id changes."""
+    now = _clock()
+    cached = _secrets.get(arn)
+    if cached is None or now - cached[0] >= max_age:
+        answer = _client("secretsmanager").get_secret_value(SecretId=arn)
+        cached = _secrets[arn] = (now, str(answer["VersionId"]), str(answer["SecretString"]))
+    return cached[1], cached[2]
 
 
 def reset_clients() -> None:
-    """Forget every cached client (tests switch endpoints and credentials)."""
+    """Forget every cached client and secret (tests switch endpoints and credentials)."""
     _client.cache_clear()
-    secret.cache_clear()
+    _secrets.clear()

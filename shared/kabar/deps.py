@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from kabar import aws
+from kabar.keyring import Keyring
 from kabar.settings import get_settings
 from kabar.site import SiteBucket
 from kabar.table import Stores
@@ -17,6 +18,16 @@ def stores() -> Stores:
     return Stores.over(Table(get_settings().table_name))
 
 
+@lru_cache(maxsize=4)
+def _keyring(version: str, value: str) -> Keyring:
+    return Keyring.parse(value)
+
+
+def comment_keys() -> Keyring:
+    """The comment secret's keyring: read again every minute, parsed again when its version changes."""
+    return _keyring(*aws.secret(get_settings().comment_secret_arn))
+
+
 @cache
 def site_bucket() -> SiteBucket:
     settings = get_settings()
@@ -27,5 +38,6 @@ def reset() -> None:
     """Forget settings, clients and everything built from them (tests change all three)."""
     stores.cache_clear()
     site_bucket.cache_clear()
+    _keyring.cache_clear()
     get_settings.cache_clear()
     aws.reset_clients()

@@ -36,6 +36,10 @@ class PayloadTooLarge(KabarError):
         self.message = message
 
 
+class UnsupportedMediaType(KabarError):
+    """The request's body is not in the one media type the API reads (JSON)."""
+
+
 class InvalidRequest(KabarError):
     """The request is malformed; ``errors`` names every bad field."""
 

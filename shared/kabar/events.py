@@ -20,13 +20,15 @@ class S3ObjectCreated(BaseModel):
     bucket: str
     key: str
     size: int
+    version_id: str | None = None  # in a versioned bucket: the version this event announces
 
 
 def s3_objects(body: str) -> list[S3ObjectCreated]:
     """The created objects an S3 notification (an SQS message body) announces.
 
     S3's own ``s3:TestEvent`` (sent when notifications are configured) yields
-    nothing. Keys arrive URL-encoded, spaces as ``+``.
+    nothing. Keys arrive URL-encoded, spaces as ``+``. A versioned bucket names the version
+    created (``versionId``): the object at the key may already be a newer one.
     """
     message: dict[str, Any] = json.loads(body)
     objects = []
@@ -39,6 +41,7 @@ def s3_objects(body: str) -> list[S3ObjectCreated]:
                 bucket=s3["bucket"]["name"],
                 key=unquote_plus(s3["object"]["key"]),
                 size=int(s3["object"].get("size", 0)),
+                version_id=s3["object"].get("versionId") or None,
             )
         )
     return objects
@@ -64,12 +67,15 @@ def claim_groups(claims: dict[str, Any]) -> set[str]:
 
 @dataclass
 class ArticleChanged:
-    """An article's current version changed: the archive months it was and is listed in, and
-    whether a draft was published again (its comments become public again)."""
+    """An article's current version changed: the archive months it was and is listed in,
+    whether a draft was published again (its comments become public again), and whether it
+    became published or stopped being published (``relink``: the articles that link to it
+    by name show or drop the link)."""
 
     slug: str
     months: frozenset[str]
     republished: bool = False
+    relink: bool = False
 
 
 @dataclass
@@ -141,7 +147,8 @@ def table_change(record: dict[str, Any]) -> TableChange:
     if key.kind == "article":
         months = {keys.month_of_position(str(i["gsi1sk"])) for i in images if i.get("gsi1sk")}
         again = bool(old and new and old.get("status") != "published" and new.get("status") == "published")
-        return ArticleChanged(key.name, frozenset(months), republished=again)
+        was, now = (bool(image and image.get("status") == "published") for image in (old, new))
+        return ArticleChanged(key.name, frozenset(months), republished=again, relink=was != now)
     if key.kind == "tags":
         return TagsChanged(key.name, tuple(images))
     if key.kind == "related":

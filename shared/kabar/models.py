@@ -18,13 +18,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
 from kabar.documents import ArticleSummary, CategoryLink, article_path
 from kabar.slugs import SLUG_PATTERN, slugify
-
-_HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+from kabar.text.plain import TAG, control_problem
 
 ArticleStatus = Literal["draft", "published"]
 CommentsSetting = Literal["open", "closed"]
@@ -42,13 +42,33 @@ def _split_codes(value: Any) -> Any:
 
 
 def _plain_text(value: Any) -> Any:
-    """Plain-text fields are text: HTML in them is an error, not something to clean."""
-    if isinstance(value, str) and _HTML_TAG.search(value):
-        raise ValueError("HTML is not allowed here; this field is plain text")
+    """Plain-text fields are text: HTML (a tag, closed or not) or an invisible, control or
+    direction-changing character in them is an error the editor fixes, not something to clean."""
+    if isinstance(value, str):
+        if TAG.search(value):  # "a < b" is text, "<b" and "<img src=x" are not
+            raise ValueError("HTML is not allowed here; this field is plain text")
+        problem = control_problem(value)
+        if problem:
+            raise ValueError(problem)
     return value
 
 
-PlainText = Annotated[str, BeforeValidator(_plain_text)]
+# The rule of every editor's plain field. Annotated after the field's length (``Annotated[str,
+# Field(max_length=300), PLAIN_TEXT]``), so that a long value is "at most 300 characters".
+PLAIN_TEXT = BeforeValidator(_plain_text)
+_TIME_NOT_NUMBER = (
+    "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00, not a number "
+    "(a number is not read as seconds since 1970)"
+)
+
+
+def _not_a_number(value: Any) -> Any:
+    """A time is written as a time: pydantic would take 1700000000 (or "1700000000") for seconds."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[-+]?[\d.]+\s*", value)
+    ):
+        raise ValueError(_TIME_NOT_NUMBER)
+    return value
 
 
 class Model(BaseModel):
@@ -66,17 +86,19 @@ class ArticleSubmission(Model):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: Annotated[PlainText, Field(min_length=1, max_length=300)]
-    subtitle: Annotated[PlainText | None, Field(max_length=300)] = None
-    lead: Annotated[PlainText | None, Field(max_length=2000)] = None
-    category: Annotated[PlainText | None, Field(min_length=1, max_length=100)] = None
-    dateline: Annotated[PlainText | None, Field(min_length=1, max_length=100)] = None
-    author: Annotated[PlainText | None, Field(max_length=200)] = None
+    title: Annotated[str, Field(min_length=1, max_length=300), PLAIN_TEXT]
+    subtitle: Annotated[str, Field(max_length=300), PLAIN_TEXT] | None = None
+    lead: Annotated[str, Field(max_length=2000), PLAIN_TEXT] | None = None
+    category: Annotated[str, Field(min_length=1, max_length=100), PLAIN_TEXT] | None = None
+    dateline: Annotated[str, Field(min_length=1, max_length=100), PLAIN_TEXT] | None = None
+    author: Annotated[str, Field(max_length=200), PLAIN_TEXT] | None = None
     editors: Codes = []
     sources: Codes = []
-    tags: Annotated[list[Annotated[PlainText, Field(min_length=1, max_length=60)]], Field(max_length=30)] = []
-    published_at: AwareDatetime | None = None
-    slug: Slug | None = None
+    tags: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=60), PLAIN_TEXT]], Field(max_length=30)
+    ] = []
+    published_at: Annotated[AwareDatetime, BeforeValidator(_not_a_number)] | None = None
+    slug: Annotated[Slug | None, Field(validate_default=True)] = None
     status: ArticleStatus = "published"
     read_also: Annotated[list[Slug], Field(max_length=10)] = []
     related: Annotated[list[Slug], Field(max_length=10)] = []  # pinned related articles, first
@@ -89,8 +111,19 @@ class ArticleSubmission(Model):
     def _tags_have_slugs(cls, tags: list[str]) -> list[str]:
         for tag in tags:
             if not slugify(tag):
-                raise ValueError(f"tag {tag!r} has no letters or digits")
+                raise ValueError(f"tag {tag!r} has no letters or digits a-z, 0-9 to make its slug of")
         return tags
+
+    @field_validator("slug")
+    @classmethod
+    def _slug_when_the_title_makes_none(cls, slug: str | None, info: ValidationInfo) -> str | None:
+        title = info.data.get("title")
+        if slug is None and isinstance(title, str) and not slugify(title):
+            raise ValueError(
+                f"is needed: the title {title[:40]!r} has no letters or digits a-z, 0-9 to make one of; "
+                "add e.g. 'slug: judul-berita' (lower-case a-z, 0-9 and hyphens)"
+            )
+        return slug
 
 
 class FieldError(Model):
@@ -104,6 +137,24 @@ class UploadState(StrEnum):
     PENDING = "pending"
     PUBLISHED = "published"
     REJECTED = "rejected"
+    EXPIRED = "expired"  # no file processed when its ticket expired
+
+    @property
+    def awaits_file(self) -> bool:
+        """Whether a file arriving now is processed: pending, or expired (S3 refuses posts after
+        the ticket's expiry, so a file that arrives was posted in time and is processed)."""
+        return self in (UploadState.PENDING, UploadState.EXPIRED)
+
+
+class IgnoredFile(Model):
+    """A file that arrived under an upload already processed (its ticket used again): it was not
+    published, and is kept in the incoming bucket."""
+
+    key: str
+    size: int
+    sha256: str
+    received_at: datetime
+    message: str
 
 
 class ArticleRef(Model):
@@ -126,11 +177,17 @@ class Upload(Model):
     key: str
     created_at: datetime
     created_by: str
+    expires_at: Annotated[datetime | None, Field(description="When the ticket expires")] = None
     processed_at: datetime | None = None
     article: ArticleRef | None = None
     unchanged: bool = False
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
+    sha256: Annotated[str | None, Field(description="SHA-256 of the file processed (once read)")] = None
+    ignored_files: Annotated[
+        list[IgnoredFile], Field(description="Files posted with the ticket after the upload was processed: "
+                                 "not published, kept in the incoming bucket (the first 10)"),
+    ] = []  # fmt: skip
 
 
 class Category(Model):
@@ -272,11 +329,14 @@ class Candidate(NamedTuple):
 
 class CommentHistory(NamedTuple):
     """A commenter's approved comments, the latest comment from them or their network
-    (epoch seconds), and whether this very comment was made before."""
+    (epoch seconds), and whether this very comment was made before. ``carried``: during a
+    key rotation, the approved comments found under the previous key for a commenter the
+    current key has no record of (the intake moves them to the current key's record)."""
 
     approved: int
     last_at: float | None
     duplicate: bool
+    carried: int = 0
 
 
 PUBLIC_FIELDS = ("id", "name", "website", "content_html", "created_at", "parent", "parent_name", "depth")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -82,7 +83,7 @@ def aws(config: dict[str, Any], service: str) -> Any:
 
 
 def test_make_run_loads_the_samples_and_writes_its_settings(local_stack: dict[str, Any]) -> None:
-    for key in ("api_url", "cdn_url", "aws_endpoint_url", "resources", "editor", "moderator"):
+    for key in ("api_url", "cdn_url", "aws_endpoint_url", "resources", "editor", "moderator", "admin"):
         assert key in local_stack
     assert {"IncomingBucket", "SiteBucket", "ContentTable", "UserPool"} <= set(local_stack["resources"])
     latest = requests.get(f"{local_stack['cdn_url']}/v1/latest.json", timeout=10).json()
@@ -252,8 +253,12 @@ def test_a_bad_upload_request_gets_a_400_naming_the_field(local_stack: dict[str,
     assert response.json()["errors"] == [
         {"field": "filename", "message": "must end in .md, .markdown or .json"}
     ]
-    response = requests.post(f"{api}/uploads", data="{not json", headers=headers, timeout=10)
+    as_json = {**headers, "Content-Type": "application/json"}
+    response = requests.post(f"{api}/uploads", data="{not json", headers=as_json, timeout=10)
     assert response.status_code == 400 and "JSON" in response.json()["message"]
+    assert response.json()["errors"][0]["message"].endswith("at line 1 column 2")
+    response = requests.post(f"{api}/uploads", data='{"filename": "a.md"}', headers=headers, timeout=10)
+    assert response.status_code == 415 and "application/json" in response.json()["message"]
     response = requests.get(f"{api}/uploads/{'0' * 32}", headers=headers, timeout=10)
     assert response.status_code == 404
 
@@ -345,6 +350,9 @@ def test_comments_from_intake_to_moderation_to_the_cdn(local_stack: dict[str, An
     bad = reader("127.0.5.10")
     answer = bad.post(url, data=b"{bukan json", headers={"Content-Type": "application/json"}, timeout=10)
     assert answer.status_code == 400 and "JSON" in answer.json()["message"]
+    plain = json.dumps({**ani, "email": "eka@example.id"}).encode()  # a page's form, no CORS preflight
+    answer = bad.post(url, data=plain, headers={"Content-Type": "text/plain;charset=UTF-8"}, timeout=10)
+    assert answer.status_code == 415 and "application/json" in answer.json()["message"]
     answer = bad.post(url, json={"website": "ftp://x"}, timeout=10)
     assert answer.status_code == 400
     assert {e["field"] for e in answer.json()["errors"]} == {"name", "email", "content", "website"}
@@ -402,6 +410,32 @@ def test_comments_from_intake_to_moderation_to_the_cdn(local_stack: dict[str, An
     for key in keys:
         text = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8", "replace").lower()
         assert not [secret for secret in secrets if secret in text], key
+
+
+def test_the_local_admin_the_cli_from_another_directory_and_a_key_rotation(
+    local_stack: dict[str, Any],
+) -> None:
+    from kabar_infra.cli.auth import Prompter
+    from kabar_infra.cli.client import Credentials
+
+    admin = local_stack["admin"]
+    credentials = Credentials(admin["client_id"], admin["username"], admin["password"],
+                              local_stack["region"], local_stack["aws_endpoint_url"])  # fmt: skip
+    token = credentials.id_token(
+        Prompter(interactive=False)
+    )  # a password alone: the local pool's MFA is optional
+    part = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    assert claims["cognito:groups"] == ["admins"]
+    # No --config: the settings are found (here through KABAR_STATE_DIR, as make run's live elsewhere).
+    env = {**os.environ, "KABAR_STATE_DIR": str(local_stack["_state"])}
+    env.pop("KABAR_CONFIG", None)
+    listed = subprocess.run([str(KABAR), "tags", "list"], capture_output=True, text=True, timeout=60,
+                            cwd=ROOT / "examples", env=env, check=False)  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    rotated = kabar(local_stack, "ops", "rotate-comment-key")
+    assert rotated.returncode == 0, rotated.stderr
+    assert rotated.stdout.startswith("comment key rotated: k2 is current; k1 is still tried until ")
 
 
 def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ from kabar_infra.template import Template, filter_patterns
 ROOT = Path(__file__).parents[2]
 KEYS_MODULE = ROOT / "shared" / "kabar" / "table" / "keys.py"
 # Every "<NAME>#" a key starts with (partition and sort-key prefixes, gsi1 partitions).
-KEY_PREFIXES = sorted({*keys.PREFIXES, keys.VERSION, keys.LISTED_BY, keys.CATEGORY, keys.COMMENTS})
+KEY_PREFIXES = sorted(
+    {*keys.PREFIXES, keys.VERSION, keys.LISTED_BY, keys.NAMED_BY, keys.CATEGORY, keys.COMMENTS}
+)
 SPELLED = re.compile("|".join(re.escape(prefix) for prefix in KEY_PREFIXES))
 
 BUILT = {
@@ -33,6 +36,7 @@ BUILT = {
     "category": keys.category_membership("gempa"),
     "related": keys.related("gempa"),
     "listed_by": keys.listed_by("gempa", "banjir"),
+    "named_by": keys.named_by("gempa", "banjir", datetime(2026, 11, 20, 3, 0, tzinfo=UTC)),
     "unlist": keys.unlist_progress("gempa"),
     "comment_counter": keys.comment_counter("gempa"),
     "comment": keys.comment("20261125T032700123456Zab12cd34"),
@@ -75,7 +79,7 @@ def test_every_key_reads_back_as_what_it_names(kind: str) -> None:
     parsed = keys.parse(key["pk"], key["sk"])
     assert parsed.kind == kind
     assert parsed.name in key["pk"]
-    if kind in ("membership", "listed_by", "version"):
+    if kind in ("membership", "listed_by", "named_by", "version"):
         assert parsed.other is not None and key["sk"].endswith(parsed.other)
 
 
@@ -86,7 +90,7 @@ def test_keys_kabar_never_writes_are_unknown() -> None:
 
 
 def test_listing_positions_sort_by_time_and_read_back() -> None:
-    from datetime import UTC, datetime, timedelta, timezone
+    from datetime import timedelta, timezone
 
     jakarta = timezone(timedelta(hours=7))
     early = keys.listing_position(datetime(2026, 11, 30, 23, 0, tzinfo=UTC), "b")

@@ -7,41 +7,36 @@ from typing import Any
 
 import pytest
 
-from tests.support.app import App, article_file
+from tests.support.app import App, Query, article_file, call
 
-Query = dict[str, list[str]]
-
-
-def call(
-    app: App, method: str, path: str, body: bytes | None, *, groups: str | None = "editors",
-    headers: dict[str, str] | None = None, query: Query | None = None,
-) -> tuple[int, Any]:  # fmt: skip
-    """One request as API Gateway sends it, with the headers and query given (the App's adds JSON's)."""
-    from kabar_infra.local.api import match, proxy_event, routes
-
-    route, params, _ = match(routes(app.template), method, path)
-    assert route is not None
-    claims = None if groups is None else {"cognito:username": "u", "cognito:groups": groups}
-    event = proxy_event(route, method=method, path=path, path_parameters=params, headers=headers or {},
-                        query=query or {}, body=body or b"", claims=claims)  # fmt: skip
-    if body is None:
-        event["body"] = None
-    response = app.invoke(route.function, event)
-    return response["statusCode"], json.loads(response["body"]) if response["body"] else None
+NOT_JSON = "the body must be JSON sent with Content-Type: application/json"
 
 
 @pytest.mark.parametrize(
-    "content_type", ["text/plain;charset=UTF-8", "application/x-www-form-urlencoded", None]
-)
-def test_a_body_is_json_whatever_its_content_type(app: App, content_type: str) -> None:
-    """Browsers post comments as text/plain (no CORS preflight); curl -d says form-urlencoded."""
+    ("content_type", "sent"),
+    [("text/plain;charset=UTF-8", "it was sent as 'text/plain;charset=UTF-8'"),
+     ("application/x-www-form-urlencoded", "it was sent as 'application/x-www-form-urlencoded'"),
+     ("multipart/form-data; boundary=x", "it was sent as 'multipart/form-data; boundary=x'"),
+     (None, "it was sent without one")],
+)  # fmt: skip
+def test_a_body_not_sent_as_json_is_415(app: App, content_type: str | None, sent: str) -> None:
+    """Browsers post text/plain and forms cross-origin without a CORS preflight; JSON needs one, so
+    the intake's origins decide. Every route with a body is JSON-only, and nothing is stored."""
     headers = {"Content-Type": content_type} if content_type else {}
-    status, answer = call(app, "POST", "/uploads", b'{"filename": "a.md"}', headers=headers)
-    assert status == 201 and answer["content_type"] == "text/markdown"
     app.upload("a.md", article_file(title="Banjir", body="Air naik.\n"))
     comment = json.dumps({"name": "Ani", "email": "ani@example.id", "content": "Halo."}).encode()
-    status, answer = call(app, "POST", "/articles/banjir/comments", comment, groups=None, headers=headers)
-    assert status == 201 and answer["status"] == "awaiting moderation"
+    message = f"{NOT_JSON}; {sent}"
+    refused = (415, {"message": message, "errors": [{"field": "Content-Type", "message": message}]})
+    before = app.table_items()
+    assert call(app, "POST", "/articles/banjir/comments", comment, groups=None, headers=headers) == refused
+    assert call(app, "POST", "/uploads", b'{"filename": "a.md"}', headers=headers) == refused
+    assert call(app, "PUT", "/tags/banjir", b'{"name": "Banjir"}', headers=headers) == refused
+    assert app.table_items() == before
+    for json_type in ("application/json", "Application/JSON; charset=utf-8"):
+        assert (
+            call(app, "POST", "/uploads", b'{"filename": "a.md"}', headers={"content-type": json_type})[0]
+            == 201
+        )
 
 
 @pytest.mark.parametrize(
@@ -66,7 +61,7 @@ def test_a_caller_outside_the_group_hears_403_whatever_they_sent(
      ("PUT", "/tags/x", {"message": "the request is not valid", "errors": [
          {"field": "body", "message": "Input should be a valid dictionary or instance of TagRequest"}]}),
      ("PUT", "/tags", {"message": "the tags are not valid; nothing was stored", "errors": [
-         {"field": "", "message": "Input should be a valid dictionary or instance of BulkRequest"}]}),
+         {"field": "body", "message": "Input should be a valid dictionary or instance of BulkRequest"}]}),
      ("PUT", "/comments/abcdefgh12", {"message": "the body must be a JSON object", "errors": [
          {"field": "body", "message": "not an object"}]})],
 )  # fmt: skip

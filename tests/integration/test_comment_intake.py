@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
 from tests.support.app import App, article_file
-from tests.support.comments import post, stored
+from tests.support.comments import SLUG, post, stored
 
 ANI = {"name": "Ani", "email": "Ani@Example.co.id", "content": "Semoga warga cepat pulih."}
 
@@ -27,7 +28,9 @@ def test_a_first_comment_waits_and_its_email_and_ip_are_stored_only_hashed(artic
     assert comment["name"] == "Ani" and comment["content"] == ANI["content"]
     everything = json.dumps(article.table_items()).lower()
     assert "ani@example.co.id" not in everything and "203.0.113" not in everything
-    assert len(comment["email_hash"]) == 64 and len(comment["network_hash"]) == 64
+    # Each hash names the key that made it: the template's generated secret is key k1.
+    assert re.fullmatch(r"k1\.[0-9a-f]{64}", comment["email_hash"]), comment["email_hash"]
+    assert re.fullmatch(r"k1\.[0-9a-f]{64}", comment["network_hash"]), comment["network_hash"]
 
 
 def test_a_returning_commenter_is_published_at_once(stack: Any, template: Any) -> None:
@@ -72,6 +75,34 @@ def test_markup_never_survives(article: App) -> None:
     (comment,) = stored(article)
     assert comment["name"] == "Ani" and "<" not in comment["content"]
     assert "<script" not in comment["content_html"] and comment["content_html"].startswith("<p>")
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [("Ani <img src=x onerror=alert(1)", "Ani"),  # an unclosed tag runs to the end
+     ("<<b>img src=x onerror=alert(1)>Ani", "Ani"),  # a tag once the inner one goes
+     ("&lt;img src=x onerror=alert(1)&gt;Ani", "Ani"),  # entities are read first
+     ("<\u200bimg src=x onerror=alert(1)", None),  # an invisible character hides nothing
+     ("Ani\u202e\u0000 \ufeffSiregar", "Ani Siregar"),  # control and direction characters go
+     ("a < b", "a < b")],
+)  # fmt: skip
+def test_names_lose_markup_and_invisible_characters(article: App, name: str, kept: str | None) -> None:
+    status, body, _ = post(
+        article, {**ANI, "name": name, "content": f"Isi {name}", "website": "https://a.id/\u202e"}
+    )
+    if kept is None:
+        assert (status, body["errors"]) == (
+            400,
+            [{"field": "name", "message": "needs letters (markup is removed)"}],
+        )
+        return
+    (comment,) = stored(article)
+    assert (status, comment["name"], comment["website"]) == (201, kept, "https://a.id/")
+    assert "onerror" not in comment["content"] and "\u202e" not in comment["content"]
+    status, _ = article.api("POST", f"/comments/{comment['id']}/approve", groups="moderators", user="mod")
+    article.router.drain()
+    (public,) = article.document(f"v1/articles/{SLUG}/comments.json")["comments"]  # type: ignore[index]
+    assert status == 200 and public["name"] == kept
 
 
 def test_bad_requests_name_each_field(article: App) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from kabar.errors import Conflict
 from kabar.events import ArticleChanged, TableChange, TagsChanged
+from kabar.keyring import Keyring
 from kabar.models import Upload, UploadState
 from kabar.table import Stores
 from kabar.table.base import Table
@@ -77,6 +78,7 @@ def sources(stores: Any) -> Sources:
         comments=stores.comments,
         lists=stores.lists,
         vocabulary=stores.vocabulary,
+        links=stores.links,
     )
 
 
@@ -111,6 +113,7 @@ def reads(stores: Any, slugs: list[str]) -> dict[str, Any]:
             stores.related.get(slug),
             stores.related.listed_by(slug, after=None, limit=50),
             stores.related.unlist_progress(slug),
+            stores.links.named_by(slug, 50),
         )
         for slug in slugs
     }
@@ -253,15 +256,25 @@ def test_uploads_and_publishing(both: tuple[Any, MemoryStores]) -> None:
             )
             for key in [*files, next(iter(files))]
         ]
+        first = next(iter(files))  # its ticket used again, twice with the same other file
+        again = {first: b"---\ntitle: Lain Lagi\n---\nEmpat.\n"}.__getitem__
+        for _ in range(2):
+            outcomes.append(process_upload(first, 10, uploads=stores.uploads, articles=stores.articles,
+                                           read_object=again, max_bytes=1000, now=NOW))  # fmt: skip
+        stores.uploads.create(Upload(upload_id="f" * 32, state=UploadState.PENDING, filename="a.md",
+                                     content_type="text/markdown", key=f"uploads/{'f' * 32}/a.md",
+                                     created_at=NOW, created_by="editor1", expires_at=NOW))  # fmt: skip
         stores.articles.mark_rendered("harga-beras-naik", 2, "published")
         stores.articles.mark_rendered("harga-beras-naik", 1, "published")
         statuses = [
-            upload_status(upload_id, uploads=stores.uploads, articles=stores.articles) for upload_id in ids
+            upload_status(upload_id, uploads=stores.uploads, articles=stores.articles, now=DECEMBER)
+            for upload_id in [*ids, "f" * 32, "f" * 32]
         ]
         seen.append(
             (
                 outcomes,
                 statuses,
+                stores.links.named_by("tidak-ada", 10),
                 stores.articles.get("harga-beras-naik"),
                 stores.articles.versions("harga-beras-naik"),
                 stores.articles.rendered_version("harga-beras-naik"),
@@ -269,7 +282,9 @@ def test_uploads_and_publishing(both: tuple[Any, MemoryStores]) -> None:
             )
         )
     assert seen[0] == seen[1]
-    assert [status.live for status in seen[1][1]] == [True, False, True, True]
+    assert [status.live for status in seen[1][1]] == [True, False, True, True, False, False]
+    assert [status.state.value for status in seen[1][1]][-1] == "expired"
+    assert len(seen[1][0][-1].ignored_files) == 1 and seen[1][2] == []
 
 
 def take(stores: Any, ids: list[str], number: int, **fields: Any) -> Any:
@@ -282,7 +297,7 @@ def take(stores: Any, ids: list[str], number: int, **fields: Any) -> Any:
             source_ip="203.0.113.7",
             articles=stores.articles,
             comments=stores.comments,
-            secret=b"k",
+            keys=Keyring.single(b"k"),
             rules=IntakeRules(flood_seconds=60),
             now=NOW + timedelta(minutes=number),
         )
@@ -316,7 +331,7 @@ def test_comments_and_moderation(both: tuple[Any, MemoryStores]) -> None:
         first = stores.comments.get(ids[0])
         assert first is not None
         history = stores.comments.history(
-            email_hash=first.email_hash, network_hash=first.network_hash, duplicate="nothing"
+            email_hashes=[first.email_hash], network_hashes=[first.network_hash], duplicates=["nothing"]
         )
         seen.append((answers, pages, anonymous, public, stores.comments.counters("gempa"), history))
     assert seen[0] == seen[1]

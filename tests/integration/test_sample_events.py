@@ -30,6 +30,9 @@ def test_the_api_gateway_sample_goes_through_the_uploads_handler(app: App) -> No
     claims = {"cognito:username": "editor1", "cognito:groups": "editors"}
     event["requestContext"]["authorizer"] = {"claims": claims}
     status, body = answer(app.invoke("UploadsFunction", event))
+    assert status == 415 and "it was sent without one" in body["message"]  # the sample has no Content-Type
+    event["headers"]["Content-Type"] = "application/json"
+    status, body = answer(app.invoke("UploadsFunction", event))
     # The sample's body, {"test":"body"}, was decoded and read: no filename, and a field too many.
     assert status == 400 and {error["field"] for error in body["errors"]} == {"filename", "test"}
     event["body"] = base64.b64encode(json.dumps({"filename": "Berita Baru.md"}).encode()).decode()

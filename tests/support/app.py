@@ -99,3 +99,26 @@ def article_file(**fields: Any) -> bytes:
 
     body = fields.pop("body", "Isi berita.\n")
     return ("---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n" + body).encode()
+
+
+Query = dict[str, list[str]]
+
+
+def call(
+    app: App, method: str, path: str, body: bytes | None, *, groups: str | None = "editors",
+    headers: dict[str, str] | None = None, query: Query | None = None,
+) -> tuple[int, Any]:  # fmt: skip
+    """One request as API Gateway sends it, with the headers and query given (JSON's Content-Type
+    unless ``headers`` are given)."""
+    from kabar_infra.local.api import match, proxy_event, routes
+
+    route, params, _ = match(routes(app.template), method, path)
+    assert route is not None
+    claims = None if groups is None else {"cognito:username": "u", "cognito:groups": groups}
+    headers = {"Content-Type": "application/json"} if headers is None else headers
+    event = proxy_event(route, method=method, path=path, path_parameters=params, headers=headers,
+                        query=query or {}, body=body or b"", claims=claims)  # fmt: skip
+    if body is None:
+        event["body"] = None
+    response = app.invoke(route.function, event)
+    return response["statusCode"], json.loads(response["body"]) if response["body"] else None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -35,6 +35,7 @@ from kabar.models import (
     Category,
     Comment,
     CommentHistory,
+    IgnoredFile,
     RelatedList,
     ScoredTag,
     TagCount,
@@ -49,6 +50,7 @@ from kabar.table import keys
 from kabar.table.articles import FACTS
 from kabar.table.base import ConditionFailed
 from kabar.table.comments import _decode_cursor, _encode_cursor
+from kabar.table.links import named_targets
 from kabar.table.lists import next_month
 from kabar.workflows.render.sources import Sources
 
@@ -127,14 +129,52 @@ class MemoryUploads:
         return _copy(self.uploads.get(upload_id))
 
     def finishable(self, upload_id: str) -> bool:
-        """The condition that moves an upload out of ``pending`` exactly once."""
+        """The condition that moves an upload out of ``pending`` (or ``expired``) exactly once."""
         stored = self.uploads.get(upload_id)
-        return stored is None or stored.state is UploadState.PENDING
+        return stored is None or stored.state.awaits_file
 
     def finish(self, upload: Upload) -> None:
         if not self.finishable(upload.upload_id):
             raise AlreadyProcessed(upload.upload_id)
         self.uploads[upload.upload_id] = _copy(upload)
+
+    def expire(self, upload_id: str) -> Upload | None:
+        stored = self.uploads.get(upload_id)
+        if stored is None or stored.state is not UploadState.PENDING:
+            return None
+        self.uploads[upload_id] = stored.model_copy(update={"state": UploadState.EXPIRED})
+        return _copy(self.uploads[upload_id])
+
+    def ignore(self, upload_id: str, file: IgnoredFile, keep: int) -> Upload | None:
+        stored = self.uploads.get(upload_id)
+        if stored is None or len(stored.ignored_files) >= keep:
+            return None
+        if file.sha256 in {noted.sha256 for noted in stored.ignored_files}:
+            return None
+        self.uploads[upload_id] = stored.model_copy(update={"ignored_files": [*stored.ignored_files, file]})
+        return _copy(self.uploads[upload_id])
+
+
+@dataclass
+class MemoryLinks:
+    """kabar.table.links.LinkStore: the reverse index of editors' links, by the table's keys."""
+
+    entries: dict[tuple[str, str], str] = field(default_factory=dict)  # (pk, sk) -> source
+
+    def change(self, previous: Article | None, article: Article) -> None:
+        was, now = named_targets(previous), named_targets(article)
+        created = previous.created_at if previous is not None else article.created_at
+        for target in was - now:
+            key = keys.named_by(target, article.slug, created)
+            self.entries.pop((key["pk"], key["sk"]), None)
+        for target in now - was:
+            key = keys.named_by(target, article.slug, article.created_at)
+            self.entries[(key["pk"], key["sk"])] = article.slug
+
+    def named_by(self, slug: str, limit: int) -> list[str]:
+        partition = keys.article_partition(slug)
+        found = sorted((key for key in self.entries if key[0] == partition), reverse=True)
+        return [self.entries[key] for key in found[:limit]]
 
 
 @dataclass
@@ -143,6 +183,7 @@ class MemoryArticles:
 
     uploads: MemoryUploads
     lists: MemoryLists
+    links: MemoryLinks = field(default_factory=MemoryLinks)
     current: dict[str, Article] = field(default_factory=dict)
     history: dict[tuple[str, int], Article] = field(default_factory=dict)
     rendered: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -161,8 +202,9 @@ class MemoryArticles:
         found = (self.current.get(slug) for slug in slugs)
         return {a.slug: a.summary() for a in found if a is not None and a.status == "published"}
 
-    def publish(self, upload: Upload, article: Article) -> None:
-        """The upload's outcome, the new current version and its history entry: all or nothing."""
+    def publish(self, upload: Upload, article: Article, previous: Article | None = None) -> None:
+        """The upload's outcome, the new current version, its history entry and the reverse index
+        of its links: all or nothing."""
         if not self.uploads.finishable(upload.upload_id):
             raise AlreadyProcessed(upload.upload_id)
         stored = self.current.get(article.slug)
@@ -170,6 +212,7 @@ class MemoryArticles:
         if (stored.version if stored else None) != follows or (article.slug, article.version) in self.history:
             raise Conflict(f"article {article.slug} changed meanwhile")
         self.uploads.finish(upload)
+        self.links.change(previous, article)
         self.current[article.slug] = _copy(article)
         self.history[(article.slug, article.version)] = _copy(article)
         if article.status == "published":
@@ -437,13 +480,18 @@ class MemoryComments:
     def get(self, comment_id: str) -> Comment | None:
         return _copy(self.comments.get(comment_id))
 
-    def history(self, *, email_hash: str, network_hash: str, duplicate: str) -> CommentHistory:
-        commenter, network = self.commenters.get(email_hash, Seen()), self.networks.get(network_hash, Seen())
-        times = [seen.last_at for seen in (commenter, network) if seen.last_at is not None]
+    def history(
+        self, *, email_hashes: Sequence[str], network_hashes: Sequence[str], duplicates: Sequence[str]
+    ) -> CommentHistory:
+        commenters = [self.commenters.get(h) for h in email_hashes]
+        seen = [s for s in commenters + [self.networks.get(h) for h in network_hashes] if s is not None]
+        times = [s.last_at for s in seen if s.last_at is not None]
+        earlier = [s.approved for s in commenters[1:] if s is not None]
         return CommentHistory(
-            approved=commenter.approved,
+            approved=commenters[0].approved if commenters[0] else 0,
             last_at=max(times, default=None),
-            duplicate=duplicate in self.duplicates,
+            duplicate=any(d in self.duplicates for d in duplicates),
+            carried=0 if commenters[0] else next(iter(earlier), 0),
         )
 
     def next_seq(self, slug: str) -> int:
@@ -478,7 +526,9 @@ class MemoryComments:
         key = {**keys.comment(last.id), "gsi1pk": partition, "gsi1sk": position}
         return [_copy(c) for _, c in page], _encode_cursor(key)
 
-    def add(self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int) -> None:
+    def add(
+        self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int, carried: int = 0
+    ) -> None:
         if duplicate in self.duplicates:
             raise CommentRefused("duplicate")
         cutoff = now - flood_seconds
@@ -490,6 +540,7 @@ class MemoryComments:
         self.duplicates[duplicate] = comment.id
         commenter = self.commenters.setdefault(comment.email_hash, Seen())
         commenter.last_at = now
+        commenter.approved += carried
         self.networks.setdefault(comment.network_hash, Seen()).last_at = now
         self.comments[comment.id] = _copy(comment)
         if comment.approved:
@@ -565,18 +616,20 @@ class MemoryStores:
     related: MemoryRelatedLists
     comments: MemoryComments
     lists: MemoryLists
+    links: MemoryLinks
 
     @classmethod
     def new(cls) -> MemoryStores:
-        lists, uploads = MemoryLists(), MemoryUploads()
+        lists, uploads, links = MemoryLists(), MemoryUploads(), MemoryLinks()
         return cls(
             uploads=uploads,
-            articles=MemoryArticles(uploads, lists),
+            articles=MemoryArticles(uploads, lists, links),
             tags=MemoryTags(lists),
             vocabulary=MemoryVocabulary(),
             related=MemoryRelatedLists(lists),
             comments=MemoryComments(),
             lists=lists,
+            links=links,
         )
 
     def put_article(self, article: Article) -> Article:
@@ -592,16 +645,19 @@ class MemoryStores:
             comments=self.comments,
             lists=self.lists,
             vocabulary=self.vocabulary,
+            links=self.links,
         )
 
 
 class Publishes(Protocol):
-    def publish(self, upload: Upload, article: Article) -> None: ...
+    def get(self, slug: str) -> Article | None: ...
+    def publish(self, upload: Upload, article: Article, previous: Article | None = None) -> None: ...
 
 
 def put_article(articles: Publishes, article: Article) -> Article:
     """Store an article version as PublishFunction does, with its upload's outcome (through a
-    MemoryArticles, or the table's ArticleStore)."""
+    MemoryArticles, or the table's ArticleStore), replacing the current version's links."""
+    previous = articles.get(article.slug)
     upload = Upload(
         upload_id=article.upload_id,
         state=UploadState.PUBLISHED,
@@ -612,7 +668,7 @@ def put_article(articles: Publishes, article: Article) -> Article:
         created_by="editor1",
         processed_at=article.updated_at,
     )
-    articles.publish(upload, article)
+    articles.publish(upload, article, previous=previous)
     return article
 
 

@@ -116,3 +116,70 @@ def test_slugify(title: str, slug: str) -> None:
 def test_long_slugs_are_cut_at_a_word() -> None:
     slug = slugify("kata " * 40)
     assert len(slug) <= 80 and not slug.endswith("-") and slug.endswith("kata")
+
+
+def test_markdown_work_is_estimated_before_rendering() -> None:
+    """Each "[" costs the characters to its "]" (to its paragraph's end when unclosed), each "](" to
+    its ")"; escaped brackets cost nothing, and the costliest paragraph's line is named."""
+    from kabar.html import link_work
+
+    assert link_work("[a](b) dan [c]") == (2 + 2 + 2, 1)
+    assert link_work("\\[" * 1000) == (0, 1)
+    assert link_work("Satu.\n\nDua [x\n\nTiga.") == (2, 3)  # "[x" to the end of its paragraph
+    assert link_work("[" * 2000)[0] == 2000 * 2001 // 2
+
+
+def test_a_body_over_a_budget_is_refused_not_rendered_forever(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the bracket estimate misses is stopped by CPU time; what recurses, by its recursion."""
+    from kabar import html
+
+    html.render_markdown.cache_clear()
+    monkeypatch.setattr(html, "MAX_RENDER_SECONDS", 0.05)
+    slow = b"---\ntitle: Lambat\n---\n" + b"<a " * 4000  # unclosed tags: seconds, no bracket at all
+    assert errors_of("a.md", slow) == {"body": "takes more than 0.05 s to render; it may not be Markdown"}
+    monkeypatch.setattr(html, "MAX_RENDER_SECONDS", 5.0)
+    nested = "".join("\t" * depth + "- a\n" for depth in range(400))
+    deep = "nests too deeply (lists, quotes or tags) to be rendered; it may not be Markdown"
+    assert errors_of("b.md", ("---\ntitle: Dalam\n---\n" + nested).encode()) == {"body": deep}
+
+
+def test_a_body_is_rendered_once_for_its_check_and_its_publish() -> None:
+    from kabar import html
+
+    html.render_markdown.cache_clear()
+    article = parse_article_file("a.md", b"---\ntitle: Sekali\n---\nIsi *penting*.\n")
+    assert html.render_markdown.cache_info().misses == 1
+    assert render_markdown(article.body) == "<p>Isi <em>penting</em>.</p>"
+    assert html.render_markdown.cache_info().hits == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "refused"),
+    [("Harga Cabai < Rp10.000", False), ("Skor 3<5", False), ("Judul <img src=x onerror=alert(1)", True),
+     ("a </p", True), ("<!-- x", True), ("&lt;b&gt; tetap teks", False)],
+)  # fmt: skip
+def test_plain_text_refuses_what_a_browser_would_take_for_a_tag(title: str, refused: bool) -> None:
+    data = json.dumps({"title": title, "slug": "judul", "body": "Isi."}).encode()
+    if refused:
+        assert errors_of("a.json", data) == {"title": "HTML is not allowed here; this field is plain text"}
+    else:
+        assert parse_article_file("a.json", data).title == title
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [("published_at: 2026-02-31", "'2026-02-31' is not a valid timestamp: day is out of range for month"),
+     ("published_at: 2026-11-24T25:00:00Z",
+      "'2026-11-24T25:00:00Z' is not a valid timestamp: hour must be in 0..23"),
+     ("title: !!timestamp 2026", "'2026' is not a valid timestamp"),
+     ("tags: [!!int x]", "'x' is not a valid int: invalid literal for int() with base 10: 'x'"),
+     ("lead: &a x\ntitle: *a", "an alias (*a) is not read in front matter: write the value out"),
+     ("? [a]\n: b", "found unhashable key"),
+     ("title: !!python/object:os.system x", "could not determine a constructor for the tag "
+      "'tag:yaml.org,2002:python/object:os.system'")],
+)  # fmt: skip
+def test_values_yaml_cannot_construct_are_reasons_not_crashes(line: str, problem: str) -> None:
+    """PyYAML raises Python errors for some values (a 31st of February): each is a rejection, on its line."""
+    at = 3 if line.startswith("lead") else 2
+    errors = errors_of("a.md", f"---\n{line}\n---\nIsi.\n".encode())
+    assert errors == {"front_matter": f"is not valid YAML (line {at}): {problem}"}

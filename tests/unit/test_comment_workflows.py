@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
+from kabar.keyring import Keyring
 from kabar.models import Comment, CommentHistory
 from kabar.workflows.comments import (
     DUPLICATE_MESSAGE,
@@ -18,7 +19,6 @@ from kabar.workflows.comments import (
     PUBLISHED_MESSAGE,
     WAITING_MESSAGE,
     IntakeRules,
-    keyed_hash,
     read_submission,
     submit,
 )
@@ -26,10 +26,10 @@ from kabar.workflows.moderation import edit, moderate, queue, read_edit
 from tests.support.memory import MemoryComments, MemoryStores, Seen, article
 
 SLUG = "banjir-rendam-kampung-melayu"
-SECRET = b"kunci-rahasia"
+KEYS = Keyring.single(b"kunci-rahasia")
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ANI = {"name": "Ani", "email": "Ani@Example.co.id", "content": "Semoga warga cepat pulih."}
-ANI_HASH = keyed_hash(SECRET, "ani@example.co.id")
+ANI_HASH = KEYS.current.hash("ani@example.co.id")
 EVERY_COMMENT = IntakeRules(flood_seconds=0)  # floods are another test's business
 
 
@@ -55,7 +55,7 @@ def post(
         source_ip=ip,
         articles=stores.articles,
         comments=comments or stores.comments,
-        secret=SECRET,
+        keys=KEYS,
         rules=rules or IntakeRules(),
         now=now,
     )
@@ -91,7 +91,7 @@ def test_a_first_comment_waits_and_keeps_email_and_address_only_as_keyed_hashes(
         reasons=["first-time commenter"],
         created_at="2026-11-24T09:00:00Z",
         email_hash=ANI_HASH,
-        network_hash=keyed_hash(SECRET, "203.0.113.0/24"),
+        network_hash=KEYS.current.hash("203.0.113.0/24"),
     )
     assert answer["id"].startswith("20261124T090000000000Z")
     assert stores.comments.commenters == {ANI_HASH: Seen(approved=0, last_at=NOW.timestamp())}
@@ -198,7 +198,7 @@ def test_a_body_too_large_is_413_before_anything_else() -> None:
             source_ip="203.0.113.7",
             articles=MemoryStores.new().articles,
             comments=MemoryComments(),
-            secret=SECRET,
+            keys=KEYS,
             rules=IntakeRules(),
             now=NOW,
         )
@@ -254,7 +254,7 @@ def test_a_returning_commenter_is_published_at_once_with_the_next_approval_numbe
 class CleanHistory(MemoryComments):
     """Answers every history read as a first comment: two requests that raced past the read."""
 
-    def history(self, *, email_hash: str, network_hash: str, duplicate: str) -> CommentHistory:
+    def history(self, **hashes: Any) -> CommentHistory:
         return CommentHistory(approved=0, last_at=None, duplicate=False)
 
 

@@ -50,8 +50,10 @@ def test_upload_keys() -> None:
 
 def test_safe_filenames() -> None:
     assert safe_filename("../../etc/passwd") == "passwd"
-    assert safe_filename("C:\\berita\\Gempa Garut (1).md") == "Gempa-Garut-1-.md"
+    assert safe_filename("C:\\berita\\Gempa Garut (1).md") == "Gempa-Garut-1.md"
     assert safe_filename("...") == "upload"
+    assert safe_filename("日本.md") == "upload.md"  # the extension is kept, whatever the name
+    assert safe_filename("laporan") == "laporan"
 
 
 def test_months_and_stamps_are_utc() -> None:

@@ -49,8 +49,9 @@ def test_a_cancelled_transaction_leaves_the_stream_as_it_was(aws_env: None) -> N
 
 def _table(dynamodb: Any) -> str:
     dynamodb.create_table(
-        TableName="c", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+        TableName="c",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk")],
         BillingMode="PAY_PER_REQUEST",
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     )  # fmt: skip
@@ -79,13 +80,15 @@ def test_a_cancelled_transaction_puts_back_every_item_it_changed(aws_env: None) 
         latest = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")
         with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
             dynamodb.transact_write_items(TransactItems=[
-                {"Update": {"TableName": "c", "Key": _key("a", "1"), "UpdateExpression": "SET n = n + :one ADD tags :t",
+                {"Update": {"TableName": "c", "Key": _key("a", "1"),
+                            "UpdateExpression": "SET n = n + :one ADD tags :t",
                             "ExpressionAttributeValues": {":one": {"N": "1"}, ":t": {"SS": ["y"]}}}},
                 {"Delete": {"TableName": "c", "Key": _key("a", "2")}},
                 {"Put": {"TableName": "c", "Item": {**_key("b", "1"), "n": {"N": "9"}}}},
                 {"Update": {"TableName": "c", "Key": _key("b", "2"), "UpdateExpression": "SET n = :one",
                             "ExpressionAttributeValues": {":one": {"N": "1"}}}},
-                {"ConditionCheck": {"TableName": "c", "Key": _key("z", "1"), "ConditionExpression": "n = :nine",
+                {"ConditionCheck": {"TableName": "c", "Key": _key("z", "1"),
+                                    "ConditionExpression": "n = :nine",
                                     "ExpressionAttributeValues": {":nine": {"N": "9"}}}},
             ])  # fmt: skip
 
@@ -139,11 +142,12 @@ def test_a_partition_query_reads_that_partition_in_key_order(aws_env: None) -> N
         _table(dynamodb)
         for pk, sk in [("b", "2"), ("a", "3"), ("b", "1"), ("a", "1"), ("a", "2")]:
             dynamodb.put_item(TableName="c", Item=_key(pk, sk))
-        page = dynamodb.query(TableName="c", KeyConditionExpression="pk = :a", ScanIndexForward=False, Limit=2,
-                              ExpressionAttributeValues={":a": {"S": "a"}})  # fmt: skip
+        partition = {"KeyConditionExpression": "pk = :a", "ExpressionAttributeValues": {":a": {"S": "a"}}}
+        page = dynamodb.query(TableName="c", ScanIndexForward=False, Limit=2, **partition)
         assert [i["sk"]["S"] for i in page["Items"]] == ["3", "2"]
-        rest = dynamodb.query(TableName="c", KeyConditionExpression="pk = :a", ScanIndexForward=False,
-                              ExclusiveStartKey=page["LastEvaluatedKey"], ExpressionAttributeValues={":a": {"S": "a"}})  # fmt: skip
+        rest = dynamodb.query(
+            TableName="c", ScanIndexForward=False, ExclusiveStartKey=page["LastEvaluatedKey"], **partition
+        )
         assert [i["sk"]["S"] for i in rest["Items"]] == ["1"]
         assert [i["pk"]["S"] + i["sk"]["S"] for i in dynamodb.scan(TableName="c")["Items"]] == [
             "a1", "a2", "a3", "b1", "b2"]  # fmt: skip

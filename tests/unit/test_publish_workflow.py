@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -104,6 +105,7 @@ def test_a_new_article_is_published_and_its_upload_says_where_it_went() -> None:
             path=f"v1/articles/{slug}.json",
             url=f"{CDN}/v1/articles/{slug}.json",
         ),
+        sha256=hashlib.sha256(file).hexdigest(),
     )
     assert stores.uploads.get(upload_id(1)) == upload
     article = stores.articles.get(slug)
@@ -241,8 +243,8 @@ def test_a_replayed_event_returns_the_recorded_outcome_and_writes_nothing() -> N
     rejected_key = requested(stores, 2)
     rejected = process(stores, rejected_key, markdown(subtitle="Tanpa judul"))
     before = copy.deepcopy(stores)
-    assert process(stores, rejected_key, markdown(title="Diperbaiki"), now=LATER) == rejected
-    assert stores == before
+    assert process(stores, rejected_key, markdown(subtitle="Tanpa judul"), now=LATER) == rejected
+    assert stores == before  # another file with the same ticket: tests/unit/test_upload_tickets.py
 
 
 class StaleUploads(MemoryUploads):

@@ -83,7 +83,8 @@ COMMENT = keys.comment("20261124T090000000000Zab12cd34")
 @pytest.mark.parametrize(
     ("old", "new", "change"),
     [
-        (None, article_image("gempa"), ArticleChanged("gempa", frozenset({"2026-11"}))),
+        # First published, published again, taken down: the articles naming it show or drop it.
+        (None, article_image("gempa"), ArticleChanged("gempa", frozenset({"2026-11"}), relink=True)),
         (
             article_image("gempa", published_at=OCTOBER),
             article_image("gempa"),
@@ -92,12 +93,12 @@ COMMENT = keys.comment("20261124T090000000000Zab12cd34")
         (
             article_image("gempa", "draft"),
             article_image("gempa"),
-            ArticleChanged("gempa", frozenset({"2026-11"}), republished=True),
+            ArticleChanged("gempa", frozenset({"2026-11"}), republished=True, relink=True),
         ),
         (
             article_image("gempa"),
             article_image("gempa", "draft"),
-            ArticleChanged("gempa", frozenset({"2026-11"})),
+            ArticleChanged("gempa", frozenset({"2026-11"}), relink=True),
         ),
         (None, article_image("gempa", "draft"), ArticleChanged("gempa", frozenset())),
         # Listed by UTC month: 05:00 on 1 December in Jakarta is still November.
@@ -106,7 +107,7 @@ COMMENT = keys.comment("20261124T090000000000Zab12cd34")
             article_image(
                 "gempa", published_at=datetime(2026, 12, 1, 5, 0, tzinfo=timezone(timedelta(hours=7)))
             ),
-            ArticleChanged("gempa", frozenset({"2026-11"})),
+            ArticleChanged("gempa", frozenset({"2026-11"}), relink=True),
         ),
     ],
 )
@@ -151,6 +152,10 @@ def test_a_tags_record_gives_each_tags_months_while_published() -> None:
         (keys.upload("0" * 32), Unhandled(*keys.upload("0" * 32).values())),
         (keys.membership("gempa", "garut"), Unhandled(*keys.membership("gempa", "garut").values())),
         (keys.listed_by("gempa", "banjir"), Unhandled(*keys.listed_by("gempa", "banjir").values())),
+        (
+            keys.named_by("gempa", "banjir", NOVEMBER),
+            Unhandled(*keys.named_by("gempa", "banjir", NOVEMBER).values()),
+        ),
         (keys.tag_stats("garut"), Unhandled(*keys.tag_stats("garut").values())),
     ],
 )
@@ -305,3 +310,17 @@ def test_a_whole_batch_from_records_to_plan() -> None:
         tag_months={"garut": {"2026-10", "2026-11"}},
         list_records={"10", "11"},
     )
+
+
+def test_an_article_that_appears_or_goes_asks_for_the_articles_that_name_it() -> None:
+    work = plan(
+        [
+            ("1", ArticleChanged("gempa", frozenset({"2026-11"}), relink=True)),
+            ("2", ArticleChanged("gempa", frozenset({"2026-11"}))),  # an update: its links stay
+            ("3", ArticleChanged("banjir", frozenset(), relink=True)),  # taken down
+            ("4", ArticleChanged("cabai", frozenset({"2026-11"}))),
+        ]
+    )
+    assert work.referrers == {"gempa": {"1"}, "banjir": {"3"}}
+    assert work.articles == {"gempa": {"1", "2"}, "banjir": {"3"}, "cabai": {"4"}}
+    assert work.records() == {"1", "2", "3", "4"}

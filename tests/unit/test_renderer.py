@@ -7,6 +7,7 @@ from typing import Any
 
 from kabar.documents import CACHE_ARTICLE, CACHE_LIST, CACHE_SITE, DOCUMENT_MODELS
 from kabar.events import ArticleChanged, CommentChanged, RelatedChanged, TableChange, TagMerged, TagsChanged
+from kabar.keyring import Keyring
 from kabar.models import ArticleTags, RelatedEntry, RelatedList
 from kabar.workflows.comments import IntakeRules, read_submission, submit
 from kabar.workflows.moderation import moderate
@@ -239,7 +240,7 @@ def comment(stores: MemoryStores, number: int, approve: bool = True, **fields: A
         source_ip="203.0.113.7",
         articles=stores.articles,
         comments=stores.comments,
-        secret=b"k",
+        keys=Keyring.single(b"k"),
         rules=IntakeRules(flood_seconds=0),
         now=NOW + timedelta(minutes=number),
     )

@@ -43,7 +43,7 @@ def ask(stores: MemoryStores, filename: str, content_type: str | None = None) ->
 def test_a_request_records_a_pending_upload_and_presigns_exactly_its_key() -> None:
     stores = MemoryStores.new()
     ticket, presign = ask(stores, "C:\\berita\\Gempa Garut (1).md")
-    key = f"uploads/{ticket.upload_id}/Gempa-Garut-1-.md"
+    key = f"uploads/{ticket.upload_id}/Gempa-Garut-1.md"
     assert len(ticket.upload_id) == 32 and int(ticket.upload_id, 16) >= 0
     assert presign.calls == [(key, "text/markdown", 1000, 600)]
     assert ticket.status_path == f"/uploads/{ticket.upload_id}"
@@ -58,11 +58,12 @@ def test_a_request_records_a_pending_upload_and_presigns_exactly_its_key() -> No
     assert stores.uploads.get(ticket.upload_id) == Upload(
         upload_id=ticket.upload_id,
         state=UploadState.PENDING,
-        filename="Gempa-Garut-1-.md",
+        filename="Gempa-Garut-1.md",
         content_type="text/markdown",
         key=key,
         created_at=NOW,
         created_by="editor1",
+        expires_at=NOW + timedelta(seconds=600),
     )
 
 
@@ -74,6 +75,9 @@ def test_each_request_is_a_new_upload() -> None:
     assert sorted(stores.uploads.uploads) == sorted([first.upload_id, second.upload_id])
 
 
+NO_NAME = "needs a name before the extension, e.g."
+
+
 @pytest.mark.parametrize(
     ("filename", "content_type", "error"),
     [
@@ -83,8 +87,12 @@ def test_each_request_is_a_new_upload() -> None:
             "text/html",
             {"field": "content_type", "message": "must be text/markdown for this file name"},
         ),
+        # a name that is only an extension would get a key its upload is then rejected for
+        (".md", None, {"field": "filename", "message": f"{NO_NAME} 'berita.md'"}),
+        ("x/..json", None, {"field": "filename", "message": f"{NO_NAME} 'berita.json'"}),
+        ("- .markdown", None, {"field": "filename", "message": f"{NO_NAME} 'berita.markdown'"}),
     ],
-)
+)  # fmt: skip
 def test_a_file_type_it_cannot_publish_is_refused_before_anything_is_stored(
     filename: str, content_type: str | None, error: dict[str, str]
 ) -> None:
@@ -108,7 +116,8 @@ def published(stores: MemoryStores, upload_id: str, version: int) -> None:
 def test_the_status_is_the_upload_and_live_once_the_cdn_serves_its_version() -> None:
     stores = MemoryStores.new()
     ticket, _ = ask(stores, "gempa.md")
-    pending = upload_status(ticket.upload_id, uploads=stores.uploads, articles=stores.articles)
+    pending = upload_status(ticket.upload_id, uploads=stores.uploads, articles=stores.articles, now=NOW)
+    assert pending.state is UploadState.PENDING
     assert pending == UploadStatus(**stores.uploads.uploads[ticket.upload_id].model_dump(), live=False)
 
     published(stores, ticket.upload_id, 2)

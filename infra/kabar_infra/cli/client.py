@@ -10,6 +10,9 @@ from typing import Any
 
 import requests
 
+from kabar_infra.cli import auth
+from kabar_infra.cli.auth import Prompter, TokenCache
+
 
 class ApiError(Exception):
     def __init__(self, status: int, body: Any) -> None:
@@ -21,28 +24,46 @@ class ApiError(Exception):
 
 @dataclass
 class Credentials:
-    """An editor's Cognito sign-in; ``endpoint_url`` points at moto for the local stack."""
+    """An editor's Cognito sign-in; ``endpoint_url`` points at moto for the local stack. Without
+    ``password``, the prompter asks for it when a sign-in needs it (not when a token is cached)."""
 
     client_id: str
     username: str
-    password: str
+    password: str | None = None
     region: str = "us-east-1"
     endpoint_url: str | None = None
 
-    def id_token(self) -> str:
+    @property
+    def cache_key(self) -> str:
+        return f"{self.region}/{self.client_id}/{self.username}"
+
+    def cognito(self) -> Any:
         import boto3
 
         options: dict[str, Any] = {"region_name": self.region, "endpoint_url": self.endpoint_url}
         if self.endpoint_url:
             # InitiateAuth is unsigned, but botocore still wants credentials to exist.
             options.update(aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106 (moto)
-        cognito = boto3.client("cognito-idp", **options)
-        result = cognito.initiate_auth(
-            ClientId=self.client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": self.username, "PASSWORD": self.password},
-        )
-        return str(result["AuthenticationResult"]["IdToken"])
+        return boto3.client("cognito-idp", **options)
+
+    def id_token(self, prompter: Prompter | None = None, cache: TokenCache | None = None) -> str:
+        """An ID token: cached, renewed, or from a sign-in that answers Cognito's challenges."""
+        prompter = prompter or Prompter()
+
+        def password() -> str:
+            return self.password or prompter.ask_for(
+                f"password of {self.username}", secret=True, option="KABAR_PASSWORD"
+            )
+
+        from botocore.exceptions import ClientError
+
+        try:
+            return auth.id_token(self.cognito(), self.client_id, self.username, password=password,
+                                 prompter=prompter, cache=cache, cache_key=self.cache_key)  # fmt: skip
+        except ClientError as exc:
+            # Cognito's own words (wrong password or code, an expired session), never a token.
+            error = exc.response.get("Error", {})
+            raise auth.SignInError(f"sign-in failed: {error.get('Code')}: {error.get('Message')}") from None
 
 
 class KabarClient:
@@ -111,11 +132,12 @@ class KabarClient:
         return ticket
 
     def wait(self, upload_id: str, timeout: float = 60.0, interval: float = 0.3) -> dict[str, Any]:
-        """Poll until the upload is rejected, or published and (unless a draft) live on the CDN."""
+        """Poll until the upload is rejected or expired, or published and (unless a draft) live on
+        the CDN."""
         deadline = time.monotonic() + timeout
         while True:
             status = self.status(upload_id)
-            if status["state"] == "rejected":
+            if status["state"] in ("rejected", "expired"):
                 return status
             if status["state"] == "published" and (
                 status.get("live") or status.get("unchanged")

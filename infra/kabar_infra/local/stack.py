@@ -25,6 +25,7 @@ import boto3
 from kabar_infra.local.api import LocalApi, TokenVerifier
 from kabar_infra.local.cdn import LocalCdn
 from kabar_infra.local.functions import WorkerFunctions
+from kabar_infra.local.invoke import LambdaEndpoint
 from kabar_infra.local.moto_server import MotoServer, PortInUse, bind, expire_noncurrent_versions
 from kabar_infra.local.router import Router
 from kabar_infra.provision import Stack, function_environment, provision
@@ -32,10 +33,18 @@ from kabar_infra.template import ROOT, Template
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
+# The local accounts sign in with a password alone (a deployed stack's pool asks for a TOTP code).
+LOCAL_PARAMETERS = {"EditorMfa": "OPTIONAL"}
+LOCAL_USERS = {
+    "editor": "EditorsGroup",
+    "moderator": "ModeratorsGroup",
+    "admin": "AdminsGroup",
+}  # user: group
 
 
-PORT_VARIABLES = {"api": "KABAR_API_PORT", "cdn": "KABAR_CDN_PORT", "moto": "KABAR_MOTO_PORT"}
-_DEFAULT_PORTS = {"api": 3000, "cdn": 8080, "moto": 5005}
+PORT_VARIABLES = {"api": "KABAR_API_PORT", "cdn": "KABAR_CDN_PORT", "moto": "KABAR_MOTO_PORT",
+                  "invoke": "KABAR_LAMBDA_PORT"}  # fmt: skip
+_DEFAULT_PORTS = {"api": 3000, "cdn": 8080, "moto": 5005, "invoke": 0}
 
 
 class SettingError(Exception):
@@ -47,8 +56,9 @@ def _port(name: str) -> int:
     value = os.environ.get(variable, "").strip()
     if not value:
         return _DEFAULT_PORTS[name]
-    if not value.isdigit() or not 0 < int(value) < 65536:
-        raise SettingError(f"{variable} must be a port number (1-65535), not {value!r}")
+    lowest = 0 if name == "invoke" else 1  # 0: any free port
+    if not value.isdigit() or not lowest <= int(value) < 65536:
+        raise SettingError(f"{variable} must be a port number ({lowest}-65535), not {value!r}")
     return int(value)
 
 
@@ -57,19 +67,24 @@ class Ports:
     api: int = field(default_factory=lambda: _port("api"))
     cdn: int = field(default_factory=lambda: _port("cdn"))
     moto: int = field(default_factory=lambda: _port("moto"))
+    # Lambda's Invoke API for `kabar ops replay`: any free port unless set (local.json says which).
+    invoke: int = field(default_factory=lambda: _port("invoke"))
 
     def check(self) -> None:
         """PortInUse for the first port that is taken, before anything starts."""
         import socket
 
-        for name in ("moto", "api", "cdn"):
+        for name in ("moto", "api", "cdn", "invoke"):
             port = getattr(self, name)
+            if port == 0:
+                continue  # any free port
             with socket.socket() as probe:
                 probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
                 bind(lambda: probe.bind((HOST, port)), _WHAT[name], port, PORT_VARIABLES[name])  # noqa: B023
 
 
-_WHAT = {"api": "the local API", "cdn": "the local CDN", "moto": "moto, the local AWS"}
+_WHAT = {"api": "the local API", "cdn": "the local CDN", "moto": "moto, the local AWS",
+         "invoke": "the local Lambda Invoke API"}  # fmt: skip
 
 
 @dataclass
@@ -85,6 +100,7 @@ class LocalStack:
         self._servers: list[Any] = []
         self.functions: WorkerFunctions | None = None
         self.router: Router | None = None
+        self.lambda_url = ""  # Lambda's Invoke API for the functions (kabar_infra.local.invoke)
         self.moto: MotoServer | None = None
 
     @property
@@ -117,11 +133,11 @@ class LocalStack:
         stack = provision(
             self.template,
             session=session,
+            parameters=LOCAL_PARAMETERS,
             local_attributes={"Distribution": {"DomainName": f"{HOST}:{self.ports.cdn}"}},
         )
         expire_noncurrent_versions({stack.ref(logical_id) for logical_id in self._expiring_buckets()})
-        editor = self._create_user(session, stack, "editor", "EditorsGroup")
-        moderator = self._create_user(session, stack, "moderator", "ModeratorsGroup")
+        users = {role: self._create_user(session, stack, role, group) for role, group in LOCAL_USERS.items()}
         self._start_functions(stack, session, {**aws_env, "CDN_URL": cdn_url, "POWERTOOLS_DEV": "false"})
         self._serve_api(stack)
         distribution = self._distribution()
@@ -140,11 +156,12 @@ class LocalStack:
             "api_url": f"http://{HOST}:{self.ports.api}",
             "cdn_url": cdn_url,
             "aws_endpoint_url": self.endpoint,
+            "lambda_url": self.lambda_url,
+            "functions": {spec.logical_id: spec.logical_id for spec in self.template.functions()},
             "region": REGION,
             "resources": {logical_id: attrs["Ref"] for logical_id, attrs in stack.attributes.items()
                           if self.template.resources[logical_id]["Type"] in _NAMED_TYPES},
-            "editor": editor,
-            "moderator": moderator,
+            **users,  # editor, moderator, admin
         }  # fmt: skip
 
     def write_settings(self, config: dict[str, Any]) -> Path:
@@ -170,14 +187,19 @@ class LocalStack:
                          PORT_VARIABLES["api"]))  # fmt: skip
 
     def _start_functions(self, stack: Stack, session: boto3.Session, overrides: dict[str, str]) -> None:
-        """A worker per function with its deployed environment, and the router that feeds them."""
+        """A worker per function with its deployed environment, the router that feeds them, and
+        Lambda's Invoke API that `kabar ops replay` calls them through."""
         environments = {
             spec.logical_id: function_environment(self.template, stack, spec.logical_id, overrides)
             for spec in self.template.functions()
         }
-        self.functions = WorkerFunctions(self.template.functions(), environments, self._log)
-        self.router = Router(self.template, stack, self.functions, session, on_consumed=self._trim)
+        functions = self.functions = WorkerFunctions(self.template.functions(), environments, self._log)
+        self.router = Router(self.template, stack, functions, session, on_consumed=self._trim)
         self._spawn(self.router.run, self._stop)
+        invoke = bind(lambda: LambdaEndpoint(functions, environments).server(HOST, self.ports.invoke),
+                      _WHAT["invoke"], self.ports.invoke, PORT_VARIABLES["invoke"])  # fmt: skip
+        self._serve(invoke)
+        self.lambda_url = f"http://{HOST}:{invoke.server_address[1]}"
 
     def _trim(self, stream_arn: str, before: int) -> None:
         """Drop the stream records every consumer has read (moto would keep them forever)."""
@@ -259,7 +281,7 @@ class LocalStack:
 
 _NAMED_TYPES = {
     "AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::DynamoDB::Table",
-    "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::SecretsManager::Secret",
 }  # fmt: skip
 
 
@@ -327,8 +349,8 @@ _COMMENTED = "ribuan-pengungsi-kembali-ke-homs-setelah-jalur-dibuka"  # a sample
 def _welcome(config: dict[str, Any], samples: list[tuple[Path, dict[str, Any]]], config_path: Path) -> str:
     cdn, api = config["cdn_url"], config["api_url"]
     lines = ["", "Kabar's local stack is running.", ""]
-    lines += [f"  API            {api}   (Cognito on moto; users {config['editor']['username']!r}, "
-              f"{config['moderator']['username']!r})",
+    users = ", ".join(repr(config[role]["username"]) for role in ("editor", "moderator", "admin"))
+    lines += [f"  API            {api}   (Cognito on moto; users {users})",
               f"  CDN            {cdn}",
               f"  moto (AWS)     {config['aws_endpoint_url']}",
               f"  settings       {config_path}", ""]  # fmt: skip

@@ -18,6 +18,7 @@ REFUSED = INVALID | {
     403: "Comments are closed on this article", 404: "No published article with this slug",
     409: "The same comment was already posted",
     413: "The body, or the content, is too large; errors name which",
+    415: "Not sent with Content-Type: application/json (which makes a browser ask CORS first)",
     429: "Too soon after the last comment from this email or network",
 }  # fmt: skip
 POST: dict[str, Any] = {

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BeforeValidator
 
-from kabar.api import FORBIDDEN, INVALID, MODERATORS, answers, parsed_by, query_value
+from kabar.api import FORBIDDEN, INVALID, JSON_ONLY, MODERATORS, answers, parsed_by, query_value
 from kabar.text.comment_rules import CommentEdit
 from kabar.workflows import moderation
 
@@ -24,7 +24,7 @@ Edit = Annotated[CommentEdit, Body(), parsed_by(moderation.read_edit)]
 CHANGED = "The comment as it is now, and whether this request changed it"
 RACED = "Another moderator changed the comment meanwhile; read it again"
 REFUSED = FORBIDDEN | {404: "No such comment", 409: RACED}
-EDITS = INVALID | REFUSED | {413: "The content is too long; errors name it"}
+EDITS = INVALID | REFUSED | {413: "The content is too long; errors name it"} | JSON_ONLY
 
 QUEUE: dict[str, Any] = {
     "summary": "A moderation queue, oldest first (moderators)", "security": MODERATORS,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from kabar.api import EDITORS, FORBIDDEN, INVALID, answers, parsed_by
+from kabar.api import EDITORS, FORBIDDEN, INVALID, JSON_ONLY, answers, parsed_by
 from kabar.slugs import SLUG_PATTERN
 from kabar.workflows.vocabulary import BulkRequest, MergeRequest, TagRequest, bulk_request
 
@@ -16,7 +16,7 @@ Merge = Annotated[MergeRequest, Body(), parsed_by(MergeRequest.model_validate)]
 Slug = Annotated[str, Path(json_schema_extra={"pattern": SLUG_PATTERN})]
 TAKEN = "An alias (or the name) already belongs to another tag; the message names both"
 MERGED = "Merged; the articles are being moved"
-CHANGES = INVALID | FORBIDDEN | {409: TAKEN}
+CHANGES = INVALID | FORBIDDEN | {409: TAKEN} | JSON_ONLY
 
 LIST: dict[str, Any] = {
     "summary": "The tag vocabulary", "security": EDITORS,
@@ -32,5 +32,5 @@ PUT: dict[str, Any] = {
 }  # fmt: skip
 MERGE: dict[str, Any] = {
     "summary": "Merge a tag into another", "security": EDITORS,
-    "responses": answers(202, "TagEntry", MERGED, INVALID | FORBIDDEN | {404: "No such tag"}),
+    "responses": answers(202, "TagEntry", MERGED, INVALID | FORBIDDEN | {404: "No such tag"} | JSON_ONLY),
 }  # fmt: skip

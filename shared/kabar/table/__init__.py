@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from kabar.table.articles import ArticleStore
 from kabar.table.base import Table
 from kabar.table.comments import CommentStore
+from kabar.table.links import LinkStore
 from kabar.table.lists import ListStore
 from kabar.table.related import RelatedListStore
 from kabar.table.tags import TagStore
@@ -26,11 +27,12 @@ class Stores:
     related: RelatedListStore
     comments: CommentStore
     lists: ListStore
+    links: LinkStore
 
     @classmethod
     def over(cls, table: Table) -> Stores:
         return cls(
             uploads=UploadStore(table), articles=ArticleStore(table), tags=TagStore(table),
             vocabulary=VocabularyStore(table), related=RelatedListStore(table), comments=CommentStore(table),
-            lists=ListStore(table),
+            lists=ListStore(table), links=LinkStore(table),
         )  # fmt: skip

@@ -11,6 +11,7 @@ from kabar.errors import AlreadyProcessed, Conflict
 from kabar.models import Article, ArticleFacts, Upload
 from kabar.table import keys
 from kabar.table.base import CONDITION_FAILED, ConditionFailed, Table
+from kabar.table.links import link_changes
 from kabar.table.uploads import finish_update
 
 TYPE_ARTICLE = "article"
@@ -56,8 +57,9 @@ class ArticleStore:
             if item["status"] == "published"
         }
 
-    def publish(self, upload: Upload, article: Article) -> None:
-        """Store a new article version, its history entry and the upload's outcome at once.
+    def publish(self, upload: Upload, article: Article, previous: Article | None = None) -> None:
+        """Store a new article version, its history entry, the upload's outcome and the reverse
+        index of the articles it names (replacing ``previous``'s entries) at once.
 
         Raises AlreadyProcessed when the upload was handled before (a replayed
         event), Conflict when another write changed the article meanwhile.
@@ -89,6 +91,7 @@ class ArticleStore:
             self.table.update_op(keys.upload(upload.upload_id), **finish_update(upload)),
             self.table.put_op(values, **current),
             self.table.put_op(history, ConditionExpression="attribute_not_exists(pk)"),
+            *link_changes(self.table, previous, article),
         ], refused)  # fmt: skip
 
     def versions(self, slug: str) -> list[int]:

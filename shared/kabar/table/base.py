@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from kabar import aws
+from kabar import aws, correlation
 from kabar.table.codec import from_item, to_item
 from kabar.table.keys import GSI1, Key
 
@@ -22,6 +22,13 @@ CONDITION_FAILED = "ConditionalCheckFailed"
 
 class ConditionFailed(Exception):
     """A single conditional write found the item not as required."""
+
+
+def _correlated(values: dict[str, Any]) -> dict[str, Any]:
+    """An item as written: with the correlation id of the work writing it, when there is one
+    (stream consumers log it from the record's image; see kabar.observability)."""
+    current = correlation.current()
+    return {**values, correlation.ATTRIBUTE: current} if current else values
 
 
 def names(*attributes: str) -> dict[str, str]:
@@ -113,7 +120,7 @@ class Table:
     def put(self, values: dict[str, Any], **condition: Any) -> None:
         """Write an item; ConditionFailed when its condition does not hold."""
         try:
-            self.client.put_item(TableName=self.name, Item=to_item(values), **condition)
+            self.client.put_item(TableName=self.name, Item=to_item(_correlated(values)), **condition)
         except self.client.exceptions.ConditionalCheckFailedException as exc:
             raise ConditionFailed(values.get("pk")) from exc
 
@@ -127,7 +134,7 @@ class Table:
 
     def put_op(self, values: dict[str, Any], **condition: Any) -> dict[str, Any]:
         """A transaction's Put."""
-        return {"Put": {"TableName": self.name, "Item": to_item(values), **condition}}
+        return {"Put": {"TableName": self.name, "Item": to_item(_correlated(values)), **condition}}
 
     def update_op(self, key: Key, **request: Any) -> dict[str, Any]:
         """A transaction's Update."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from kabar.errors import BadCursor, CommentRefused, Conflict
@@ -45,19 +46,25 @@ class CommentStore:
         item = self.table.get(keys.comment(comment_id))
         return Comment.model_validate(item) if item else None
 
-    def history(self, *, email_hash: str, network_hash: str, duplicate: str) -> CommentHistory:
-        """What the intake's history rules read, in one request: the commenter (approved
-        count, last comment), the network (last comment), whether the comment was made."""
-        wanted = {"commenter": keys.commenter(email_hash), "network": keys.network(network_hash),
-                  "duplicate": keys.duplicate(duplicate)}  # fmt: skip
-        items = self.table.batch_get(wanted.values(), projection=("pk", "approved", "last_at"))
+    def history(
+        self, *, email_hashes: Sequence[str], network_hashes: Sequence[str], duplicates: Sequence[str]
+    ) -> CommentHistory:
+        """What the intake's history rules read, in one request, under every key it tries (the
+        current key's hashes first): the commenter (approved count, last comment), the network
+        (last comment), whether the comment was made."""
+        commenters = [keys.commenter(h)["pk"] for h in email_hashes]
+        networks = [keys.network(h)["pk"] for h in network_hashes]
+        wanted = [*map(keys.commenter, email_hashes), *map(keys.network, network_hashes),
+                  *map(keys.duplicate, duplicates)]  # fmt: skip
+        items = self.table.batch_get(wanted, projection=("pk", "approved", "last_at"))
         found = {item["pk"]: item for item in items}
-        commenter = found.get(wanted["commenter"]["pk"], {})
-        network = found.get(wanted["network"]["pk"], {})
+        seen = [found[pk] for pk in commenters + networks if pk in found]
+        earlier = [int(found[pk].get("approved", 0)) for pk in commenters[1:] if pk in found]
         return CommentHistory(
-            approved=int(commenter.get("approved", 0)),
-            last_at=max((float(i["last_at"]) for i in (commenter, network) if "last_at" in i), default=None),
-            duplicate=wanted["duplicate"]["pk"] in found,
+            approved=int(found.get(commenters[0], {}).get("approved", 0)),
+            last_at=max((float(i["last_at"]) for i in seen if "last_at" in i), default=None),
+            duplicate=any(keys.duplicate(d)["pk"] in found for d in duplicates),
+            carried=0 if commenters[0] in found else next(iter(earlier), 0),
         )
 
     def next_seq(self, slug: str) -> int:
@@ -105,20 +112,24 @@ class CommentStore:
         found = {item["id"]: Comment.model_validate(item) for item in stored}
         return [found[comment_id] for comment_id in ids if comment_id in found], _encode_cursor(last)
 
-    def add(self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int) -> None:
+    def add(
+        self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int, carried: int = 0
+    ) -> None:
         """Store a new comment, unless it repeats one or follows its author's or network's too soon.
 
         One transaction: the duplicate marker (new), the commenter's and the network's
         last comment time (older than ``flood_seconds``), the comment, and for an
         approved comment (which carries its ``seq``) the article's and the commenter's
-        approved counts. Raises CommentRefused("duplicate") before CommentRefused("flood").
+        approved counts; ``carried`` approved comments (from the previous key's record)
+        are added to the commenter's. Raises CommentRefused("duplicate") before CommentRefused("flood").
         """
         cutoff = now - flood_seconds
         stamp = {"ConditionExpression": "attribute_not_exists(last_at) OR last_at <= :cutoff",
                  "ExpressionAttributeNames": {"#type": "type"}}  # fmt: skip
         marker = {**keys.duplicate(duplicate), "type": TYPE_DUPLICATE, "comment": comment.id}
-        approved = {":one": 1} if comment.approved else {}
-        count_approved = " ADD approved :one" if approved else ""
+        counted = carried + (1 if comment.approved else 0)
+        approved = {":counted": counted} if counted else {}
+        count_approved = " ADD approved :counted" if counted else ""
         items: list[Any] = [
             self.table.put_op(marker, ConditionExpression="attribute_not_exists(pk)"),
             self.table.update_op(

@@ -15,6 +15,7 @@ article in a tag               ``ARTICLE#<slug>``   ``TAG#<tag>``
 article in its category        ``ARTICLE#<slug>``   ``CATEGORY``
 article's related list         ``ARTICLE#<slug>``   ``RELATED``
 <source>'s list names <slug>   ``ARTICLE#<slug>``   ``LISTEDBY#<source>``
+<source> links to <slug>       ``ARTICLE#<slug>``   ``NAMEDBY#<created>#<source>``
 unlisting progress             ``ARTICLE#<slug>``   ``UNLIST``
 article's comment counters     ``ARTICLE#<slug>``   ``COMMENTS``
 a comment                      ``COMMENT#<id>``     ``COMMENT``
@@ -51,7 +52,7 @@ VOCABULARY = "VOCAB"
 # What a key names: the article's items by their sort key, and every other partition.
 ItemKind = Literal[
     "upload", "article", "version", "rendered", "tags", "membership", "category", "related",
-    "listed_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
+    "listed_by", "named_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
     "tag_stats", "vocabulary", "merge", "alias", "unknown",
 ]  # fmt: skip
 
@@ -69,15 +70,15 @@ _ARTICLE_ITEMS = {
     "RELATED": "related", "UNLIST": "unlist", "COMMENTS": "comment_counter",
 }  # fmt: skip
 _TAG_ITEMS = {"STATS": "tag_stats", "VOCAB": "vocabulary", "MERGE": "merge"}
-ARTICLE, TAG, VERSION, LISTED_BY, CATEGORY, COMMENTS = (
-    "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "CATEGORY#", "COMMENTS#",
+ARTICLE, TAG, VERSION, LISTED_BY, NAMED_BY, CATEGORY, COMMENTS = (
+    "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "NAMEDBY#", "CATEGORY#", "COMMENTS#",
 )  # fmt: skip
 PREFIXES = (ARTICLE, TAG, *_SINGLE)
 
 
 class ItemKey(NamedTuple):
     """A key read back: what the item is, whose it is (slug, tag, id or hash) and, for an
-    article's membership or reverse-index entry, the other name (tag or source)."""
+    article's membership or reverse-index entry, the other name (tag or source article)."""
 
     kind: ItemKind
     name: str
@@ -88,6 +89,8 @@ def parse(pk: str, sk: str) -> ItemKey:
     """The meaning of a ``pk``/``sk`` pair (kind ``unknown`` for a key Kabar never writes)."""
     if pk.startswith(ARTICLE):
         slug = pk.removeprefix(ARTICLE)
+        if sk.startswith(NAMED_BY) and "#" in sk.removeprefix(NAMED_BY):
+            return ItemKey("named_by", slug, sk.removeprefix(NAMED_BY).split("#", 1)[1])
         for prefix, kind in ((TAG, "membership"), (LISTED_BY, "listed_by"), (VERSION, "version")):
             if sk.startswith(prefix):
                 return ItemKey(kind, slug, sk.removeprefix(prefix))  # type: ignore[arg-type]
@@ -139,6 +142,13 @@ def related(slug: str) -> Key:
 def listed_by(slug: str, source: str) -> Key:
     """The reverse index: ``source``'s related list names ``slug``."""
     return _article(slug, f"{LISTED_BY}{source}")
+
+
+def named_by(target: str, source: str, source_created_at: datetime) -> Key:
+    """The reverse index of editors' links: ``source`` (read-also or pinned related) names
+    ``target``. Sorted by the source's creation time (it never changes), so a query newest
+    first finds the most recently written articles that name ``target``."""
+    return _article(target, f"{NAMED_BY}{utc_stamp(source_created_at)}#{source}")
 
 
 def unlist_progress(slug: str) -> Key:

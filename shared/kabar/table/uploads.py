@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kabar.errors import AlreadyProcessed
-from kabar.models import Upload, UploadState
+from kabar.models import IgnoredFile, Upload, UploadState
 from kabar.table import keys
 from kabar.table.base import ConditionFailed, Table, names
 from kabar.table.codec import to_value
@@ -14,18 +14,20 @@ TYPE_UPLOAD = "upload"
 
 
 def finish_update(upload: Upload) -> dict[str, Any]:
-    """The conditional update that moves an upload out of ``pending`` exactly once (for
-    :meth:`Table.update`, or a transaction's Update)."""
+    """The conditional update that moves an upload out of ``pending`` (or ``expired``: a file
+    posted in time that arrived late) exactly once (for :meth:`Table.update`, or a
+    transaction's Update)."""
     values = upload.model_dump(mode="json", exclude_none=True)
     values.pop("upload_id")
     return {
         "UpdateExpression": "SET #type = :type, " + ", ".join(f"#{name} = :{name}" for name in values),
-        "ConditionExpression": "attribute_not_exists(pk) OR #state = :pending",
+        "ConditionExpression": "attribute_not_exists(pk) OR #state IN (:pending, :expired)",
         "ExpressionAttributeNames": {**names(*values), "#type": "type"},
         "ExpressionAttributeValues": {
             **{f":{name}": to_value(value) for name, value in values.items()},
             ":type": to_value(TYPE_UPLOAD),
             ":pending": to_value(UploadState.PENDING.value),
+            ":expired": to_value(UploadState.EXPIRED.value),
         },
     }
 
@@ -50,3 +52,39 @@ class UploadStore:
             self.table.update(keys.upload(upload.upload_id), **finish_update(upload))
         except ConditionFailed as exc:
             raise AlreadyProcessed(upload.upload_id) from exc
+
+    def expire(self, upload_id: str) -> Upload | None:
+        """Mark a pending upload ``expired``; None when it is no longer pending (a file came)."""
+        try:
+            item = self.table.update(
+                keys.upload(upload_id),
+                UpdateExpression="SET #state = :expired",
+                ConditionExpression="#state = :pending",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":expired": to_value(UploadState.EXPIRED.value),
+                                           ":pending": to_value(UploadState.PENDING.value)},
+                ReturnValues="ALL_NEW",
+            )  # fmt: skip
+        except ConditionFailed:
+            return None
+        return Upload.model_validate(item)
+
+    def ignore(self, upload_id: str, file: IgnoredFile, keep: int) -> Upload | None:
+        """Note a file that was not published on a processed upload, once per content (its hash),
+        at most ``keep`` of them; None when it was noted already or ``keep`` are noted."""
+        try:
+            item = self.table.update(
+                keys.upload(upload_id),
+                UpdateExpression="SET ignored_files = list_append(if_not_exists(ignored_files, :none), "
+                ":file) ADD ignored_sha256 :hashes",
+                ConditionExpression="attribute_exists(pk) AND NOT contains(ignored_sha256, :hash) "
+                "AND (attribute_not_exists(ignored_files) OR size(ignored_files) < :keep)",
+                ExpressionAttributeValues={
+                    ":none": to_value([]), ":file": to_value([file.model_dump(mode="json")]),
+                    ":hashes": {"SS": [file.sha256]}, ":hash": to_value(file.sha256), ":keep": to_value(keep),
+                },
+                ReturnValues="ALL_NEW",
+            )  # fmt: skip
+        except ConditionFailed:
+            return None
+        return Upload.model_validate(item)

@@ -24,6 +24,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from kabar.errors import InvalidRequest, PayloadTooLarge
+from kabar.text.plain import CONTROL as _CONTROL
+from kabar.text.plain import TAG as _TAG
 
 Verdict = Literal["approved", "pending", "spam"]
 Status = Literal["approved", "pending", "spam", "trash"]
@@ -35,10 +37,6 @@ _EMAIL = re.compile(
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _BARE_DOMAIN = re.compile(
     r"\b[a-z0-9-]{2,63}\.(?:com|net|org|info|biz|id|co|io|ru|cn|xyz|top|ly)\b(?:/\S*)?", re.I
-)
-_TAG = re.compile(r"<[^>]*>")
-_CONTROL = re.compile(
-    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
 )
 
 # Defaults; each site sets its own lists (template parameters).
@@ -83,6 +81,7 @@ class CommentSubmission(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
+        value = _CONTROL.sub("", value)
         if not _EMAIL.match(value):
             raise ValueError("is not an email address")
         return value
@@ -95,13 +94,14 @@ class CommentSubmission(BaseModel):
 def _check_name(value: str | None) -> str | None:
     if value is None:
         return None
-    value = plain(value)
+    value = plain(value).strip()
     if not value:
-        raise ValueError("needs letters")
+        raise ValueError("needs letters (markup is removed)")
     return value
 
 
 def _check_website(value: str | None) -> str | None:
+    value = _CONTROL.sub("", value or "")
     if not value:
         return None
     if not re.match(r"^https?://[^\s<>\"']+\.[^\s<>\"']+$", value, re.IGNORECASE):
@@ -151,9 +151,12 @@ def stamp(now: datetime) -> str:
 
 
 def plain(text: str) -> str:
-    """Text with markup removed: no tags, no control or direction-changing characters."""
+    """Text with markup removed: no tags (an unclosed one runs to the end), no control, zero-width
+    or direction-changing characters; entities are read first, so ``&lt;b&gt;`` is a tag too."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", _TAG.sub("", html.unescape(text)))
+    text = _CONTROL.sub("", html.unescape(text))
+    while (stripped := _TAG.sub("", text)) != text:  # "<<b>img ...>" is a tag once "<b>" goes
+        text = stripped
     return re.sub(r"\n{3,}", "\n\n", text)
 
 

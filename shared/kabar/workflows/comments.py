@@ -15,21 +15,23 @@
 
 Email and IP are stored only as keyed hashes (HMAC-SHA256 with the secret the
 template provisions): enough to recognise a returning commenter and a flood,
-never published, and useless without the secret.
+never published, and useless without the secret. Each hash carries its key's id
+(:mod:`kabar.keyring`); during a rotation window the history rules look under
+the current and the previous key, and a commenter known only under the previous
+key takes their approved count along to the current one.
 
 Moderation is in :mod:`kabar.workflows.moderation`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import math
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from kabar.errors import (
     CommentRefused,
@@ -40,8 +42,9 @@ from kabar.errors import (
     PayloadTooLarge,
     TooManyRequests,
 )
+from kabar.keyring import Keyring
 from kabar.models import ArticleFacts, Comment, CommentHistory, CommentStatus
-from kabar.observability import logger
+from kabar.observability import logger, metric
 from kabar.text.comment_rules import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,
@@ -65,9 +68,13 @@ class Facts(Protocol):
 
 class Comments(Protocol):
     def get(self, comment_id: str) -> Comment | None: ...
-    def history(self, *, email_hash: str, network_hash: str, duplicate: str) -> CommentHistory: ...
+    def history(
+        self, *, email_hashes: Sequence[str], network_hashes: Sequence[str], duplicates: Sequence[str]
+    ) -> CommentHistory: ...
     def next_seq(self, slug: str) -> int: ...
-    def add(self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int) -> None: ...
+    def add(
+        self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int, carried: int = 0
+    ) -> None: ...
 
 
 def _flood_message(rules: IntakeRules) -> str:
@@ -94,8 +101,27 @@ class IntakeRules:
                    moderation=words(moderation, DEFAULT_MODERATION), **numbers)  # fmt: skip
 
 
-def keyed_hash(secret: bytes, value: str) -> str:
-    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
+class KeyedHashes(NamedTuple):
+    """A comment's keyed hashes under each key lookups try, the current key's first."""
+
+    emails: tuple[str, ...]
+    networks: tuple[str, ...]
+    duplicates: tuple[str, ...]
+
+
+def keyed_hashes(
+    keys: Keyring, *, slug: str, email: str, source_ip: str, content: str, now: datetime
+) -> KeyedHashes:
+    """The hashes under every key lookups try now (outside a rotation window, the current key only)."""
+    emails: list[str] = []
+    networks: list[str] = []
+    duplicates: list[str] = []
+    for key in keys.active(now):
+        email_hash = key.hash(email.lower())
+        emails.append(email_hash)
+        networks.append(key.hash(network_of(source_ip)))
+        duplicates.append(key.hash("\n".join((slug, email_hash, " ".join(content.split()).lower()))))
+    return KeyedHashes(tuple(emails), tuple(networks), tuple(duplicates))
 
 
 def network_of(ip: str) -> str:
@@ -131,39 +157,41 @@ def submit(
     source_ip: str,
     articles: Facts,
     comments: Comments,
-    secret: bytes,
+    keys: Keyring,
     rules: IntakeRules,
     now: datetime,
 ) -> dict[str, Any]:
     """Take one valid comment (:func:`read_submission`); the response body (201) or a domain error."""
     _check_open(articles.facts(slug), slug, rules, now)
     depth, parent_name = _reply_place(submission, slug, comments, rules)
-    email_hash = keyed_hash(secret, submission.email.lower())
-    network_hash = keyed_hash(secret, network_of(source_ip))
-    duplicate = keyed_hash(
-        secret, "\n".join((slug, email_hash, " ".join(submission.content.split()).lower()))
-    )
+    hashes = keyed_hashes(keys, slug=slug, email=submission.email, source_ip=source_ip,
+                          content=submission.content, now=now)  # fmt: skip
     # Duplicates and floods are refused before anything is written (the transaction that
     # stores the comment checks both again, for requests that race).
-    history = comments.history(email_hash=email_hash, network_hash=network_hash, duplicate=duplicate)
+    history = comments.history(
+        email_hashes=hashes.emails, network_hashes=hashes.networks, duplicates=hashes.duplicates
+    )
     _check_history(history, rules, now)
     status, reasons = _verdict(submission, history, rules)
     comment = Comment(
         id=new_comment_id(now), slug=slug, parent=submission.parent, parent_name=parent_name, depth=depth,
         name=submission.name, website=submission.website, content=submission.content,
         content_html=to_html(submission.content), status=status, reasons=reasons, created_at=stamp(now),
-        email_hash=email_hash, network_hash=network_hash,
+        email_hash=hashes.emails[0], network_hash=hashes.networks[0],
         seq=comments.next_seq(slug) if status == "approved" else None,
     )  # fmt: skip
     try:
-        comments.add(comment, duplicate=duplicate, now=now.timestamp(), flood_seconds=rules.flood_seconds)
+        comments.add(comment, duplicate=hashes.duplicates[0], now=now.timestamp(),
+                     flood_seconds=rules.flood_seconds, carried=history.carried)  # fmt: skip
     except CommentRefused as refused:
+        metric("CommentsRefused", Reason=refused.reason)
         if refused.reason == "duplicate":
             raise Conflict(DUPLICATE_MESSAGE) from refused
         raise TooManyRequests(_flood_message(rules), retry_after=rules.flood_seconds) from refused
     logger.info(
         "comment taken", extra={"comment": comment.id, "slug": slug, "status": status, "reasons": reasons}
     )
+    metric("Comments", Verdict=status)
     return {
         "id": comment.id,
         "status": "published" if comment.approved else "awaiting moderation",
@@ -198,9 +226,11 @@ def _reply_place(
 
 def _check_history(history: CommentHistory, rules: IntakeRules, now: datetime) -> None:
     if history.duplicate:
+        metric("CommentsRefused", Reason="duplicate")
         raise Conflict(DUPLICATE_MESSAGE)
     wait = 0 if history.last_at is None else history.last_at + rules.flood_seconds - now.timestamp()
     if wait > 0:
+        metric("CommentsRefused", Reason="flood")
         raise TooManyRequests(_flood_message(rules), retry_after=math.ceil(wait))
 
 
@@ -214,6 +244,6 @@ def _verdict(
     )  # fmt: skip
     if found.verdict is not None:
         return found.verdict, list(found.reasons)
-    if history.approved > 0:
+    if history.approved + history.carried > 0:
         return "approved", ["earlier comments approved"]
     return "pending", ["first-time commenter"]

@@ -1,8 +1,10 @@
 """Publishing: one uploaded file becomes a new article version, or a rejection.
 
 Every outcome is recorded on the upload, and the original file is never
-touched. Replays are harmless: an upload leaves ``pending`` exactly once, in
-the same transaction that writes the article.
+touched. Replays are harmless: an upload leaves ``pending`` (or ``expired``)
+exactly once, in the same transaction that writes the article. A different
+file under an upload already processed (its ticket used again) is not
+published: it is noted on the upload, once per content.
 """
 
 from __future__ import annotations
@@ -23,23 +25,27 @@ from kabar.models import (
     ArticleSubmission,
     Category,
     FieldError,
+    IgnoredFile,
     TagRef,
     Upload,
     UploadState,
 )
-from kabar.observability import logger
+from kabar.observability import logger, metric
 from kabar.slugs import slugify
+
+IGNORED_FILES_KEPT = 10  # files noted on an upload whose ticket was used again; more are only logged
 
 
 class Uploads(Protocol):
     def get(self, upload_id: str) -> Upload | None: ...
     def finish(self, upload: Upload) -> None: ...
+    def ignore(self, upload_id: str, file: IgnoredFile, keep: int) -> Upload | None: ...
 
 
 class Articles(Protocol):
     def get(self, slug: str) -> Article | None: ...
     def states(self, slugs: Iterable[str]) -> dict[str, str]: ...
-    def publish(self, upload: Upload, article: Article) -> None: ...
+    def publish(self, upload: Upload, article: Article, previous: Article | None = None) -> None: ...
 
 
 class NotAnUpload(Exception):
@@ -73,30 +79,31 @@ def process_upload(
     upload_id, filename = parse_upload_key(key)
     now = now or datetime.now(UTC)
     upload = uploads.get(upload_id)
-    if upload is not None and upload.state is not UploadState.PENDING:
-        logger.info("upload already processed", extra={"upload_id": upload_id})
-        return upload
+    if upload is not None and not upload.state.awaits_file:
+        return _later_file(upload, key, size, uploads=uploads, read_object=read_object, max_bytes=max_bytes,
+                           now=now)  # fmt: skip
     if upload is None:
         # A file put straight into the bucket, not through POST /uploads: record it anyway.
         upload = Upload(upload_id=upload_id, state=UploadState.PENDING, filename=filename, content_type="",
                         key=key, created_at=now, created_by="unknown")  # fmt: skip
+    read: dict[str, str] = {}
     try:
         submission, slug, existing = _read(
-            upload, key, size, articles=articles, read_object=read_object, max_bytes=max_bytes
+            upload, key, size, articles=articles, read_object=read_object, max_bytes=max_bytes, read=read
         )
     except ArticleFileError as exc:
-        rejected = {"state": UploadState.REJECTED, "processed_at": now, "errors": exc.errors}
+        rejected = {"state": UploadState.REJECTED, "processed_at": now, "errors": exc.errors, **read}
         return _finish(uploads, upload.model_copy(update=rejected))
     warnings = _link_warnings(submission, articles)
     article = build_article(submission, slug, existing, upload_id, now)
     path = article_path(slug)
-    outcome = {"state": UploadState.PUBLISHED, "processed_at": now, "warnings": warnings}
+    outcome = {"state": UploadState.PUBLISHED, "processed_at": now, "warnings": warnings, **read}
     if existing is not None and existing.content_hash == article.content_hash:
         unchanged = {**outcome, "unchanged": True, "article": article_ref(existing, path, cdn_url)}
         return _finish(uploads, upload.model_copy(update=unchanged))
     published = upload.model_copy(update={**outcome, "article": article_ref(article, path, cdn_url)})
     try:
-        articles.publish(published, article)
+        articles.publish(published, article, previous=existing)
     except AlreadyProcessed:
         logger.info("upload already processed", extra={"upload_id": upload_id})
         return uploads.get(upload_id) or published
@@ -105,6 +112,7 @@ def process_upload(
         extra={"upload_id": upload_id, "slug": slug, "version": article.version,
                "status": article.status},
     )  # fmt: skip
+    metric("ArticlesPublished" if article.status == "published" else "DraftsStored")
     return published
 
 
@@ -116,9 +124,11 @@ def _read(
     articles: Articles,
     read_object: Callable[[str], bytes],
     max_bytes: int,
+    read: dict[str, str],
 ) -> tuple[ArticleSubmission, str, Article | None]:
     """The submission in the file, its slug and the article it updates; ArticleFileError with
-    every reason when the file cannot be published."""
+    every reason when the file cannot be published. ``read`` gets the file's ``sha256`` once
+    it is read."""
 
     def refuse(field: str, message: str) -> ArticleFileError:
         return ArticleFileError([FieldError(field=field, message=message)])
@@ -127,7 +137,9 @@ def _read(
         raise refuse("file", f"expected at {upload.key}, got {key}")
     if size > max_bytes:
         raise refuse("file", f"is larger than {max_bytes} bytes")
-    submission = parse_article_file(parse_upload_key(key)[1], read_object(key))
+    data = read_object(key)
+    read["sha256"] = hashlib.sha256(data).hexdigest()
+    submission = parse_article_file(parse_upload_key(key)[1], data)
     slug = submission.slug or slugify(submission.title)
     if not slug:
         raise refuse("title", "needs letters or digits for a slug")
@@ -136,6 +148,39 @@ def _read(
     if errors:
         raise ArticleFileError(errors)
     return submission, slug, existing
+
+
+def _later_file(
+    upload: Upload,
+    key: str,
+    size: int,
+    *,
+    uploads: Uploads,
+    read_object: Callable[[str], bytes],
+    max_bytes: int,
+    now: datetime,
+) -> Upload:
+    """A file under an upload already processed: its own event again (a replay: nothing to do),
+    or another file posted with the same ticket, which is not published but noted on the
+    upload (and kept in the bucket, as every file is)."""
+    upload_id = upload.upload_id
+    if upload.sha256 is None or size > max_bytes:
+        # Nothing to tell files apart by (the processed one was never read), or too large to read.
+        logger.info("upload already processed", extra={"upload_id": upload_id, "key": key, "size": size})
+        return upload
+    digest = hashlib.sha256(read_object(key)).hexdigest()
+    if digest == upload.sha256 or digest in {file.sha256 for file in upload.ignored_files}:
+        logger.info("upload already processed", extra={"upload_id": upload_id})
+        return upload
+    message = (
+        f"the upload's ticket was used again after the upload was {upload.state.value}: this file was "
+        f"not published and is kept in the incoming bucket at {key}; ask for a new upload to publish it"
+    )
+    file = IgnoredFile(key=key, size=size, sha256=digest, received_at=now, message=message)
+    noted = uploads.ignore(upload_id, file, IGNORED_FILES_KEPT)
+    noting = {"upload_id": upload_id, "key": key, "sha256": digest, "noted": noted is not None}
+    logger.warning("upload ticket used again: file not published", extra=noting)
+    return noted or uploads.get(upload_id) or upload
 
 
 def _link_warnings(submission: ArticleSubmission, articles: Articles) -> list[FieldError]:
@@ -163,7 +208,18 @@ def _finish(uploads: Uploads, upload: Upload) -> Upload:
         extra={"upload_id": upload.upload_id, "state": upload.state.value,
                "errors": [e.model_dump() for e in upload.errors]},
     )  # fmt: skip
+    if upload.state is UploadState.REJECTED:
+        metric("UploadsRejected")
+        for kind in sorted({reason_kind(error.field) for error in upload.errors}):
+            metric("RejectionReasons", Reason=kind)
     return upload
+
+
+def reason_kind(field: str) -> str:
+    """What a rejection's reason is about, for metrics: the field (``tags`` for ``tags.2``), the
+    file or its front matter; ``other`` for a name the editor made up (it is bounded)."""
+    name = field.split(".", 1)[0]
+    return name if name in ArticleSubmission.model_fields or name in ("file", "front_matter") else "other"
 
 
 def _check_references(submission: ArticleSubmission, slug: str, existing: Article | None) -> list[FieldError]:

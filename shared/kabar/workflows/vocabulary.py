@@ -9,13 +9,13 @@ from typing import Annotated, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kabar.errors import InvalidRequest, NotFound
-from kabar.models import PlainText, Slug, TagCount, VocabularyEntry
+from kabar.models import PLAIN_TEXT, Slug, TagCount, VocabularyEntry
 from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.text.tag_suggestion import match_key
 
 MAX_BULK = 500
 _SLUG = re.compile(SLUG_PATTERN)
-TagName = Annotated[PlainText, Field(min_length=1, max_length=60)]
+TagName = Annotated[str, Field(min_length=1, max_length=60), PLAIN_TEXT]
 
 
 class Vocabulary(Protocol):
@@ -99,15 +99,29 @@ def put_tag(slug: str, request: TagRequest, *, vocabulary: Vocabulary) -> TagEnt
 
 
 def bulk_request(body: object) -> BulkRequest:
-    """The ``PUT /tags`` body, every entry validated (all errors at once, before anything is stored)."""
+    """The ``PUT /tags`` body, every entry validated (all errors at once, before anything is stored).
+
+    A name is checked as ``PUT /tags/{slug}`` checks it; an entry without ``slug`` needs a name
+    that makes one (a name like "日本" is a tag's with a slug given, in bulk as alone)."""
     try:
-        return BulkRequest.model_validate(body)
+        bulk = BulkRequest.model_validate(body)
     except ValidationError as exc:
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            {
+                "field": ".".join(str(p) for p in e["loc"]) or "body",
+                "message": e["msg"].removeprefix("Value error, "),
+            }
             for e in exc.errors(include_url=False)
         ]
         raise InvalidRequest("the tags are not valid; nothing was stored", errors) from exc
+    missing = [
+        {"field": f"tags.{index}.slug", "message": f"is needed: the name {tag.name!r} has no letters or "
+         "digits a-z, 0-9 to make one of"}
+        for index, tag in enumerate(bulk.tags) if tag.slug is None and not slugify(tag.name)
+    ]  # fmt: skip
+    if missing:
+        raise InvalidRequest("the tags are not valid; nothing was stored", missing)
+    return bulk
 
 
 def put_tags(bulk: BulkRequest, *, vocabulary: Vocabulary) -> list[TagEntry]:

@@ -20,6 +20,11 @@ from kabar.events import (
     TagsChanged,
 )
 
+# Articles that name an article (read-also, pinned related) rendered again when it is published
+# or taken down, per change: like the related lists' FAN_OUT, a publish changes at most this
+# many other documents however many articles exist. The most recently created ones come first.
+REFERRERS_PER_CHANGE = 10
+
 
 @dataclass
 class CommentWork:
@@ -30,9 +35,11 @@ class CommentWork:
 
 @dataclass
 class RenderPlan:
-    """What to render: articles, their comment pages, and the lists' months (all and per tag)."""
+    """What to render: articles, their comment pages, the lists' months (all and per tag), and
+    the articles that name an article that appeared or went (found by the renderer)."""
 
     articles: dict[str, set[str]] = field(default_factory=dict)  # slug -> records that asked
+    referrers: dict[str, set[str]] = field(default_factory=dict)  # named slug -> records that asked
     comments: dict[str, CommentWork] = field(default_factory=dict)
     months: set[str] = field(default_factory=set)
     tag_months: dict[str, set[str]] = field(default_factory=dict)
@@ -40,6 +47,9 @@ class RenderPlan:
 
     def article(self, slug: str, record: str) -> None:
         self.articles.setdefault(slug, set()).add(record)
+
+    def articles_naming(self, slug: str, record: str) -> None:
+        self.referrers.setdefault(slug, set()).add(record)
 
     def comment_pages(self, slug: str, record: str, pages: Iterable[int] = (), every: bool = False) -> None:
         work = self.comments.setdefault(slug, CommentWork())
@@ -61,7 +71,7 @@ class RenderPlan:
 
     def records(self) -> set[str]:
         """Every record that asked for any of this work."""
-        asked = set(self.list_records).union(*self.articles.values())
+        asked = set(self.list_records).union(*self.articles.values(), *self.referrers.values())
         return asked.union(*(work.records for work in self.comments.values()))
 
     @property
@@ -88,6 +98,8 @@ def plan(changes: Iterable[tuple[str, TableChange]]) -> RenderPlan:
         elif isinstance(change, ArticleChanged):
             if change.republished:
                 work.comment_pages(change.slug, record, every=True)
+            if change.relink:
+                work.articles_naming(change.slug, record)
             work.listed([record], change.months)
             work.article(change.slug, record)
     return work

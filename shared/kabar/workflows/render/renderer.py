@@ -17,7 +17,7 @@ from kabar.observability import logger
 from kabar.workflows.render.articles import article_document
 from kabar.workflows.render.comments import every_page, remove_pages, write_pages
 from kabar.workflows.render.lists import ListRenderer
-from kabar.workflows.render.plan import RenderPlan
+from kabar.workflows.render.plan import REFERRERS_PER_CHANGE, RenderPlan
 from kabar.workflows.render.sources import Output, Site, SiteSettings, Sources
 
 T = TypeVar("T")
@@ -38,6 +38,7 @@ class Renderer:
     def apply(self, plan: RenderPlan) -> set[str]:
         """Render everything the plan asks for; the records whose work failed (to retry)."""
         failed: set[str] = set()
+        self.add_referrers(plan, failed)
         for slug, records in plan.articles.items():
             months = self._run(f"article {slug}", records, failed, partial(self.render_article, slug))
             if months:
@@ -52,6 +53,20 @@ class Renderer:
         self._run("invalidation", plan.records(), failed, self.out.invalidate)
         self.log(failed)
         return failed
+
+    def add_referrers(self, plan: RenderPlan, failed: set[str]) -> None:
+        """Add to the plan the articles that name each article that appeared or went (at most
+        REFERRERS_PER_CHANGE each, the most recently created), for the records that asked."""
+        for slug, records in sorted(plan.referrers.items()):
+            # One more than the bound, to know (and log) when some are left for their next render.
+            naming = partial(self.sources.links.named_by, slug, REFERRERS_PER_CHANGE + 1)
+            found = self._run(f"articles naming {slug}", records, failed, naming) or []
+            if len(found) > REFERRERS_PER_CHANGE:
+                logger.info("more articles name it than one change renders",
+                            extra={"slug": slug, "rendered": REFERRERS_PER_CHANGE})  # fmt: skip
+            for source in found[:REFERRERS_PER_CHANGE]:
+                for record in records:
+                    plan.article(source, record)
 
     @staticmethod
     def _run(what: str, records: set[str], failed: set[str], work: Callable[[], T]) -> T | None:

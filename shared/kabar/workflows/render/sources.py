@@ -44,6 +44,12 @@ class Vocabulary(Protocol):
     def get(self, slug: str) -> VocabularyEntry | None: ...
 
 
+class Links(Protocol):
+    """The reverse index of editors' links (read-also, pinned related)."""
+
+    def named_by(self, slug: str, limit: int) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class Sources:
     """Every store rendering reads, each through what it uses of it."""
@@ -54,6 +60,7 @@ class Sources:
     comments: Comments
     lists: Lists
     vocabulary: Vocabulary
+    links: Links
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,151 @@
+"""`kabar ops` on the local stack, as `make run` starts it: a publish that failed five times and
+a render that failed every retry, listed, then replayed (the publish DLQ moved back to its queue;
+RenderFunction invoked over the stack's Lambda Invoke endpoint with a replay event)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from kabar.table import keys
+from kabar.table.codec import to_item
+from kabar_infra.cli.client import Credentials, KabarClient
+from kabar_infra.local.router import wait_for
+from kabar_infra.template import ROOT
+from tests.support.app import article_file
+from tests.support.local_stack import aws, free_port, kabar
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    state = tmp_path_factory.mktemp("kabar-ops")
+    ports = {name: str(free_port()) for name in ("API", "CDN", "MOTO")}
+    env = {**os.environ, **{f"KABAR_{name}_PORT": port for name, port in ports.items()},
+           "KABAR_STATE_DIR": str(state)}  # fmt: skip
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCOUNT_ID_ENDPOINT_MODE"):
+        env.pop(key, None)
+    with (state / "stack.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "kabar_infra.local", "--no-samples"], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (state / "ready").exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the local stack did not start:\n" + (state / "stack.log").read_text())
+        time.sleep(0.2)
+    config = json.loads((state / "local.json").read_text())
+    config["_config_path"] = state / "local.json"
+    config["_log"] = state / "stack.log"
+    yield config
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)
+
+
+def editor(config: dict[str, Any]) -> KabarClient:
+    user = config["editor"]
+    token = Credentials(user["client_id"], user["username"], user["password"], config["region"],
+                        config["aws_endpoint_url"]).id_token()  # fmt: skip
+    return KabarClient(config["api_url"], token)
+
+
+def depth(config: dict[str, Any], queue: str) -> int:
+    attributes = aws(config, "sqs").get_queue_attributes(
+        QueueUrl=config["resources"][queue], AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"])
+
+
+def settled(config: dict[str, Any], queue: str, seconds: float = 2.0) -> int:
+    """The queue's depth once it has stopped changing (retries are still landing before)."""
+    last, since = depth(config, queue), time.monotonic()
+    while time.monotonic() - since < seconds:
+        time.sleep(0.3)
+        now = depth(config, queue)
+        if now != last:
+            last, since = now, time.monotonic()
+    return last
+
+
+def test_the_lambda_endpoint_answers_as_lambda_does(stack: dict[str, Any]) -> None:
+    import boto3
+
+    client = boto3.client("lambda", endpoint_url=stack["lambda_url"], region_name=stack["region"],
+                          aws_access_key_id="local", aws_secret_access_key="local")  # fmt: skip
+    answer = client.invoke(FunctionName="RenderFunction", Payload=b'{"kabar_replay": []}')
+    assert answer["StatusCode"] == 200 and "FunctionError" not in answer
+    assert json.loads(answer["Payload"].read()) == {"batchItemFailures": []}
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.invoke(FunctionName="NoSuchFunction", Payload=b"{}")
+
+
+def test_a_failed_publish_is_listed_and_redriven(stack: dict[str, Any]) -> None:
+    sqs, dynamodb = aws(stack, "sqs"), aws(stack, "dynamodb")
+    # Retried at once rather than after the queue's 180 s: five failures reach the DLQ quickly.
+    sqs.set_queue_attributes(
+        QueueUrl=stack["resources"]["PublishQueue"], Attributes={"VisibilityTimeout": "0"}
+    )
+    client = editor(stack)
+    ticket = client.request_upload("gagal.md")
+    table, key = stack["resources"]["ContentTable"], to_item(keys.upload(ticket["upload_id"]))
+    item = dynamodb.get_item(TableName=table, Key=key)["Item"]
+    dynamodb.put_item(TableName=table, Item={**item, "state": {"S": "lost"}})  # unreadable meanwhile
+    post = ticket["upload"]
+    file = ("gagal.md", article_file(title="Terbit Setelah Diulang"), ticket["content_type"])
+    assert requests.post(post["url"], data=post["fields"], files={"file": file}, timeout=10).status_code < 300
+    wait_for(lambda: depth(stack, "PublishDeadLetterQueue") == 1, timeout=30)
+    dynamodb.put_item(TableName=table, Item=item)  # the fault is repaired
+
+    listed = kabar(stack, "ops", "failures", "--stage", "publish")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("publish (PublishDeadLetterQueue): 1 messages\n")
+    assert (
+        f"- upload {ticket['upload_id']} (uploads/{ticket['upload_id']}/gagal.md, version " in listed.stdout
+    )
+    log = stack["_log"].read_text()
+    assert '"level":"ERROR"' in log and f'"correlation_id":"{ticket["upload_id"]}"' in log
+
+    replayed = kabar(stack, "ops", "replay", "publish")
+    assert replayed.returncode == 0 and replayed.stdout.startswith("moved 1 messages to PublishQueue")
+    status = client.wait(ticket["upload_id"], timeout=30)
+    assert status["state"] == "published" and status["live"] is True
+    assert depth(stack, "PublishDeadLetterQueue") == 0
+
+
+def test_a_failed_render_is_listed_and_replayed_over_http(stack: dict[str, Any]) -> None:
+    s3, bucket = aws(stack, "s3"), stack["resources"]["SiteBucket"]
+    for obj in s3.list_object_versions(Bucket=bucket).get("Versions", []):
+        s3.delete_object(Bucket=bucket, Key=obj["Key"], VersionId=obj["VersionId"])
+    s3.delete_bucket(Bucket=bucket)  # every render fails every retry now
+    result = kabar(stack, "upload", "--no-wait", "examples/try/gempa-garut.md")
+    assert result.returncode == 0, result.stderr
+    wait_for(lambda: depth(stack, "RenderFailureQueue") >= 1, timeout=30)
+    settled(stack, "RenderFailureQueue")
+    slug = "gempa-magnitudo-5-1-guncang-garut-warga-sempat-panik"
+    listed = kabar(stack, "ops", "failures", "--stage", "render")
+    assert listed.returncode == 0 and listed.stdout.startswith("render (RenderFailureQueue): ")
+    assert f"- article {slug} (CURRENT, INSERT) [correlation " in listed.stdout
+
+    s3.create_bucket(Bucket=bucket)
+    replayed = kabar(stack, "ops", "replay", "render")
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert replayed.stdout.startswith("render: replayed ")
+    document = requests.get(f"{stack['cdn_url']}/v1/articles/{slug}.json", timeout=10)
+    assert document.status_code == 200 and document.json()["slug"] == slug
+    latest = requests.get(f"{stack['cdn_url']}/v1/latest.json", timeout=10).json()
+    assert slug in [article["slug"] for article in latest["articles"]]
+    assert depth(stack, "RenderFailureQueue") == 0
+    assert (
+        kabar(stack, "ops", "failures", "--stage", "render").stdout
+        == "render (RenderFailureQueue): no messages\n"
+    )

@@ -1,0 +1,169 @@
+"""`kabar ops failures` and `kabar ops replay` on moto, with the real handlers: a publish that
+failed five times and a render that failed every retry, listed with what they concern, then
+replayed from the table's current state."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+from botocore.stub import Stubber
+
+from kabar_infra.cli import ops
+from kabar_infra.cli.failures import describe, stream_failure
+from tests.support.app import App, article_file
+from tests.support.failures import break_rendering, captured_logs, failed_publish, queue_size
+
+
+def target(app: App) -> ops.Target:
+    resources = {
+        logical_id: attrs["Ref"] for logical_id, attrs in app.stack.attributes.items() if "Ref" in attrs
+    }
+    resources |= {spec.logical_id: spec.logical_id for spec in app.template.functions()}
+    return ops.Target(resources, app.stack.region, local=True, invoker=app.invoke)
+
+
+def run(app: App, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", action="store_true")
+    ops.add_commands(parser.add_subparsers(dest="command"))
+    capsys.readouterr()
+    code = ops.run(parser.parse_args(["ops", *argv]), target(app))
+    # What the command printed, without the log lines of the functions it invoked in this process.
+    printed = [line for line in capsys.readouterr().out.splitlines(keepends=True) if not line.startswith("{")]
+    return code, "".join(printed)
+
+
+def test_a_failed_publish_is_listed_then_redriven(app: App, capsys: pytest.CaptureFixture[str]) -> None:
+    upload_id = failed_publish(app)
+    code, out = run(app, capsys, "failures", "--stage", "publish")
+    assert code == 0
+    assert out.splitlines()[0] == "publish (PublishDeadLetterQueue): 1 messages"
+    assert (
+        f"- upload {upload_id} (uploads/{upload_id}/a.md, version " in out and "): pending, by editor1" in out
+    )
+    assert app.status(upload_id)["state"] == "pending"
+
+    code, out = run(app, capsys, "replay", "publish")
+    assert code == 0 and out.startswith("moved 1 messages to PublishQueue")
+    app.router.drain()
+    assert app.status(upload_id)["state"] == "published"
+    assert app.document("v1/articles/terbit-setelah-diulang.json") is not None
+    assert queue_size(app, "PublishDeadLetterQueue") == 0
+    # Replaying again finds nothing and changes nothing.
+    before = app.table_items()
+    assert run(app, capsys, "replay", "publish")[1].startswith("moved 0 messages")
+    assert app.table_items() == before
+
+
+def test_a_failed_render_is_listed_then_replayed_from_current_state(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", tags=["Banjir"]))
+    restore = break_rendering(app)
+    upload_id = app.upload("b.md", article_file(title="Gempa Guncang Garut", tags=["Gempa"]))
+    assert queue_size(app, "RenderFailureQueue") >= 1
+    code, out = run(app, capsys, "failures", "--stage", "render")
+    assert code == 0 and out.startswith("render (RenderFailureQueue): ")
+    slug = "gempa-guncang-garut"
+    assert f"- article {slug} (CURRENT, INSERT) [correlation {upload_id}]" in out
+    assert f"- article {slug} (TAGS, INSERT) [correlation {upload_id}]" in out
+    assert "expired" not in out
+
+    # Still broken: the replay fails, says so, and leaves the queue as it was.
+    depth = queue_size(app, "RenderFailureQueue")
+    assert run(app, capsys, "replay", "render")[0] == 2
+    assert queue_size(app, "RenderFailureQueue") == depth
+
+    app.s3.create_bucket(**restore)
+    code, out = run(app, capsys, "replay", "render")
+    assert code == 0 and out.startswith("render: replayed ")
+    assert queue_size(app, "RenderFailureQueue") == 0
+    document = app.document(f"v1/articles/{slug}.json")
+    assert document is not None and document["title"] == "Gempa Guncang Garut"
+    assert slug in [a["slug"] for a in app.document("v1/latest.json")["articles"]]  # type: ignore[index]
+    assert slug in [a["slug"] for a in app.document("v1/tags/gempa.json")["articles"]]  # type: ignore[index]
+    assert app.status(upload_id)["live"] is True
+
+
+def test_a_replay_by_slug_needs_no_stream_records(app: App, capsys: pytest.CaptureFixture[str]) -> None:
+    app.upload("a.md", article_file(title="Gempa Guncang Garut"))
+    path = "v1/articles/gempa-guncang-garut.json"
+    app.s3.delete_object(Bucket=app.site_bucket, Key=path)
+    code, out = run(app, capsys, "replay", "render", "--slug", "gempa-guncang-garut")
+    assert code == 0 and out.splitlines()[0] == "render: replayed 2 items with RenderFunction"
+    assert app.document(path) is not None
+    before = app.table_items()
+    run(app, capsys, "replay", "tagging", "--slug", "gempa-guncang-garut")  # idempotent: nothing changes
+    assert app.table_items() == before
+
+
+def test_a_failure_whose_records_expired_says_what_its_message_names(app: App) -> None:
+    """moto never trims a stream; DynamoDB Streams answers TrimmedDataAccessException after 24 hours."""
+    streams = app.session.client("dynamodbstreams")
+    first, last = "4421584500000000017450439091", "4421584500000000017450439093"
+    info = {"shardId": "shardId-00000001700000000000-abcdef12", "startSequenceNumber": first,
+            "endSequenceNumber": last, "batchSize": 3, "streamArn": "arn:aws:dynamodb:x:1:table/t/stream/s",
+            "approximateArrivalOfFirstRecord": "2026-11-29T08:00:00Z",
+            "approximateArrivalOfLastRecord": "2026-11-29T08:00:01Z"}  # fmt: skip
+    message = {"MessageId": "m1", "ReceiptHandle": "r", "Body": json.dumps({"DDBStreamBatchInfo": info})}
+    with Stubber(streams) as stub:
+        stub.add_client_error("get_shard_iterator", "TrimmedDataAccessException")
+        failure = stream_failure("render", message, streams)
+    assert failure.expired and failure.keys == []
+    assert failure.names == (f"shard shardId-00000001700000000000-abcdef12, sequence {first}..{last} "
+                             "(3 records, arrived 2026-11-29T08:00:00Z..2026-11-29T08:00:01Z)")  # fmt: skip
+    assert "kabar ops replay render --slug" in "\n".join(describe(failure))
+
+
+def test_on_a_deployed_stack_the_publish_dlq_is_redriven_by_sqs(app: App) -> None:
+    """StartMessageMoveTask (moto 5.2.5 does not implement it: the request is checked instead)."""
+    deployed = target(app)
+    deployed.local = False
+    sqs = deployed.client("sqs")
+    arn = "arn:aws:sqs:us-east-1:123456789012:"
+    with Stubber(sqs) as stub:
+        for name in ("dlq", "queue"):
+            stub.add_response("get_queue_attributes", {"Attributes": {"QueueArn": arn + name}})
+        stub.add_response("start_message_move_task", {"TaskHandle": "h" * 40},
+                          {"SourceArn": arn + "dlq", "DestinationArn": arn + "queue"})  # fmt: skip
+        assert ops.replay_publish(deployed).startswith("redrive started")
+        stub.assert_no_pending_responses()
+
+
+def test_after_the_stream_dropped_the_records_the_functions_error_lines_name_them(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On AWS after 24 hours: Streams answers TrimmedDataAccessException (moto never trims), and
+    RenderFunction's ERROR lines (the real ones, put in its log group as Lambda would) name the items."""
+    import time
+
+    restore = break_rendering(app)
+    with captured_logs() as logs:
+        upload_id = app.upload("b.md", article_file(title="Gempa Guncang Garut", tags=["Gempa"]))
+    deployed = target(app)
+    deployed.local = False
+    group = deployed.resources["RenderLogGroup"]
+    cloudwatch = deployed.client("logs")
+    cloudwatch.create_log_group(logGroupName=group)
+    cloudwatch.create_log_stream(logGroupName=group, logStreamName="2026/12/01/[$LATEST]abc")
+    now = int(time.time() * 1000)
+    cloudwatch.put_log_events(logGroupName=group, logStreamName="2026/12/01/[$LATEST]abc", logEvents=[
+        {"timestamp": now, "message": line} for line in logs.getvalue().splitlines()])  # fmt: skip
+    streams = deployed.client("dynamodbstreams")
+    app.s3.create_bucket(**restore)
+    with Stubber(streams) as stub:
+        for _ in range(2 * queue_size(app, "RenderFailureQueue")):  # listed, then listed again to replay
+            stub.add_client_error("get_shard_iterator", "TrimmedDataAccessException")
+        capsys.readouterr()
+        ops.run(argparse.Namespace(ops_command="failures", stage=["render"], json=False), deployed)
+        out = capsys.readouterr().out
+        assert "ERROR log lines name them" in out
+        slug = "gempa-guncang-garut"
+        assert f"- article {slug} (CURRENT, INSERT, from the function's log) [correlation {upload_id}]" in out
+        lines = ops.replay_stage(deployed, "render", [])
+    assert lines[0].startswith("render: replayed ") and not [line for line in lines if "left" in line]
+    assert queue_size(app, "RenderFailureQueue") == 0
+    assert app.document(f"v1/articles/{slug}.json") is not None
+    assert slug in [a["slug"] for a in app.document("v1/tags/gempa.json")["articles"]]  # type: ignore[index]

@@ -1,0 +1,61 @@
+"""Failures made for real on moto: a publish dead-lettered, rendering that fails every retry."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from kabar.table import keys
+from kabar.table.codec import to_item
+from tests.support.app import App, article_file
+
+
+def queue_size(app: App, logical_id: str) -> int:
+    attributes = app.session.client("sqs").get_queue_attributes(
+        QueueUrl=app.stack.ref(logical_id), AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"])
+
+
+def failed_publish(app: App) -> str:
+    """An upload whose item is unreadable while PublishFunction tries it five times (retried at
+    once: the queue's visibility timeout set to 0), so its notification is dead-lettered; then
+    the item is put right. The upload id."""
+    sqs = app.session.client("sqs")
+    sqs.set_queue_attributes(QueueUrl=app.stack.ref("PublishQueue"), Attributes={"VisibilityTimeout": "0"})
+    _, ticket = app.api("POST", "/uploads", {"filename": "a.md"})
+    upload_id, table = ticket["upload_id"], app.stack.ref("ContentTable")
+    item = app.dynamodb.get_item(TableName=table, Key=to_item(keys.upload(upload_id)))["Item"]
+    app.dynamodb.put_item(TableName=table, Item={**item, "state": {"S": "lost"}})
+    app.s3.put_object(Bucket=app.incoming_bucket, Key=ticket["upload"]["fields"]["key"],
+                      Body=article_file(title="Terbit Setelah Diulang"))  # fmt: skip
+    app.router.drain()
+    assert queue_size(app, "PublishDeadLetterQueue") == 1
+    app.dynamodb.put_item(TableName=table, Item=item)
+    return str(upload_id)
+
+
+def break_rendering(app: App) -> dict[str, Any]:
+    """The site bucket disappears, so every render fails every retry; its configuration to restore."""
+    for obj in app.s3.list_object_versions(Bucket=app.site_bucket).get("Versions", []):
+        app.s3.delete_object(Bucket=app.site_bucket, Key=obj["Key"], VersionId=obj["VersionId"])
+    app.s3.delete_bucket(Bucket=app.site_bucket)
+    return {"Bucket": app.site_bucket}
+
+
+@contextmanager
+def captured_logs() -> Iterator[io.StringIO]:
+    """The functions' log lines, formatted as Lambda writes them (one logger in this process)."""
+    from kabar.observability import logger
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    try:
+        yield out
+    finally:
+        logger.removeHandler(handler)
