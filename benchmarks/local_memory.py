@@ -238,7 +238,7 @@ def report(result: dict[str, Any]) -> str:
         "memory from /proc):",
         "",
         "| articles | comments | table items | time (s) | ms per article | stack process (MiB) "
-        "| its peak | 8 workers (MiB) | whole stack, peak (MiB) |",
+        "| its peak | workers (MiB) | whole stack, peak (MiB) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
