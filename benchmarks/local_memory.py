@@ -252,7 +252,7 @@ def report(result: dict[str, Any]) -> str:
         "",
         f"Every article published and live: {final['published']:,} of {final['articles']:,} "
         f"({result['rejected']} rejected); the first article then had {sample['tags']} tags, "
-        f"{sample['related']} related articles and {sample['comments']} comments. Under "
+        f"{sample['related']} related articles and {sample['comments']} comment(s). Under "
         f"{LIMIT_MIB:,} MiB for the whole stack: {verdict}. Before the moto fixes "
         "(`kabar_infra.moto_fixes`) the stack's process held about 2.9 GiB after 20 uploads and "
         "21 GiB after 60.",
