@@ -10,12 +10,13 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench schemas openapi alarms clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-local-memory schemas openapi alarms clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
 	@echo "make test            every test: lint, template checks, unit, integration, end to end"
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
+	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
 	@echo "make lint            ruff and mypy"
 	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' resolvers"
 	@echo "make build           sam build (arm64 wheels, no Docker), artifacts checked"
@@ -88,6 +89,11 @@ deploy: preflight build
 bench: venv
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/local_memory.py
+
+# The local stack as `make run` starts it, 2,000 articles published through it (KABAR_BENCH_LOCAL_ARTICLES).
+bench-local-memory: venv
+	$(PY) benchmarks/local_memory.py
 
 schemas: venv
 	$(PY) -m kabar_infra.schemas docs/schemas

@@ -3,7 +3,7 @@
 1. Latency: CommentsFunction's handler answering ``POST /articles/{slug}/comments``
    (API Gateway proxy events, every rule and the one transaction), and
    ModerationFunction's approving one, in this process on moto with the whole
-   stack (``stack_on_moto``, with ``moto_scale``'s cheaper transaction
+   stack (``stack_on_moto``, with ``kabar_infra.moto_fixes``' transaction
    snapshot): wall time per request, p50 and p95. Each comment comes from its
    own email and /24 network; every fourth author at once posts again and is
    refused (429).

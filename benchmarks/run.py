@@ -262,6 +262,16 @@ def report(costs: list[dict[str, Any]], starts: list[tuple[str, float, float]]) 
     return "\n".join(lines) + "\n"
 
 
+def _kept_local_memory() -> str:
+    """The last ``make bench-local-memory`` section (benchmarks/local_memory.py rewrites it)."""
+    from benchmarks.local_memory import MARKERS
+
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    if MARKERS[0] not in text or MARKERS[1] not in text:
+        return ""
+    return MARKERS[0] + text.split(MARKERS[0], 1)[1].split(MARKERS[1], 1)[0] + MARKERS[1] + "\n"
+
+
 def main() -> int:
     started = time.perf_counter()
     starts = cold_starts()  # first: a fresh interpreter per sample, before moto holds 10,000 items
@@ -273,7 +283,7 @@ def main() -> int:
     related = related_bench.measure()
     comments = comments_bench.measure()
     text = "\n".join([report(costs, starts), quality_report(measure()), related_bench.report(related),
-                      comments_bench.report(comments)])  # fmt: skip
+                      comments_bench.report(comments), _kept_local_memory()])  # fmt: skip
     RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     begin, end = "<!-- bench:start -->", "<!-- bench:end -->"

@@ -1,58 +1,301 @@
-"""Fixes to moto that the local stack and the tests install: cancelled transactions, and the
-version S3 notifications name (the last section).
+"""Fixes to moto 5.2.5 that the local stack, the tests and the benchmarks install.
 
-moto 5.2.5's ``transact_write_items`` applies the writes one by one and, when
-any condition fails, puts back deep copies of the tables it saved first. Two
-things go wrong for a table with a stream:
+Transactions. moto's ``transact_write_items`` saves a deep copy of the whole
+table (items, indexes and stream shard with every record it ever held) for
+every item of every transaction, applies the writes one by one, and on a
+failure puts the copies back. That costs time and memory in proportion to
+the table for each write (gigabytes after a few dozen uploads on the local
+stack), leaves the stream records of the writes made before the failing one
+(changes that never happened), and gives the table a copied shard, so every
+shard iterator handed out before keeps reading an old shard: the stream goes
+silent after the first cancelled transaction. Here the transaction keeps
+moto's own code (checks, conditions, errors), but its table "snapshot" is the
+live table itself, and an undo log of just the items the transaction names
+(a deep copy of each, or "absent"), taken before it runs, puts them back and
+drops the stream records it added when it fails. A transaction touches at
+most 100 items, so its cost no longer depends on the table.
 
-- the writes made before the failing one have already added stream records,
-  which stay: a consumer sees changes that never happened;
-- the copies carry copies of the stream shard, so every shard iterator handed
-  out before (the router's) keeps reading the old shard, which gets nothing
-  more: the stream goes silent after the first cancelled transaction.
+Queries. moto answers a ``Query`` on the table by sorting every item of the
+table and keeping those of the partition asked for; here it looks at that
+partition only. An index query still walks every item (moto keeps no index),
+but no longer sorts them first: it sorts its matches itself. Scan keeps
+moto's sorted order, which its pagination relies on.
 
-DynamoDB cancels a transaction without a trace. The fix keeps moto's own
-transaction code and, on cancellation, drops the stream records it added and
-hands the original shard to the restored table. The comment intake cancels
-transactions by design (a duplicate, a flood), so without it the local stack
-stops rendering after the first refused comment.
+Streams. moto keeps every stream record and every shard iterator it ever
+handed out (one per ``GetRecords``), forever. DynamoDB keeps records 24
+hours and an iterator 15 minutes; so do these fixes (``RETENTION``,
+``ITERATOR_LIFETIME``). ``trim_stream`` drops the records every consumer has
+read, for the local stack, whose router is the only reader (see
+kabar_infra.local.router).
+
+S3 notifications. S3's event notifications name the version created in a
+versioned bucket; moto's leave it out (the last section).
 """
 
 from __future__ import annotations
 
+import copy
+import threading
+import time
+from datetime import timedelta
 from typing import Any
 
-_FIXED = "_kabar_cancelled_transactions_leave_no_trace"
+RETENTION = timedelta(hours=24)
+ITERATOR_LIFETIME = 15 * 60.0  # seconds
+_local = threading.local()
+_state = {"installed": False}
 
 
 def install() -> None:
+    if _state["installed"]:
+        return
+    _install_untracked_models()
+    _install_transactions()
+    _install_queries()
+    _install_streams()
     _s3_notifications_name_the_version()
+    _state["installed"] = True
+
+
+# --------------------------------------------------------------------- tracked models
+
+_TRACKED = {"FakeKey", "FakeMultipart"}  # moto's S3 reset disposes of these through the list
+
+
+def _install_untracked_models() -> None:
+    """moto appends every model object it ever creates (each item, each copy of an item a
+    query returns, each stream record, each shard iterator) to a list on its class, for its
+    dashboard, and never lets go: memory grows with every request, not with the data.
+    Only S3's keys and multipart uploads stay tracked, because moto's reset closes their
+    buffers through that list."""
+    from moto.core.common_models import BaseModel
+
+    def __new__(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        instance = object.__new__(cls)
+        if cls.__name__ in _TRACKED:
+            cls.instances_tracked.append(instance)
+        return instance
+
+    BaseModel.__new__ = __new__  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------- transactions
+
+
+class _Copy:
+    """The ``copy`` module as moto's DynamoDB backend sees it: inside a transaction on this
+    thread, the deep copy of a table is the table itself (the undo log restores what changed)."""
+
+    copy = staticmethod(copy.copy)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        from moto.dynamodb.models.table import Table
+
+        if getattr(_local, "transaction", False) and isinstance(value, Table):
+            return value
+        return copy.deepcopy(value, memo)
+
+
+class _UndoLog:
+    """What a transaction can change, taken before it runs: the items it names and where
+    each table's stream ended."""
+
+    def __init__(self, backend: Any, transact_items: list[dict[str, Any]]) -> None:
+        from moto.dynamodb.models.dynamo_type import DynamoType
+
+        self.items: list[tuple[Any, Any, Any, Any]] = []
+        self.streams: dict[int, tuple[Any, int]] = {}
+        for entry in transact_items:
+            try:
+                (op,) = entry.values()
+                table = backend.tables.get(op.get("TableName"))
+                if table is None:
+                    continue
+                key = op.get("Key") or op.get("Item") or {}
+                hash_value = DynamoType(key[table.hash_key_attr])
+                range_attr = table.range_key_attr
+                range_value = DynamoType(key[range_attr]) if range_attr else None
+            except (AttributeError, KeyError, TypeError, ValueError):
+                continue  # a malformed entry: moto rejects it before writing it
+            current = table.get_item(hash_value, range_value)
+            self.items.append((table, hash_value, range_value, copy.deepcopy(current)))
+            shard = table.stream_shard
+            if shard is not None and id(shard) not in self.streams:
+                self.streams[id(shard)] = (shard, shard.starting_sequence_number + len(shard.items))
+
+    def restore(self) -> None:
+        for table, hash_value, range_value, saved in reversed(self.items):
+            if range_value is None:
+                if saved is None:
+                    table.items.pop(hash_value, None)
+                else:
+                    table.items[hash_value] = saved
+            else:
+                partition = table.items[hash_value]
+                if saved is None:
+                    partition.pop(range_value, None)
+                else:
+                    partition[range_value] = saved
+        for shard, end in self.streams.values():
+            del shard.items[max(0, end - shard.starting_sequence_number) :]
+
+
+def _install_transactions() -> None:
     from moto.dynamodb import models
 
     original = models.DynamoDBBackend.transact_write_items
-    if getattr(original, _FIXED, False):
-        return
+    models.copy = _Copy()  # type: ignore[attr-defined,assignment]
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        named = {next(iter(item.values())).get("TableName") for item in transact_items}
-        shards = {
-            name: (table, table.stream_shard, len(table.stream_shard.items))
-            for name, table in self.tables.items()
-            if name in named and table.stream_shard is not None
-        }
+        undo = _UndoLog(self, transact_items)
+        _local.transaction = True
         try:
             original(self, transact_items)
-        except Exception:
-            for name, (table, shard, count) in shards.items():
-                del shard.items[count:]
-                restored = self.tables.get(name)
-                if restored is not None and restored is not table:
-                    restored.stream_shard = shard
-                    shard.table = restored
+        except BaseException:
+            undo.restore()
             raise
+        finally:
+            _local.transaction = False
 
-    setattr(transact_write_items, _FIXED, True)
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------- queries
+
+
+def _install_queries() -> None:
+    from moto.dynamodb.models.table import Table
+
+    sorted_items = Table.all_items
+    original_query = Table.query
+
+    def all_items(self: Any) -> list[Any]:
+        scope = getattr(_local, "query", None)
+        if scope is None or scope[0] is not self:
+            return sorted_items(self)
+        hash_key = scope[1]
+        if hash_key is None:  # an index query: every item, in any order (the query sorts)
+            if not self.range_key_attr:
+                return list(self.items.values())
+            return [item for partition in self.items.values() for item in partition.values()]
+        if hash_key not in self.items:
+            return []
+        partition = self.items[hash_key]
+        return list(partition.values()) if self.range_key_attr else [partition]
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        saved = getattr(_local, "query", None)
+        _local.query = (self, None if index_name else hash_key)
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            _local.query = saved
+
+    Table.all_items = all_items  # type: ignore[method-assign]
+    Table.query = query  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------- streams
+
+
+def _install_streams() -> None:
+    from moto.core.exceptions import JsonRESTError
+    from moto.dynamodb.models.table import StreamShard
+    from moto.dynamodbstreams import models as streams
+
+    original_add = StreamShard.add
+    original_get = StreamShard.get
+
+    def add(self: Any, old: Any, new: Any) -> None:
+        original_add(self, old, new)
+        horizon = _utcnow() - RETENTION
+        expired = 0
+        for record in self.items:
+            if record.record["dynamodb"]["ApproximateCreationDateTime"] >= horizon:
+                break
+            expired += 1
+        _drop(self, expired)
+
+    def get(self: Any, start: int, quantity: int) -> list[dict[str, Any]]:
+        if start < self.starting_sequence_number:
+            raise JsonRESTError(
+                "TrimmedDataAccessException",
+                f"Sequence number {start} is beyond the stream's trim horizon "
+                f"({self.starting_sequence_number})",
+            )
+        return original_get(self, start, quantity)
+
+    StreamShard.add = add  # type: ignore[method-assign]
+    StreamShard.get = get  # type: ignore[method-assign]
+
+    original_records = streams.DynamoDBStreamsBackend.get_records
+    original_iterator = streams.DynamoDBStreamsBackend.get_shard_iterator
+
+    def get_records(self: Any, iterator_arn: str, limit: int) -> dict[str, Any]:
+        _expire_iterators(self)
+        if iterator_arn not in self.shard_iterators:
+            raise JsonRESTError("ExpiredIteratorException", "Iterator expired or unknown")
+        return original_records(self, iterator_arn, limit)
+
+    def get_shard_iterator(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _expire_iterators(self)
+        return original_iterator(self, *args, **kwargs)
+
+    original_init = streams.ShardIterator.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self._kabar_handed_out = time.monotonic()
+
+    streams.ShardIterator.__init__ = init  # type: ignore[method-assign]
+    streams.DynamoDBStreamsBackend.get_records = get_records  # type: ignore[method-assign]
+    streams.DynamoDBStreamsBackend.get_shard_iterator = get_shard_iterator  # type: ignore[method-assign]
+
+
+def _utcnow() -> Any:
+    from moto.core.utils import utcnow
+
+    return utcnow()
+
+
+def _drop(shard: Any, count: int) -> None:
+    """Drop a shard's oldest ``count`` records; sequence numbers stay what they were."""
+    if count > 0:
+        del shard.items[:count]
+        shard.starting_sequence_number += count
+
+
+def _expire_iterators(backend: Any) -> None:
+    """Forget shard iterators handed out more than ITERATOR_LIFETIME ago (checked once a minute)."""
+    now = time.monotonic()
+    if now - backend.__dict__.get("_kabar_expired_at", now - 61) < 60:
+        return
+    backend._kabar_expired_at = now
+    for arn, iterator in list(backend.shard_iterators.items()):
+        if now - iterator.__dict__.setdefault("_kabar_handed_out", now) > ITERATOR_LIFETIME:
+            del backend.shard_iterators[arn]
+
+
+def trim_stream(
+    stream_arn: str, before: int, account_id: str = "123456789012", region: str = "us-east-1"
+) -> int:
+    """Drop a stream's records with a sequence number below ``before`` (every reader is past
+    them); the number dropped. For a moto running in this process (the local stack)."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    table_name = stream_arn.split(":", 5)[5].split("/")[1]
+    table = dynamodb_backends[account_id][region].tables.get(table_name)
+    shard = table.stream_shard if table is not None else None
+    if shard is None:
+        return 0
+    count = min(max(0, before - shard.starting_sequence_number), len(shard.items))
+    _drop(shard, count)
+    return count
+
+
+# --------------------------------------------------------------------- S3 notifications
 
 
 def _s3_notifications_name_the_version() -> None:
@@ -62,8 +305,6 @@ def _s3_notifications_name_the_version() -> None:
     from moto.s3 import notifications
 
     original = notifications._get_s3_event
-    if getattr(original, _FIXED, False):
-        return
 
     def _get_s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> dict[str, Any]:
         event = original(event_name, bucket, key, notification_id)
@@ -73,5 +314,4 @@ def _s3_notifications_name_the_version() -> None:
                 record["s3"]["object"]["versionId"] = version
         return event
 
-    setattr(_get_s3_event, _FIXED, True)
     notifications._get_s3_event = _get_s3_event

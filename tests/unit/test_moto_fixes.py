@@ -45,3 +45,148 @@ def test_a_cancelled_transaction_leaves_the_stream_as_it_was(aws_env: None) -> N
         assert "Item" not in dynamodb.get_item(TableName="t", Key={"pk": {"S": "b"}})
         dynamodb.put_item(TableName="t", Item={"pk": {"S": "c"}})
         assert new_records() == [("INSERT", "c")]  # the stream goes on
+
+
+def _table(dynamodb: Any) -> str:
+    dynamodb.create_table(
+        TableName="c",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk")],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )  # fmt: skip
+    return str(dynamodb.describe_table(TableName="c")["Table"]["LatestStreamArn"])
+
+
+def _key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def test_a_cancelled_transaction_puts_back_every_item_it_changed(aws_env: None) -> None:
+    """Updated, deleted and created items all return to what they were; the stream has none of it."""
+    from moto import mock_aws
+
+    from kabar_infra.moto_fixes import install
+
+    install()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        arn = _table(dynamodb)
+        dynamodb.put_item(TableName="c", Item={**_key("a", "1"), "n": {"N": "1"}, "tags": {"SS": ["x"]}})
+        dynamodb.put_item(TableName="c", Item={**_key("a", "2"), "n": {"N": "2"}})
+        dynamodb.put_item(TableName="c", Item={**_key("z", "1"), "n": {"N": "1"}})
+        streams = boto3.client("dynamodbstreams")
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        latest = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")
+        with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+            dynamodb.transact_write_items(TransactItems=[
+                {"Update": {"TableName": "c", "Key": _key("a", "1"),
+                            "UpdateExpression": "SET n = n + :one ADD tags :t",
+                            "ExpressionAttributeValues": {":one": {"N": "1"}, ":t": {"SS": ["y"]}}}},
+                {"Delete": {"TableName": "c", "Key": _key("a", "2")}},
+                {"Put": {"TableName": "c", "Item": {**_key("b", "1"), "n": {"N": "9"}}}},
+                {"Update": {"TableName": "c", "Key": _key("b", "2"), "UpdateExpression": "SET n = :one",
+                            "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+                {"ConditionCheck": {"TableName": "c", "Key": _key("z", "1"),
+                                    "ConditionExpression": "n = :nine",
+                                    "ExpressionAttributeValues": {":nine": {"N": "9"}}}},
+            ])  # fmt: skip
+
+        def item(pk: str, sk: str) -> Any:
+            return dynamodb.get_item(TableName="c", Key=_key(pk, sk)).get("Item")
+
+        assert item("a", "1") == {**_key("a", "1"), "n": {"N": "1"}, "tags": {"SS": ["x"]}}
+        assert item("a", "2") == {**_key("a", "2"), "n": {"N": "2"}}
+        assert item("b", "1") is None and item("b", "2") is None
+        assert dynamodb.query(TableName="c", KeyConditionExpression="pk = :b",
+                              ExpressionAttributeValues={":b": {"S": "b"}})["Count"] == 0  # fmt: skip
+        assert streams.get_records(ShardIterator=latest["ShardIterator"])["Records"] == []
+        # A transaction that succeeds writes everything, and streams it.
+        dynamodb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "c", "Item": {**_key("b", "1"), "n": {"N": "9"}}}},
+            {"Delete": {"TableName": "c", "Key": _key("a", "2")}},
+        ])  # fmt: skip
+        records = streams.get_records(ShardIterator=latest["ShardIterator"])["Records"]
+        assert [r["eventName"] for r in records] == ["INSERT", "REMOVE"]
+        assert item("b", "1") is not None and item("a", "2") is None
+
+
+def test_moto_keeps_no_copy_of_what_requests_returned(aws_env: None) -> None:
+    """moto tracks every model object it creates; with the fix, items and records are not."""
+    from moto import mock_aws
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import StreamRecord
+
+    from kabar_infra.moto_fixes import install
+
+    install()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        _table(dynamodb)
+        for n in range(20):
+            dynamodb.put_item(TableName="c", Item=_key("a", str(n)))
+            dynamodb.query(
+                TableName="c", KeyConditionExpression="pk = :a", ExpressionAttributeValues={":a": {"S": "a"}}
+            )
+        assert Item.instances_tracked == [] and StreamRecord.instances_tracked == []
+
+
+def test_a_partition_query_reads_that_partition_in_key_order(aws_env: None) -> None:
+    from moto import mock_aws
+
+    from kabar_infra.moto_fixes import install
+
+    install()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        _table(dynamodb)
+        for pk, sk in [("b", "2"), ("a", "3"), ("b", "1"), ("a", "1"), ("a", "2")]:
+            dynamodb.put_item(TableName="c", Item=_key(pk, sk))
+        partition = {"KeyConditionExpression": "pk = :a", "ExpressionAttributeValues": {":a": {"S": "a"}}}
+        page = dynamodb.query(TableName="c", ScanIndexForward=False, Limit=2, **partition)
+        assert [i["sk"]["S"] for i in page["Items"]] == ["3", "2"]
+        rest = dynamodb.query(
+            TableName="c", ScanIndexForward=False, ExclusiveStartKey=page["LastEvaluatedKey"], **partition
+        )
+        assert [i["sk"]["S"] for i in rest["Items"]] == ["1"]
+        assert [i["pk"]["S"] + i["sk"]["S"] for i in dynamodb.scan(TableName="c")["Items"]] == [
+            "a1", "a2", "a3", "b1", "b2"]  # fmt: skip
+
+
+def test_trimmed_and_expired_stream_records_are_gone_and_the_stream_goes_on(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from moto import mock_aws
+
+    from kabar_infra import moto_fixes
+
+    moto_fixes.install()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        arn = _table(dynamodb)
+        streams = boto3.client("dynamodbstreams")
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        old = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+        for n in range(3):
+            dynamodb.put_item(TableName="c", Item=_key("a", str(n)))
+        records = streams.get_records(ShardIterator=old["ShardIterator"])["Records"]
+        second = int(records[1]["dynamodb"]["SequenceNumber"])
+        assert moto_fixes.trim_stream(arn, second) == 1  # every reader is past the first
+        with pytest.raises(streams.exceptions.ClientError, match="TrimmedDataAccessException"):
+            streams.get_records(ShardIterator=old["ShardIterator"])
+        horizon = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+        kept = streams.get_records(ShardIterator=horizon["ShardIterator"])["Records"]
+        assert [r["dynamodb"]["SequenceNumber"] for r in kept] == [
+            r["dynamodb"]["SequenceNumber"] for r in records[1:]
+        ]
+        # 24 hours later, a new record finds the others expired, as DynamoDB's stream would.
+        later = moto_fixes._utcnow() + timedelta(hours=24, seconds=1)
+        monkeypatch.setattr(moto_fixes, "_utcnow", lambda: later)
+        monkeypatch.setattr("moto.dynamodb.models.table.utcnow", lambda: later)
+        dynamodb.put_item(TableName="c", Item=_key("a", "9"))
+        horizon = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+        (last,) = streams.get_records(ShardIterator=horizon["ShardIterator"])["Records"]
+        assert last["dynamodb"]["Keys"]["sk"]["S"] == "9"
+        assert int(last["dynamodb"]["SequenceNumber"]) == int(records[-1]["dynamodb"]["SequenceNumber"]) + 1

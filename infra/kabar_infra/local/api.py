@@ -17,10 +17,11 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from kabar_infra.local.http import QuietServer
 from kabar_infra.provision import Stack
 from kabar_infra.template import Template
 
@@ -214,39 +215,97 @@ class LocalApi:
             out_headers[key] = ", ".join(str(v) for v in values)
         return int(response.get("statusCode", 200)), out_headers, data
 
-    def server(self, host: str, port: int) -> ThreadingHTTPServer:
-        api = self
+    def server(self, host: str, port: int) -> QuietServer:
+        return QuietServer((host, port), type("Handler", (_Handler,), {"api": self}))
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
 
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                status, headers, data = api.handle(
-                    self.command,
-                    self.path,
-                    dict(self.headers.items()),
-                    body,
-                    source_ip=self.client_address[0],
-                )
-                self.send_response(status)
-                for key, value in headers.items():
-                    if key.lower() != "content-length":
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+class _Handler(BaseHTTPRequestHandler):
+    """One connection to the local API (``api`` is set on a subclass per server)."""
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
+    api: LocalApi
 
-            def log_message(self, format: str, *args: Any) -> None:
-                print(
-                    f"[api] {self.command} {self.path} -> {args[1] if len(args) > 1 else ''}",
-                    flush=True,
-                )
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle keep-alive connection is closed
 
-        return ThreadingHTTPServer((host, port), Handler)
+    def _serve(self) -> None:
+        body = self._body()
+        if body is None:
+            return
+        status, headers, data = self.api.handle(
+            self.command,
+            self.path,
+            dict(self.headers.items()),
+            body,
+            source_ip=self.client_address[0],
+        )
+        self._reply(status, headers, data)
+
+    def _body(self) -> bytes | None:
+        """The request body as its Content-Length declares it; None when it is refused
+        (answered at once, without waiting on a body that will never come)."""
+        refused = body_refusal(self.headers.get("Content-Length"), self.headers.get("Transfer-Encoding"))
+        if refused is not None:
+            self.close_connection = True
+            self._reply(*refused)
+            return None
+        length = int(self.headers.get("Content-Length") or 0)
+        self.connection.settimeout(BODY_SECONDS)
+        try:
+            body = self.rfile.read(length) if length else b""
+        except TimeoutError:
+            body = b""
+        finally:
+            self.connection.settimeout(self.timeout)
+        if len(body) < length:
+            self.close_connection = True
+            message = f"the body has fewer bytes than its Content-Length ({length})"
+            self._reply(*_json(400, {"message": message}))
+            return None
+        return body
+
+    def _reply(self, status: int, headers: dict[str, str], data: bytes) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            if key.lower() != "content-length":
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A request the server cannot parse or route by method: JSON, as API Gateway's."""
+        self.close_connection = True
+        if code == 501:  # a method no route has: API Gateway's answer for any unknown route
+            self._reply(*_json(403, {"message": "Missing Authentication Token"}))
+            return
+        self._reply(*_json(code, {"message": message or "Bad Request"}))
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        status = args[1] if len(args) > 1 else ""
+        print(f"[api] {self.command} {self.path!r} -> {status}", flush=True)
+
+
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+BODY_SECONDS = 2.0  # how long a declared body may take to arrive
+
+
+def body_refusal(
+    content_length: str | None, transfer_encoding: str | None
+) -> tuple[int, dict[str, str], bytes] | None:
+    """The answer to a request whose body cannot be read as declared, or None when it can."""
+    if transfer_encoding and transfer_encoding.strip().lower() != "identity":
+        return _json(411, {"message": "send the body with a Content-Length"})
+    if content_length is None:
+        return None
+    text = content_length.strip()
+    if not text.isascii() or not text.isdigit():
+        return _json(400, {"message": f"Content-Length must be a number of bytes, not {content_length!r}"})
+    if int(text) > MAX_BODY:
+        return _json(413, {"message": f"the body is larger than {MAX_BODY} bytes"})
+    return None
 
 
 def _json(status: int, body: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:

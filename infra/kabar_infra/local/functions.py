@@ -10,15 +10,17 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import select
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any
+from typing import Any
 
 from kabar_infra.template import FunctionSpec
 
@@ -113,23 +115,51 @@ class WorkerFunctions:
         self.log = log
         self._workers: dict[str, _Worker] = {}
         self._lock = threading.Lock()
+        self._stopped = False
 
     def __call__(self, function: str, event: dict[str, Any]) -> Any:
         with self._lock:
+            if self._stopped:
+                raise RuntimeError("the local stack is stopping")
             worker = self._workers.get(function)
             if worker is None or not worker.alive:
                 worker = _Worker(self.specs[function], self.environments[function], self.log)
                 self._workers[function] = worker
         return worker.invoke(event)
 
-    def stop(self) -> None:
-        for worker in self._workers.values():
-            worker.stop()
+    def stop(self, seconds: float = 1.0) -> None:
+        """Stop every worker: end of input for all, then a kill for any still running after
+        ``seconds`` (one in the middle of an invocation)."""
+        with self._lock:
+            self._stopped = True
+            workers = list(self._workers.values())
+        for worker in workers:
+            worker.close_input()
+        deadline = time.monotonic() + seconds
+        for worker in workers:
+            worker.stop(max(0.0, deadline - time.monotonic()))
+
+
+class FunctionTimeout(RuntimeError):
+    """An invocation ran past the function's Timeout: Lambda stops it and reports this."""
+
+    def __init__(self, function: str, seconds: float) -> None:
+        super().__init__(f"{function}: Task timed out after {seconds:.2f} seconds")
+        self.function = function
+        self.seconds = seconds
+
+
+INIT_SECONDS = 10.0  # Lambda's limit on a function's init (importing the handler module)
 
 
 class _Worker:
+    """One function's worker process. An invocation that runs past the function's Timeout
+    is stopped as Lambda stops it: the process is killed (its next invocation is a cold
+    start) and the invocation fails with "Task timed out after N seconds"."""
+
     def __init__(self, spec: FunctionSpec, env: dict[str, str], log: Callable[[str, str], None]) -> None:
         self.spec = spec
+        self.log = log
         self.lock = threading.Lock()
         read_fd, write_fd = os.pipe()
         self.process = subprocess.Popen(
@@ -143,7 +173,8 @@ class _Worker:
             text=True,
         )  # fmt: skip
         os.close(write_fd)
-        self.results: IO[str] = os.fdopen(read_fd, "r")
+        self.replies = _Lines(read_fd)
+        self.ready = False
         threading.Thread(target=self._forward_logs, args=(log,), daemon=True).start()
 
     @property
@@ -157,21 +188,65 @@ class _Worker:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         with self.lock:
+            if not self.ready:  # the init phase, limited on its own as in Lambda
+                self._read_reply(INIT_SECONDS, "init")
+                self.ready = True
             assert self.process.stdin is not None
             self.process.stdin.write(json.dumps(event) + "\n")
             self.process.stdin.flush()
-            line = self.results.readline()
-            if not line:
-                raise RuntimeError(f"{self.spec.logical_id} worker exited")
-            reply = json.loads(line)
+            reply = self._read_reply(float(self.spec.timeout), "invoke")
             if "error" in reply:
                 raise RuntimeError(f"{self.spec.logical_id}: {reply['error']}")
             return reply["result"]
 
-    def stop(self) -> None:
-        if self.process.stdin:
-            self.process.stdin.close()
+    def _read_reply(self, seconds: float, phase: str) -> dict[str, Any]:
+        started = time.monotonic()
+        line = self.replies.readline(started + seconds)
+        if line is None:
+            elapsed = time.monotonic() - started
+            self.process.kill()
+            self.process.wait()
+            self.log(self.spec.logical_id, f"Task timed out after {elapsed:.2f} seconds ({phase})")
+            raise FunctionTimeout(self.spec.logical_id, elapsed)
+        if not line:
+            raise RuntimeError(f"{self.spec.logical_id} worker exited")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def close_input(self) -> None:
+        """End of input: the worker finishes what it is doing and exits."""
         try:
-            self.process.wait(timeout=3)
+            if self.process.stdin:
+                self.process.stdin.close()
+        except OSError:
+            pass  # an invocation was writing to it
+
+    def stop(self, seconds: float = 1.0) -> None:
+        self.close_input()
+        try:
+            self.process.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+
+
+class _Lines:
+    """Lines read from a pipe with a deadline (a reply that may never come)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+
+    def readline(self, deadline: float) -> str | None:
+        """The next line ("" at end of file), or None when the deadline passes first."""
+        while b"\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                return None
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                return ""
+            self.buffer += chunk
+        end = self.buffer.index(b"\n")
+        line = bytes(self.buffer[:end])
+        del self.buffer[: end + 1]
+        return line.decode("utf-8")

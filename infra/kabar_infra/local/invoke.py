@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from kabar_infra.local.http import QuietServer
 
 _PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
 
@@ -43,7 +45,7 @@ class LambdaEndpoint:
             return 200, {"X-Amz-Function-Error": "Unhandled"}, {
                 "errorType": type(exc).__name__, "errorMessage": str(exc)}  # fmt: skip
 
-    def server(self, host: str, port: int) -> ThreadingHTTPServer:
+    def server(self, host: str, port: int) -> QuietServer:
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -66,4 +68,4 @@ class LambdaEndpoint:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the functions log their own work
 
-        return ThreadingHTTPServer((host, port), Handler)
+        return QuietServer((host, port), Handler)

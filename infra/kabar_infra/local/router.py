@@ -4,6 +4,14 @@ This is what Lambda's event source mappings do in AWS, for the settings the
 template uses: batch size, FilterCriteria, ReportBatchItemFailures, retries
 and the on-failure destination of stream sources; an SQS queue's own
 redrive policy moves messages that keep failing to its dead-letter queue.
+``run`` polls each source in a thread of its own, as each mapping polls on
+its own in AWS (``pump`` and ``drain``, for tests, poll them in turn).
+
+``on_consumed(stream_arn, sequence_number)``, when given, hears how far every
+consumer of a stream has read (the lowest next sequence number among them,
+held back to the first record of any batch sent to an on-failure destination
+in the last 24 hours, which ops tools may want to read): the local stack
+drops the records before it from moto's stream.
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ class _StreamSource:
     arn: str
     patterns: list[dict[str, Any]]
     iterators: dict[str, str | None] = field(default_factory=dict)
+    consumed: int = 0  # the sequence number after the last record read (one shard, as moto's)
 
 
 @dataclass
@@ -69,11 +78,22 @@ class Delivery:
 class Router:
     """Polls the template's queues and streams on moto and invokes their handlers."""
 
-    def __init__(self, template: Template, stack: Stack, invoke: Invoke, session: boto3.Session) -> None:
+    def __init__(
+        self,
+        template: Template,
+        stack: Stack,
+        invoke: Invoke,
+        session: boto3.Session,
+        on_consumed: Callable[[str, int], Any] | None = None,
+    ) -> None:
         self.invoke = invoke
+        self.on_consumed = on_consumed
+        self._pins: dict[str, list[tuple[float, int]]] = {}  # stream ARN -> (when, first sequence number)
+        self._pins_lock = threading.Lock()
         self.session = session
         self.region = stack.region
         self.deliveries: list[Delivery] = []
+        self.log: Callable[[str], None] = lambda line: print(line, flush=True)
         self._streams: list[_StreamSource] = []
         self._queues: list[_QueueSource] = []
         resolver = stack.resolver()
@@ -124,11 +144,23 @@ class Router:
         raise RuntimeError(f"events still flowing after {rounds} rounds")
 
     def run(self, stop: threading.Event, idle_seconds: float = 0.2) -> None:
+        """Poll every source, each in its own thread, until ``stop`` is set."""
+        pumps: list[Callable[[], int]] = [lambda q=q: self._pump_queue(q) for q in self._queues]  # type: ignore[misc]
+        pumps += [lambda s=s: self._pump_stream(s) for s in self._streams]  # type: ignore[misc]
+        threads = [
+            threading.Thread(target=self._poll, args=(pump, stop, idle_seconds), daemon=True, name="router")
+            for pump in pumps
+        ]
+        for thread in threads:
+            thread.start()
+        stop.wait()
+
+    def _poll(self, pump: Callable[[], int], stop: threading.Event, idle_seconds: float) -> None:
         while not stop.is_set():
             try:
-                delivered = self.pump()
+                delivered = pump()
             except Exception as exc:  # keep routing; the handler's own logs say more
-                print(f"[router] {type(exc).__name__}: {exc}", flush=True)
+                self.log(f"[router] {type(exc).__name__}: {exc}")
                 delivered = 0
             if delivered == 0:
                 stop.wait(idle_seconds)
@@ -194,12 +226,27 @@ class Router:
             response = self._streams_client.get_records(ShardIterator=iterator, Limit=1000)
             stream.iterators[shard_id] = response.get("NextShardIterator")
             records = [self._stream_record(stream, r) for r in response.get("Records", [])]
+            read_to = int(records[-1]["dynamodb"]["SequenceNumber"]) + 1 if records else 0
             records = [r for r in records if self._passes_filter(stream, r)]
             batch_size = int(stream.props.get("BatchSize", 100))
             for start in range(0, len(records), batch_size):
                 self._deliver_stream_batch(stream, shard_id, records[start : start + batch_size])
             delivered += len(records)
+            if read_to:
+                stream.consumed = read_to
+                self._report_consumed(stream.arn)
         return delivered
+
+    def _report_consumed(self, arn: str) -> None:
+        if self.on_consumed is None:
+            return
+        readers = [s for s in self._streams if s.arn == arn]
+        if any(s.consumed == 0 for s in readers):
+            return  # one has read nothing yet
+        horizon = time.monotonic() - 24 * 3600
+        with self._pins_lock:
+            pins = self._pins[arn] = [(at, n) for at, n in self._pins.get(arn, []) if at > horizon]
+        self.on_consumed(arn, min([s.consumed for s in readers] + [n for _, n in pins]))
 
     def _passes_filter(self, stream: _StreamSource, record: dict[str, Any]) -> bool:
         return not stream.patterns or any(pattern_matches(p, record) for p in stream.patterns)
@@ -234,7 +281,10 @@ class Router:
 
     def _on_failure(self, stream: _StreamSource, shard_id: str, batch: list[dict[str, Any]]) -> None:
         destination = stream.props.get("DestinationConfig", {}).get("OnFailure")
-        print(f"[router] {stream.function}: {len(batch)} records failed every retry", flush=True)
+        self.log(f"[router] {stream.function}: {len(batch)} records failed every retry")
+        first = int(batch[0]["dynamodb"]["SequenceNumber"])
+        with self._pins_lock:
+            self._pins.setdefault(stream.arn, []).append((time.monotonic(), first))
         if not destination:
             return
         arn = str(destination["Destination"])
@@ -277,7 +327,7 @@ class Router:
         try:
             response = self.invoke(function, event)
         except Exception as exc:
-            print(f"[router] {function} failed: {type(exc).__name__}: {exc}", flush=True)
+            self.log(f"[router] {function} failed: {type(exc).__name__}: {exc}")
             self.deliveries.append(Delivery(function, source, len(event["Records"]), len(event["Records"])))
             return None
         failures = {str(item["itemIdentifier"]) for item in (response or {}).get("batchItemFailures", [])}
