@@ -24,7 +24,7 @@ from pydantic import (
 
 from kabar.documents import ArticleSummary, CategoryLink, article_path
 from kabar.slugs import SLUG_PATTERN, slugify
-from kabar.text.plain import TAG, control_problem
+from kabar.text.plain import TAG, control_problem, tidy
 
 ArticleStatus = Literal["draft", "published"]
 CommentsSetting = Literal["open", "closed"]
@@ -42,9 +42,11 @@ def _split_codes(value: Any) -> Any:
 
 
 def _plain_text(value: Any) -> Any:
-    """Plain-text fields are text: HTML (a tag, closed or not) or an invisible, control or
-    direction-changing character in them is an error the editor fixes, not something to clean."""
+    """Plain-text fields are text: HTML (a tag, closed or not) or a control or direction-changing
+    character in them is an error the editor fixes; invisible formatting that pasted text carries
+    (zero-width spaces, left-to-right marks, soft hyphens) is dropped."""
     if isinstance(value, str):
+        value = tidy(value)
         if TAG.search(value):  # "a < b" is text, "<b" and "<img src=x" are not
             raise ValueError("HTML is not allowed here; this field is plain text")
         problem = control_problem(value)

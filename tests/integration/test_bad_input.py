@@ -88,7 +88,10 @@ def test_bulk_and_single_tags_judge_a_name_alike(app: App) -> None:
     assert (status, answer["errors"]) == (400, [{"field": "tags.1.slug", "message": (
         "is needed: the name '日本' has no letters or digits a-z, 0-9 to make one of")}])  # fmt: skip
     html = "HTML is not allowed here; this field is plain text"
-    bidi = "has the invisible or control character U+202E at character 2; this field is plain text: remove it"
+    bidi = (
+        "has the control or direction-changing character U+202E at character 2; "
+        "this field is plain text: remove it"
+    )
     for name, problem in (
         ("<b", html),
         ("a\u202eb", bidi),
@@ -136,8 +139,8 @@ BAD_FILES: list[tuple[str, bytes, list[tuple[str, str]]]] = [
     ("epoch.md", article_file(title="Jam", published_at=1700000000),
      [("published_at", f"{TIME} (a number is not read as seconds since 1970)")]),
     ("control.md", article_file(title="Kendali", author="Ani\u202eSiregar", dateline="JAKARTA\u0007"), [
-        ("dateline", f"has the invisible or control character U+0007 at character 8{PLAIN}"),
-        ("author", f"has the invisible or control character U+202E at character 4{PLAIN}")]),
+        ("dateline", f"has the control or direction-changing character U+0007 at character 8{PLAIN}"),
+        ("author", f"has the control or direction-changing character U+202E at character 4{PLAIN}")]),
     ("nul.md", "---\ntitle: A\nauthor: A\u0000\n---\nx\n".encode(),
      [("front_matter", "is not valid YAML (line 3): the control character U+0000 is not allowed")]),
     ("unclosed.md", article_file(title="Judul <img src=x onerror=alert(1)", author="<b"),
@@ -177,3 +180,20 @@ def test_what_the_limits_allow_is_published(app: App) -> None:
     assert (status["state"], status["errors"]) == ("published", [])
     document = app.document("v1/articles/koran-jepang.json")
     assert document is not None and document["title"] == "日本の新聞"
+
+
+def test_invisible_formatting_of_pasted_text_is_dropped_not_refused(app: App) -> None:
+    """Copy from a word processor or a web page carries marks nobody sees (a left-to-right mark in a
+    real IndoSum lead): the article is published without them; joiners that emoji need stay."""
+    lead = "Presiden\u200e meninjau lokasi gem\u00adpa di\u200b Cianjur.\u2028Bantuan tiba."
+    upload_id = app.upload("paste.md", article_file(title="\ufeffGempa Cianjur", lead=lead,
+                                                    author="Ani \U0001f468\u200d\U0001f469"))  # fmt: skip
+    status = app.status(upload_id)
+    assert (status["state"], status["errors"]) == ("published", [])
+    document = app.document(f"v1/articles/{status['article']['slug']}.json")
+    assert document is not None
+    assert (document["title"], document["lead"]) == (
+        "Gempa Cianjur",
+        "Presiden meninjau lokasi gempa di Cianjur. Bantuan tiba.",
+    )
+    assert document["author"] == "Ani \U0001f468\u200d\U0001f469"
