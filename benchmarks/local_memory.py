@@ -35,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 ARTICLES = int(os.environ.get("KABAR_BENCH_LOCAL_ARTICLES", "2000"))
+LEAD_MAX = 2000  # an article's lead is at most 2,000 characters; a few IndoSum first paragraphs are longer
 WAVE = 50
 COMMENT_EVERY = 5
 CHECKPOINT = max(WAVE, ARTICLES // 8 // WAVE * WAVE)
@@ -119,7 +120,8 @@ def write_articles(directory: Path, count: int) -> tuple[list[Path], str]:
     paths = []
     for index, item in enumerate(corpus):
         title = " ".join(word.capitalize() for word in item["title"].split())
-        front = {"title": title, "lead": item["lead"], "category": item["category"].title(),
+        lead = item["lead"][:LEAD_MAX].rsplit(" ", 1)[0] if len(item["lead"]) > LEAD_MAX else item["lead"]
+        front = {"title": title, "lead": lead, "category": item["category"].title(),
                  "tags": item["tags"][:2], "published_at": item["published_at"],
                  "slug": f"bench-{index:05d}"}  # fmt: skip
         text = "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in front.items())

@@ -185,7 +185,7 @@ def test_what_the_limits_allow_is_published(app: App) -> None:
 def test_invisible_formatting_of_pasted_text_is_dropped_not_refused(app: App) -> None:
     """Copy from a word processor or a web page carries marks nobody sees (a left-to-right mark in a
     real IndoSum lead): the article is published without them; joiners that emoji need stay."""
-    lead = "Presiden\u200e meninjau lokasi gem\u00adpa di\u200b Cianjur.\u2028Bantuan tiba."
+    lead = "Presiden\u200e meninjau lokasi gem\u00adpa di\u200b Cianjur.\u009d\u2028Bantuan tiba."
     upload_id = app.upload("paste.md", article_file(title="\ufeffGempa Cianjur", lead=lead,
                                                     author="Ani \U0001f468\u200d\U0001f469"))  # fmt: skip
     status = app.status(upload_id)

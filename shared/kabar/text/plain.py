@@ -16,16 +16,18 @@ import re
 CONTROL = re.compile(
     "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 )
-# What an editor's plain field refuses: control characters, and the embeddings, overrides and
+# What an editor's plain field refuses: C0 control characters and DEL (a broken file), and the
+# embeddings, overrides and
 # isolates that reorder what follows them (U+202E shows "Ani\u202eSiregar" as "AnigeriS").
-REFUSED = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
+REFUSED = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]")
 # What text pasted from a word processor, a web page or a messaging app carries without anyone
 # seeing it, and means nothing in a plain field: the soft hyphen, the zero-width space, the word
 # joiner and invisible operators, the byte-order mark, and the left-to-right, right-to-left and
-# Arabic letter marks (which only nudge neutral characters). Real articles have them (one IndoSum
-# lead in a few hundred has U+200E), so an editor's field drops them rather than refusing the file.
+# Arabic letter marks (which only nudge neutral characters), and the C1 controls U+0080-U+009F that
+# text once decoded as Windows-1252 keeps (the remains of curly quotes). Real articles have them
+# (IndoSum leads have U+200E and U+009D), so an editor's field drops them rather than refusing it.
 # The zero-width joiner and non-joiner stay: emoji sequences and some scripts need them.
-INVISIBLE = re.compile("[\u00ad\u061c\u200b\u200e\u200f\u2060-\u2064\ufeff]")
+INVISIBLE = re.compile("[\u0080-\u009f\u00ad\u061c\u200b\u200e\u200f\u2060-\u2064\ufeff]")
 # The line and paragraph separators (from JavaScript strings, some editors): a space in one line.
 SEPARATOR = re.compile("[\u2028\u2029]")
 # A tag, or what a browser would start one with and never close (``<img src=x onerror=...``): from
