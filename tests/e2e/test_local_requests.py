@@ -4,7 +4,6 @@ valid HTTP for the API or the CDN, a busy port, a function's Timeout, and Ctrl-C
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -18,44 +17,16 @@ import pytest
 import requests
 
 from kabar_infra.template import ROOT
+from tests.support.local_stack import stack_env, start_stack, stop_stack
 
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(state: Path, **ports: int) -> dict[str, str]:
-    env = {**os.environ, "KABAR_STATE_DIR": str(state)}
-    for name in ("API", "CDN", "MOTO"):
-        env[f"KABAR_{name}_PORT"] = str(ports.get(name.lower()) or _free_port())
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCOUNT_ID_ENDPOINT_MODE"):
-        env.pop(key, None)
-    return env
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    state = tmp_path_factory.mktemp("kabar-bare")
-    log = state / "stack.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kabar_infra.local", "--no-samples"], cwd=ROOT, env=_env(state),
-        stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while not (state / "ready").exists():
-        assert not (state / "local.json").exists(), "local.json before the stack is ready"
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the local stack did not start:\n" + log.read_text())
-        time.sleep(0.1)
-    config = json.loads((state / "local.json").read_text())
-    yield {**config, "_process": process, "_state": state, "_log": log}
-    if process.poll() is None:
-        process.kill()
+    config = start_stack(tmp_path_factory.mktemp("kabar-bare"), "--no-samples")
+    yield config
+    stop_stack(config)
 
 
 def _raw(url: str, request: bytes, half_close: bool = True) -> tuple[bytes, float]:
@@ -126,8 +97,8 @@ def test_a_busy_port_is_named_with_the_variable_that_changes_it(
 ) -> None:
     port = int(stack["api_url"].rsplit(":", 1)[1])
     result = subprocess.run(
-        [sys.executable, "-m", "kabar_infra.local", "--no-samples"], cwd=ROOT, env=_env(tmp_path, api=port),
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-m", "kabar_infra.local", "--no-samples"], cwd=ROOT,
+        env=stack_env(tmp_path, api=port), capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 1
     assert f"port {port} (the local API) is already in use" in result.stderr

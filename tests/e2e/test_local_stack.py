@@ -6,80 +6,28 @@ import base64
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
 from kabar_infra.local.router import wait_for
 from kabar_infra.template import ROOT
+from tests.support.local_stack import KABAR, aws, kabar, start_stack, stop_stack
 
 pytestmark = pytest.mark.e2e
-KABAR = Path(sys.executable).parent / "kabar"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    state = tmp_path_factory.mktemp("kabar")
-    env = {
-        **os.environ,
-        "KABAR_API_PORT": str(_free_port()),
-        "KABAR_CDN_PORT": str(_free_port()),
-        "KABAR_MOTO_PORT": str(_free_port()),
-        "KABAR_STATE_DIR": str(state),
-    }
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCOUNT_ID_ENDPOINT_MODE"):
-        env.pop(key, None)
-    log = (state / "stack.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kabar_infra.local"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while not (state / "ready").exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the local stack did not start:\n" + (state / "stack.log").read_text())
-        time.sleep(0.2)
-    config = json.loads((state / "local.json").read_text())
-    config["_process"] = process
-    config["_state"] = state
-    config["_config_path"] = state / "local.json"
+    config = start_stack(tmp_path_factory.mktemp("kabar"))
     yield config
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
-
-
-def kabar(config: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(KABAR), "--config", str(config["_config_path"]), *args],
-        capture_output=True, text=True, timeout=120, cwd=ROOT, check=False,
-    )  # fmt: skip
-
-
-def aws(config: dict[str, Any], service: str) -> Any:
-    return boto3.client(
-        service, endpoint_url=config["aws_endpoint_url"], region_name=config["region"],
-        aws_access_key_id="local", aws_secret_access_key="local",
-    )  # fmt: skip
+    stop_stack(config, timeout=20)
 
 
 def test_make_run_loads_the_samples_and_writes_its_settings(local_stack: dict[str, Any]) -> None:

@@ -5,10 +5,6 @@ RenderFunction invoked over the stack's Lambda Invoke endpoint with a replay eve
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,36 +16,17 @@ from kabar.table import keys
 from kabar.table.codec import to_item
 from kabar_infra.cli.client import Credentials, KabarClient
 from kabar_infra.local.router import wait_for
-from kabar_infra.template import ROOT
 from tests.support.app import article_file
-from tests.support.local_stack import aws, free_port, kabar
+from tests.support.local_stack import aws, kabar, start_stack, stop_stack
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    state = tmp_path_factory.mktemp("kabar-ops")
-    ports = {name: str(free_port()) for name in ("API", "CDN", "MOTO")}
-    env = {**os.environ, **{f"KABAR_{name}_PORT": port for name, port in ports.items()},
-           "KABAR_STATE_DIR": str(state)}  # fmt: skip
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCOUNT_ID_ENDPOINT_MODE"):
-        env.pop(key, None)
-    with (state / "stack.log").open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "kabar_infra.local", "--no-samples"], cwd=ROOT,
-                                   env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    deadline = time.monotonic() + 120
-    while not (state / "ready").exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the local stack did not start:\n" + (state / "stack.log").read_text())
-        time.sleep(0.2)
-    config = json.loads((state / "local.json").read_text())
-    config["_config_path"] = state / "local.json"
-    config["_log"] = state / "stack.log"
+    config = start_stack(tmp_path_factory.mktemp("kabar-ops"), "--no-samples")
     yield config
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=30)
+    stop_stack(config)
 
 
 def editor(config: dict[str, Any]) -> KabarClient:
