@@ -202,7 +202,7 @@ def widgets(template: Template) -> list[Any]:
     functions = [spec.logical_id for spec in template.functions()]
     queues = sorted(template.of_type("AWS::SQS::Queue"))
     api = ["ApiName", "${AWS::StackName}", "Stage", STAGE]
-    waf = ["WebACL", "kabar-api", "Region", "${AWS::Region}"]
+    waf = ["WebACL", "${AWS::StackName}-api", "Region", "${AWS::Region}"]  # the web ACL's MetricName
     return [
         _widget(
             "API requests and errors",

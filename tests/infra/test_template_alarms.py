@@ -150,3 +150,16 @@ def test_the_dashboard_shows_every_function_and_queue(transformed: dict[str, Any
             assert "${" + logical_id + "}" in text, logical_id
         if resource["Type"] == "AWS::SQS::Queue":
             assert "${" + logical_id + ".QueueName}" in text, logical_id
+
+
+def test_the_dashboard_reads_this_stacks_web_acl(transformed: dict[str, Any]) -> None:
+    """WAF's metrics are dimensioned by the web ACL's MetricName: a fixed one would mix the
+    blocked requests of every stack in the region into each stack's dashboard."""
+    resources = transformed["Resources"]
+    (acl,) = [v for v in resources.values() if v["Type"] == "AWS::WAFv2::WebACL"]
+    metric_name = acl["Properties"]["VisibilityConfig"]["MetricName"]
+    assert metric_name == {"Fn::Sub": "${AWS::StackName}-api"}
+    (dashboard,) = [v for v in resources.values() if v["Type"] == "AWS::CloudWatch::Dashboard"]
+    body = json.loads(dashboard["Properties"]["DashboardBody"]["Fn::Sub"])
+    waf = [m for w in body["widgets"] for m in w["properties"]["metrics"] if m[0] == "AWS/WAFV2"]
+    assert waf and all(m[m.index("WebACL") + 1] == metric_name["Fn::Sub"] for m in waf)
