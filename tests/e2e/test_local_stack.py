@@ -103,9 +103,11 @@ def test_upload_with_the_cli_then_read_it_from_the_cdn(local_stack: dict[str, An
 
 
 def test_a_rejected_upload_names_title_and_keeps_the_original(local_stack: dict[str, Any]) -> None:
-    result = kabar(local_stack, "upload", "--no-wait", "examples/rejected/tanpa-judul.md")
-    assert result.returncode == 0
-    upload_id = result.stdout.strip().rsplit(" ", 1)[1]
+    result = kabar(local_stack, "--json", "upload", "--no-wait", "examples/rejected/tanpa-judul.md")
+    assert result.returncode == 0, result.stderr
+    ticket = json.loads(result.stdout)
+    assert ticket["filename"] == "tanpa-judul.md"
+    upload_id = ticket["upload_id"]
     deadline = time.monotonic() + 30
     while True:
         status = kabar(local_stack, "status", upload_id)

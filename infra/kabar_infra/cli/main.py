@@ -155,7 +155,8 @@ def _upload(args: argparse.Namespace, client: KabarClient) -> int:
             continue
         ticket = client.upload(path)
         if args.no_wait:
-            print(f"uploaded {path.name}: upload {ticket['upload_id']}")
+            line = {"filename": path.name, "upload_id": ticket["upload_id"]}
+            print(json.dumps(line) if args.json else f"uploaded {path.name}: upload {ticket['upload_id']}")
             continue
         status = client.wait(ticket["upload_id"], timeout=args.timeout)
         print(json.dumps(status, indent=2) if args.json else _describe(path.name, status))
