@@ -99,11 +99,24 @@ def test_a_failed_publish_is_listed_and_redriven(stack: dict[str, Any]) -> None:
     assert depth(stack, "PublishDeadLetterQueue") == 0
 
 
+def _bucket_deleted(s3: Any, bucket: str) -> bool:
+    """Empty the versioned bucket (versions and delete markers) and delete it; False when a render
+    still in flight from an earlier test wrote into it meanwhile (then try again)."""
+    listing = s3.list_object_versions(Bucket=bucket)
+    for obj in listing.get("Versions", []) + listing.get("DeleteMarkers", []):
+        s3.delete_object(Bucket=bucket, Key=obj["Key"], VersionId=obj["VersionId"])
+    try:
+        s3.delete_bucket(Bucket=bucket)
+    except s3.exceptions.ClientError as exc:
+        if exc.response["Error"]["Code"] != "BucketNotEmpty":
+            raise
+        return False
+    return True
+
+
 def test_a_failed_render_is_listed_and_replayed_over_http(stack: dict[str, Any]) -> None:
     s3, bucket = aws(stack, "s3"), stack["resources"]["SiteBucket"]
-    for obj in s3.list_object_versions(Bucket=bucket).get("Versions", []):
-        s3.delete_object(Bucket=bucket, Key=obj["Key"], VersionId=obj["VersionId"])
-    s3.delete_bucket(Bucket=bucket)  # every render fails every retry now
+    wait_for(lambda: _bucket_deleted(s3, bucket), timeout=30)  # every render fails every retry now
     result = kabar(stack, "upload", "--no-wait", "examples/try/gempa-garut.md")
     assert result.returncode == 0, result.stderr
     wait_for(lambda: depth(stack, "RenderFailureQueue") >= 1, timeout=30)
