@@ -204,10 +204,11 @@ def measure() -> dict[str, Any]:
 
 
 def _run(process: Any, config: dict[str, Any], paths: list[Path], source: str) -> dict[str, Any]:
-    editor, moderator = _client(config, "editor"), _client(config, "moderator")
     rows, published, rejected, comments = [], 0, 0, 0
     started = last = time.monotonic()
     for first in range(0, len(paths), WAVE):
+        # Signed in again for each wave: an ID token lasts an hour, and the whole run takes longer.
+        editor, moderator = _client(config, "editor"), _client(config, "moderator")
         statuses = publish_wave(editor, paths[first : first + WAVE])
         published += sum(s["state"] == "published" and bool(s.get("live")) for s in statuses)
         rejected += sum(s["state"] != "published" for s in statuses)
