@@ -15,6 +15,10 @@ class Conflict(KabarError):
     """A conditional write lost a race; the caller may retry."""
 
 
+class TagMergedMeanwhile(Conflict):
+    """Tags were computed before one of them was merged into another: compute them again."""
+
+
 class Forbidden(KabarError):
     """The caller is authenticated but may not do this."""
 

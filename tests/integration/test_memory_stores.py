@@ -15,10 +15,10 @@ from typing import Any
 import boto3
 import pytest
 
-from kabar.errors import Conflict
+from kabar.errors import Conflict, TagMergedMeanwhile
 from kabar.events import ArticleChanged, TableChange, TagsChanged
 from kabar.keyring import Keyring
-from kabar.models import Upload, UploadState
+from kabar.models import ArticleTags, ScoredTag, Upload, UploadState
 from kabar.table import Stores
 from kabar.table.base import Table
 from kabar.workflows import related
@@ -29,7 +29,7 @@ from kabar.workflows.related import continue_unlist, relate
 from kabar.workflows.render.plan import plan
 from kabar.workflows.render.renderer import Renderer
 from kabar.workflows.render.sources import SiteSettings, Sources
-from kabar.workflows.tagging import continue_merge
+from kabar.workflows.tagging import continue_merge, tag_article
 from kabar.workflows.uploads import upload_status
 from kabar.workflows.vocabulary import MergeRequest, TagRequest, merge_tag, put_tag
 from kabar_infra.provision import Stack
@@ -219,6 +219,52 @@ def test_the_vocabulary_and_a_merge(both: tuple[Any, MemoryStores]) -> None:
         )
     assert seen[0] == seen[1]
     assert seen[1][6] == [2, 2, 1, 0] and "belongs to tag 'lebanon'" in seen[1][0]
+
+
+class MergedWhileReading:
+    """The tagger's vocabulary, which merges ``tag`` into ``into`` just after the first lookup
+    answers: the tags computed from that answer are out of date by the time they are written."""
+
+    def __init__(self, stores: Any, tag: str, into: str) -> None:
+        self.stores, self.tag, self.into, self.merged = stores, tag, into, False
+
+    def lookup(self, match_keys: Any) -> Any:
+        found = self.stores.vocabulary.lookup(match_keys)
+        if not self.merged:
+            self.merged = True
+            merge_tag(self.tag, MergeRequest(into=self.into), vocabulary=self.stores.vocabulary,
+                      tags=self.stores.tags)  # fmt: skip
+        return found
+
+    def entries(self, slugs: Any) -> Any:
+        return self.stores.vocabulary.entries(slugs)
+
+
+def test_a_tag_merged_while_an_article_is_tagged_never_keeps_it(both: tuple[Any, MemoryStores]) -> None:
+    """The merge's mover lists the merged tag's members once; an article tagged with the old
+    vocabulary and written after that would stay under the merged tag for good."""
+    seen = []
+    for stores in both:
+        put_tag("gaza", TagRequest(name="Gaza"), vocabulary=stores.vocabulary)
+        put_tag("palestina", TagRequest(name="Palestina"), vocabulary=stores.vocabulary)
+        put_article(stores.articles, article("warga-bertahan", title="Warga Bertahan", tags=["Palestina"]))
+        racing = MergedWhileReading(stores, "palestina", "gaza")
+        tagged = tag_article("warga-bertahan", articles=stores.articles, tags=stores.tags, vocabulary=racing,
+                             max_tags=8, publish_suggestions=False)  # fmt: skip
+        assert racing.merged
+        # Written straight to the store, tags read before the merge are refused, naming the tag.
+        old_tag = ScoredTag(name="Palestina", slug="palestina", score=1.0, origin="editor")
+        late = ArticleTags(slug="warga-bertahan", version=2, status="published", month="2026-11",
+                           tags=[old_tag])  # fmt: skip
+        summary = article("warga-bertahan").summary()
+        with pytest.raises(TagMergedMeanwhile, match="palestina merged meanwhile"):
+            stores.tags.store(late, previous=tagged, summary=summary, published_at=NOW)
+        seen.append((tagged, stores.tags.get("warga-bertahan"), stores.tags.member_slugs("gaza", 10),
+                     stores.tags.member_slugs("palestina", 10)))  # fmt: skip
+    assert seen[0] == seen[1]
+    tagged, stored, in_gaza, in_palestina = seen[1]
+    assert tagged == stored and tagged is not None and [t.slug for t in tagged.tags] == ["gaza"]
+    assert (in_gaza, in_palestina) == (["warga-bertahan"], [])
 
 
 def test_uploads_and_publishing(both: tuple[Any, MemoryStores]) -> None:

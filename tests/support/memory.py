@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from kabar.documents import ArticleSummary
-from kabar.errors import AlreadyProcessed, CommentRefused, Conflict, Stale
+from kabar.errors import AlreadyProcessed, CommentRefused, Conflict, Stale, TagMergedMeanwhile
 from kabar.models import (
     Article,
     ArticleFacts,
@@ -247,6 +247,7 @@ class MemoryTags:
     """kabar.table.tags.TagStore: each article's computed tags, its memberships, the tags' counts."""
 
     lists: MemoryLists
+    vocabulary: MemoryVocabulary | None = None  # for the check that a joined tag is not merged
     tagged: dict[str, ArticleTags] = field(default_factory=dict)
     stats: dict[str, TagCount] = field(default_factory=dict)
     merges: dict[str, MergeProgress] = field(default_factory=dict)
@@ -277,6 +278,10 @@ class MemoryTags:
             raise Stale(f"tags of {tagged.slug} v{tagged.version}")
         was = {t.slug: t for t in previous.tags} if previous and previous.status == "published" else {}
         now = {t.slug: t for t in tagged.tags} if summary is not None else {}
+        entries = self.vocabulary.tags if self.vocabulary is not None else {}
+        moved = [s for s in now if s not in was and s in entries and entries[s].status == "merged"]
+        if moved:
+            raise TagMergedMeanwhile(f"tags of {tagged.slug}: {', '.join(moved)} merged meanwhile")
         self.tagged[tagged.slug] = _copy(tagged)
         position = keys.listing_position(published_at, tagged.slug) if published_at else ""
         profile = {
@@ -620,12 +625,12 @@ class MemoryStores:
 
     @classmethod
     def new(cls) -> MemoryStores:
-        lists, uploads, links = MemoryLists(), MemoryUploads(), MemoryLinks()
+        lists, uploads, links, vocabulary = MemoryLists(), MemoryUploads(), MemoryLinks(), MemoryVocabulary()
         return cls(
             uploads=uploads,
             articles=MemoryArticles(uploads, lists, links),
-            tags=MemoryTags(lists),
-            vocabulary=MemoryVocabulary(),
+            tags=MemoryTags(lists, vocabulary),
+            vocabulary=vocabulary,
             related=MemoryRelatedLists(lists),
             comments=MemoryComments(),
             lists=lists,

@@ -144,6 +144,10 @@ class Table:
         """A transaction's Delete."""
         return {"Delete": {"TableName": self.name, "Key": to_item(key), **condition}}
 
+    def check_op(self, key: Key, **condition: Any) -> dict[str, Any]:
+        """A transaction's ConditionCheck: the item must meet ``condition``; nothing is written."""
+        return {"ConditionCheck": {"TableName": self.name, "Key": to_item(key), **condition}}
+
     def transact(self, items: list[Any], refused: Callable[[list[str | None]], Exception]) -> None:
         """Write all of ``items`` or none; a cancellation raises ``refused(codes)``, with one
         code per item (``ConditionalCheckFailed``, ``None`` for the items that were fine, ...)."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from kabar.documents import ArticleSummary
-from kabar.errors import Conflict, Stale
+from kabar.errors import Conflict, Stale, TagMergedMeanwhile
 from kabar.models import ArticleTags, ScoredTag, TagCount
 from kabar.table import keys
 from kabar.table.articles import summary_values
@@ -71,10 +71,20 @@ class TagStore:
             if slug not in now:
                 items.append(self.table.delete_op(keys.membership(tagged.slug, slug)))
                 items.append(self._count_update(tag, -1))
+        # A tag the article joins must not have been merged since the vocabulary was read:
+        # the merge's mover lists the tag's members once, so a membership written after
+        # that would stay in the merged tag for good. Tags already held are the mover's.
+        joined = [slug for slug in now if slug not in was]
+        first_check = len(items)
+        items += [self.table.check_op(keys.vocabulary(slug), **_NOT_MERGED) for slug in joined]
 
         def refused(reasons: list[str | None]) -> Exception:
             if reasons and reasons[0] == CONDITION_FAILED:
                 return Stale(f"tags of {tagged.slug} v{tagged.version}")
+            moved = [joined[i - first_check] for i, code in enumerate(reasons)
+                     if code == CONDITION_FAILED and i >= first_check]  # fmt: skip
+            if moved:
+                return TagMergedMeanwhile(f"tags of {tagged.slug}: {', '.join(moved)} merged meanwhile")
             return Conflict(f"tags of {tagged.slug}: {reasons}")
 
         self.table.transact(items, refused)
@@ -118,6 +128,13 @@ class TagStore:
         """How many published articles each of these tags has (tags never used are left out)."""
         items = self.table.batch_get(map(keys.tag_stats, tags), projection=("slug", "count"))
         return {str(item["slug"]): int(item["count"]) for item in items}
+
+
+_NOT_MERGED = {
+    "ConditionExpression": "attribute_not_exists(#status) OR #status <> :merged",
+    "ExpressionAttributeNames": {"#status": "status"},
+    "ExpressionAttributeValues": {":merged": {"S": "merged"}},
+}
 
 
 def _tags_condition(tagged: ArticleTags, previous: ArticleTags | None) -> dict[str, Any]:

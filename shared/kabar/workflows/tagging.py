@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from kabar.documents import ArticleSummary, month_of
-from kabar.errors import Stale
+from kabar.errors import Stale, TagMergedMeanwhile
 from kabar.models import Article, ArticleTags, ScoredTag, VocabularyEntry
 from kabar.observability import logger
 from kabar.text.relatedness import text_terms
@@ -39,6 +39,9 @@ class TaggingVocabulary(Vocabulary, Protocol):
     def get(self, slug: str) -> VocabularyEntry | None: ...
 
 
+MERGE_RETRIES = 3
+
+
 def tag_article(
     slug: str, *, articles: Articles, tags: Tags, vocabulary: Vocabulary, max_tags: int,
     publish_suggestions: bool, force: bool = False,
@@ -46,8 +49,25 @@ def tag_article(
     """Compute and store the current version's tags; the stored tags (None: no article).
 
     ``force`` re-tags a version already tagged (the vocabulary changed); it writes
-    only when the tags come out different.
+    only when the tags come out different. A tag merged between reading the
+    vocabulary and writing refuses the write (TagStore.store), and the tags are
+    computed again from the vocabulary as it is now.
     """
+    for attempt in range(1, MERGE_RETRIES + 1):
+        try:
+            return _tag_once(slug, articles=articles, tags=tags, vocabulary=vocabulary, max_tags=max_tags,
+                             publish_suggestions=publish_suggestions, force=force)  # fmt: skip
+        except TagMergedMeanwhile as exc:
+            if attempt == MERGE_RETRIES:
+                raise
+            logger.info("a tag was merged while tagging; again", extra={"slug": slug, "why": str(exc)})
+    raise AssertionError("unreachable")
+
+
+def _tag_once(
+    slug: str, *, articles: Articles, tags: Tags, vocabulary: Vocabulary, max_tags: int,
+    publish_suggestions: bool, force: bool,
+) -> ArticleTags | None:  # fmt: skip
     article = articles.get(slug)
     if article is None:
         return None
