@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudfront import CloudFrontClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
 
 
 @cache
@@ -44,6 +45,11 @@ def s3() -> S3Client:
 def cloudfront() -> CloudFrontClient:
     """The CloudFront client."""
     return _client("cloudfront")  # type: ignore[no-any-return]
+
+
+def sqs() -> SQSClient:
+    """The SQS client."""
+    return _client("sqs")  # type: ignore[no-any-return]
 
 
 def presigned_post(bucket: str) -> Callable[[str, str, int, int], dict[str, Any]]:

@@ -31,7 +31,7 @@ def comment_keys() -> Keyring:
 @cache
 def site_bucket() -> SiteBucket:
     settings = get_settings()
-    return SiteBucket(settings.site_bucket, settings.distribution_id)
+    return SiteBucket(settings.site_bucket, settings.invalidation_queue_url)
 
 
 def reset() -> None:

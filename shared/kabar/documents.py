@@ -22,6 +22,12 @@ CACHE_ARTICLE = "public, max-age=300, s-maxage=86400, stale-while-revalidate=60"
 # Lists change with every publish: short, and served stale while refreshing.
 CACHE_LIST = "public, max-age=60, s-maxage=60, stale-while-revalidate=300"
 CACHE_SITE = "public, max-age=300, s-maxage=3600, stale-while-revalidate=600"
+# What is invalidated on CloudFront when written or deleted: articles, which the edge keeps
+# for a day. Not lists: the edge refreshes them within a minute anyway, and CloudFront bills
+# every invalidated path beyond the first 1,000 a month. Not the site documents (site.json,
+# schemas, the error page): rewritten when a month appears or empties but unchanged unless a
+# deploy changes the site's settings, which then reach readers within the hour.
+EDGE_INVALIDATED = frozenset({CACHE_ARTICLE})
 
 
 def article_path(slug: str) -> str:

@@ -23,6 +23,7 @@ class Settings(BaseModel):
     incoming_bucket: Annotated[str, Field(alias="INCOMING_BUCKET")] = ""
     site_bucket: Annotated[str, Field(alias="SITE_BUCKET")] = ""
     distribution_id: Annotated[str, Field(alias="DISTRIBUTION_ID")] = ""
+    invalidation_queue_url: Annotated[str, Field(alias="INVALIDATION_QUEUE_URL")] = ""
     cdn_url: Annotated[str, Field(alias="CDN_URL")] = ""
     site_name: Annotated[str, Field(alias="SITE_NAME")] = "Kabar"
     site_language: Annotated[str, Field(alias="SITE_LANGUAGE")] = "id"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable
 
 from pydantic import BaseModel
 
 from kabar import aws
 from kabar.documents import JSON_CONTENT_TYPE
+from kabar.invalidation import PATHS_PER_MESSAGE, edge_path
 
 
 def document_bytes(document: BaseModel) -> bytes:
@@ -19,11 +19,12 @@ def document_bytes(document: BaseModel) -> bytes:
 
 
 class SiteBucket:
-    """Writes documents to the private site bucket and invalidates them on CloudFront."""
+    """Writes documents to the private site bucket; asks InvalidateFunction (through its queue)
+    to invalidate the long-cached ones on CloudFront."""
 
-    def __init__(self, bucket: str, distribution_id: str = "") -> None:
+    def __init__(self, bucket: str, invalidation_queue_url: str = "") -> None:
         self.bucket = bucket
-        self.distribution_id = distribution_id
+        self.invalidation_queue_url = invalidation_queue_url
 
     def put(self, path: str, document: BaseModel, cache_control: str) -> None:
         aws.s3().put_object(
@@ -37,19 +38,17 @@ class SiteBucket:
     def delete(self, path: str) -> None:
         aws.s3().delete_object(Bucket=self.bucket, Key=path)
 
-    def invalidate(self, paths: Iterable[str]) -> int:
-        """One CloudFront invalidation for every changed path; none without a distribution.
+    def request_invalidation(self, paths: Iterable[str]) -> int:
+        """Queue the paths for invalidation (each once); the number queued, 0 without a queue.
 
-        Returns the number of paths sent.
+        The CloudFront call happens in InvalidateFunction, which gathers the paths of many
+        renders into one invalidation and retries on its own: a refused or throttled
+        invalidation never fails the records whose documents were written.
         """
-        unique = sorted({"/" + path.lstrip("/") for path in paths})
-        if not unique or not self.distribution_id:
+        unique = sorted({edge_path(path) for path in paths})
+        if not unique or not self.invalidation_queue_url:
             return 0
-        aws.cloudfront().create_invalidation(
-            DistributionId=self.distribution_id,
-            InvalidationBatch={
-                "Paths": {"Quantity": len(unique), "Items": unique},
-                "CallerReference": uuid.uuid4().hex,
-            },
-        )
+        for start in range(0, len(unique), PATHS_PER_MESSAGE):
+            body = json.dumps({"paths": unique[start : start + PATHS_PER_MESSAGE]})
+            aws.sqs().send_message(QueueUrl=self.invalidation_queue_url, MessageBody=body)
         return len(unique)

@@ -29,7 +29,7 @@ def _ref(value: Any) -> str:
 # Every function the template defines (a new one must be added here, and so gets the lean-import check).
 FUNCTIONS = [
     "UploadsFunction", "VocabularyFunction", "PublishFunction", "TaggingFunction", "RenderFunction",
-    "RelatedFunction", "CommentsFunction", "ModerationFunction",
+    "RelatedFunction", "CommentsFunction", "ModerationFunction", "InvalidateFunction",
 ]  # fmt: skip
 
 

@@ -63,6 +63,7 @@ def test_every_failure_queue_alarms_on_its_first_message(
 ) -> None:
     failures = alarms.failure_queues(template)
     assert failures == [
+        "InvalidationDeadLetterQueue",
         "PublishDeadLetterQueue",
         "RelatedFailureQueue",
         "RenderFailureQueue",
@@ -81,7 +82,7 @@ def test_every_failure_queue_alarms_on_its_first_message(
 
 def test_every_function_alarms_on_errors_and_throttles(transformed: dict[str, Any]) -> None:
     functions = {k for k, v in transformed["Resources"].items() if v["Type"] == "AWS::Lambda::Function"}
-    assert len(functions) == 8
+    assert len(functions) == 9
     alarmed = _by_target(transformed, "FunctionName")
     for function in functions:
         for metric in ("Errors", "Throttles"):

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import boto3
 import pytest
-from botocore.stub import ANY, Stubber
 
-from kabar import aws
+from kabar.invalidation import MAX_PATHS
 from kabar.site import SiteBucket
+from kabar_infra.provision import Stack
+from kabar_infra.template import Template
 from tests.support.app import App, article_file
 from tests.support.events import sample
+from tests.support.failures import distribution, invalidated
 
 
 def sqs_event(*bodies: str) -> dict[str, Any]:
@@ -56,28 +59,81 @@ def test_render_failures_end_on_the_on_failure_queue_after_retries(app: App) -> 
     assert all(info["streamArn"] == app.stack.attributes["ContentTable"]["StreamArn"] for info in infos)
 
 
-def test_one_invalidation_per_invocation_with_every_changed_path(aws_env: None) -> None:
-    client = aws.cloudfront()
-    site = SiteBucket("bucket", "E123")
-    with Stubber(client) as stub:
-        stub.add_response(
-            "create_invalidation",
-            {"Invalidation": {"Id": "I1", "Status": "InProgress", "CreateTime": "2026-11-24T00:00:00Z",
-                              "InvalidationBatch": {"Paths": {"Quantity": 0}, "CallerReference": "x"}}},
-            {"DistributionId": "E123", "InvalidationBatch": {
-                "Paths": {"Quantity": 3, "Items": [
-                    "/v1/articles/a.json", "/v1/latest.json", "/v1/site.json"]},
-                "CallerReference": ANY}},
-        )  # fmt: skip
-        sent = site.invalidate(["v1/latest.json", "v1/articles/a.json", "v1/site.json", "v1/latest.json"])
-        stub.assert_no_pending_responses()
-    assert sent == 3
+def test_a_publish_invalidates_only_its_article_not_the_lists(stack: Stack, template: Template) -> None:
+    session = boto3.Session(region_name=stack.region)
+    distribution_id = distribution(session)
+    app = App(template, stack, {"CDN_URL": "https://cdn.example", "DISTRIBUTION_ID": distribution_id})
+    app.upload("a.md", article_file(title="Harga Cabai Naik", slug="harga-cabai-naik", tags=["Cabai"]))
+    assert app.document("v1/latest.json") is not None and app.document("v1/tags/cabai.json") is not None
+    every = [path for paths in invalidated(session, distribution_id) for path in paths]
+    assert "/v1/articles/harga-cabai-naik.json" in every
+    assert not [path for path in every if not path.startswith("/v1/articles/")], every
+    deliveries = [d for d in app.router.deliveries if d.function == "InvalidateFunction"]
+    assert deliveries and all(d.failures == 0 for d in deliveries)
 
 
-def test_no_invalidation_without_a_distribution(aws_env: None) -> None:
-    with Stubber(aws.cloudfront()) as stub:  # any call would fail: no response is queued
-        assert SiteBucket("bucket", "").invalidate(["v1/latest.json"]) == 0
-        stub.assert_no_pending_responses()
+def test_a_refused_invalidation_fails_its_messages_but_never_the_render(
+    stack: Stack, template: Template
+) -> None:
+    app = App(template, stack, {"CDN_URL": "https://cdn.example", "DISTRIBUTION_ID": "ENOSUCHDISTRIBUTION"})
+    app.upload("a.md", article_file(title="Harga Cabai Naik", slug="harga-cabai-naik"))
+    assert app.document("v1/articles/harga-cabai-naik.json") is not None
+    render = [d for d in app.router.deliveries if d.function == "RenderFunction"]
+    invalidate = [d for d in app.router.deliveries if d.function == "InvalidateFunction"]
+    assert render and all(d.failures == 0 for d in render)
+    assert invalidate and all(d.failures == d.records >= 1 for d in invalidate)
+    # Left in the queue, to be delivered again (and after ten attempts, set aside).
+    queue = app.stack.ref("InvalidationQueue")
+    attributes = app.session.client("sqs").get_queue_attributes(
+        QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])["Attributes"]  # fmt: skip
+    assert int(attributes["ApproximateNumberOfMessagesNotVisible"]) >= 1
+
+
+def test_one_invalidation_per_batch_each_path_once_and_the_same_reference_on_a_retry(
+    stack: Stack, template: Template
+) -> None:
+    session = boto3.Session(region_name=stack.region)
+    distribution_id = distribution(session)
+    app = App(template, stack, {"DISTRIBUTION_ID": distribution_id})
+    batch = sqs_event(
+        json.dumps({"paths": ["/v1/articles/a.json", "/v1/articles/b.json"]}),
+        "not json",
+        json.dumps({"paths": ["/v1/articles/b.json", "/v1/articles/c.json"]}),
+        json.dumps({"paths": "v1/articles/d.json"}),
+    )
+    assert app.invoke("InvalidateFunction", batch) == {
+        "batchItemFailures": [{"itemIdentifier": "m1"}, {"itemIdentifier": "m3"}]
+    }
+    assert invalidated(session, distribution_id) == [["/v1/articles/a.json", "/v1/articles/b.json",
+                                                      "/v1/articles/c.json"]]  # fmt: skip
+    app.invoke("InvalidateFunction", batch)  # delivered again: the same CallerReference
+    cloudfront = session.client("cloudfront")
+    items = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"]["Items"]
+    references = {cloudfront.get_invalidation(DistributionId=distribution_id, Id=item["Id"])["Invalidation"]
+                  ["InvalidationBatch"]["CallerReference"] for item in items}  # fmt: skip
+    assert len(items) == 2 and len(references) == 1
+
+
+def test_too_many_paths_become_one_wildcard(stack: Stack, template: Template) -> None:
+    session = boto3.Session(region_name=stack.region)
+    distribution_id = distribution(session)
+    app = App(template, stack, {"DISTRIBUTION_ID": distribution_id})
+    paths = [f"/v1/articles/artikel-{number}.json" for number in range(MAX_PATHS + 1)]
+    bodies = [json.dumps({"paths": paths[start : start + 500]}) for start in range(0, len(paths), 500)]
+    assert app.invoke("InvalidateFunction", sqs_event(*bodies)) == {"batchItemFailures": []}
+    assert invalidated(session, distribution_id) == [["/v1/*"]]
+
+
+def test_render_queues_each_long_cached_path_once(stack: Stack) -> None:
+    session = boto3.Session(region_name=stack.region)
+    queue = stack.ref("InvalidationQueue")
+    site = SiteBucket("unused", queue)
+    assert site.request_invalidation(["v1/articles/a.json", "v1/articles/b.json", "v1/articles/a.json"]) == 2
+    assert SiteBucket("unused", "").request_invalidation(["v1/articles/a.json"]) == 0
+    messages = session.client("sqs").receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"]) for m in messages] == [
+        {"paths": ["/v1/articles/a.json", "/v1/articles/b.json"]}
+    ]
 
 
 @pytest.mark.parametrize(

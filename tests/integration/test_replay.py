@@ -13,7 +13,14 @@ from botocore.stub import Stubber
 from kabar_infra.cli import ops
 from kabar_infra.cli.failures import describe, stream_failure
 from tests.support.app import App, article_file
-from tests.support.failures import break_rendering, captured_logs, failed_publish, queue_size
+from tests.support.failures import (
+    break_rendering,
+    captured_logs,
+    distribution,
+    failed_publish,
+    invalidated,
+    queue_size,
+)
 
 
 def target(app: App) -> ops.Target:
@@ -87,6 +94,35 @@ def test_a_failed_render_is_listed_then_replayed_from_current_state(
     assert app.status(upload_id)["live"] is True
 
 
+def test_refused_invalidations_are_set_aside_listed_then_redriven(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queue = app.stack.ref("InvalidationQueue")
+    app.session.client("sqs").set_queue_attributes(QueueUrl=queue, Attributes={"VisibilityTimeout": "0"})
+    app.environments["InvalidateFunction"]["DISTRIBUTION_ID"] = "ENOSUCHDISTRIBUTION"
+    app.upload("a.md", article_file(title="Harga Cabai Naik", slug="harga-cabai-naik"))
+    refused = [d for d in app.router.deliveries if d.function == "InvalidateFunction"]
+    assert refused and all(d.failures == d.records for d in refused)
+    # Each render of the article queued its path; each message was tried ten times (maxReceiveCount).
+    queued = queue_size(app, "InvalidationDeadLetterQueue")
+    assert queued >= 1 and sum(d.records for d in refused) == 10 * queued
+    assert app.document("v1/articles/harga-cabai-naik.json") is not None  # the render itself succeeded
+
+    code, out = run(app, capsys, "failures", "--stage", "invalidation")
+    assert code == 0
+    assert out.splitlines()[0] == f"invalidation (InvalidationDeadLetterQueue): {queued} messages"
+    assert "- path /v1/articles/harga-cabai-naik.json" in out
+
+    distribution_id = distribution(app.session)
+    app.environments["InvalidateFunction"]["DISTRIBUTION_ID"] = distribution_id
+    code, out = run(app, capsys, "replay", "invalidation")
+    assert code == 0 and out.startswith(f"moved {queued} messages to InvalidationQueue")
+    app.router.drain()
+    done = invalidated(app.session, distribution_id)
+    assert done and all(paths == ["/v1/articles/harga-cabai-naik.json"] for paths in done)
+    assert queue_size(app, "InvalidationDeadLetterQueue") == 0
+
+
 def test_a_replay_by_slug_needs_no_stream_records(app: App, capsys: pytest.CaptureFixture[str]) -> None:
     app.upload("a.md", article_file(title="Gempa Guncang Garut"))
     path = "v1/articles/gempa-guncang-garut.json"
@@ -128,7 +164,7 @@ def test_on_a_deployed_stack_the_publish_dlq_is_redriven_by_sqs(app: App) -> Non
             stub.add_response("get_queue_attributes", {"Attributes": {"QueueArn": arn + name}})
         stub.add_response("start_message_move_task", {"TaskHandle": "h" * 40},
                           {"SourceArn": arn + "dlq", "DestinationArn": arn + "queue"})  # fmt: skip
-        assert ops.replay_publish(deployed).startswith("redrive started")
+        assert ops.replay_dead_letters(deployed, "publish").startswith("redrive started")
         stub.assert_no_pending_responses()
 
 

@@ -1,4 +1,5 @@
-"""Failures made for real on moto: a publish dead-lettered, rendering that fails every retry."""
+"""Failures made for real on moto: a publish dead-lettered, rendering that fails every retry,
+CloudFront (a distribution on moto) refusing invalidations."""
 
 from __future__ import annotations
 
@@ -11,6 +12,33 @@ from typing import Any
 from kabar.table import keys
 from kabar.table.codec import to_item
 from tests.support.app import App, article_file
+
+
+def distribution(session: Any) -> str:
+    """A CloudFront distribution on moto (the local stack has none): its id."""
+    origin = {
+        "Id": "site",
+        "DomainName": "site.s3.amazonaws.com",
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+    }
+    config = {
+        "CallerReference": "kabar-test", "Comment": "", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [origin]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https"},
+    }  # fmt: skip
+    return str(
+        session.client("cloudfront").create_distribution(DistributionConfig=config)["Distribution"]["Id"]
+    )
+
+
+def invalidated(session: Any, distribution_id: str) -> list[list[str]]:
+    cloudfront = session.client("cloudfront")
+    listed = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"].get(
+        "Items", []
+    )
+    found = [cloudfront.get_invalidation(DistributionId=distribution_id, Id=item["Id"])["Invalidation"]
+             for item in listed]  # fmt: skip
+    return [sorted(i["InvalidationBatch"]["Paths"].get("Items", [])) for i in found]
 
 
 def queue_size(app: App, logical_id: str) -> int:

@@ -573,7 +573,8 @@ class MemorySite:
     """The site bucket and its CDN (kabar.workflows.render.sources.Site): each document as the
     JSON the CDN would serve, its Cache-Control, and every invalidation sent.
 
-    ``failing`` paths raise on put and delete; ``invalidation_fails`` makes invalidating raise.
+    ``failing`` paths raise on put and delete; ``invalidation_fails`` makes queueing the
+    invalidation raise.
     """
 
     documents: dict[str, Any] = field(default_factory=dict)
@@ -596,10 +597,10 @@ class MemorySite:
         self.documents.pop(path, None)
         self.cache_control.pop(path, None)
 
-    def invalidate(self, paths: Iterable[str]) -> int:
-        """As SiteBucket with a distribution: one invalidation of every path once, from ``/``."""
+    def request_invalidation(self, paths: Iterable[str]) -> int:
+        """As SiteBucket with a queue (and InvalidateFunction behind it): every path once, from ``/``."""
         if self.invalidation_fails:
-            raise OSError("the CDN refused the invalidation")
+            raise OSError("the invalidation queue refused the message")
         unique = sorted({"/" + path.lstrip("/") for path in paths})
         if unique:
             self.invalidations.append(unique)

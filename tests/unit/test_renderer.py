@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kabar.documents import CACHE_ARTICLE, CACHE_LIST, CACHE_SITE, DOCUMENT_MODELS
+from kabar.documents import CACHE_ARTICLE, CACHE_LIST, CACHE_SITE, DOCUMENT_MODELS, EDGE_INVALIDATED
 from kabar.events import ArticleChanged, CommentChanged, RelatedChanged, TableChange, TagMerged, TagsChanged
 from kabar.keyring import Keyring
 from kabar.models import ArticleTags, RelatedEntry, RelatedList
@@ -150,8 +150,10 @@ def test_a_published_article_gets_its_document_its_lists_and_its_tags_pages() ->
     }
     assert all(f"v1/schemas/{kind}.json" in site.documents for kind in DOCUMENT_MODELS)
     assert site.cache_control["v1/site.json"] == CACHE_SITE
-    # One invalidation: every path written, once.
-    assert site.invalidations == [sorted("/" + path for path in site.documents)]
+    # One invalidation: every path written that the edge keeps long (not the lists), once.
+    long_cached = [path for path in site.documents if site.cache_control[path] in EDGE_INVALIDATED]
+    assert "v1/articles/gempa.json" in long_cached and "v1/latest.json" not in long_cached
+    assert site.invalidations == [sorted("/" + path for path in long_cached)]
 
 
 def test_months_link_to_the_older_month_and_the_newest_page_to_the_newest_month() -> None:
@@ -344,7 +346,8 @@ def test_unpublishing_removes_the_documents_and_publishing_again_brings_back_eve
         "v1/tags/garut/2026-11.json",
     ]
     assert [path for path in gone if path in site.documents] == []
-    assert set(site.invalidations[-1]) >= {"/" + path for path in gone}
+    # Only the article was cached long at the edge; the lists and comment pages refresh in a minute.
+    assert site.invalidations[-1] == ["/v1/articles/gempa.json"]
     assert site.documents["v1/latest.json"] == {"kind": "latest", "articles": [], "more": None}
     assert site.documents["v1/tags.json"] == {"kind": "tags", "tags": []}
     assert stores.articles.rendered_version("gempa") == (2, "draft")
@@ -428,7 +431,18 @@ def test_comment_pages_that_fail_fail_only_their_records() -> None:
     assert site.documents["v1/articles/gempa.json"]["comments"]["count"] == 1
 
 
-def test_an_invalidation_that_fails_fails_every_record() -> None:
+def test_a_render_that_writes_only_lists_and_comment_pages_invalidates_nothing() -> None:
+    stores, site = MemoryStores.new(), MemorySite()
+    publish(stores, "gempa", **GEMPA)
+    comment(stores, 1)
+    render(stores, site, ("1", RelatedChanged("gempa")))
+    before = list(site.invalidations)
+    assert render(stores, site, ("2", CommentChanged("gempa", frozenset({1}), count_changed=False))) == set()
+    assert "v1/articles/gempa/comments.json" in site.documents
+    assert site.invalidations == before
+
+
+def test_an_invalidation_that_cannot_be_queued_fails_every_record() -> None:
     stores, site = MemoryStores.new(), MemorySite(invalidation_fails=True)
     assert render(stores, site, *three_articles(stores), ("4", TagMerged("x", progress=True))) == {
         "1",

@@ -2,6 +2,8 @@
 
 - ``PublishDeadLetterQueue`` holds S3 notifications PublishFunction failed five times: each
   names an object (``uploads/<id>/<file>``, its version), so the upload it belongs to.
+- ``InvalidationDeadLetterQueue`` holds CloudFront invalidation requests (paths RenderFunction
+  queued) that failed ten times: each names its paths.
 - ``TaggingFailureQueue``, ``RelatedFailureQueue``, ``RenderFailureQueue`` hold Lambda's
   on-failure records for stream batches: only where the records were (stream, shard, first and
   last sequence number, arrival times). While the stream keeps them (24 hours) the records are
@@ -46,7 +48,15 @@ STAGES = {
     "tagging": Stage("tagging", "TaggingFailureQueue", "TaggingFunction", "TaggingLogGroup"),
     "related": Stage("related", "RelatedFailureQueue", "RelatedFunction", "RelatedLogGroup"),
     "render": Stage("render", "RenderFailureQueue", "RenderFunction", "RenderLogGroup"),
+    "invalidation": Stage(
+        "invalidation",
+        "InvalidationDeadLetterQueue",
+        "InvalidateFunction",
+        "InvalidateLogGroup",
+        "InvalidationQueue",
+    ),
 }
+SHOWN_PATHS = 5  # an invalidation failure lists this many of its paths
 
 
 @dataclass
@@ -97,6 +107,23 @@ def publish_failure(message: dict[str, Any], uploads: Any) -> Failure:
         upload_id = parts[1] if len(parts) == 3 else "?"
         failure.concerns.append(f"upload {upload_id} ({obj.key}{version}): {state}")
     failure.names = "; ".join(f"s3://{obj.bucket}/{obj.key}" for obj in created) or "no object"
+    return failure
+
+
+def invalidation_failure(message: dict[str, Any]) -> Failure:
+    """Paths CloudFront refused ten times (or a message that is no invalidation request)."""
+    from kabar.invalidation import BadMessage, message_paths
+
+    failure = _failure("invalidation", message)
+    try:
+        paths = message_paths(message["Body"])
+    except BadMessage as exc:
+        failure.names = f"not an invalidation request ({exc}): {message['Body'][:80]!r}"
+        return failure
+    failure.concerns = [f"path {path}" for path in paths[:SHOWN_PATHS]]
+    if len(paths) > SHOWN_PATHS:
+        failure.concerns.append(f"and {len(paths) - SHOWN_PATHS} more paths")
+    failure.names = f"{len(paths)} paths"
     return failure
 
 

@@ -5,9 +5,11 @@ comments they concern (:mod:`kabar_infra.cli.failures`).
 
 ``kabar ops replay publish`` moves the publish dead-letter queue's messages back to
 PublishQueue, where PublishFunction takes them as new (an upload already processed stays as
-it is). On a deployed stack this is SQS's own redrive (StartMessageMoveTask); moto 5.2.5 does
-not implement it, so on the local stack the messages are moved one by one (receive, send,
-delete), which is what a redrive does.
+it is); ``kabar ops replay invalidation`` moves the invalidation requests CloudFront refused
+back to InvalidationQueue (invalidating a path again is harmless). On a deployed stack this
+is SQS's own redrive (StartMessageMoveTask); moto 5.2.5 does not implement it, so on the
+local stack the messages are moved one by one (receive, send, delete), which is what a
+redrive does.
 
 ``kabar ops replay tagging|related|render`` invokes the stage's function with a replay event
 (:mod:`kabar.table.replay`) naming the items the queue's messages concern, or the articles
@@ -36,7 +38,15 @@ from kabar.table import Stores, keys
 from kabar.table.base import Table
 from kabar.table.replay import replay_event
 from kabar_infra.cli.config import ConfigNotFound, find_local_config
-from kabar_infra.cli.failures import STAGES, Failure, describe, peek, publish_failure, stream_failure
+from kabar_infra.cli.failures import (
+    STAGES,
+    Failure,
+    describe,
+    invalidation_failure,
+    peek,
+    publish_failure,
+    stream_failure,
+)
 
 REPLAY_CHUNK = 25  # items per invocation: a stage's own batch sizes are 20-50 records
 
@@ -114,13 +124,16 @@ def failures(target: Target, stage: str, limit: int = 100) -> list[Failure]:
     messages = peek(target.client("sqs"), target.resources[spec.queue], limit)
     if stage == "publish":
         return [publish_failure(message, target.stores.uploads) for message in messages]
+    if stage == "invalidation":
+        return [invalidation_failure(message) for message in messages]
     streams, logs, group = target.client("dynamodbstreams"), target.client("logs"), target.log_group(stage)
     return [stream_failure(stage, message, streams, logs, group) for message in messages]
 
 
-def replay_publish(target: Target) -> str:
-    """Move the dead-letter queue's messages back to PublishQueue; what was done."""
-    spec, sqs = STAGES["publish"], target.client("sqs")
+def replay_dead_letters(target: Target, stage: str) -> str:
+    """Move a dead-letter queue's messages back to the queue it redrives to (PublishQueue,
+    InvalidationQueue); what was done."""
+    spec, sqs = STAGES[stage], target.client("sqs")
     if not target.local:
         task = sqs.start_message_move_task(SourceArn=target.queue_arn(spec.queue),
                                            DestinationArn=target.queue_arn(str(spec.source)))  # fmt: skip
@@ -179,7 +192,9 @@ def add_commands(commands: Any) -> Any:
     ops_commands = ops.add_subparsers(dest="ops_command", required=True)
     listing = ops_commands.add_parser("failures", help="each failure queue's messages and what they concern")
     listing.add_argument("--stage", choices=sorted(STAGES), action="append", help="only these queues")
-    replay = ops_commands.add_parser("replay", help="re-drive the publish DLQ, or re-run a stream stage")
+    replay = ops_commands.add_parser(
+        "replay", help="re-drive a dead-letter queue (publish, invalidation), or re-run a stream stage"
+    )
     replay.add_argument("stage", choices=sorted(STAGES))
     replay.add_argument("--slug", action="append", default=[], help="articles to replay (a stream stage)")
     replay.add_argument("--discard-expired", action="store_true",
@@ -210,8 +225,8 @@ def run(args: Any, target: Target | None = None) -> int:
             for failure in found:
                 print("\n".join(describe(failure)))
         return 0
-    if args.stage == "publish":
-        print(replay_publish(target))
+    if STAGES[args.stage].source:
+        print(replay_dead_letters(target, args.stage))
         return 0
     try:
         print("\n".join(replay_stage(target, args.stage, args.slug, args.discard_expired)))

@@ -49,7 +49,8 @@ class Renderer:
         if plan.has_lists:
             render_lists = partial(self.lists.render, plan.months, plan.tag_months)
             self._run("lists", plan.list_records, failed, render_lists)
-        # Documents written but not invalidated would stay stale at the edge: all of it again.
+        # Long-cached documents written but not queued for invalidation would stay stale at
+        # the edge for a day: all of it again. (The invalidation itself retries on its own.)
         self._run("invalidation", plan.records(), failed, self.out.invalidate)
         self.log(failed)
         return failed
@@ -84,7 +85,7 @@ class Renderer:
         path = article_path(slug)
         self._published[slug] = article is not None and article.status == "published"
         if article is None or article.status != "published":
-            self.out.delete(path)
+            self.out.delete(path, CACHE_ARTICLE)
             self.remove_comments(slug)
             if article is not None:
                 self.sources.articles.mark_rendered(slug, article.version, article.status)

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from kabar.documents import ArticleSummary
+from kabar.documents import CACHE_LIST, EDGE_INVALIDATED, ArticleSummary
 from kabar.models import Article, ArticleFacts, ArticleTags, RelatedList, TagCount, VocabularyEntry
 
 
@@ -75,7 +75,7 @@ class SiteSettings:
 class Site(Protocol):
     def put(self, path: str, document: BaseModel, cache_control: str) -> None: ...
     def delete(self, path: str) -> None: ...
-    def invalidate(self, paths: Iterable[str]) -> int: ...
+    def request_invalidation(self, paths: Iterable[str]) -> int: ...
 
 
 @dataclass
@@ -85,16 +85,23 @@ class Output:
     site: Site
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # long cached at the edge: to invalidate
     invalidated: int = 0
 
     def put(self, path: str, document: BaseModel, cache_control: str) -> None:
         self.site.put(path, document, cache_control)
         self.written.append(path)
+        if cache_control in EDGE_INVALIDATED:
+            self.stale.append(path)
 
-    def delete(self, path: str) -> None:
+    def delete(self, path: str, cache_control: str = CACHE_LIST) -> None:
+        """Remove a document; ``cache_control``: the one it was written with."""
         self.site.delete(path)
         self.deleted.append(path)
+        if cache_control in EDGE_INVALIDATED:
+            self.stale.append(path)
 
     def invalidate(self) -> int:
-        self.invalidated = self.site.invalidate([*self.written, *self.deleted])
+        """Ask for the invalidation of the long-cached paths written or deleted (none: no request)."""
+        self.invalidated = self.site.request_invalidation(self.stale) if self.stale else 0
         return self.invalidated
