@@ -28,7 +28,8 @@ def new_renderer() -> Renderer:
                       comments=every.comments, lists=every.lists, vocabulary=every.vocabulary,
                       links=every.links)  # fmt: skip
     site = SiteSettings(site_name=settings.site_name, language=settings.site_language,
-                        latest_size=settings.latest_size, read_also_auto=settings.read_also_auto,
+                        latest_size=settings.latest_size, tags_listed=settings.tags_listed,
+                        read_also_auto=settings.read_also_auto,
                         comments_close_days=settings.comments_close_days)  # fmt: skip
     return Renderer(sources, site_bucket(), site)
 

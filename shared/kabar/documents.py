@@ -279,7 +279,8 @@ class TagCount(_Document):
 
 
 class TagsDocument(_Document):
-    """``v1/tags.json``: every tag with published articles, most used first."""
+    """``v1/tags.json``: the most used tags with published articles (TagsListed, 200), most used
+    first; a tag's own page holds its articles whatever its rank."""
 
     kind: Literal["tags"] = "tags"
     tags: list[TagCount]

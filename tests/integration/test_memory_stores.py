@@ -119,7 +119,9 @@ def reads(stores: Any, slugs: list[str]) -> dict[str, Any]:
     }
     found["states"] = stores.articles.states([*slugs, "nothing"])
     found["summaries"] = stores.articles.summaries([*slugs, "nothing"])
-    found["counts"] = (stores.tags.counts(), stores.tags.article_counts(["banjir", "timnas", "nothing"]))
+    # (most_used with a limit that cuts between equal counts may keep either: see test_the_most_used_tags)
+    found["counts"] = (stores.tags.counts(), stores.tags.article_counts(["banjir", "timnas", "nothing"]),
+                       stores.tags.most_used(100))  # fmt: skip
     for listed in (None, "banjir", "kali-ciliwung"):
         found[f"list of {listed}"] = (
             stores.lists.newest(3, listed),
@@ -265,6 +267,18 @@ def test_a_tag_merged_while_an_article_is_tagged_never_keeps_it(both: tuple[Any,
     tagged, stored, in_gaza, in_palestina = seen[1]
     assert tagged == stored and tagged is not None and [t.slug for t in tagged.tags] == ["gaza"]
     assert (in_gaza, in_palestina) == (["warga-bertahan"], [])
+
+
+def test_the_most_used_tags(both: tuple[Any, MemoryStores]) -> None:
+    seen = []
+    for stores in both:
+        for number, tags in enumerate([["Banjir", "Bogor"], ["Banjir", "Bogor"], ["Banjir", "Depok"]]):
+            publish(stores, f"banjir-{number}", title=f"Banjir {number}", tags=tags)
+        publish(stores, "banjir-2", version=2, title="Banjir 2", tags=["Banjir"])  # Depok: no article left
+        seen.append((stores.tags.most_used(1), stores.tags.most_used(2), stores.tags.most_used(10)))
+    assert seen[0] == seen[1]
+    assert [(t.slug, t.count) for t in seen[1][2]] == [("banjir", 3), ("bogor", 2)]
+    assert seen[1][0] == seen[1][2][:1] and seen[1][1] == seen[1][2]
 
 
 def test_uploads_and_publishing(both: tuple[Any, MemoryStores]) -> None:

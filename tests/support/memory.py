@@ -326,6 +326,10 @@ class MemoryTags:
     def count(self, tag: str) -> TagCount | None:
         return self.stats.get(tag)
 
+    def most_used(self, limit: int) -> list[TagCount]:
+        used = sorted((t for t in self.stats.values() if t.count > 0), key=lambda t: (-t.count, t.slug))
+        return used[:limit]
+
     def article_counts(self, tags: Iterable[str]) -> dict[str, int]:
         return {tag: self.stats[tag].count for tag in tags if tag in self.stats}
 

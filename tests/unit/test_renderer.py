@@ -156,6 +156,19 @@ def test_a_published_article_gets_its_document_its_lists_and_its_tags_pages() ->
     assert site.invalidations == [sorted("/" + path for path in long_cached)]
 
 
+def test_tags_json_lists_only_the_most_used_tags() -> None:
+    stores, site = MemoryStores.new(), MemorySite()
+    changes = [*published(stores, "gempa", **GEMPA)]
+    changes += published(stores, "susulan", **{**GEMPA, "tags": ["Gempa", "BMKG"]})
+    changes += published(stores, "longsor", **{**GEMPA, "tags": ["Gempa", "Garut", "Longsor"]})
+    settings = SiteSettings(site_name="Kabar", language="id", latest_size=20, tags_listed=2)
+    assert Renderer(stores.sources(), site, settings).apply(plan(changes)) == set()
+    listed = [(t["slug"], t["count"]) for t in site.documents["v1/tags.json"]["tags"]]
+    assert listed == [("gempa", 3), ("garut", 2)]
+    # A tag left out of tags.json still has its page.
+    assert [a["slug"] for a in site.documents["v1/tags/longsor.json"]["articles"]] == ["longsor"]
+
+
 def test_months_link_to_the_older_month_and_the_newest_page_to_the_newest_month() -> None:
     stores, site = MemoryStores.new(), MemorySite()
     render(stores, site, *published(stores, "gempa", **GEMPA))

@@ -34,7 +34,9 @@ GSI ``gsi1`` holds every list: ``LATEST`` (published articles), ``TAG#<tag>``
 (vocabulary entries, by slug); ``COMMENTS#<slug>`` (an article's approved
 comments by zero-padded approval number) and ``COMMENTS#pending`` (``spam``,
 ``trash``: the moderation queues, ``<created_at>#<id>``). Drafts carry no gsi1
-keys. template.yaml's FilterCriteria spell a few of these prefixes too (a
+keys. GSI ``gsi2`` holds the tags by article count (``gsi2pk`` ``TAGS``, sort key
+the numeric ``count``), for ``tags.json``'s most used tags in one query.
+template.yaml's FilterCriteria spell a few of these prefixes too (a
 template test checks they match :data:`PREFIXES`).
 """
 
@@ -45,6 +47,7 @@ from typing import Literal, NamedTuple
 
 Key = dict[str, str]
 GSI1 = "gsi1"
+GSI2 = "gsi2"
 LATEST = "LATEST"
 TAGS = "TAGS"
 VOCABULARY = "VOCAB"

@@ -93,7 +93,7 @@ class TagStore:
         return self.table.update_op(
             keys.tag_stats(tag.slug),
             UpdateExpression="SET #type = :type, #slug = :slug, #name = :name, gsi1pk = :pk, "
-            "gsi1sk = :slug ADD #count :delta",
+            "gsi1sk = :slug, gsi2pk = :pk ADD #count :delta",
             ExpressionAttributeNames=names("type", "slug", "name", "count"),
             ExpressionAttributeValues=to_item({":type": TYPE_TAG_STATS, ":slug": tag.slug, ":name": tag.name,
                                                ":pk": keys.TAGS, ":delta": delta}),
@@ -114,11 +114,27 @@ class TagStore:
         )
 
     def counts(self) -> list[TagCount]:
-        """Every tag that ever had an article: slug, name and current count (by slug)."""
+        """Every tag that ever had an article: slug, name and current count (by slug). Reads every
+        tag: for tests and operations, never a request or event path (those use most_used)."""
         return [
             TagCount(slug=item["gsi1sk"], name=item.get("name", item["gsi1sk"]), count=int(item["count"]))
             for item in self.table.in_list(keys.TAGS)
         ]
+
+    def most_used(self, limit: int) -> list[TagCount]:
+        """Up to ``limit`` tags with articles, most used first (ties by slug within the answer):
+        one query of the count-sorted index, however many tags exist."""
+        items, _ = self.table.query_page(
+            IndexName=keys.GSI2,
+            KeyConditionExpression="gsi2pk = :pk AND #count > :none",
+            ExpressionAttributeNames={"#count": "count"},
+            ExpressionAttributeValues={":pk": {"S": keys.TAGS}, ":none": {"N": "0"}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        found = [TagCount(slug=str(item["slug"]), name=str(item.get("name", item["slug"])),
+                          count=int(item["count"])) for item in items]  # fmt: skip
+        return sorted(found, key=lambda t: (-t.count, t.slug))
 
     def count(self, tag: str) -> TagCount | None:
         item = self.table.get(keys.tag_stats(tag))

@@ -134,9 +134,8 @@ class ListRenderer:
         self.out.put(tag.path, TagMergedDocument(slug=tag.slug, merged_into=link), CACHE_LIST)
 
     def render_tags(self) -> None:
-        counts = sorted(
-            (t for t in self.sources.tags.counts() if t.count > 0), key=lambda t: (-t.count, t.slug)
-        )
+        """tags.json: the most used tags (``tags_listed``), read in one query however many exist."""
+        counts = self.sources.tags.most_used(self.settings.tags_listed)
         document = TagsDocument(
             tags=[TagCount(name=t.name, slug=t.slug, path=tag_path(t.slug), count=t.count) for t in counts]
         )

@@ -22,7 +22,7 @@ class Articles(Protocol):
 class Tags(Protocol):
     def get(self, slug: str) -> ArticleTags | None: ...
     def count(self, tag: str) -> TagCount | None: ...
-    def counts(self) -> list[TagCount]: ...
+    def most_used(self, limit: int) -> list[TagCount]: ...
 
 
 class RelatedLists(Protocol):
@@ -68,6 +68,7 @@ class SiteSettings:
     site_name: str
     language: str
     latest_size: int
+    tags_listed: int = 200
     read_also_auto: int = 2
     comments_close_days: int = 0
 
