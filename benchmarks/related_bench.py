@@ -260,7 +260,9 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
     """
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import DynamoType
 
+    from benchmarks.seed_pages import page_items
     from kabar.models import Article
     from kabar.table import keys
     from kabar.table.articles import summary_values
@@ -271,6 +273,8 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
 
     def put(values: dict[str, Any]) -> None:
         table.put_item(to_item(values))
+
+    positions: dict[str | None, list[str]] = vars(store).setdefault("positions", {None: []})
 
     for item in corpus:
         slug = item["id"]
@@ -289,10 +293,12 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
              **article.model_dump(mode="json", exclude_none=True), "category": {"name": item["category"],
              "slug": item["category"]} if item.get("category") else None, "summary": summary,
              "gsi1pk": keys.LATEST, "gsi1sk": stamp})  # fmt: skip
+        positions[None].append(stamp)
         tagged = store.tagged[slug]
         put({**keys.article_tags(slug), "type": "article_tags", **tagged.model_dump(mode="json")})
         profile = {"terms": tagged.terms, "tags": item["tags"], "category": item.get("category")}
         for tag in item["tags"]:
+            positions.setdefault(tag, []).append(stamp)
             put({**keys.membership(slug, tag), "type": "tag_membership", "slug": slug, "tag": tag,
                  "gsi1pk": keys.tag_list(tag), "gsi1sk": stamp, "summary": summary, "profile": profile})  # fmt: skip
         if item.get("category"):
@@ -303,7 +309,15 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
         put({**keys.related(slug), "type": "related", **related.model_dump(mode="json")})
     for tag, count in store.counts.items():
         put({**keys.tag_stats(tag), "type": "tag_stats", "slug": tag, "name": tag, "count": count,
-             "gsi1pk": keys.TAGS, "gsi1sk": tag})  # fmt: skip
+             "gsi1pk": keys.TAGS, "gsi1sk": tag, "gsi2pk": keys.TAGS})  # fmt: skip
+    # The lists' pages for everything seeded so far, as one-by-one publishing would leave them
+    # (the previous seed's pages first go: a bigger corpus pages differently).
+    for key in vars(store).get("page_keys", []):
+        table.delete_item(DynamoType(to_item(key)["pk"]), DynamoType(to_item(key)["sk"]))
+    pages = page_items(positions)
+    for values in pages:
+        put(values)
+    vars(store)["page_keys"] = [{"pk": values["pk"], "sk": values["sk"]} for values in pages]
     table.stream_shard = shard
 
 

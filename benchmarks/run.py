@@ -74,6 +74,7 @@ BENCH_BODY = (
 def seed_articles(app: Any, count: int) -> None:
     """Write ``count`` published articles straight into the table, spread over three years,
     each in two tags of a pool of 50, with the tags' counts."""
+    from benchmarks.seed_pages import page_items
     from kabar.models import Article
     from kabar.slugs import slugify
     from kabar.table import keys
@@ -86,6 +87,7 @@ def seed_articles(app: Any, count: int) -> None:
     step = (end - start) / max(count - 1, 1)
     requests = []
     counts: dict[str, int] = {}
+    positions: dict[str | None, list[str]] = {None: []}
     for index in range(count):
         moment = start + step * index
         slug = f"arsip-{index:06d}"
@@ -98,10 +100,12 @@ def seed_articles(app: Any, count: int) -> None:
         values.update(article.model_dump(mode="json", exclude_none=True))
         values["summary"] = summary_values(article.summary())
         values["gsi1pk"], values["gsi1sk"] = keys.LATEST, keys.listing_position(moment, slug)
+        positions[None].append(values["gsi1sk"])
         requests.append({"PutRequest": {"Item": to_item(values)}})
         for name in {TAG_POOL[index % 50], TAG_POOL[(index * 7 + 3) % 50]}:
             tag = slugify(name)
             counts[tag] = counts.get(tag, 0) + 1
+            positions.setdefault(tag, []).append(values["gsi1sk"])
             membership = {**keys.membership(slug, tag), "type": "tag_membership",
                           "slug": slug, "tag": tag, "gsi1pk": keys.tag_list(tag),
                           "gsi1sk": keys.listing_position(moment, slug), "summary": values["summary"]}  # fmt: skip
@@ -109,8 +113,10 @@ def seed_articles(app: Any, count: int) -> None:
     for name in TAG_POOL:
         tag = slugify(name)
         stats = {**keys.tag_stats(tag), "type": "tag_stats", "slug": tag, "name": name,
-                 "count": counts.get(tag, 0), "gsi1pk": keys.TAGS, "gsi1sk": tag}  # fmt: skip
+                 "count": counts.get(tag, 0), "gsi1pk": keys.TAGS, "gsi1sk": tag, "gsi2pk": keys.TAGS}  # fmt: skip
         requests.append({"PutRequest": {"Item": to_item(stats)}})
+    # The lists' pages, as publishing those articles one by one would have left them.
+    requests += [{"PutRequest": {"Item": to_item(item)}} for item in page_items(positions)]
     for offset in range(0, len(requests), 25):
         app.dynamodb.batch_write_item(RequestItems={table: requests[offset : offset + 25]})
 

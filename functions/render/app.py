@@ -28,7 +28,7 @@ def new_renderer() -> Renderer:
                       comments=every.comments, lists=every.lists, vocabulary=every.vocabulary,
                       links=every.links)  # fmt: skip
     site = SiteSettings(site_name=settings.site_name, language=settings.site_language,
-                        latest_size=settings.latest_size, tags_listed=settings.tags_listed,
+                        page_size=settings.page_size, tags_listed=settings.tags_listed,
                         read_also_auto=settings.read_also_auto,
                         comments_close_days=settings.comments_close_days)  # fmt: skip
     return Renderer(sources, site_bucket(), site)

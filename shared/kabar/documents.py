@@ -55,9 +55,9 @@ def latest_path() -> str:
     return f"{API_VERSION}/latest.json"
 
 
-def month_path(month: str) -> str:
-    """The archive page of one month (``YYYY-MM``, UTC)."""
-    return f"{API_VERSION}/latest/{month}.json"
+def latest_page_path(number: int) -> str:
+    """An older page of the list of every article (``latest.json`` is the newest)."""
+    return f"{API_VERSION}/latest/pages/{number}.json"
 
 
 def tags_path() -> str:
@@ -68,8 +68,9 @@ def tag_path(slug: str) -> str:
     return f"{API_VERSION}/tags/{slug}.json"
 
 
-def tag_month_path(slug: str, month: str) -> str:
-    return f"{API_VERSION}/tags/{slug}/{month}.json"
+def tag_page_path(slug: str, number: int) -> str:
+    """An older page of a tag's list (``v1/tags/<tag>.json`` is the newest)."""
+    return f"{API_VERSION}/tags/{slug}/pages/{number}.json"
 
 
 def site_path() -> str:
@@ -231,24 +232,25 @@ class ArticleDocument(_Document):
 
 
 class LatestDocument(_Document):
-    """``v1/latest.json``: the newest articles, newest first."""
+    """``v1/latest.json``: the newest page of every published article, newest first."""
 
     kind: Literal["latest"] = "latest"
-    articles: list[ArticleSummary]
+    articles: list[ArticleSummary] = Field(description="The newest page: at most PageSize (50) articles")
     more: str | None = Field(
-        description="The newest month's archive page, from which 'older' links lead back"
+        description='The next older page ("Show More"), from which each page\'s `older` link leads back'
     )
 
 
-class MonthDocument(_Document):
-    """One month of a list, newest first: ``v1/latest/<YYYY-MM>.json`` (every article)
-    or ``v1/tags/<tag>/<YYYY-MM>.json`` (a tag's articles)."""
+class PageDocument(_Document):
+    """An older page of a list, newest first: ``v1/latest/pages/<n>.json`` (every article) or
+    ``v1/tags/<tag>/pages/<n>.json`` (a tag's). Pages are numbered as they are made, not by
+    position; following ``older`` from the newest page reaches every article exactly once."""
 
-    kind: Literal["month"] = "month"
-    month: str
-    tag: TagLink | None = Field(default=None, description="The tag, on a tag's month page")
-    articles: list[ArticleSummary]
-    older: str | None = Field(description='The previous month that has articles ("Show More")')
+    kind: Literal["page"] = "page"
+    number: int
+    tag: TagLink | None = Field(default=None, description="The tag, on a tag's page")
+    articles: list[ArticleSummary] = Field(description="At most PageSize (50) articles")
+    older: str | None = Field(description='The next older page ("Show More"); none on the oldest')
 
 
 class TagDocument(_Document):
@@ -259,8 +261,10 @@ class TagDocument(_Document):
     name: str
     path: str
     count: int = Field(description="How many published articles have the tag")
-    articles: list[ArticleSummary]
-    more: str | None = Field(description="The tag's newest month page, from which 'older' links lead back")
+    articles: list[ArticleSummary] = Field(
+        description="The tag's newest page: at most PageSize (50) articles"
+    )
+    more: str | None = Field(description='The next older page of the tag ("Show More")')
 
 
 class TagMergedDocument(_Document):
@@ -309,7 +313,7 @@ DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "article": ArticleDocument,
     "comments": CommentsDocument,
     "latest": LatestDocument,
-    "month": MonthDocument,
+    "page": PageDocument,
     "site": SiteDocument,
     "tag": TagDocument,
     "tag_merged": TagMergedDocument,

@@ -67,28 +67,29 @@ def claim_groups(claims: dict[str, Any]) -> set[str]:
 
 @dataclass
 class ArticleChanged:
-    """An article's current version changed: the archive months it was and is listed in,
+    """An article's current version changed: the list positions it was and is at,
     whether a draft was published again (its comments become public again), and whether it
     became published or stopped being published (``relink``: the articles that link to it
     by name show or drop the link)."""
 
     slug: str
-    months: frozenset[str]
+    positions: frozenset[str]
     republished: bool = False
     relink: bool = False
 
 
 @dataclass
 class TagsChanged:
-    """An article's computed tags changed. ``tag_months``: each affected tag's months (while
-    published), read from the images only when asked (RelatedFunction needs the slug alone)."""
+    """An article's computed tags changed. ``tag_positions``: where the article was and is in
+    each affected tag's list (while published), read from the images only when asked
+    (RelatedFunction needs the slug alone)."""
 
     slug: str
     images: tuple[dict[str, Any], ...] = ()
 
     @cached_property
-    def tag_months(self) -> dict[str, frozenset[str]]:
-        return _tag_months(self.images)
+    def tag_positions(self) -> dict[str, frozenset[str]]:
+        return _tag_positions(self.images)
 
 
 @dataclass
@@ -145,10 +146,10 @@ def table_change(record: dict[str, Any]) -> TableChange:
     key = keys.parse(pk, sk)
     images = [image for image in (old, new) if image]
     if key.kind == "article":
-        months = {keys.month_of_position(str(i["gsi1sk"])) for i in images if i.get("gsi1sk")}
+        positions = {str(i["gsi1sk"]) for i in images if i.get("gsi1sk")}
         again = bool(old and new and old.get("status") != "published" and new.get("status") == "published")
         was, now = (bool(image and image.get("status") == "published") for image in (old, new))
-        return ArticleChanged(key.name, frozenset(months), republished=again, relink=was != now)
+        return ArticleChanged(key.name, frozenset(positions), republished=again, relink=was != now)
     if key.kind == "tags":
         return TagsChanged(key.name, tuple(images))
     if key.kind == "related":
@@ -162,16 +163,18 @@ def table_change(record: dict[str, Any]) -> TableChange:
     return Unhandled(pk, sk)
 
 
-def _tag_months(images: Iterable[dict[str, Any]]) -> dict[str, frozenset[str]]:
+def _tag_positions(images: Iterable[dict[str, Any]]) -> dict[str, frozenset[str]]:
     from kabar.models import ArticleTags
+    from kabar.table import keys
 
-    tag_months: dict[str, set[str]] = {}
+    tag_positions: dict[str, set[str]] = {}
     for image in images:
         tagged = ArticleTags.model_validate(image)
-        if tagged.status == "published" and tagged.month:
+        if tagged.status == "published" and tagged.published_at is not None:
+            position = keys.listing_position(tagged.published_at, tagged.slug)
             for tag in tagged.tags:
-                tag_months.setdefault(tag.slug, set()).add(tagged.month)
-    return {tag: frozenset(months) for tag, months in tag_months.items()}
+                tag_positions.setdefault(tag.slug, set()).add(position)
+    return {tag: frozenset(positions) for tag, positions in tag_positions.items()}
 
 
 def _comment_change(old: dict[str, Any] | None, new: dict[str, Any] | None) -> CommentChanged | None:
@@ -192,7 +195,7 @@ def table_changes(records: list[dict[str, Any]]) -> tuple[list[tuple[str, TableC
         try:
             change = table_change(record)
             if isinstance(change, TagsChanged):
-                change.tag_months  # noqa: B018 (read now, so that a bad image fails this record alone)
+                change.tag_positions  # noqa: B018 (read now, so that a bad image fails this record alone)
             changes.append((sequence, change))
         except (KeyError, TypeError, ValueError):
             unreadable.add(sequence)

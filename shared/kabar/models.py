@@ -217,7 +217,7 @@ class ArticleTags(Model):
     slug: str
     version: int
     status: ArticleStatus
-    month: str | None = None  # the UTC month the article is listed in while published
+    published_at: datetime | None = None  # while published: where the article sits in its lists
     tags: list[ScoredTag] = []
     pending: list[ScoredTag] = []  # suggestions outside the vocabulary, waiting for an editor
     revision: int = 0  # re-tags of the same version (after a vocabulary merge) count up
@@ -300,14 +300,29 @@ class ArticleFacts(Model):
 
 
 class VocabularyEntry(NamedTuple):
-    """A tag the editors manage: its canonical name and slug, whether it is usable (or merged
-    into another), and the other names that lead to it."""
+    """A tag the editors manage: its name and slug, whether usable (or merged), its aliases."""
 
     slug: str
     name: str
     status: TagStatus = "active"
     merged_into: str | None = None
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageBound:
+    """A list's page: positions from ``lower`` ("": the oldest) up to ``upper`` (exclusive)."""
+
+    upper: str  # kabar.table.keys.OPEN_PAGE for the newest page
+    lower: str = ""
+    number: int = 0  # an older page's document; 0: the newest page (the list's own document)
+    older: int = 0  # the next older page's number (0: none)
+    version: int = 0  # renders of the page (0: not stored yet)
+    seq: int = 0  # the newest page only: the last number given to a page
+
+    @property
+    def newest(self) -> bool:
+        return self.number == 0
 
 
 @dataclass(frozen=True)

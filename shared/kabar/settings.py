@@ -29,7 +29,8 @@ class Settings(BaseModel):
     site_language: Annotated[str, Field(alias="SITE_LANGUAGE")] = "id"
     editors_group: Annotated[str, Field(alias="EDITORS_GROUP")] = "editors"
     moderators_group: Annotated[str, Field(alias="MODERATORS_GROUP")] = "moderators"
-    latest_size: Annotated[int, Field(alias="LATEST_SIZE", ge=1, le=200)] = 20
+    # Articles in each list document: the newest page (latest.json, a tag's page) and older pages.
+    page_size: Annotated[int, Field(alias="PAGE_SIZE", ge=2, le=100)] = 50
     tags_listed: Annotated[int, Field(alias="TAGS_LISTED", ge=1, le=1000)] = 200
     upload_max_bytes: Annotated[int, Field(alias="UPLOAD_MAX_BYTES", ge=1)] = 1_048_576
     upload_expires_seconds: Annotated[int, Field(alias="UPLOAD_EXPIRES_SECONDS", ge=30)] = 300

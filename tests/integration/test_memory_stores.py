@@ -123,14 +123,12 @@ def reads(stores: Any, slugs: list[str]) -> dict[str, Any]:
     found["counts"] = (stores.tags.counts(), stores.tags.article_counts(["banjir", "timnas", "nothing"]),
                        stores.tags.most_used(100))  # fmt: skip
     for listed in (None, "banjir", "kali-ciliwung"):
+        newest = stores.lists.newest_page(listed)
         found[f"list of {listed}"] = (
             stores.lists.newest(3, listed),
-            stores.lists.month("2026-11", listed),
-            [
-                stores.lists.neighbour_month(m, older=o, tag=listed)
-                for m in ("2026-10", "2026-11", "2026-12")
-                for o in (True, False)
-            ],
+            newest,
+            stores.lists.entries(listed, newest),
+            stores.lists.page_of(listed, "2026-11-15T00:00:00Z#x"),
         )
     found["members"] = stores.tags.member_slugs("banjir", 2)
     found["candidates"] = stores.related.candidates(["banjir", "timnas"], "nasional", 2)
@@ -256,7 +254,7 @@ def test_a_tag_merged_while_an_article_is_tagged_never_keeps_it(both: tuple[Any,
         assert racing.merged
         # Written straight to the store, tags read before the merge are refused, naming the tag.
         old_tag = ScoredTag(name="Palestina", slug="palestina", score=1.0, origin="editor")
-        late = ArticleTags(slug="warga-bertahan", version=2, status="published", month="2026-11",
+        late = ArticleTags(slug="warga-bertahan", version=2, status="published", published_at=NOW,
                            tags=[old_tag])  # fmt: skip
         summary = article("warga-bertahan").summary()
         with pytest.raises(TagMergedMeanwhile, match="palestina merged meanwhile"):
@@ -411,7 +409,7 @@ def test_rendering(both: tuple[Any, MemoryStores]) -> None:
                 (f"{slug}-a", ArticleChanged(slug, frozenset({"2026-11"}))),
                 (f"{slug}-t", TagsChanged(slug, (tagged.model_dump(mode="json"),))),
             ]
-        settings = SiteSettings(site_name="Kabar", language="id", latest_size=2)
+        settings = SiteSettings(site_name="Kabar", language="id", page_size=2)
         failed = Renderer(sources(stores), site, settings).apply(plan(changes))
         seen.append((failed, site.documents, site.invalidations))
     assert seen[0] == seen[1]

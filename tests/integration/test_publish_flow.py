@@ -67,9 +67,7 @@ def test_a_valid_upload_is_published_and_rendered(app: App) -> None:
     latest = app.document("v1/latest.json")
     assert latest is not None
     assert [a["slug"] for a in latest["articles"]] == [slug]
-    assert latest["more"] == "v1/latest/2026-11.json"
-    month = app.document("v1/latest/2026-11.json")
-    assert month is not None and [a["slug"] for a in month["articles"]] == [slug]
+    assert latest["more"] is None  # one article: the newest page is the only one
     site = app.document("v1/site.json")
     assert site is not None and site["latest"] == "v1/latest.json"
     for kind, path in site["schemas"].items():
@@ -172,13 +170,13 @@ def test_unpublishing_removes_the_document_and_the_listing(app: App) -> None:
     app.upload("a.md", article_file(title="Berita Sementara", published_at="2026-10-05T08:00:00+07:00"))
     app.upload("b.md", article_file(title="Berita Tetap", published_at="2026-11-05T08:00:00+07:00"))
     assert app.document("v1/articles/berita-sementara.json") is not None
-    assert app.document("v1/latest/2026-11.json")["older"] == "v1/latest/2026-10.json"  # type: ignore[index]
+    listed = app.document("v1/latest.json")
+    assert listed is not None
+    assert [a["slug"] for a in listed["articles"]] == ["berita-tetap", "berita-sementara"]
     app.upload("a.md", article_file(title="Berita Sementara", slug="berita-sementara", status="draft"))
     assert app.document("v1/articles/berita-sementara.json") is None
     latest = app.document("v1/latest.json")
     assert latest is not None and [a["slug"] for a in latest["articles"]] == ["berita-tetap"]
-    assert app.document("v1/latest/2026-10.json") is None
-    assert app.document("v1/latest/2026-11.json")["older"] is None  # type: ignore[index]
 
 
 def test_drafts_never_appear(app: App) -> None:
@@ -190,11 +188,10 @@ def test_drafts_never_appear(app: App) -> None:
     assert latest is None or latest["articles"] == []
 
 
-def test_a_backdated_article_is_linked_from_the_newer_month(app: App) -> None:
+def test_a_backdated_article_takes_its_place_in_the_list(app: App) -> None:
     app.upload("new.md", article_file(title="Berita November", published_at="2026-11-05T08:00:00+07:00"))
-    assert app.document("v1/latest/2026-11.json")["older"] is None  # type: ignore[index]
     app.upload("old.md", article_file(title="Berita Agustus", published_at="2026-08-05T08:00:00+07:00"))
-    assert app.document("v1/latest/2026-11.json")["older"] == "v1/latest/2026-08.json"  # type: ignore[index]
-    assert app.document("v1/latest/2026-08.json")["older"] is None  # type: ignore[index]
+    app.upload("mid.md", article_file(title="Berita Oktober", published_at="2026-10-05T08:00:00+07:00"))
     latest = app.document("v1/latest.json")
-    assert latest is not None and latest["more"] == "v1/latest/2026-11.json"
+    assert latest is not None and latest["more"] is None
+    assert [a["slug"] for a in latest["articles"]] == ["berita-november", "berita-oktober", "berita-agustus"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -36,6 +36,7 @@ from kabar.models import (
     Comment,
     CommentHistory,
     IgnoredFile,
+    PageBound,
     RelatedList,
     ScoredTag,
     TagCount,
@@ -51,7 +52,6 @@ from kabar.table.articles import FACTS
 from kabar.table.base import ConditionFailed
 from kabar.table.comments import _decode_cursor, _encode_cursor
 from kabar.table.links import named_targets
-from kabar.table.lists import next_month
 from kabar.workflows.render.sources import Sources
 
 T = TypeVar("T")
@@ -83,6 +83,7 @@ class MemoryLists:
     which TagStore writes, in its tags' and its category's lists)."""
 
     items: dict[tuple[str, str], Listed] = field(default_factory=dict)
+    pages: dict[str, dict[str, PageBound]] = field(default_factory=dict)  # list -> upper bound -> page
 
     def put(self, key: keys.Key, listed: Listed) -> None:
         self.items[(key["pk"], key["sk"])] = _copy(listed)
@@ -98,17 +99,52 @@ class MemoryLists:
     def newest(self, limit: int, tag: str | None = None) -> list[ArticleSummary]:
         return [listed.summary for listed in reversed(self.members(_list_of(tag)))][:limit]
 
-    def month(self, month: str, tag: str | None = None) -> list[ArticleSummary]:
-        found = [listed for listed in self.members(_list_of(tag)) if listed.position.startswith(month)]
-        return [listed.summary for listed in reversed(found)]
+    # pages, as kabar.table.lists.ListStore keeps them ------------------------------------
 
-    def neighbour_month(self, month: str, *, older: bool, tag: str | None = None) -> str | None:
-        positions = [listed.position for listed in self.members(_list_of(tag))]
-        if older:
-            before = [position for position in positions if position < month]
-            return keys.month_of_position(before[-1]) if before else None
-        after = [position for position in positions if position >= next_month(month)]
-        return keys.month_of_position(after[0]) if after else None
+    @staticmethod
+    def position(published_at: datetime, slug: str) -> str:
+        return keys.listing_position(published_at, slug)
+
+    def _bounds(self, tag: str | None) -> dict[str, PageBound]:
+        return self.pages.setdefault(_list_of(tag), {})
+
+    def page_of(self, tag: str | None, position: str) -> PageBound | None:
+        above = sorted(upper for upper in self._bounds(tag) if upper > position)
+        return self._bounds(tag)[above[0]] if above else None
+
+    def newest_page(self, tag: str | None) -> PageBound:
+        return self._bounds(tag).get(keys.OPEN_PAGE) or PageBound(upper=keys.OPEN_PAGE)
+
+    def page(self, tag: str | None, upper: str) -> PageBound | None:
+        return self._bounds(tag).get(upper)
+
+    def entries(self, tag: str | None, page: PageBound) -> list[tuple[str, ArticleSummary]]:
+        members = self.members(_list_of(tag))
+        inside = [m for m in members if m.position >= page.lower and (page.newest or m.position < page.upper)]
+        return [(listed.position, listed.summary) for listed in reversed(inside)]
+
+    def commit(self, tag: str | None, *, put: Iterable[PageBound] = (), delete: Iterable[PageBound] = (),
+               seq: tuple[int, int] | None = None) -> None:  # fmt: skip
+        """All or nothing; Conflict when a page is not at the version read (as the transaction)."""
+        bounds, put, delete = self._bounds(tag), list(put), list(delete)
+        stored = {upper: bound.version for upper, bound in bounds.items()}
+        stale = [b for b in put if stored.get(b.upper, 0) != b.version - 1]
+        stale += [b for b in delete if stored.get(b.upper) != b.version]
+        newest = bounds.get(keys.OPEN_PAGE)
+        if seq is not None and (newest is None or newest.seq != seq[0]):
+            stale.append(PageBound(upper=keys.OPEN_PAGE))
+        if stale:
+            raise Conflict(f"pages {[b.upper for b in stale]} not as read")
+        for bound in delete:
+            del bounds[bound.upper]
+        for bound in put:
+            bounds[bound.upper] = bound
+        if seq is not None and newest is not None and not any(b.upper == keys.OPEN_PAGE for b in put):
+            bounds[keys.OPEN_PAGE] = replace(bounds[keys.OPEN_PAGE], seq=seq[1])
+
+    def versions(self, tag: str | None, uppers: Iterable[str]) -> dict[str, int]:
+        bounds = self._bounds(tag)
+        return {upper: bounds[upper].version for upper in uppers if upper in bounds}
 
 
 # Uploads and articles ----------------------------------------------------------------

@@ -9,7 +9,6 @@ import pytest
 from kabar.documents import month_of
 from kabar.events import claim_groups, s3_objects
 from kabar.table.keys import utc_stamp
-from kabar.table.lists import next_month
 from kabar.workflows.publish import NotAnUpload, parse_upload_key
 from kabar.workflows.uploads import safe_filename
 from tests.support.events import sample
@@ -63,5 +62,3 @@ def test_months_and_stamps_are_utc() -> None:
     moment = datetime(2026, 12, 1, 5, 0, tzinfo=wib)  # still November in UTC
     assert month_of(moment) == "2026-11"
     assert utc_stamp(moment) == "2026-11-30T22:00:00Z"
-    assert next_month("2026-11") == "2026-12"
-    assert next_month("2026-12") == "2027-01"

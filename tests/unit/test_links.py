@@ -14,7 +14,7 @@ from kabar.workflows.render.renderer import Renderer
 from kabar.workflows.render.sources import SiteSettings
 from tests.support.memory import PUBLISHED_AT, MemorySite, MemoryStores, article
 
-SETTINGS = SiteSettings(site_name="Kabar", language="id", latest_size=20)
+SETTINGS = SiteSettings(site_name="Kabar", language="id", page_size=50)
 APPEARED = ("9", ArticleChanged("latar", frozenset({"2026-11"}), relink=True))
 
 

@@ -26,6 +26,12 @@ from tests.support.memory import article
 
 NOVEMBER = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 OCTOBER = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
+MOMENTS = {"2026-09": datetime(2026, 9, 9, 9, 0, tzinfo=UTC), "2026-10": OCTOBER, "2026-11": NOVEMBER}
+
+
+def at(month: str, slug: str = "gempa") -> str:
+    """Where an article published in ``month`` (one of MOMENTS) sits in its lists."""
+    return keys.listing_position(MOMENTS[month], slug)
 
 
 def record(
@@ -56,7 +62,9 @@ def article_image(
 
 def tags_image(slug: str, status: ArticleStatus, month: str | None, *tags: str) -> dict[str, Any]:
     scored = [ScoredTag(name=tag.title(), slug=tag, score=0.5, origin="suggested") for tag in tags]
-    tagged = ArticleTags(slug=slug, version=1, status=status, month=month, tags=scored, terms={"banjir": 0.8})
+    published_at = MOMENTS[month] if month else None
+    tagged = ArticleTags(slug=slug, version=1, status=status, published_at=published_at, tags=scored,
+                         terms={"banjir": 0.8})  # fmt: skip
     return {"type": "article_tags", **tagged.model_dump(mode="json", exclude_none=True)}
 
 
@@ -84,40 +92,40 @@ COMMENT = keys.comment("20261124T090000000000Zab12cd34")
     ("old", "new", "change"),
     [
         # First published, published again, taken down: the articles naming it show or drop it.
-        (None, article_image("gempa"), ArticleChanged("gempa", frozenset({"2026-11"}), relink=True)),
+        (None, article_image("gempa"), ArticleChanged("gempa", frozenset({at("2026-11")}), relink=True)),
         (
             article_image("gempa", published_at=OCTOBER),
             article_image("gempa"),
-            ArticleChanged("gempa", frozenset({"2026-10", "2026-11"})),
+            ArticleChanged("gempa", frozenset({at("2026-10"), at("2026-11")})),
         ),
         (
             article_image("gempa", "draft"),
             article_image("gempa"),
-            ArticleChanged("gempa", frozenset({"2026-11"}), republished=True, relink=True),
+            ArticleChanged("gempa", frozenset({at("2026-11")}), republished=True, relink=True),
         ),
         (
             article_image("gempa"),
             article_image("gempa", "draft"),
-            ArticleChanged("gempa", frozenset({"2026-11"}), relink=True),
+            ArticleChanged("gempa", frozenset({at("2026-11")}), relink=True),
         ),
         (None, article_image("gempa", "draft"), ArticleChanged("gempa", frozenset())),
-        # Listed by UTC month: 05:00 on 1 December in Jakarta is still November.
+        # Placed by UTC time: 05:00 on 1 December in Jakarta is 22:00 on 30 November.
         (
             None,
             article_image(
                 "gempa", published_at=datetime(2026, 12, 1, 5, 0, tzinfo=timezone(timedelta(hours=7)))
             ),
-            ArticleChanged("gempa", frozenset({"2026-11"}), relink=True),
+            ArticleChanged("gempa", frozenset({"2026-11-30T22:00:00Z#gempa"}), relink=True),
         ),
     ],
 )
-def test_an_article_record_names_the_months_it_was_and_is_listed_in(
+def test_an_article_record_names_the_positions_it_was_and_is_listed_at(
     old: dict[str, Any] | None, new: dict[str, Any] | None, change: ArticleChanged
 ) -> None:
     assert table_change(record("1", ARTICLE, old, new)) == change
 
 
-def test_a_tags_record_gives_each_tags_months_while_published() -> None:
+def test_a_tags_record_gives_each_tags_positions_while_published() -> None:
     key = keys.article_tags("gempa")
     moved = table_change(
         record(
@@ -128,7 +136,8 @@ def test_a_tags_record_gives_each_tags_months_while_published() -> None:
         )
     )
     assert isinstance(moved, TagsChanged) and moved.slug == "gempa" and len(moved.images) == 2
-    assert moved.tag_months == {"garut": {"2026-10"}, "gempa": {"2026-10", "2026-11"}, "cianjur": {"2026-11"}}
+    assert moved.tag_positions == {"garut": {at("2026-10")}, "gempa": {at("2026-10"), at("2026-11")},
+                                 "cianjur": {at("2026-11")}}  # fmt: skip
     drafted = table_change(
         record(
             "2",
@@ -137,9 +146,9 @@ def test_a_tags_record_gives_each_tags_months_while_published() -> None:
             tags_image("gempa", "draft", None, "gempa"),
         )
     )
-    assert isinstance(drafted, TagsChanged) and drafted.tag_months == {"gempa": {"2026-11"}}
+    assert isinstance(drafted, TagsChanged) and drafted.tag_positions == {"gempa": {at("2026-11")}}
     never = table_change(record("3", key, None, tags_image("gempa", "draft", None, "gempa")))
-    assert isinstance(never, TagsChanged) and never.tag_months == {}
+    assert isinstance(never, TagsChanged) and never.tag_positions == {}
 
 
 @pytest.mark.parametrize(
@@ -226,15 +235,15 @@ def test_an_article_is_rendered_once_however_many_of_its_records_arrive() -> Non
         ]
     )
     assert work.articles == {"gempa": {"1", "2", "3"}, "banjir": {"4"}}
-    assert (work.months, work.tag_months, work.list_records) == (
+    assert (work.positions, work.tag_positions, work.list_records) == (
         {"2026-11"},
-        {"garut": {"2026-11"}},
+        {"garut": {at("2026-11")}},
         {"1", "2"},
     )
     assert work.comments == {} and work.has_lists and work.records() == {"1", "2", "3", "4"}
 
 
-def test_lists_gather_every_month_and_tag_of_the_batch() -> None:
+def test_lists_gather_every_position_and_tag_of_the_batch() -> None:
     work = plan(
         [
             ("1", ArticleChanged("gempa", frozenset({"2026-10", "2026-11"}))),
@@ -255,8 +264,9 @@ def test_lists_gather_every_month_and_tag_of_the_batch() -> None:
             ("7", Unhandled("x", "y")),
         ]
     )
-    assert work.months == {"2026-09", "2026-10", "2026-11"}
-    assert work.tag_months == {"garut": {"2026-10", "2026-11"}, "cianjur": {"2026-11"}, "jalur-gaza": set()}
+    assert work.positions == {"2026-09", "2026-10", "2026-11"}  # as the records gave them
+    assert work.tag_positions == {"garut": {at("2026-10"), at("2026-11")}, "cianjur": {at("2026-11")},
+                                  "jalur-gaza": set()}  # fmt: skip
     assert work.list_records == {"1", "2", "3", "4"}
     assert work.records() == {"1", "2", "3", "4"}  # 5, 6 and 7 ask for nothing
 
@@ -306,8 +316,8 @@ def test_a_whole_batch_from_records_to_plan() -> None:
     assert work == RenderPlan(
         articles={"gempa": {"10", "11", "12"}},
         comments={"gempa": CommentWork(pages={1}, every=False, records={"12"})},
-        months={"2026-10", "2026-11"},
-        tag_months={"garut": {"2026-10", "2026-11"}},
+        positions={at("2026-10"), at("2026-11")},
+        tag_positions={"garut": {at("2026-10"), at("2026-11")}},
         list_records={"10", "11"},
     )
 

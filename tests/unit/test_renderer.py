@@ -8,7 +8,7 @@ from typing import Any
 from kabar.documents import CACHE_ARTICLE, CACHE_LIST, CACHE_SITE, DOCUMENT_MODELS, EDGE_INVALIDATED
 from kabar.events import ArticleChanged, CommentChanged, RelatedChanged, TableChange, TagMerged, TagsChanged
 from kabar.keyring import Keyring
-from kabar.models import ArticleTags, RelatedEntry, RelatedList
+from kabar.models import RelatedEntry, RelatedList
 from kabar.workflows.comments import IntakeRules, read_submission, submit
 from kabar.workflows.moderation import moderate
 from kabar.workflows.render.plan import plan
@@ -16,9 +16,10 @@ from kabar.workflows.render.renderer import Renderer
 from kabar.workflows.render.sources import SiteSettings
 from kabar.workflows.tagging import continue_merge
 from kabar.workflows.vocabulary import MergeRequest, TagRequest, merge_tag, put_tag
-from tests.support.memory import PUBLISHED_AT, MemorySite, MemoryStores, article, tag
+from tests.support.memory import PUBLISHED_AT, MemorySite, MemoryStores
+from tests.support.rendering import publish, published
 
-SETTINGS = SiteSettings(site_name="Kabar", language="id", latest_size=20)
+SETTINGS = SiteSettings(site_name="Kabar", language="id", page_size=50)
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 GEMPA: dict[str, Any] = dict(
     title="Gempa Guncang Garut",
@@ -41,34 +42,6 @@ SUMMARY = {
     "published_at": "2026-11-20T03:00:00Z",
     "updated_at": "2026-11-20T03:00:00Z",
 }
-
-
-def publish(stores: MemoryStores, slug: str, version: int = 1, **fields: Any) -> ArticleTags | None:
-    """An article version stored and tagged, as PublishFunction and TaggingFunction leave it."""
-    before = stores.tags.get(slug)
-    stores.put_article(article(slug, version=version, **fields))
-    tag(stores, slug)
-    return before
-
-
-def published(
-    stores: MemoryStores, slug: str, version: int = 1, **fields: Any
-) -> list[tuple[str, TableChange]]:
-    """Publish a version; the changes its records bring RenderFunction (article, then tags)."""
-    previous = publish(stores, slug, version, **fields)
-    stored = stores.articles.get(slug)
-    tagged = stores.tags.get(slug)
-    assert stored is not None and tagged is not None
-    months = (
-        {stored.published_at.astimezone(UTC).strftime("%Y-%m")} if stored.status == "published" else set()
-    )
-    if previous is not None and previous.month:
-        months.add(previous.month)
-    images = tuple(t.model_dump(mode="json") for t in (previous, tagged) if t is not None)
-    return [
-        (f"{slug}-{version}-article", ArticleChanged(slug, frozenset(months))),
-        (f"{slug}-{version}-tags", TagsChanged(slug, images)),
-    ]
 
 
 def render(stores: MemoryStores, site: MemorySite, *changes: tuple[str, TableChange]) -> set[str]:
@@ -106,32 +79,14 @@ def test_a_published_article_gets_its_document_its_lists_and_its_tags_pages() ->
     }
     assert site.cache_control["v1/articles/gempa.json"] == CACHE_ARTICLE
     assert stores.articles.rendered_version("gempa") == (1, "published")
-    assert site.documents["v1/latest.json"] == {
-        "kind": "latest",
-        "articles": [SUMMARY],
-        "more": "v1/latest/2026-11.json",
-    }
-    assert site.documents["v1/latest/2026-11.json"] == {
-        "kind": "month",
-        "month": "2026-11",
-        "tag": None,
-        "articles": [SUMMARY],
-        "older": None,
-    }
+    assert site.documents["v1/latest.json"] == {"kind": "latest", "articles": [SUMMARY], "more": None}
     garut = {"name": "Garut", "slug": "garut", "path": "v1/tags/garut.json"}
     assert site.documents["v1/tags/garut.json"] == {
         "kind": "tag",
         **garut,
         "count": 1,
         "articles": [SUMMARY],
-        "more": "v1/tags/garut/2026-11.json",
-    }
-    assert site.documents["v1/tags/garut/2026-11.json"] == {
-        "kind": "month",
-        "month": "2026-11",
-        "tag": garut,
-        "articles": [SUMMARY],
-        "older": None,
+        "more": None,
     }
     assert site.documents["v1/tags.json"] == {
         "kind": "tags",
@@ -161,7 +116,7 @@ def test_tags_json_lists_only_the_most_used_tags() -> None:
     changes = [*published(stores, "gempa", **GEMPA)]
     changes += published(stores, "susulan", **{**GEMPA, "tags": ["Gempa", "BMKG"]})
     changes += published(stores, "longsor", **{**GEMPA, "tags": ["Gempa", "Garut", "Longsor"]})
-    settings = SiteSettings(site_name="Kabar", language="id", latest_size=20, tags_listed=2)
+    settings = SiteSettings(site_name="Kabar", language="id", page_size=50, tags_listed=2)
     assert Renderer(stores.sources(), site, settings).apply(plan(changes)) == set()
     listed = [(t["slug"], t["count"]) for t in site.documents["v1/tags.json"]["tags"]]
     assert listed == [("gempa", 3), ("garut", 2)]
@@ -169,17 +124,15 @@ def test_tags_json_lists_only_the_most_used_tags() -> None:
     assert [a["slug"] for a in site.documents["v1/tags/longsor.json"]["articles"]] == ["longsor"]
 
 
-def test_months_link_to_the_older_month_and_the_newest_page_to_the_newest_month() -> None:
+def test_an_older_article_joins_the_newest_page_while_it_has_room() -> None:
     stores, site = MemoryStores.new(), MemorySite()
     render(stores, site, *published(stores, "gempa", **GEMPA))
     october = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
     render(stores, site, *published(stores, "banjir", published_at=october, tags=["Garut"]))
-    assert site.documents["v1/latest/2026-11.json"]["older"] == "v1/latest/2026-10.json"
-    assert site.documents["v1/latest/2026-10.json"]["older"] is None
     assert [a["slug"] for a in site.documents["v1/latest.json"]["articles"]] == ["gempa", "banjir"]
-    assert site.documents["v1/latest.json"]["more"] == "v1/latest/2026-11.json"
-    assert site.documents["v1/tags/garut/2026-11.json"]["older"] == "v1/tags/garut/2026-10.json"
+    assert site.documents["v1/latest.json"]["more"] is None
     assert site.documents["v1/tags/garut.json"]["count"] == 2
+    assert not [path for path in site.documents if "/pages/" in path]
     assert len(site.invalidations) == 2
 
 
@@ -311,7 +264,7 @@ def test_approved_comments_are_threaded_on_their_pages_and_counted_on_the_articl
 
 def test_comments_close_by_age_when_the_site_says_so() -> None:
     stores, site = MemoryStores.new(), MemorySite()
-    settings = SiteSettings(site_name="Kabar", language="id", latest_size=20, comments_close_days=30)
+    settings = SiteSettings(site_name="Kabar", language="id", page_size=50, comments_close_days=30)
     publish(stores, "gempa", **GEMPA)
     Renderer(stores.sources(), site, settings).apply(plan([("1", RelatedChanged("gempa"))]))
     closes = (PUBLISHED_AT + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -41,7 +41,7 @@ def test_the_current_version_is_tagged_and_listed_under_each_tag_and_its_categor
         slug="perang-aleppo",
         version=1,
         status="published",
-        month="2026-11",
+        published_at=stored.published_at,
         tags=[editor("Perang", "perang"), editor("Timur Tengah", "timur-tengah")],
         pending=[
             ScoredTag(name="Aleppo", slug="aleppo", score=1.0, origin="suggested"),
@@ -112,7 +112,7 @@ def test_an_unpublished_version_leaves_every_list_but_keeps_its_tags() -> None:
     stores.put_article(article("gempa", version=2, status="draft", tags=["Gempa"], category="Nasional"))
     tagged = tag(stores, "gempa")
     assert tagged == ArticleTags(
-        slug="gempa", version=2, status="draft", month=None, tags=[editor("Gempa", "gempa")], terms={}
+        slug="gempa", version=2, status="draft", tags=[editor("Gempa", "gempa")], terms={}
     )
     assert stores.tags.counts() == [TagCount("gempa", "Gempa", 0)]
     assert stores.lists.items == {}  # no tag, category or latest list names it

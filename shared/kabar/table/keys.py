@@ -22,6 +22,7 @@ a comment                      ``COMMENT#<id>``     ``COMMENT``
 a commenter (keyed email hash) ``COMMENTER#<hash>`` ``COMMENTER``
 a network (keyed hash)         ``NETWORK#<hash>``   ``NETWORK``
 a comment already made         ``DUPLICATE#<hash>`` ``DUPLICATE``
+a page of a list               ``PAGES#<list>``     ``<upper bound>`` (``~``: newest)
 tag's article count            ``TAG#<tag>``        ``STATS``
 tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
 merge of a tag, progress       ``TAG#<tag>``        ``MERGE``
@@ -56,7 +57,7 @@ VOCABULARY = "VOCAB"
 ItemKind = Literal[
     "upload", "article", "version", "rendered", "tags", "membership", "category", "related",
     "listed_by", "named_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
-    "tag_stats", "vocabulary", "merge", "alias", "unknown",
+    "tag_stats", "vocabulary", "merge", "alias", "page", "unknown",
 ]  # fmt: skip
 
 # pk prefix -> the sort key of that partition's single item, and its kind.
@@ -76,7 +77,10 @@ _TAG_ITEMS = {"STATS": "tag_stats", "VOCAB": "vocabulary", "MERGE": "merge"}
 ARTICLE, TAG, VERSION, LISTED_BY, NAMED_BY, CATEGORY, COMMENTS = (
     "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "NAMEDBY#", "CATEGORY#", "COMMENTS#",
 )  # fmt: skip
-PREFIXES = (ARTICLE, TAG, *_SINGLE)
+PAGES = "PAGES#"
+# The upper bound of a list's newest page: after every position (which start with a year).
+OPEN_PAGE = "~"
+PREFIXES = (ARTICLE, TAG, PAGES, *_SINGLE)
 
 
 class ItemKey(NamedTuple):
@@ -98,6 +102,8 @@ def parse(pk: str, sk: str) -> ItemKey:
             if sk.startswith(prefix):
                 return ItemKey(kind, slug, sk.removeprefix(prefix))  # type: ignore[arg-type]
         return ItemKey(_ARTICLE_ITEMS.get(sk, "unknown"), slug)  # type: ignore[arg-type]
+    if pk.startswith(PAGES):
+        return ItemKey("page", pk.removeprefix(PAGES), sk)
     if pk.startswith(TAG):
         return ItemKey(_TAG_ITEMS.get(sk, "unknown"), pk.removeprefix(TAG))  # type: ignore[arg-type]
     for prefix, (single_sk, kind) in _SINGLE.items():
@@ -242,3 +248,13 @@ def parse_listing_position(position: str) -> tuple[datetime, str]:
 def month_of_position(position: str) -> str:
     """The ``YYYY-MM`` (UTC) of a list sort key."""
     return position[:7]
+
+
+def page_bound(partition: str, upper: str) -> Key:
+    """A page of a gsi1 list (``partition``): the item keyed by the page's upper bound (the
+    position of the next newer page's oldest article, or OPEN_PAGE for the newest page)."""
+    return {"pk": f"{PAGES}{partition}", "sk": upper}
+
+
+def pages_of(partition: str) -> str:
+    return f"{PAGES}{partition}"

@@ -11,7 +11,7 @@ import html
 from datetime import datetime
 from typing import Protocol
 
-from kabar.documents import ArticleSummary, month_of
+from kabar.documents import ArticleSummary
 from kabar.errors import Stale, TagMergedMeanwhile
 from kabar.models import Article, ArticleTags, ScoredTag, VocabularyEntry
 from kabar.observability import logger
@@ -93,7 +93,7 @@ def _tag_once(
         slug=slug,
         version=article.version,
         status=article.status,
-        month=month_of(article.published_at) if published else None,
+        published_at=article.published_at if published else None,
         tags=[t for t in scored if t not in waiting],
         pending=waiting,
         terms=text_terms(article.title, article.lead, body) if published else {},

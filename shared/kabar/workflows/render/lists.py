@@ -1,23 +1,22 @@
-"""Lists: latest.json and its month pages, each tag's page and months, tags.json, site.json.
+"""Lists: latest.json and its older pages, each tag's page and its older pages, tags.json,
+site.json.
 
-Work per batch is bounded: the affected months (and, when a month appears or
-empties, the next newer one), each list's newest page, and tags.json when tags
-changed.
+Work per batch is bounded: the pages holding the positions the batch's articles were and are
+at, each list's newest page, and tags.json when tags changed (kabar.workflows.render.pages).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from functools import partial
 
 from kabar.documents import (
     CACHE_LIST,
     CACHE_SITE,
     DOCUMENT_MODELS,
+    ArticleSummary,
     ErrorDocument,
     LatestDocument,
-    MonthDocument,
     SiteDocument,
     TagCount,
     TagDocument,
@@ -25,36 +24,19 @@ from kabar.documents import (
     TagMergedDocument,
     TagsDocument,
     error_path,
+    latest_page_path,
     latest_path,
-    month_of,
-    month_path,
     schema_path,
     site_path,
-    tag_month_path,
+    tag_page_path,
     tag_path,
     tags_path,
 )
+from kabar.workflows.render.pages import ListDocuments, refresh
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 # Readers see this; the site's language is Indonesian.
 NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A list of articles (every article's, or a tag's), its newest page and month pages."""
-
-    newest_path: str
-    month_path: Callable[[str], str]
-    tag: TagLink | None = None
-    count: int = 0
-
-    @property
-    def tag_slug(self) -> str | None:
-        return self.tag.slug if self.tag else None
-
-
-LATEST = Listing(newest_path=latest_path(), month_path=month_path)
 
 
 class ListRenderer:
@@ -63,64 +45,35 @@ class ListRenderer:
         self.settings = settings
         self.out = out
 
-    def render(self, months: Iterable[str], tags: Mapping[str, Iterable[str]]) -> None:
-        """Rewrite the affected month pages and newest pages; ``tags``: months per tag."""
-        if self._listing(LATEST, months):
-            # The site's first article (or a new month): make sure site.json and its
-            # companions exist. They never change with content, so this is rare and cheap.
+    def render(self, positions: Iterable[str], tags: Mapping[str, Iterable[str]]) -> None:
+        """Rewrite the pages holding ``positions`` in the list of every article (and its newest
+        page), and likewise for each tag (``tags``: positions per tag), then tags.json."""
+        latest = ListDocuments(tag=None, write_newest=self._write_latest, page_path=latest_page_path)
+        if refresh(latest, positions, self.sources.lists, self.out, self.settings.page_size):
+            # The site's first article: make sure site.json and its companions exist. They
+            # never change with content, so this is rare and cheap.
             self.render_site()
-        for slug, tag_months in sorted(tags.items()):
-            self._listing(self._tag_listing(slug), tag_months)
+        for slug, tag_positions in sorted(tags.items()):
+            stats = self.sources.tags.count(slug)
+            link = TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug))
+            write = partial(self._write_tag, link, stats.count if stats else 0)
+            docs = ListDocuments(
+                tag=slug, write_newest=write, page_path=partial(tag_page_path, slug), tag_link=link
+            )
+            refresh(docs, tag_positions, self.sources.lists, self.out, self.settings.page_size)
         if tags:
             self.render_tags()
 
-    def _tag_listing(self, slug: str) -> Listing:
-        stats = self.sources.tags.count(slug)
-        return Listing(
-            newest_path=tag_path(slug),
-            month_path=partial(tag_month_path, slug),
-            tag=TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug)),
-            count=stats.count if stats else 0,
-        )  # fmt: skip
+    def _write_latest(self, articles: list[ArticleSummary], more: str | None) -> None:
+        self.out.put(latest_path(), LatestDocument(articles=articles, more=more), CACHE_LIST)
 
-    def _listing(self, listing: Listing, months: Iterable[str]) -> bool:
-        """A listing's months and newest page; whether a month appeared or emptied."""
-        months_changed = False
-        for month in sorted(set(months)):
-            if self.render_month(month, listing) <= 1:
-                # The month may have just appeared or emptied: the next newer month's
-                # "older" link must now point at it, or past it. (Usually there is none.)
-                months_changed = True
-                newer = self.sources.lists.neighbour_month(month, older=False, tag=listing.tag_slug)
-                if newer:
-                    self.render_month(newer, listing)
-        self.render_newest(listing)
-        return months_changed
-
-    def render_month(self, month: str, listing: Listing) -> int:
-        summaries = self.sources.lists.month(month, listing.tag_slug)
-        path = listing.month_path(month)
-        if not summaries:
-            self.out.delete(path)
-            return 0
-        older = self.sources.lists.neighbour_month(month, older=True, tag=listing.tag_slug)
-        document = MonthDocument(month=month, tag=listing.tag, articles=summaries,
-                                 older=listing.month_path(older) if older else None)  # fmt: skip
-        self.out.put(path, document, CACHE_LIST)
-        return len(summaries)
-
-    def render_newest(self, listing: Listing) -> None:
-        summaries = self.sources.lists.newest(self.settings.latest_size, listing.tag_slug)
-        more = listing.month_path(month_of(summaries[0].published_at)) if summaries else None
-        if listing.tag is None:
-            self.out.put(listing.newest_path, LatestDocument(articles=summaries, more=more), CACHE_LIST)
-        elif not summaries:
-            self._tag_without_articles(listing.tag)
-        else:
-            tag = listing.tag
-            document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=listing.count,
-                                   articles=summaries, more=more)  # fmt: skip
-            self.out.put(listing.newest_path, document, CACHE_LIST)
+    def _write_tag(self, tag: TagLink, count: int, articles: list[ArticleSummary], more: str | None) -> None:
+        if not articles and not more:
+            self._tag_without_articles(tag)
+            return
+        document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=count, articles=articles,
+                               more=more)  # fmt: skip
+        self.out.put(tag.path, document, CACHE_LIST)
 
     def _tag_without_articles(self, tag: TagLink) -> None:
         """A merged tag's page points to its target; any other empty tag has no page."""

@@ -35,14 +35,15 @@ class CommentWork:
 
 @dataclass
 class RenderPlan:
-    """What to render: articles, their comment pages, the lists' months (all and per tag), and
-    the articles that name an article that appeared or went (found by the renderer)."""
+    """What to render: articles, their comment pages, the lists' pages (all and per tag: the
+    positions an article was and is at), and the articles that name an article that appeared
+    or went (found by the renderer)."""
 
     articles: dict[str, set[str]] = field(default_factory=dict)  # slug -> records that asked
     referrers: dict[str, set[str]] = field(default_factory=dict)  # named slug -> records that asked
     comments: dict[str, CommentWork] = field(default_factory=dict)
-    months: set[str] = field(default_factory=set)
-    tag_months: dict[str, set[str]] = field(default_factory=dict)
+    positions: set[str] = field(default_factory=set)
+    tag_positions: dict[str, set[str]] = field(default_factory=dict)
     list_records: set[str] = field(default_factory=set)
 
     def article(self, slug: str, record: str) -> None:
@@ -60,13 +61,14 @@ class RenderPlan:
     def listed(
         self,
         records: Iterable[str],
-        months: Iterable[str] = (),
+        positions: Iterable[str] = (),
         tags: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
-        """Months of the list of every article, and of tags' lists, to render for ``records``."""
-        self.months.update(months)
-        for tag, tag_months in (tags or {}).items():
-            self.tag_months.setdefault(tag, set()).update(tag_months)
+        """Positions in the list of every article, and in tags' lists, whose pages to render for
+        ``records`` (a tag with none: only its newest page)."""
+        self.positions.update(positions)
+        for tag, tag_positions in (tags or {}).items():
+            self.tag_positions.setdefault(tag, set()).update(tag_positions)
         self.list_records.update(records)
 
     def records(self) -> set[str]:
@@ -76,7 +78,7 @@ class RenderPlan:
 
     @property
     def has_lists(self) -> bool:
-        return bool(self.months or self.tag_months)
+        return bool(self.positions or self.tag_positions)
 
 
 def plan(changes: Iterable[tuple[str, TableChange]]) -> RenderPlan:
@@ -93,13 +95,13 @@ def plan(changes: Iterable[tuple[str, TableChange]]) -> RenderPlan:
             # A tag was merged: its page becomes a pointer once its articles have moved.
             work.listed([record], tags={change.tag: ()})
         elif isinstance(change, TagsChanged):
-            work.listed([record], tags=change.tag_months)
+            work.listed([record], tags=change.tag_positions)
             work.article(change.slug, record)
         elif isinstance(change, ArticleChanged):
             if change.republished:
                 work.comment_pages(change.slug, record, every=True)
             if change.relink:
                 work.articles_naming(change.slug, record)
-            work.listed([record], change.months)
+            work.listed([record], change.positions)
             work.article(change.slug, record)
     return work

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TypeVar
 
-from kabar.documents import CACHE_ARTICLE, article_path, month_of
+from kabar.documents import CACHE_ARTICLE, article_path
 from kabar.observability import logger
 from kabar.workflows.render.articles import article_document
 from kabar.workflows.render.comments import every_page, remove_pages, write_pages
@@ -40,14 +40,14 @@ class Renderer:
         failed: set[str] = set()
         self.add_referrers(plan, failed)
         for slug, records in plan.articles.items():
-            months = self._run(f"article {slug}", records, failed, partial(self.render_article, slug))
-            if months:
-                plan.listed(records, months)
+            positions = self._run(f"article {slug}", records, failed, partial(self.render_article, slug))
+            if positions:
+                plan.listed(records, positions)
         for slug, work in sorted(plan.comments.items()):
             render = partial(self.render_comments, slug, work.pages, every=work.every)
             self._run(f"comments of {slug}", work.records, failed, render)
         if plan.has_lists:
-            render_lists = partial(self.lists.render, plan.months, plan.tag_months)
+            render_lists = partial(self.lists.render, plan.positions, plan.tag_positions)
             self._run("lists", plan.list_records, failed, render_lists)
         # Long-cached documents written but not queued for invalidation would stay stale at
         # the edge for a day: all of it again. (The invalidation itself retries on its own.)
@@ -80,7 +80,7 @@ class Renderer:
             return None
 
     def render_article(self, slug: str) -> frozenset[str]:
-        """Write (or remove) one article's document; returns the months it is listed in now."""
+        """Write (or remove) one article's document; returns the list position it is at now."""
         article = self.sources.articles.get(slug)
         path = article_path(slug)
         self._published[slug] = article is not None and article.status == "published"
@@ -93,7 +93,7 @@ class Renderer:
         document = article_document(article, self.sources, self.settings, self.comment_counters(slug))
         self.out.put(path, document, CACHE_ARTICLE)
         self.sources.articles.mark_rendered(slug, article.version, article.status)
-        return frozenset({month_of(article.published_at)})
+        return frozenset({self.sources.lists.position(article.published_at, slug)})
 
     def render_comments(self, slug: str, pages: Iterable[int], *, every: bool = False) -> None:
         """Rewrite the given pages of an article's comments and its newest page (comments.json).

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from kabar.documents import CACHE_LIST, EDGE_INVALIDATED, ArticleSummary
-from kabar.models import Article, ArticleFacts, ArticleTags, RelatedList, TagCount, VocabularyEntry
+from kabar.models import Article, ArticleFacts, ArticleTags, PageBound, RelatedList, TagCount, VocabularyEntry
 
 
 class Articles(Protocol):
@@ -35,9 +36,16 @@ class Comments(Protocol):
 
 
 class Lists(Protocol):
-    def newest(self, limit: int, tag: str | None = None) -> list[ArticleSummary]: ...
-    def month(self, month: str, tag: str | None = None) -> list[ArticleSummary]: ...
-    def neighbour_month(self, month: str, *, older: bool, tag: str | None = None) -> str | None: ...
+    """The lists' pages (kabar.table.lists.ListStore); ``tag`` None: every article's list."""
+
+    def position(self, published_at: datetime, slug: str) -> str: ...
+    def page_of(self, tag: str | None, position: str) -> PageBound | None: ...
+    def newest_page(self, tag: str | None) -> PageBound: ...
+    def page(self, tag: str | None, upper: str) -> PageBound | None: ...
+    def entries(self, tag: str | None, page: PageBound) -> list[tuple[str, ArticleSummary]]: ...
+    def commit(self, tag: str | None, *, put: Iterable[PageBound] = (), delete: Iterable[PageBound] = (),
+               seq: tuple[int, int] | None = None) -> None: ...  # fmt: skip
+    def versions(self, tag: str | None, uppers: Iterable[str]) -> dict[str, int]: ...
 
 
 class Vocabulary(Protocol):
@@ -67,7 +75,7 @@ class Sources:
 class SiteSettings:
     site_name: str
     language: str
-    latest_size: int
+    page_size: int = 50
     tags_listed: int = 200
     read_also_auto: int = 2
     comments_close_days: int = 0

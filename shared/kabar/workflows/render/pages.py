@@ -1,0 +1,171 @@
+"""A list's pages: the newest (the list's own document) and older ones, each at most PageSize.
+
+A page is a range of positions (kabar.models.PageBound). A render touches only the pages that
+hold the positions an article was and is at, and the newest page: a new article usually
+lands on the newest page and rewrites that document alone. A page that grows past PageSize
+splits: its oldest articles, half a page at a time, become new older pages (numbered as they
+are made, so no other page's document changes). A page left empty merges into its newer
+neighbour (the newest page, when empty, takes in the next older one). Every page's
+document links to the next older page ("Show More"), so following the links from the
+newest page reaches every article exactly once, newest first.
+
+Concurrency: pages change only through ``Lists.commit``, conditioned on the versions read, so
+of two renders of one page only one wins and the other starts again from what is stored. A
+document is written after its commit and checked after the write: when the page's version
+moved meanwhile, another render committed later, and this one renders the page again, so
+the last document written is always the one computed from the last commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from kabar.documents import CACHE_LIST, ArticleSummary, PageDocument, TagLink
+from kabar.errors import Conflict
+from kabar.models import PageBound
+from kabar.workflows.render.sources import Lists, Output
+
+ATTEMPTS = 6  # renders of one page that may lose to another before the record fails (and is retried)
+
+Entry = tuple[str, ArticleSummary]  # an article's position in the list, and what the list shows
+
+
+@dataclass(frozen=True)
+class ListDocuments:
+    """How one list's pages become documents: ``write_newest(articles, more)`` writes the list's
+    own document (it may delete it, or write a pointer, when there are no articles)."""
+
+    tag: str | None
+    write_newest: Callable[[list[ArticleSummary], str | None], None]
+    page_path: Callable[[int], str]
+    tag_link: TagLink | None = None
+
+
+@dataclass
+class Change:
+    """What one render of a page commits, and the documents that follow from it."""
+
+    put: list[PageBound] = field(default_factory=list)
+    delete: list[PageBound] = field(default_factory=list)
+    seq: tuple[int, int] | None = None
+    documents: list[tuple[PageBound, list[Entry]]] = field(default_factory=list)
+
+
+def refresh(docs: ListDocuments, positions: Iterable[str], lists: Lists, out: Output, size: int) -> bool:
+    """Render the pages holding ``positions``, then the newest page; whether the list's
+    newest page was stored for the first time (its first article)."""
+    rendered: set[str] = set()
+    for position in sorted(set(positions), reverse=True):
+        bound = lists.page_of(docs.tag, position)
+        if bound is not None and not bound.newest and bound.upper not in rendered:
+            rendered |= _render(docs, position, lists, out, size)[0]
+    return _render(docs, None, lists, out, size)[1]
+
+
+def _render(
+    docs: ListDocuments, position: str | None, lists: Lists, out: Output, size: int
+) -> tuple[set[str], bool]:
+    """Render the page holding ``position`` (None: the newest page) until no other render
+    committed it meanwhile; the pages written, and whether the newest page was created."""
+    for _ in range(ATTEMPTS):
+        bound = lists.page_of(docs.tag, position) if position is not None else None
+        bound = bound or lists.newest_page(docs.tag)
+        change = _reshape(docs.tag, bound, lists.entries(docs.tag, bound), lists, size)
+        if change.put or change.delete:
+            try:
+                lists.commit(docs.tag, put=change.put, delete=change.delete, seq=change.seq)
+            except Conflict:
+                continue
+        _write(docs, change, out)
+        stored = lists.versions(docs.tag, [b.upper for b in change.put + change.delete])
+        if all(stored.get(b.upper) == b.version for b in change.put) and not any(
+            b.upper in stored for b in change.delete
+        ):
+            created = any(b.newest and b.version == 1 for b in change.put)
+            return {b.upper for b in change.put}, created
+    raise Conflict(f"pages of list {docs.tag or 'latest'} kept changing: {ATTEMPTS} renders lost")
+
+
+def _reshape(tag: str | None, bound: PageBound, entries: list[Entry], lists: Lists, size: int) -> Change:
+    """The page as it should be stored now: kept, split, or merged into its neighbour."""
+    if len(entries) > size:
+        return _split(tag, bound, entries, lists, size)
+    if entries:
+        kept = replace(bound, version=bound.version + 1)
+        return Change(put=[kept], documents=[(kept, entries)])
+    if not bound.newest:
+        # Empty: the newer neighbour takes over its range (and its link to the older page).
+        newer = lists.page_of(tag, bound.upper)
+        if newer is None:
+            raise Conflict(f"no page above {bound.upper}")
+        grown = replace(newer, lower=bound.lower, older=bound.older, version=newer.version + 1)
+        return Change(
+            put=[grown], delete=[bound], documents=[(grown, lists.entries(tag, grown)), (bound, [])]
+        )
+    if bound.older:
+        # The newest page is empty: it takes in the next older page.
+        older = lists.page(tag, bound.lower)
+        if older is None:
+            raise Conflict(f"no page below the newest at {bound.lower}")
+        grown = replace(bound, lower=older.lower, older=older.older, version=bound.version + 1)
+        return Change(
+            put=[grown], delete=[older], documents=[(grown, lists.entries(tag, grown)), (older, [])]
+        )
+    if bound.version == 0:
+        return Change(documents=[(bound, [])])  # a list that never had an article: nothing to store
+    kept = replace(bound, version=bound.version + 1)
+    return Change(put=[kept], documents=[(kept, [])])
+
+
+def _split(tag: str | None, bound: PageBound, entries: list[Entry], lists: Lists, size: int) -> Change:
+    """The oldest articles, half a page at a time, become new older pages until the rest fits."""
+    oldest_first, half = entries[::-1], (size + 1) // 2
+    pieces: list[list[Entry]] = []
+    while len(oldest_first) > size:
+        pieces.append(oldest_first[:half])
+        oldest_first = oldest_first[half:]
+    seq = bound.seq if bound.newest else lists.newest_page(tag).seq
+    made: list[PageBound] = []
+    for index in range(len(pieces)):
+        upper = pieces[index + 1][0][0] if index + 1 < len(pieces) else oldest_first[0][0]
+        made.append(PageBound(upper=upper, lower=made[-1].upper if made else bound.lower,
+                              number=seq + index + 1, older=made[-1].number if made else bound.older,
+                              version=1))  # fmt: skip
+    last = seq + len(pieces)
+    kept = replace(bound, lower=oldest_first[0][0], older=made[-1].number, version=bound.version + 1,
+                   seq=last if bound.newest else bound.seq)  # fmt: skip
+    documents = [(page, piece[::-1]) for page, piece in zip(made, pieces, strict=True)]
+    return Change(put=[*made, kept], seq=None if bound.newest else (seq, last),
+                  documents=[*documents, (kept, oldest_first[::-1])])  # fmt: skip
+
+
+def _write(docs: ListDocuments, change: Change, out: Output) -> None:
+    deleted = {b.upper for b in change.delete}
+    for page, entries in change.documents:
+        summaries = [summary for _, summary in entries]
+        more = docs.page_path(page.older) if page.older else None
+        if page.upper in deleted:
+            out.delete(docs.page_path(page.number))
+        elif page.newest:
+            docs.write_newest(summaries, more)
+        else:
+            document = PageDocument(number=page.number, tag=docs.tag_link, articles=summaries, older=more)
+            out.put(docs.page_path(page.number), document, CACHE_LIST)
+
+
+def paged(positions: Iterable[str], size: int, newest: PageBound) -> list[PageBound]:
+    """The pages of a list built in one go (a rebuild, an import, a benchmark's seed), as
+    publishing the articles one by one would leave them: from the oldest, older pages of half a
+    page each, then ``newest`` (the list's newest page, not yet stored) with the rest, at most
+    ``size``. Every bound is new (version 1)."""
+    oldest_first, half = sorted(set(positions)), (size + 1) // 2
+    made: list[PageBound] = []
+    while len(oldest_first) > size:
+        oldest_first = oldest_first[half:]
+        below = made[-1] if made else PageBound(upper="")
+        made.append(PageBound(upper=oldest_first[0], lower=below.upper, number=len(made) + 1,
+                              older=below.number, version=1))  # fmt: skip
+    last = made[-1] if made else None
+    return [*made, replace(newest, lower=last.upper if last else "", older=last.number if last else 0,
+                           version=1, seq=len(made))]  # fmt: skip
