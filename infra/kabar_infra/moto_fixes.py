@@ -17,8 +17,10 @@ most 100 items, so its cost no longer depends on the table.
 
 Queries. moto answers a ``Query`` on the table by sorting every item of the
 table and keeping those of the partition asked for; here it looks at that
-partition only. An index query still walks every item (moto keeps no index),
-but no longer sorts them first: it sorts its matches itself. Scan keeps
+partition only. An index query looks only at the items whose value of the
+index's partition key is the one asked for (moto keeps no index: it walked
+every item of the table, so each query cost more as the table grew); the
+buckets are kept as items are put, updated, deleted or put back. Scan keeps
 moto's sorted order, which its pagination relies on.
 
 Streams. moto keeps every stream record and every shard iterator it ever
@@ -39,6 +41,8 @@ import threading
 import time
 from datetime import timedelta
 from typing import Any
+
+from kabar_infra.moto_index import index_of as _index
 
 RETENTION = timedelta(hours=24)
 ITERATOR_LIFETIME = 15 * 60.0  # seconds
@@ -137,6 +141,7 @@ class _UndoLog:
                     partition.pop(range_value, None)
                 else:
                     partition[range_value] = saved
+            _index(table).refresh(hash_value, range_value)
         for shard, end in self.streams.values():
             del shard.items[max(0, end - shard.starting_sequence_number) :]
 
@@ -165,6 +170,7 @@ def _install_transactions() -> None:
 
 
 def _install_queries() -> None:
+    from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
     sorted_items = Table.all_items
@@ -175,7 +181,9 @@ def _install_queries() -> None:
         if scope is None or scope[0] is not self:
             return sorted_items(self)
         hash_key = scope[1]
-        if hash_key is None:  # an index query: every item, in any order (the query sorts)
+        if isinstance(hash_key, tuple):  # an index query: the items with that index key
+            return list(_index(self).bucket(*hash_key))
+        if hash_key is None:  # an index query by a key it keeps no bucket for: every item
             if not self.range_key_attr:
                 return list(self.items.values())
             return [item for partition in self.items.values() for item in partition.values()]
@@ -187,14 +195,40 @@ def _install_queries() -> None:
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
         saved = getattr(_local, "query", None)
-        _local.query = (self, None if index_name else hash_key)
+        _local.query = (self, _index(self).scope(index_name, hash_key, kwargs) if index_name else hash_key)
         try:
             return original_query(self, hash_key, *args, **kwargs)
         finally:
             _local.query = saved
 
+    original_put, original_delete = Table.put_item, Table.delete_item
+    original_update = DynamoDBBackend.update_item
+
+    def put_item(self: Any, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        item = original_put(self, item_attrs, *args, **kwargs)
+        _index(self).refresh(item.hash_key, item.range_key)
+        return item
+
+    def delete_item(self: Any, hash_key: Any, range_key: Any = None) -> Any:
+        item = original_delete(self, hash_key, range_key)
+        _index(self).refresh(hash_key, range_key)
+        return item
+
+    def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        from moto.dynamodb.models.dynamo_type import DynamoType
+
+        item = original_update(self, table_name, key, *args, **kwargs)
+        table = self.get_table(table_name)
+        range_attr = table.range_key_attr
+        hash_value = DynamoType(key[table.hash_key_attr])
+        _index(table).refresh(hash_value, DynamoType(key[range_attr]) if range_attr else None)
+        return item
+
     Table.all_items = all_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
+    Table.put_item = put_item  # type: ignore[method-assign]
+    Table.delete_item = delete_item  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------- streams

@@ -190,3 +190,66 @@ def test_trimmed_and_expired_stream_records_are_gone_and_the_stream_goes_on(
         (last,) = streams.get_records(ShardIterator=horizon["ShardIterator"])["Records"]
         assert last["dynamodb"]["Keys"]["sk"]["S"] == "9"
         assert int(last["dynamodb"]["SequenceNumber"]) == int(records[-1]["dynamodb"]["SequenceNumber"]) + 1
+
+
+def test_an_index_query_finds_exactly_the_items_with_its_key_however_they_were_written(aws_env: None) -> None:
+    """Index queries read buckets kept as items change: each answer is checked against every
+    item of the table filtered by hand (what moto alone does), after puts, updates that move an
+    item to another list, deletes, batch writes and a cancelled transaction."""
+    from moto import mock_aws
+
+    from kabar_infra.moto_fixes import install
+
+    install()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        schema, attributes = [("pk", "HASH"), ("sk", "RANGE")], ("pk", "sk", "lst", "pos")
+        index = {"IndexName": "gsi", "Projection": {"ProjectionType": "ALL"},
+                 "KeySchema": [{"AttributeName": "lst", "KeyType": "HASH"},
+                               {"AttributeName": "pos", "KeyType": "RANGE"}]}  # fmt: skip
+        dynamodb.create_table(
+            TableName="g", KeySchema=[{"AttributeName": a, "KeyType": k} for a, k in schema],
+            AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in attributes],
+            GlobalSecondaryIndexes=[index], BillingMode="PAY_PER_REQUEST",
+        )  # fmt: skip
+
+        def key(pk: str) -> dict[str, Any]:
+            return {"pk": {"S": pk}, "sk": {"S": "x"}}
+
+        def item(pk: str, lst: str, pos: str) -> dict[str, Any]:
+            return {**key(pk), "lst": {"S": lst}, "pos": {"S": pos}}
+
+        def listed(lst: str) -> list[str]:
+            answer = dynamodb.query(TableName="g", IndexName="gsi", KeyConditionExpression="lst = :l",
+                                    ExpressionAttributeValues={":l": {"S": lst}})  # fmt: skip
+            return [i["pk"]["S"] for i in answer["Items"]]
+
+        def by_hand(lst: str) -> list[str]:
+            every = dynamodb.scan(TableName="g")["Items"]
+            return [i["pk"]["S"] for i in sorted(every, key=lambda i: i.get("pos", {}).get("S", ""))
+                    if i.get("lst", {}).get("S") == lst]  # fmt: skip
+
+        for number in range(6):
+            dynamodb.put_item(TableName="g", Item=item(f"a{number}", "A" if number % 2 else "B", f"{number}"))
+        moved = {":b": {"S": "B"}}
+        dynamodb.update_item(TableName="g", Key=key("a1"), UpdateExpression="SET lst = :b",
+                             ExpressionAttributeValues=moved)  # fmt: skip
+        created = {":a": {"S": "A"}, ":p": {"S": "9"}}
+        dynamodb.update_item(TableName="g", Key=key("new"), UpdateExpression="SET lst = :a, pos = :p",
+                             ExpressionAttributeValues=created)  # fmt: skip
+        dynamodb.delete_item(TableName="g", Key=key("a3"))
+        writes = [{"PutRequest": {"Item": item("b0", "A", "7")}}, {"DeleteRequest": {"Key": key("a5")}}]
+        dynamodb.batch_write_item(RequestItems={"g": writes})
+        refused = {
+            "TableName": "g",
+            "Item": item("b0", "A", "7"),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+            # Moves a0 to list A, then is undone because b0 exists.
+            dynamodb.transact_write_items(TransactItems=[
+                {"Put": {"TableName": "g", "Item": item("a0", "A", "0")}}, {"Put": refused},
+            ])  # fmt: skip
+        assert listed("A") == by_hand("A") == ["b0", "new"]
+        assert listed("B") == by_hand("B") == ["a0", "a1", "a2", "a4"]
+        assert listed("C") == by_hand("C") == []
