@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     AwareDatetime,
@@ -22,9 +22,11 @@ from pydantic import (
     field_validator,
 )
 
-from kabar.documents import ArticleSummary, CategoryLink, article_path
 from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.text.plain import TAG, control_problem, tidy
+
+if TYPE_CHECKING:
+    from kabar.documents import ArticleSummary
 
 ArticleStatus = Literal["draft", "published"]
 CommentsSetting = Literal["open", "closed"]
@@ -274,6 +276,12 @@ class Article(Model):
 
     def summary(self) -> ArticleSummary:
         """What lists show of this article: the one summary shape (stored, listed, linked)."""
+        from kabar.documents import (  # the documents' models: on use
+            ArticleSummary,
+            CategoryLink,
+            article_path,
+        )
+
         category = CategoryLink(name=self.category.name, slug=self.category.slug) if self.category else None
         return ArticleSummary(
             slug=self.slug, path=article_path(self.slug), title=self.title, subtitle=self.subtitle,
