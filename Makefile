@@ -93,7 +93,8 @@ bench: venv
 	$(PY) benchmarks/local_memory.py
 
 # Cold starts only (part of `make bench`): each handler's import beside `import boto3`, and its import + first
-# invocation against a moto server beside `import boto3` + its clients (KABAR_BENCH_COLD_RUNS, default 15).
+# invocation against a moto server beside `import boto3` + its clients (KABAR_BENCH_COLD_RUNS, default 15);
+# fails when a function misses a target (`make bench` reports it and goes on).
 bench-cold: venv
 	$(PY) benchmarks/cold_start.py
 

@@ -243,7 +243,9 @@ def main() -> int:
     print(text)
     print(json.dumps(costs, indent=1))
     print(f"({time.perf_counter() - started:.0f} s)")
-    return 1 if _grows(costs) or related_bench.grows(related["scale"]) or cold_start.misses(cold) else 0
+    # A missed cold-start target is in the table ("Missed: ..."); `make bench-cold` fails on it, this does not,
+    # so that `make bench` goes on to the local stack's memory.
+    return 1 if _grows(costs) or related_bench.grows(related["scale"]) else 0
 
 
 if __name__ == "__main__":
