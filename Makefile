@@ -10,12 +10,13 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-local-memory schemas openapi alarms clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-local-memory schemas openapi alarms clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
 	@echo "make test            every test: lint, template checks, unit, integration, end to end"
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
+	@echo "make bench-cold      cold starts only (a few minutes): each handler's import, and import + first invocation on moto"
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
 	@echo "make lint            ruff and mypy"
 	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' resolvers"
@@ -90,6 +91,12 @@ bench: venv
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/local_memory.py
+
+# Cold starts only (part of `make bench`): each handler's import beside `import boto3`, and its import + first
+# invocation against a moto server beside `import boto3` + its clients (KABAR_BENCH_COLD_RUNS, default 15);
+# fails when a function misses a target (`make bench` reports it and goes on).
+bench-cold: venv
+	$(PY) benchmarks/cold_start.py
 
 # The local stack as `make run` starts it, 2,000 articles published through it (KABAR_BENCH_LOCAL_ARTICLES).
 bench-local-memory: venv

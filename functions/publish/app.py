@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar import aws
+from kabar.batch import Record, process_batch, sqs_message_id
 from kabar.deps import stores
 from kabar.events import S3ObjectCreated, s3_objects
 from kabar.observability import flush_metrics, handling, logger
 from kabar.settings import get_settings
 from kabar.workflows.publish import NotAnUpload, process_upload
-
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def read_incoming(key: str, version_id: str | None) -> bytes:
@@ -38,13 +35,14 @@ def publish(created: S3ObjectCreated) -> None:
         logger.warning("object outside uploads/<id>/ ignored", extra={"key": created.key})
 
 
-def record_handler(record: SQSRecord) -> None:
-    with handling("reading an S3 notification", None, message_id=record.message_id):
-        created_objects = s3_objects(record.body)
+def record_handler(record: Record) -> None:
+    message_id = record["messageId"]
+    with handling("reading an S3 notification", None, message_id=message_id):
+        created_objects = s3_objects(record["body"])
     for created in created_objects:
         parts = created.key.split("/")
         upload_id = parts[1] if len(parts) == 3 and parts[0] == "uploads" else None
-        with handling("publishing an upload", upload_id, message_id=record.message_id, key=created.key,
+        with handling("publishing an upload", upload_id, message_id=message_id, key=created.key,
                       version_id=created.version_id):  # fmt: skip
             publish(created)
 
@@ -52,7 +50,6 @@ def record_handler(record: SQSRecord) -> None:
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)  # fmt: skip
+        return process_batch(event, record_handler, sqs_message_id)
     finally:
         flush_metrics()

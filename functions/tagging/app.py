@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from kabar.batch import Record, process_batch, stream_sequence_number
 from kabar.deps import stores
 from kabar.events import ArticleChanged, TagMerged, table_change
 from kabar.observability import handling, logger, stream_record
@@ -20,13 +15,11 @@ from kabar.settings import get_settings
 from kabar.table.replay import stream_event
 from kabar.workflows.tagging import continue_merge, tag_article
 
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
-
-def record_handler(record: DynamoDBRecord) -> None:
-    correlation_id, about = stream_record(record.raw_event)
+def record_handler(record: Record) -> None:
+    correlation_id, about = stream_record(record)
     with handling("tagging", correlation_id, **about):
-        change, every, settings = table_change(record.raw_event), stores(), get_settings()
+        change, every, settings = table_change(record), stores(), get_settings()
         max_tags, publish = settings.max_tags, settings.suggested_tags == "publish"
         if isinstance(change, TagMerged):
             # A tag was merged, or a merge has more articles to move.
@@ -39,7 +32,4 @@ def record_handler(record: DynamoDBRecord) -> None:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=stream_event(event, stores().articles.table), record_handler=record_handler,
-        processor=processor, context=context,
-    )  # fmt: skip
+    return process_batch(stream_event(event, stores().articles.table), record_handler, stream_sequence_number)

@@ -20,6 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import BeforeValidator
 
 from kabar import strictjson
+from kabar.claims import claim_groups
 from kabar.errors import (
     Conflict,
     Forbidden,
@@ -29,7 +30,6 @@ from kabar.errors import (
     TooManyRequests,
     UnsupportedMediaType,
 )
-from kabar.events import claim_groups
 from kabar.observability import logger
 
 if TYPE_CHECKING:

@@ -1,25 +1,36 @@
-"""The objects handlers work with, built once per execution environment."""
+"""The objects handlers work with, built once per execution environment.
+
+Their modules are imported on first use, not with this one: a handler imports ``stores`` at
+module level, and its cold start should pay only for what its first request touches.
+"""
 
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from kabar import aws
-from kabar.keyring import Keyring
 from kabar.settings import get_settings
-from kabar.site import SiteBucket
-from kabar.table import Stores
-from kabar.table.base import Table
+
+if TYPE_CHECKING:
+    from kabar.keyring import Keyring
+    from kabar.site import SiteBucket
+    from kabar.table import Stores
 
 
 @cache
 def stores() -> Stores:
     """Every store over the content table (the client is created on first request)."""
+    from kabar.table import Stores
+    from kabar.table.base import Table
+
     return Stores.over(Table(get_settings().table_name))
 
 
 @lru_cache(maxsize=4)
 def _keyring(version: str, value: str) -> Keyring:
+    from kabar.keyring import Keyring
+
     return Keyring.parse(value)
 
 
@@ -30,6 +41,8 @@ def comment_keys() -> Keyring:
 
 @cache
 def site_bucket() -> SiteBucket:
+    from kabar.site import SiteBucket
+
     settings = get_settings()
     return SiteBucket(settings.site_bucket, settings.invalidation_queue_url)
 

@@ -4,7 +4,6 @@ authorizer claims, and table stream records as typed changes."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -45,21 +44,6 @@ def s3_objects(body: str) -> list[S3ObjectCreated]:
             )
         )
     return objects
-
-
-def claim_groups(claims: dict[str, Any]) -> set[str]:
-    """The Cognito groups in authorizer claims.
-
-    REST API authorizers pass every claim as a string ("editors" or
-    "editors,moderators"); HTTP API JWT authorizers as "[editors moderators]";
-    a direct invocation may pass a list.
-    """
-    groups = claims.get("cognito:groups")
-    if groups is None:
-        return set()
-    if isinstance(groups, list):
-        return {str(group) for group in groups}
-    return {part for part in re.split(r"[\s,]+", str(groups).strip("[]")) if part}
 
 
 # Table stream records, as typed changes ---------------------------------------------

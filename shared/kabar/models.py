@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     AwareDatetime,
@@ -22,9 +22,11 @@ from pydantic import (
     field_validator,
 )
 
-from kabar.documents import ArticleSummary, CategoryLink, article_path
 from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.text.plain import TAG, control_problem, tidy
+
+if TYPE_CHECKING:
+    from kabar.documents import ArticleSummary
 
 ArticleStatus = Literal["draft", "published"]
 CommentsSetting = Literal["open", "closed"]
@@ -274,6 +276,12 @@ class Article(Model):
 
     def summary(self) -> ArticleSummary:
         """What lists show of this article: the one summary shape (stored, listed, linked)."""
+        from kabar.documents import (  # the documents' models: on use
+            ArticleSummary,
+            CategoryLink,
+            article_path,
+        )
+
         category = CategoryLink(name=self.category.name, slug=self.category.slug) if self.category else None
         return ArticleSummary(
             slug=self.slug, path=article_path(self.slug), title=self.title, subtitle=self.subtitle,
@@ -307,22 +315,6 @@ class VocabularyEntry(NamedTuple):
     status: TagStatus = "active"
     merged_into: str | None = None
     aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PageBound:
-    """A list's page: positions from ``lower`` ("": the oldest) up to ``upper`` (exclusive)."""
-
-    upper: str  # kabar.table.keys.OPEN_PAGE for the newest page
-    lower: str = ""
-    number: int = 0  # an older page's document; 0: the newest page (the list's own document)
-    older: int = 0  # the next older page's number (0: none)
-    version: int = 0  # renders of the page (0: not stored yet)
-    seq: int = 0  # the newest page only: the last number given to a page
-
-    @property
-    def newest(self) -> bool:
-        return self.number == 0
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Settings(BaseModel):
     """Every setting a Kabar function reads, with its environment variable name."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)  # built by get_settings
 
     table_name: Annotated[str, Field(alias="TABLE_NAME")] = ""
     incoming_bucket: Annotated[str, Field(alias="INCOMING_BUCKET")] = ""

@@ -36,7 +36,6 @@ from kabar.models import (
     Comment,
     CommentHistory,
     IgnoredFile,
-    PageBound,
     RelatedList,
     ScoredTag,
     TagCount,
@@ -45,6 +44,7 @@ from kabar.models import (
     UploadState,
     VocabularyEntry,
 )
+from kabar.paging import PageBound
 from kabar.site import document_bytes
 from kabar.slugs import slugify
 from kabar.table import keys

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from kabar.claims import claim_groups
 from kabar.documents import month_of
-from kabar.events import claim_groups, s3_objects
+from kabar.events import s3_objects
 from kabar.table.keys import utc_stamp
 from kabar.workflows.publish import NotAnUpload, parse_upload_key
 from kabar.workflows.uploads import safe_filename

@@ -1,38 +1,82 @@
 """The content table: key formats (:mod:`keys`), a codec, a base that sends requests, and
-one store per aggregate. Workflows see stores only through narrow protocols of their own."""
+one store per aggregate. Workflows see stores only through narrow protocols of their own.
+
+Importing this package imports no store: :class:`Stores` builds each store (and imports its
+module) the first time it is asked for, so a function's cold start pays only for the stores it
+uses, and ``kabar.table.keys`` alone stays light.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from kabar.table.articles import ArticleStore
-from kabar.table.base import Table
-from kabar.table.comments import CommentStore
-from kabar.table.links import LinkStore
-from kabar.table.lists import ListStore
-from kabar.table.related import RelatedListStore
-from kabar.table.tags import TagStore
-from kabar.table.uploads import UploadStore
-from kabar.table.vocabulary import VocabularyStore
+if TYPE_CHECKING:
+    from kabar.table.articles import ArticleStore
+    from kabar.table.base import Table
+    from kabar.table.comments import CommentStore
+    from kabar.table.links import LinkStore
+    from kabar.table.lists import ListStore
+    from kabar.table.related import RelatedListStore
+    from kabar.table.tags import TagStore
+    from kabar.table.uploads import UploadStore
+    from kabar.table.vocabulary import VocabularyStore
 
 
-@dataclass(frozen=True)
 class Stores:
-    """Every store over one table (built once per execution environment by kabar.deps)."""
+    """Every store over one table (built once per execution environment by kabar.deps), each on first use."""
 
-    uploads: UploadStore
-    articles: ArticleStore
-    tags: TagStore
-    vocabulary: VocabularyStore
-    related: RelatedListStore
-    comments: CommentStore
-    lists: ListStore
-    links: LinkStore
+    def __init__(self, table: Table) -> None:
+        self.table = table
 
     @classmethod
     def over(cls, table: Table) -> Stores:
-        return cls(
-            uploads=UploadStore(table), articles=ArticleStore(table), tags=TagStore(table),
-            vocabulary=VocabularyStore(table), related=RelatedListStore(table), comments=CommentStore(table),
-            lists=ListStore(table), links=LinkStore(table),
-        )  # fmt: skip
+        return cls(table)
+
+    @cached_property
+    def uploads(self) -> UploadStore:
+        from kabar.table.uploads import UploadStore
+
+        return UploadStore(self.table)
+
+    @cached_property
+    def articles(self) -> ArticleStore:
+        from kabar.table.articles import ArticleStore
+
+        return ArticleStore(self.table)
+
+    @cached_property
+    def tags(self) -> TagStore:
+        from kabar.table.tags import TagStore
+
+        return TagStore(self.table)
+
+    @cached_property
+    def vocabulary(self) -> VocabularyStore:
+        from kabar.table.vocabulary import VocabularyStore
+
+        return VocabularyStore(self.table)
+
+    @cached_property
+    def related(self) -> RelatedListStore:
+        from kabar.table.related import RelatedListStore
+
+        return RelatedListStore(self.table)
+
+    @cached_property
+    def comments(self) -> CommentStore:
+        from kabar.table.comments import CommentStore
+
+        return CommentStore(self.table)
+
+    @cached_property
+    def lists(self) -> ListStore:
+        from kabar.table.lists import ListStore
+
+        return ListStore(self.table)
+
+    @cached_property
+    def links(self) -> LinkStore:
+        from kabar.table.links import LinkStore
+
+        return LinkStore(self.table)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kabar.documents import ArticleSummary
 from kabar.errors import AlreadyProcessed, Conflict
 from kabar.models import Article, ArticleFacts, Upload
 from kabar.table import keys
 from kabar.table.base import CONDITION_FAILED, ConditionFailed, Table
 from kabar.table.links import link_changes
 from kabar.table.uploads import finish_update
+
+if TYPE_CHECKING:
+    from kabar.documents import ArticleSummary  # imported where summaries are read (never by the API)
 
 TYPE_ARTICLE = "article"
 TYPE_ARTICLE_VERSION = "article_version"
@@ -50,6 +52,8 @@ class ArticleStore:
 
     def summaries(self, slugs: Iterable[str]) -> dict[str, ArticleSummary]:
         """The list summaries of these articles that are published, by slug (no bodies read)."""
+        from kabar.documents import ArticleSummary
+
         items = self.table.batch_get(map(keys.article, slugs), projection=("slug", "status", "summary"))
         return {
             str(item["slug"]): ArticleSummary.model_validate(item["summary"])

@@ -16,7 +16,7 @@ from typing import Any
 
 from kabar.documents import ArticleSummary
 from kabar.errors import Conflict
-from kabar.models import PageBound
+from kabar.paging import PageBound
 from kabar.table import keys
 from kabar.table.base import Table
 from kabar.table.codec import to_item

@@ -35,7 +35,7 @@ class Rendered(Protocol):
 class UploadRequest(BaseModel):
     """``POST /uploads`` body."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     filename: Annotated[
         str, Field(min_length=1, max_length=200, description="Must end in .md, .markdown or .json",
@@ -55,12 +55,16 @@ def upload_request(body: Any) -> UploadRequest:
 
 
 class PresignedPost(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built when first used (cold starts)
+
     url: str
     fields: dict[str, str]
 
 
 class UploadTicket(BaseModel):
     """``POST /uploads`` response: where and how to POST the file."""
+
+    model_config = ConfigDict(defer_build=True)
 
     upload_id: str
     status_path: str

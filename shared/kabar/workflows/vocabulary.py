@@ -31,7 +31,7 @@ class TagCounts(Protocol):
 class TagRequest(BaseModel):
     """``PUT /tags/{slug}`` body: the tag's canonical name, its aliases, and whether it is blocked."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # cold starts
 
     name: Annotated[TagName, Field(examples=["Lebanon"])]
     aliases: Annotated[list[TagName], Field(max_length=50, examples=[["Libanon"]])] = []
@@ -45,7 +45,7 @@ class BulkTag(TagRequest):
 class BulkRequest(BaseModel):
     """``PUT /tags`` body: many tags at once (a bulk load)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     tags: Annotated[list[BulkTag], Field(min_length=1, max_length=MAX_BULK)]
 
@@ -53,7 +53,8 @@ class BulkRequest(BaseModel):
 class TagEntry(BaseModel):
     """A vocabulary tag as stored."""
 
-    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # every field is answered
+    # every field is answered; built when first used
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True, defer_build=True)
 
     slug: str
     name: str
@@ -143,7 +144,7 @@ def put_tags(bulk: BulkRequest, *, vocabulary: Vocabulary) -> list[TagEntry]:
 class MergeRequest(BaseModel):
     """``POST /tags/{slug}/merge`` body: the tag that takes over the merged one's articles."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     into: Annotated[Slug, Field(description="An active vocabulary tag", examples=["hizbullah"])]
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from kabar.documents import CACHE_LIST, ArticleSummary, PageDocument, TagLink
 from kabar.errors import Conflict
-from kabar.models import PageBound
+from kabar.paging import PageBound
 from kabar.workflows.render.sources import Lists, Output
 
 ATTEMPTS = 6  # renders of one page that may lose to another before the record fails (and is retried)

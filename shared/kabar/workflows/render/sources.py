@@ -10,7 +10,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from kabar.documents import CACHE_LIST, EDGE_INVALIDATED, ArticleSummary
-from kabar.models import Article, ArticleFacts, ArticleTags, PageBound, RelatedList, TagCount, VocabularyEntry
+from kabar.models import Article, ArticleFacts, ArticleTags, RelatedList, TagCount, VocabularyEntry
+from kabar.paging import PageBound
 
 
 class Articles(Protocol):
