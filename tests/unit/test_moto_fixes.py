@@ -253,3 +253,20 @@ def test_an_index_query_finds_exactly_the_items_with_its_key_however_they_were_w
         assert listed("A") == by_hand("A") == ["b0", "new"]
         assert listed("B") == by_hand("B") == ["a0", "a1", "a2", "a4"]
         assert listed("C") == by_hand("C") == []
+
+
+def test_moto_routes_by_the_same_list_of_services_read_once() -> None:
+    import os
+
+    import moto
+    from moto import backends
+
+    from kabar_infra.moto_fixes import install
+
+    install()
+    package = os.path.dirname(moto.__file__)
+    on_disk = sorted(e for e in os.listdir(package)
+                     if os.path.isdir(os.path.join(package, e)) and not e.startswith("__"))  # fmt: skip
+    # Every request asks again: the same answer each time (not a generator used up once).
+    assert list(backends.list_of_moto_modules()) == list(backends.list_of_moto_modules()) == on_disk
+    assert "dynamodb" in on_disk and "s3" in on_disk
