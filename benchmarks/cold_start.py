@@ -43,6 +43,7 @@ MARKERS = ("<!-- bench:cold:start -->", "<!-- bench:cold:end -->")
 IMPORT_TARGET, FIRST_TARGET = 1.3, 1.5
 
 from benchmarks.cold_stack import EVENTS, Bench, describe, drive, first_event, moto_stack  # noqa: E402
+from benchmarks.sections import write_results  # noqa: E402
 
 # Both probes import the same few modules before the clock starts (reading the event needs json).
 _IMPORT_PROBE = """
@@ -295,26 +296,10 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(section: str, path: Path) -> None:
-    """Put ``section`` between the markers in ``path`` (before the other sections' when they are not there)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    begin, end = MARKERS
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + section.rstrip("\n") + rest.split(end, 1)[1]
-    elif path.name == "README.md" and "<!-- bench:end -->" in text:
-        text = text.replace("<!-- bench:end -->", section + "<!-- bench:end -->")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     result = measure()
     section = report(result)
-    for path in (ROOT / "docs" / "benchmarks.md", ROOT / "README.md"):
-        write(section, path)
-    print(section)
+    write_results(section, ROOT, MARKERS)
     return 1 if misses(result) else 0
 
 

@@ -42,6 +42,8 @@ CHECKPOINT = max(WAVE, ARTICLES // 8 // WAVE * WAVE)
 LIMIT_MIB = 2048
 MARKERS = ("<!-- bench:local-memory:start -->", "<!-- bench:local-memory:end -->")
 
+from benchmarks.sections import write_results  # noqa: E402
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -264,26 +266,10 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(section: str, path: Path) -> None:
-    """Put ``section`` between the markers in ``path`` (at the end when they are not there)."""
-    text = path.read_text(encoding="utf-8")
-    begin, end = MARKERS
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + section.rstrip("\n") + rest.split(end, 1)[1]
-    elif path.name == "README.md" and "<!-- bench:end -->" in text:
-        text = text.replace("<!-- bench:end -->", section + "<!-- bench:end -->")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     result = measure()
     section = report(result)
-    for path in (ROOT / "docs" / "benchmarks.md", ROOT / "README.md"):
-        write(section, path)
-    print(section)
+    write_results(section, ROOT, MARKERS)
     final = result["rows"][-1]
     return 0 if final["stack_peak"] + final["workers_peak"] < LIMIT_MIB else 1
 
