@@ -99,23 +99,23 @@ def _reshape(tag: str | None, bound: PageBound, entries: list[Entry], lists: Lis
         newer = lists.page_of(tag, bound.upper)
         if newer is None:
             raise Conflict(f"no page above {bound.upper}")
-        grown = replace(newer, lower=bound.lower, older=bound.older, version=newer.version + 1)
-        return Change(
-            put=[grown], delete=[bound], documents=[(grown, lists.entries(tag, grown)), (bound, [])]
-        )
+        return _merge(tag, newer, bound, lists)
     if bound.older:
         # The newest page is empty: it takes in the next older page.
         older = lists.page(tag, bound.lower)
         if older is None:
             raise Conflict(f"no page below the newest at {bound.lower}")
-        grown = replace(bound, lower=older.lower, older=older.older, version=bound.version + 1)
-        return Change(
-            put=[grown], delete=[older], documents=[(grown, lists.entries(tag, grown)), (older, [])]
-        )
+        return _merge(tag, bound, older, lists)
     if bound.version == 0:
         return Change(documents=[(bound, [])])  # a list that never had an article: nothing to store
     kept = replace(bound, version=bound.version + 1)
     return Change(put=[kept], documents=[(kept, [])])
+
+
+def _merge(tag: str | None, kept: PageBound, gone: PageBound, lists: Lists) -> Change:
+    """``gone``'s range (and its link to the page older than it) joins the next newer page ``kept``."""
+    grown = replace(kept, lower=gone.lower, older=gone.older, version=kept.version + 1)
+    return Change(put=[grown], delete=[gone], documents=[(grown, lists.entries(tag, grown)), (gone, [])])
 
 
 def _split(tag: str | None, bound: PageBound, entries: list[Entry], lists: Lists, size: int) -> Change:
