@@ -59,18 +59,20 @@ def refresh(docs: ListDocuments, positions: Iterable[str], lists: Lists, out: Ou
     for position in sorted(set(positions), reverse=True):
         bound = lists.page_of(docs.tag, position)
         if bound is not None and not bound.newest and bound.upper not in rendered:
-            rendered |= _render(docs, position, lists, out, size)[0]
+            rendered |= _render(docs, position, lists, out, size, found=bound)[0]
     return _render(docs, None, lists, out, size)[1]
 
 
 def _render(
-    docs: ListDocuments, position: str | None, lists: Lists, out: Output, size: int
-) -> tuple[set[str], bool]:
+    docs: ListDocuments, position: str | None, lists: Lists, out: Output, size: int, *,
+    found: PageBound | None = None,
+) -> tuple[set[str], bool]:  # fmt: skip
     """Render the page holding ``position`` (None: the newest page) until no other render
-    committed it meanwhile; the pages written, and whether the newest page was created."""
+    committed it meanwhile; the pages written, and whether the newest page was created.
+    ``found``: the page already looked up for ``position`` (the first attempt's)."""
     for _ in range(ATTEMPTS):
-        bound = lists.page_of(docs.tag, position) if position is not None else None
-        bound = bound or lists.newest_page(docs.tag)
+        bound = found or (lists.page_of(docs.tag, position) if position is not None else None)
+        bound, found = bound or lists.newest_page(docs.tag), None
         change = _reshape(docs.tag, bound, lists.entries(docs.tag, bound), lists, size)
         if change.put or change.delete:
             try:
