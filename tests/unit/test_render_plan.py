@@ -155,7 +155,7 @@ def test_a_tags_record_gives_each_tags_positions_while_published() -> None:
     ("key", "change"),
     [
         (keys.related("gempa"), RelatedChanged("gempa")),
-        (keys.vocabulary("garut"), TagMerged("garut")),
+        (keys.vocabulary("garut"), Unhandled(*keys.vocabulary("garut").values())),  # not merged
         (keys.merge_progress("garut"), TagMerged("garut", progress=True)),
         (keys.unlist_progress("gempa"), UnlistContinued("gempa")),
         (keys.upload("0" * 32), Unhandled(*keys.upload("0" * 32).values())),
@@ -170,6 +170,13 @@ def test_a_tags_record_gives_each_tags_positions_while_published() -> None:
 )
 def test_every_other_kind_of_record(key: keys.Key, change: Any) -> None:
     assert table_change(record("1", key, None, {"type": "x"})) == change
+
+
+def test_a_tag_is_a_merge_only_once_merged_and_an_unlisting_only_while_it_goes_on() -> None:
+    merged = record("1", keys.vocabulary("garut"), {"status": "active"}, {"status": "merged"})
+    assert table_change(merged) == TagMerged("garut")
+    removed = record("2", keys.unlist_progress("gempa"), {"type": "x"}, None)
+    assert table_change(removed) == Unhandled(*keys.unlist_progress("gempa").values())
 
 
 @pytest.mark.parametrize(
