@@ -32,7 +32,7 @@ from kabar.events import (
     UnlistContinued,
 )
 from kabar.table import keys
-from tests.unit.test_render_plan import article_image, at, comment_image, record, tags_image
+from tests.support.records import article_image, at, comment_image, record, tags_image
 
 ABOUT = {"sequence_number": "7", "event_name": "MODIFY", "pk": "ARTICLE#gempa", "sk": "CURRENT"}
 CHANGES: list[tuple[TableChange, tuple[str, ...]]] = [
