@@ -47,9 +47,12 @@ class ListRenderer:
 
     def render(self, positions: Iterable[str], tags: Mapping[str, Iterable[str]]) -> None:
         """Rewrite the pages holding ``positions`` in the list of every article (and its newest
-        page), and likewise for each tag (``tags``: positions per tag), then tags.json."""
+        page), and likewise for each tag (``tags``: positions per tag), then tags.json. No
+        position in the list of every article (an article's tags changed, a tag was merged):
+        nothing there changed, since what lists show of an article holds no tags."""
         latest = ListDocuments(tag=None, write_newest=self._write_latest, page_path=latest_page_path)
-        if refresh(latest, positions, self.sources.lists, self.out, self.settings.page_size):
+        positions = set(positions)
+        if positions and refresh(latest, positions, self.sources.lists, self.out, self.settings.page_size):
             # The site's first article: make sure site.json and its companions exist. They
             # never change with content, so this is rare and cheap.
             self.render_site()
