@@ -211,6 +211,18 @@ def _related_record(sequence: str, slug: str) -> dict[str, Any]:
                          "StreamViewType": "NEW_AND_OLD_IMAGES"}}  # fmt: skip
 
 
+def _current_record(app: App, sequence: str, slug: str) -> dict[str, Any]:
+    """A stream record of ``slug``'s current version as the table holds it (its list position)."""
+    from kabar.table import keys
+    from kabar.table.codec import to_item
+
+    key = to_item(keys.article(slug))
+    item = app.dynamodb.get_item(TableName=app.stack.ref("ContentTable"), Key=key)["Item"]
+    return {"eventID": sequence, "eventName": "MODIFY", "eventSource": "aws:dynamodb",
+            "dynamodb": {"Keys": key, "NewImage": item, "OldImage": item, "SequenceNumber": sequence,
+                         "StreamViewType": "NEW_AND_OLD_IMAGES"}}  # fmt: skip
+
+
 def test_render_reports_exactly_the_records_whose_work_failed(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -233,13 +245,16 @@ def test_render_reports_exactly_the_records_whose_work_failed(
     # One article's document fails: only its record comes back; the other's is written.
     assert app.invoke("RenderFunction", records) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
     assert app.document(second) is not None
-    # The lists fail after both articles rendered: both records asked for them, both come back
-    # (the handler answers; it does not fail the whole invocation).
+    # The lists fail after both articles rendered: both articles' own changes asked for them,
+    # both come back (the handler answers; it does not fail the whole invocation). A related
+    # list's change asks for no list (what lists show of an article holds none of it).
     broken = {"v1/latest.json"}
-    response = app.invoke("RenderFunction", records)
+    own = [_current_record(app, "1", "satu-berita-pertama"), _current_record(app, "2", "dua-berita-kedua")]
+    changed = queued("render", [*own, _related_record("3", "dua-berita-kedua")])
+    response = app.invoke("RenderFunction", changed)
     assert response == {"batchItemFailures": [{"itemIdentifier": "m1"}, {"itemIdentifier": "m2"}]}
     broken = set()
-    assert app.invoke("RenderFunction", records) == {"batchItemFailures": []}
+    assert app.invoke("RenderFunction", changed) == {"batchItemFailures": []}
     assert app.document(first) is not None
 
 

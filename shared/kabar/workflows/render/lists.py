@@ -56,8 +56,10 @@ class ListRenderer:
             # The site's first article: make sure site.json and its companions exist. They
             # never change with content, so this is rare and cheap.
             self.render_site()
+        with self.sources.tags.reading_counts_ahead(tags):  # one request for every tag's count
+            counts = {slug: self.sources.tags.count(slug) for slug in tags}
         for slug, tag_positions in sorted(tags.items()):
-            stats = self.sources.tags.count(slug)
+            stats = counts[slug]
             link = TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug))
             write = partial(self._write_tag, link, stats.count if stats else 0)
             docs = ListDocuments(
