@@ -30,14 +30,17 @@ RESULTS = ROOT / "docs" / "benchmarks.md"
 README = ROOT / "README.md"
 
 
-def _kept_local_memory() -> str:
-    """The last ``make bench-local-memory`` section (benchmarks/local_memory.py rewrites it)."""
-    from benchmarks.local_memory import MARKERS
+def _kept_local_sections() -> str:
+    """The last local-stack sections (benchmarks/local_latency.py and local_memory.py, which
+    ``make bench`` runs after this, rewrite them)."""
+    from benchmarks import local_latency, local_memory
 
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if MARKERS[0] not in text or MARKERS[1] not in text:
-        return ""
-    return MARKERS[0] + text.split(MARKERS[0], 1)[1].split(MARKERS[1], 1)[0] + MARKERS[1] + "\n"
+    kept = []
+    for begin, end in (local_latency.MARKERS, local_memory.MARKERS):
+        if begin in text and end in text:
+            kept.append(begin + text.split(begin, 1)[1].split(end, 1)[0] + end + "\n")
+    return "\n".join(kept)
 
 
 def main() -> int:
@@ -53,7 +56,7 @@ def main() -> int:
     comments = comments_bench.measure()
     publish, publish_ok = publish_bench.run()
     text = "\n".join([publish, cold_start.report(cold), quality_report(measure()), related_bench.report(related),
-                      comments_bench.report(comments), _kept_local_memory()])  # fmt: skip
+                      comments_bench.report(comments), _kept_local_sections()])  # fmt: skip
     RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     begin, end = "<!-- bench:start -->", "<!-- bench:end -->"
