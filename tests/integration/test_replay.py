@@ -10,6 +10,7 @@ import json
 import pytest
 from botocore.stub import Stubber
 
+from kabar.table import keys
 from kabar_infra.cli import ops
 from kabar_infra.cli.failures import describe, stream_failure
 from tests.support.app import App, article_file
@@ -78,7 +79,8 @@ def test_a_failed_render_is_listed_then_redriven(app: App, capsys: pytest.Captur
     slug = "gempa-guncang-garut"
     assert f"- article {slug} (article changed) [correlation {upload_id}]" in out
     assert f"- article {slug} (tags changed) [correlation {upload_id}]" in out
-    assert "a change from the stream (INSERT of ARTICLE#gempa-guncang-garut / CURRENT, sequence " in out
+    key = keys.article(slug)
+    assert f"a change from the stream (INSERT of {key['pk']} / {key['sk']}, sequence " in out
 
     # Still broken: the messages go back, fail six times more, and are set aside again.
     assert run(app, capsys, "replay", "render")[1].startswith(f"moved {depth} messages to RenderQueue")

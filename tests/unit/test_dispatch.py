@@ -34,7 +34,7 @@ from kabar.events import (
 from kabar.table import keys
 from tests.support.records import article_image, at, comment_image, record, tags_image
 
-ABOUT = {"sequence_number": "7", "event_name": "MODIFY", "pk": "ARTICLE#gempa", "sk": "CURRENT"}
+ABOUT = {"sequence_number": "7", "event_name": "MODIFY", **keys.article("gempa")}
 CHANGES: list[tuple[TableChange, tuple[str, ...]]] = [
     (ArticleChanged("gempa", frozenset({at("2026-11")}), republished=True, relink=True), (TAGGING, RENDER)),
     (TagsChanged("gempa", known={"garut": frozenset({at("2026-10"), at("2026-11")})}), (RELATED, RENDER)),
@@ -43,7 +43,7 @@ CHANGES: list[tuple[TableChange, tuple[str, ...]]] = [
     (TagMerged("hizbulah", progress=True), (TAGGING,)),
     (UnlistContinued("gempa"), (RELATED,)),
     (CommentChanged("gempa", frozenset({0, 2}), count_changed=True), (RENDER,)),
-    (Unhandled("UPLOAD#x", "UPLOAD"), ()),
+    (Unhandled(*keys.upload("x").values()), ()),
 ]
 
 

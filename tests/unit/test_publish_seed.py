@@ -11,7 +11,7 @@ from kabar.table import keys
 
 
 def _pages(seed: list[dict[str, Any]], tag: str | None) -> list[dict[str, Any]]:
-    partition = f"PAGES#{keys.tag_list(tag) if tag else keys.LATEST}"
+    partition = keys.pages_of(keys.tag_list(tag) if tag else keys.LATEST)
     return sorted((i for i in seed if i["pk"] == partition), key=lambda i: i["sk"])
 
 
