@@ -10,13 +10,15 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-local-memory schemas openapi alarms clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-publish bench-local-latency bench-local-memory schemas openapi alarms clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
 	@echo "make test            every test: lint, template checks, unit, integration, end to end"
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
 	@echo "make bench-cold      cold starts only (a few minutes): each handler's import, and import + first invocation on moto"
+	@echo "make bench-publish   one publish at 10k/1M articles, 50/2,000 a day, 100/100k tags: requests, items, documents, cost"
+	@echo "make bench-local-latency  upload to JSON on the local CDN: p50 and p95 over 50 uploads"
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
 	@echo "make lint            ruff and mypy"
 	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' resolvers"
@@ -90,6 +92,7 @@ deploy: preflight build
 bench: venv
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/local_latency.py
 	$(PY) benchmarks/local_memory.py
 
 # Cold starts only (part of `make bench`): each handler's import beside `import boto3`, and its import + first
@@ -99,6 +102,15 @@ bench-cold: venv
 	$(PY) benchmarks/cold_start.py
 
 # The local stack as `make run` starts it, 2,000 articles published through it (KABAR_BENCH_LOCAL_ARTICLES).
+# One publish at newsroom scale (part of `make bench`, a few minutes): benchmarks/publish_bench.py; fails when a
+# size is over the issue's bounds or the seed is not equivalent to the full table.
+bench-publish: venv
+	$(PY) benchmarks/publish_bench.py
+
+# Upload to the article's JSON on the local CDN, 50 uploads one after the other (a few minutes).
+bench-local-latency: venv
+	$(PY) benchmarks/local_latency.py
+
 bench-local-memory: venv
 	$(PY) benchmarks/local_memory.py
 

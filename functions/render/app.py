@@ -1,8 +1,10 @@
-"""RenderFunction: article, tag and comment changes (table stream) -> documents in the site bucket.
+"""RenderFunction: article, tag and comment changes (RenderQueue, from DispatchFunction) ->
+documents in the site bucket.
 
-Records -> typed changes -> a render plan -> the renderer applies it -> one invalidation;
-records whose part of the work failed are reported for retry (ReportBatchItemFailures) and
-logged at ERROR. Also takes a replay event (kabar.table.replay): the named items as they are now.
+Changes -> a render plan -> the renderer applies it -> one invalidation request; messages whose
+part of the work failed are reported for retry (ReportBatchItemFailures; after six tries they
+wait in RenderDeadLetterQueue) and logged at ERROR. Also takes a replay event
+(kabar.table.replay): the named items as they are now.
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar.deps import site_bucket, stores
-from kabar.events import table_changes
+from kabar.dispatch import RENDER, batch_response, stage_changes
 from kabar.observability import flush_metrics, handling_batch, log_failed_records, logger, metric
 from kabar.settings import get_settings
-from kabar.table.replay import stream_event
 from kabar.workflows.render.plan import plan
 from kabar.workflows.render.renderer import Renderer
 from kabar.workflows.render.sources import SiteSettings, Sources
@@ -36,14 +37,15 @@ def new_renderer() -> Renderer:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    records, started = stream_event(event, stores().articles.table)["Records"], time.perf_counter()
-    with handling_batch(records) as facts:
-        changes, unreadable = table_changes(records)
+    queued, started = stage_changes(event, RENDER, stores().articles.table), time.perf_counter()
+    with handling_batch({q.id: (q.correlation_id, q.about) for q in queued}) as facts:
+        for bad in (q for q in queued if q.change is None):
+            logger.error("unreadable change", extra={**bad.about, "error": bad.error})
         renderer = new_renderer()
-        failed = unreadable | renderer.apply(plan(changes))
+        failed = {q.id for q in queued if q.change is None}
+        failed |= renderer.apply(plan([(q.id, q.change) for q in queued if q.change is not None]))
         log_failed_records("rendering", failed, facts)
     metric("RenderTime", (time.perf_counter() - started) * 1000, "Milliseconds")
     metric("DocumentsWritten", len(renderer.out.written))
     flush_metrics()
-    order = [str(record["dynamodb"]["SequenceNumber"]) for record in records]
-    return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in order if sequence in failed]}
+    return batch_response([q.id for q in queued if q.id in failed])

@@ -162,6 +162,34 @@ class StreamConsumerIteratorAge(CloudFormationLintRule):
         return matches
 
 
+class StreamReaders(CloudFormationLintRule):
+    id = "E9108"
+    shortdesc = "At most two readers per stream"
+    description = (
+        "At most two event source mappings read one DynamoDB stream: more processes reading a shard "
+        "are throttled (DispatchFunction is the table stream's reader; stages get queues)"
+    )
+    tags: ClassVar[list[str]] = ["kabar", "lambda", "dynamodb"]
+    READERS = 2
+
+    def match(self, cfn: Any) -> list[RuleMatch]:
+        readers: dict[str, list[str]] = {}
+        for name, mapping in cfn.get_resources(["AWS::Lambda::EventSourceMapping"]).items():
+            source = mapping.get("Properties", {}).get("EventSourceArn")
+            target = source.get("Fn::GetAtt") if isinstance(source, dict) else None
+            attribute = target[1] if isinstance(target, list) and len(target) > 1 else ""
+            if attribute == "StreamArn" or (isinstance(target, str) and target.endswith(".StreamArn")):
+                readers.setdefault(str(_target(source)), []).append(name)
+        matches = []
+        for table, names in sorted(readers.items()):
+            if len(names) > self.READERS:
+                message = f"{table}'s stream has {len(names)} readers ({', '.join(sorted(names))})"
+                matches.append(
+                    RuleMatch(["Resources", names[self.READERS]], f"{message}; at most {self.READERS}")
+                )
+        return matches
+
+
 class NoClientAddress(CloudFormationLintRule):
     id = "E9107"
     shortdesc = "No client address in API traces or logs"

@@ -13,9 +13,10 @@ delivers them (plain dicts).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 Record = dict[str, Any]
+T = TypeVar("T")
 
 
 class BatchFailed(Exception):
@@ -41,6 +42,14 @@ def process_batch(
     records = event.get("Records")
     if not isinstance(records, list):
         raise ValueError("not a batch event: it has no list of Records")
+    return process_records(records, handle, identify)
+
+
+def process_records(
+    records: list[T], handle: Callable[[T], Any], identify: Callable[[T], str]
+) -> dict[str, Any]:
+    """Handle each record (a Lambda record, or what a handler read from one); the partial batch
+    response naming those whose handler raised."""
     failed: list[str] = []
     errors: list[Exception] = []
     for record in records:

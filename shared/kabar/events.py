@@ -65,15 +65,16 @@ class ArticleChanged:
 @dataclass
 class TagsChanged:
     """An article's computed tags changed. ``tag_positions``: where the article was and is in
-    each affected tag's list (while published), read from the images only when asked
-    (RelatedFunction needs the slug alone)."""
+    each affected tag's list (while published), read from the images when first asked, or as
+    DispatchFunction read them (``known``, in a stage queue's message)."""
 
     slug: str
     images: tuple[dict[str, Any], ...] = ()
+    known: dict[str, frozenset[str]] | None = None
 
     @cached_property
     def tag_positions(self) -> dict[str, frozenset[str]]:
-        return _tag_positions(self.images)
+        return self.known if self.known is not None else _tag_positions(self.images)
 
 
 @dataclass
@@ -138,9 +139,9 @@ def table_change(record: dict[str, Any]) -> TableChange:
         return TagsChanged(key.name, tuple(images))
     if key.kind == "related":
         return RelatedChanged(key.name)
-    if key.kind in ("vocabulary", "merge"):
+    if key.kind == "merge" or (key.kind == "vocabulary" and new and new.get("status") == "merged"):
         return TagMerged(key.name, progress=key.kind == "merge")
-    if key.kind == "unlist":
+    if key.kind == "unlist" and new:  # its removal (unlisting finished) asks for nothing
         return UnlistContinued(key.name)
     if key.kind == "comment":
         return _comment_change(old, new) or Unhandled(pk, sk)

@@ -21,7 +21,8 @@ from kabar import correlation
 if TYPE_CHECKING:
     from aws_lambda_powertools import Metrics
 
-# A batch's records by sequence number: each one's correlation id and what names it in logs.
+# A batch's records by their id in it (sequence number, SQS message id): each one's correlation id
+# and what names it in logs.
 RecordFacts = dict[str, tuple[str | None, dict[str, Any]]]
 
 # Service name and level come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL,
@@ -76,12 +77,16 @@ def stream_record(record: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     return None, about
 
 
+def stream_facts(records: list[dict[str, Any]]) -> RecordFacts:
+    """Table stream records' correlation ids and facts by sequence number (:func:`stream_record`)."""
+    return {str(about["sequence_number"]): (found, about) for found, about in map(stream_record, records)}
+
+
 @contextmanager
-def handling_batch(records: list[dict[str, Any]]) -> Iterator[RecordFacts]:
-    """While a batch of table stream records is handled as one (RenderFunction): logs carry the
-    records' correlation ids (``correlation_id`` when they share one, ``correlation_ids`` always).
-    Yields each record's correlation id and facts by sequence number (:func:`stream_record`)."""
-    facts = {str(about["sequence_number"]): (found, about) for found, about in map(stream_record, records)}
+def handling_batch(facts: RecordFacts) -> Iterator[RecordFacts]:
+    """While a batch is handled as one (DispatchFunction, RenderFunction): logs carry the records'
+    correlation ids (``correlation_id`` when they share one, ``correlation_ids`` always).
+    ``facts``: each record's correlation id and what names it, by its id in the batch."""
     ids = sorted({found for found, _ in facts.values() if found})
     previous = correlation.current()
     correlate(ids[0] if len(ids) == 1 else None)
@@ -97,8 +102,8 @@ def log_failed_records(what: str, failed: set[str], facts: RecordFacts) -> None:
     """One ERROR line per failed record of a batch, with the record's own correlation id and keys
     (what an operator looks up once the stream has dropped the record)."""
     previous = correlation.current()
-    for sequence in sorted(failed):
-        found, about = facts.get(sequence, (None, {"sequence_number": sequence}))
+    for identifier in sorted(failed):
+        found, about = facts.get(identifier, (None, {"id": identifier}))
         correlate(found)
         logger.error(f"{what} failed for a record", extra=about)
     correlate(previous)

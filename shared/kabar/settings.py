@@ -24,6 +24,10 @@ class Settings(BaseModel):
     site_bucket: Annotated[str, Field(alias="SITE_BUCKET")] = ""
     distribution_id: Annotated[str, Field(alias="DISTRIBUTION_ID")] = ""
     invalidation_queue_url: Annotated[str, Field(alias="INVALIDATION_QUEUE_URL")] = ""
+    # The stage queues DispatchFunction sends the table's changes to (kabar.dispatch).
+    tagging_queue_url: Annotated[str, Field(alias="TAGGING_QUEUE_URL")] = ""
+    related_queue_url: Annotated[str, Field(alias="RELATED_QUEUE_URL")] = ""
+    render_queue_url: Annotated[str, Field(alias="RENDER_QUEUE_URL")] = ""
     cdn_url: Annotated[str, Field(alias="CDN_URL")] = ""
     site_name: Annotated[str, Field(alias="SITE_NAME")] = "Kabar"
     site_language: Annotated[str, Field(alias="SITE_LANGUAGE")] = "id"
@@ -50,6 +54,13 @@ class Settings(BaseModel):
     comment_moderation: Annotated[str, Field(alias="COMMENT_MODERATION_WORDS")] = ""
     # Origins (comma-separated) whose pages may post comments from a browser; "*": any site.
     comment_origins: Annotated[str, Field(alias="COMMENT_ORIGINS")] = "*"
+
+    def stage_queue(self, stage: str) -> str:
+        """The queue URL of a stage (``tagging``, ``related``, ``render``)."""
+        url = str(getattr(self, f"{stage}_queue_url", ""))
+        if not url:
+            raise ValueError(f"no queue for the {stage} stage: {stage.upper()}_QUEUE_URL is not set")
+        return url
 
 
 @cache

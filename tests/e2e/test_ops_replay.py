@@ -1,6 +1,7 @@
 """`kabar ops` on the local stack, as `make run` starts it: a publish that failed five times and
-a render that failed every retry, listed, then replayed (the publish DLQ moved back to its queue;
-RenderFunction invoked over the stack's Lambda Invoke endpoint with a replay event)."""
+a render that failed six times, listed, then replayed (the publish DLQ moved back to its queue;
+RenderFunction invoked over the stack's Lambda Invoke endpoint with a replay event, then its
+dead-letter queue moved back to RenderQueue)."""
 
 from __future__ import annotations
 
@@ -116,26 +117,41 @@ def _bucket_deleted(s3: Any, bucket: str) -> bool:
 
 def test_a_failed_render_is_listed_and_replayed_over_http(stack: dict[str, Any]) -> None:
     s3, bucket = aws(stack, "s3"), stack["resources"]["SiteBucket"]
-    wait_for(lambda: _bucket_deleted(s3, bucket), timeout=30)  # every render fails every retry now
+    # Retried at once rather than after the queue's six minutes: six failures reach the DLQ quickly.
+    aws(stack, "sqs").set_queue_attributes(
+        QueueUrl=stack["resources"]["RenderQueue"], Attributes={"VisibilityTimeout": "0"}
+    )
+    wait_for(lambda: _bucket_deleted(s3, bucket), timeout=30)  # every render fails every try now
     result = kabar(stack, "upload", "--no-wait", "examples/try/gempa-garut.md")
     assert result.returncode == 0, result.stderr
-    wait_for(lambda: depth(stack, "RenderFailureQueue") >= 1, timeout=30)
-    settled(stack, "RenderFailureQueue")
+    wait_for(lambda: depth(stack, "RenderDeadLetterQueue") >= 1, timeout=60)
+    settled(stack, "RenderDeadLetterQueue", seconds=4.0)
     slug = "gempa-magnitudo-5-1-guncang-garut-warga-sempat-panik"
     listed = kabar(stack, "ops", "failures", "--stage", "render")
-    assert listed.returncode == 0 and listed.stdout.startswith("render (RenderFailureQueue): ")
-    assert f"- article {slug} (CURRENT, INSERT) [correlation " in listed.stdout
+    assert listed.returncode == 0 and listed.stdout.startswith("render (RenderDeadLetterQueue): ")
+    assert f"- article {slug} (article changed) [correlation " in listed.stdout
 
     s3.create_bucket(Bucket=bucket)
-    replayed = kabar(stack, "ops", "replay", "render")
+    # The article alone, over the Lambda endpoint; the dead-letter queue stays as it is.
+    replayed = kabar(stack, "ops", "replay", "render", "--slug", slug)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
-    assert replayed.stdout.startswith("render: replayed ")
+    assert replayed.stdout.startswith("render: replayed 2 items with RenderFunction")
     document = requests.get(f"{stack['cdn_url']}/v1/articles/{slug}.json", timeout=10)
     assert document.status_code == 200 and document.json()["slug"] == slug
-    latest = requests.get(f"{stack['cdn_url']}/v1/latest.json", timeout=10).json()
-    assert slug in [article["slug"] for article in latest["articles"]]
-    assert depth(stack, "RenderFailureQueue") == 0
+    # Then every change set aside goes back to RenderQueue, and renders again (idempotent).
+    left = depth(stack, "RenderDeadLetterQueue")
+    redriven = kabar(stack, "ops", "replay", "render")
+    assert redriven.stdout.startswith(f"moved {left} messages to RenderQueue"), redriven.stdout
+    wait_for(
+        lambda: depth(stack, "RenderQueue") == 0 and depth(stack, "RenderDeadLetterQueue") == 0, timeout=30
+    )
+
+    def listed_in_latest() -> bool:
+        latest = requests.get(f"{stack['cdn_url']}/v1/latest.json", timeout=10).json()
+        return slug in [article["slug"] for article in latest["articles"]]
+
+    wait_for(listed_in_latest, timeout=30)
     assert (
         kabar(stack, "ops", "failures", "--stage", "render").stdout
-        == "render (RenderFailureQueue): no messages\n"
+        == "render (RenderDeadLetterQueue): no messages\n"
     )

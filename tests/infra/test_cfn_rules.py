@@ -118,6 +118,7 @@ BREAKS = {
         "E9105", lambda r: _props(r, "Stream").pop("DestinationConfig")),
     "a queue source without a dead-letter queue": ("E9105", lambda r: _props(r, "Work").pop("RedrivePolicy")),
     "a stream consumer without an IteratorAge alarm": ("E9106", lambda r: r.pop("Age")),
+    "three readers of one stream": ("E9108", lambda r: r.update(Stream2=r["Stream"], Stream3=r["Stream"])),
     "a stage traced with X-Ray": ("E9107", lambda r: _props(r, "Stage").update(TracingEnabled=True)),
     "an access log with the source IP": (
         "E9107", lambda r: _props(r, "Stage")["AccessLogSetting"].update(Format=ADDRESS_LOG)),
@@ -139,3 +140,13 @@ def test_the_real_template_keeps_every_rule_and_cfn_lint_finds_nothing(transform
     types = {resource["Type"] for resource in transformed["Resources"].values()}
     assert {"AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping", "AWS::SQS::Queue",
             "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::ApiGateway::Stage"} <= types  # fmt: skip
+
+
+def test_the_table_stream_has_one_reader_whatever_the_number_of_stages(transformed: dict[str, Any]) -> None:
+    mappings = [r["Properties"] for r in transformed["Resources"].values()
+                if r["Type"] == "AWS::Lambda::EventSourceMapping"]  # fmt: skip
+    on_stream = [m for m in mappings if "StreamArn" in json.dumps(m["EventSourceArn"])]
+    assert [m["FunctionName"] for m in on_stream] == [{"Ref": "DispatchFunction"}]
+    # Each stage reads a queue of its own (tagging, related, render, and the invalidations).
+    queued = {m["FunctionName"]["Ref"] for m in mappings if m not in on_stream}
+    assert {"TaggingFunction", "RelatedFunction", "RenderFunction", "InvalidateFunction"} <= queued

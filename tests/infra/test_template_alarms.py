@@ -63,26 +63,28 @@ def test_every_failure_queue_alarms_on_its_first_message(
 ) -> None:
     failures = alarms.failure_queues(template)
     assert failures == [
+        "DispatchFailureQueue",
         "InvalidationDeadLetterQueue",
         "PublishDeadLetterQueue",
-        "RelatedFailureQueue",
-        "RenderFailureQueue",
-        "TaggingFailureQueue",
+        "RelatedDeadLetterQueue",
+        "RenderDeadLetterQueue",
+        "TaggingDeadLetterQueue",
     ]
     alarmed = _by_target(transformed, "QueueName")
     for queue in failures:
         props = alarmed[(queue, "ApproximateNumberOfMessagesVisible")]
         assert (props["Statistic"], props["Threshold"]) == ("Maximum", 1), queue
         assert "kabar ops replay" in props["AlarmDescription"], queue
-    # The work queue itself: its oldest message waiting says the consumer is stuck.
-    assert ("PublishQueue", "ApproximateAgeOfOldestMessage") in alarmed
+    # The work queues themselves: the oldest message waiting says the consumer is stuck.
+    for queue in ("PublishQueue", "TaggingQueue", "RelatedQueue", "RenderQueue", "InvalidationQueue"):
+        assert (queue, "ApproximateAgeOfOldestMessage") in alarmed, queue
     queues = {k for k, v in transformed["Resources"].items() if v["Type"] == "AWS::SQS::Queue"}
     assert {queue for queue, _ in alarmed} == queues
 
 
 def test_every_function_alarms_on_errors_and_throttles(transformed: dict[str, Any]) -> None:
     functions = {k for k, v in transformed["Resources"].items() if v["Type"] == "AWS::Lambda::Function"}
-    assert len(functions) == 9
+    assert len(functions) == 10
     alarmed = _by_target(transformed, "FunctionName")
     for function in functions:
         for metric in ("Errors", "Throttles"):
@@ -97,7 +99,7 @@ def test_stream_consumers_alarm_when_they_fall_behind(transformed: dict[str, Any
         if v["Type"] == "AWS::Lambda::EventSourceMapping"
     ]
     consumers = {m["FunctionName"]["Ref"] for m in mappings if "StartingPosition" in m}
-    assert consumers == {"TaggingFunction", "RelatedFunction", "RenderFunction"}
+    assert consumers == {"DispatchFunction"}
     alarmed = _by_target(transformed, "FunctionName")
     for function in consumers:
         props = alarmed[(function, "IteratorAge")]

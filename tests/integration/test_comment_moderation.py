@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.app import App, article_file
 from tests.support.comments import SLUG, post, stored
+from tests.support.events import queued
 
 COMMENTS = f"v1/articles/{SLUG}/comments.json"
 ARTICLE = f"v1/articles/{SLUG}.json"
@@ -78,7 +79,7 @@ def test_every_change_is_idempotent(app: App) -> None:
               "eventSourceARN": app.stack.attributes["ContentTable"]["StreamArn"],
               "dynamodb": {"Keys": {"pk": raw["pk"], "sk": raw["sk"]}, "NewImage": raw, "OldImage": raw,
                            "SequenceNumber": "1", "StreamViewType": "NEW_AND_OLD_IMAGES"}}  # fmt: skip
-    assert app.invoke("RenderFunction", {"Records": [record, record]}) == {"batchItemFailures": []}
+    assert app.invoke("RenderFunction", queued("render", [record, record])) == {"batchItemFailures": []}
     assert {key: app.document(key) for key in app.site_keys()} == documents
     assert "dirapikan" in app.document(COMMENTS)["comments"][0]["content_html"]  # type: ignore[index]
 

@@ -10,11 +10,12 @@ import pytest
 
 from kabar.invalidation import MAX_PATHS
 from kabar.site import SiteBucket
+from kabar_infra.cli.failures import peek
 from kabar_infra.provision import Stack
 from kabar_infra.template import Template
 from tests.support.app import App, article_file
-from tests.support.events import sample
-from tests.support.failures import distribution, invalidated
+from tests.support.events import queued, sample
+from tests.support.failures import break_rendering, distribution, invalidated, queue_size, retry_at_once
 
 
 def sqs_event(*bodies: str) -> dict[str, Any]:
@@ -35,28 +36,27 @@ def test_publish_reports_only_the_failing_record(app: App) -> None:
     assert app.status(ticket["upload_id"])["state"] == "published"
 
 
-def test_render_failures_end_on_the_on_failure_queue_after_retries(app: App) -> None:
+def test_render_failures_end_in_the_dead_letter_queue_after_six_tries(app: App) -> None:
     app.upload("a.md", article_file(title="Akan Gagal Dirender"))
-    # Break the projection: the site bucket disappears, so every render attempt fails.
-    for obj in app.s3.list_object_versions(Bucket=app.site_bucket).get("Versions", []):
-        app.s3.delete_object(Bucket=app.site_bucket, Key=obj["Key"], VersionId=obj["VersionId"])
-    app.s3.delete_bucket(Bucket=app.site_bucket)
+    retry_at_once(app, "RenderQueue")
+    break_rendering(app)  # every render attempt fails
     app.upload(
         "b.md",
         article_file(title="Akan Gagal Dirender", slug="akan-gagal-dirender", body="Baru.\n"),
     )
-    render = [d for d in app.router.deliveries if d.function == "RenderFunction"]
-    retries = app.template.function("RenderFunction").events[0].properties["MaximumRetryAttempts"]
-    last = render[-(retries + 1) :]
-    assert all(d.failures == d.records >= 1 for d in last), last  # every record failed every attempt
-    sqs = app.session.client("sqs")
-    messages = sqs.receive_message(
-        QueueUrl=app.stack.ref("RenderFailureQueue"), WaitTimeSeconds=0, MaxNumberOfMessages=10
-    )["Messages"]
-    infos = [json.loads(message["Body"])["DDBStreamBatchInfo"] for message in messages]
-    # One message per batch that failed every retry; the last one is the batch above.
-    assert infos[-1]["batchSize"] == last[-1].records
-    assert all(info["streamArn"] == app.stack.attributes["ContentTable"]["StreamArn"] for info in infos)
+    render = [d for d in app.router.deliveries if d.function == "RenderFunction" and d.failures]
+    assert render and all(d.failures == d.records for d in render)  # every change failed every try
+    queue = app.template.resources["RenderQueue"]["Properties"]
+    tries = queue["RedrivePolicy"]["maxReceiveCount"]
+    messages = peek(app.session.client("sqs"), app.stack.ref("RenderDeadLetterQueue"))
+    changes = [json.loads(message["Body"]) for message in messages]
+    # The article's version, its tags and its related list: each change of the article's items.
+    assert {c["change"] for c in changes} == {"article", "tags", "related"}
+    assert {c["slug"] for c in changes} == {"akan-gagal-dirender"}
+    assert sum(d.failures for d in render) == tries * len(messages)
+    # Only the stage that failed: tagging and the stream's dispatch went on.
+    assert not [d for d in app.router.deliveries if d.function != "RenderFunction" and d.failures]
+    assert queue_size(app, "DispatchFailureQueue") == queue_size(app, "TaggingDeadLetterQueue") == 0
 
 
 def test_a_publish_invalidates_only_its_article_not_the_lists(stack: Stack, template: Template) -> None:
@@ -211,6 +211,18 @@ def _related_record(sequence: str, slug: str) -> dict[str, Any]:
                          "StreamViewType": "NEW_AND_OLD_IMAGES"}}  # fmt: skip
 
 
+def _current_record(app: App, sequence: str, slug: str) -> dict[str, Any]:
+    """A stream record of ``slug``'s current version as the table holds it (its list position)."""
+    from kabar.table import keys
+    from kabar.table.codec import to_item
+
+    key = to_item(keys.article(slug))
+    item = app.dynamodb.get_item(TableName=app.stack.ref("ContentTable"), Key=key)["Item"]
+    return {"eventID": sequence, "eventName": "MODIFY", "eventSource": "aws:dynamodb",
+            "dynamodb": {"Keys": key, "NewImage": item, "OldImage": item, "SequenceNumber": sequence,
+                         "StreamViewType": "NEW_AND_OLD_IMAGES"}}  # fmt: skip
+
+
 def test_render_reports_exactly_the_records_whose_work_failed(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,27 +238,34 @@ def test_render_reports_exactly_the_records_whose_work_failed(
         put(self, path, document, cache_control)
 
     monkeypatch.setattr(SiteBucket, "put", flaky_put)
-    records = [_related_record("1", "satu-berita-pertama"), _related_record("2", "dua-berita-kedua")]
+    records = queued(
+        "render", [_related_record("1", "satu-berita-pertama"), _related_record("2", "dua-berita-kedua")]
+    )
     app.s3.delete_object(Bucket=app.site_bucket, Key=second)
     # One article's document fails: only its record comes back; the other's is written.
-    assert app.invoke("RenderFunction", {"Records": records}) == {
-        "batchItemFailures": [{"itemIdentifier": "1"}]
-    }
+    assert app.invoke("RenderFunction", records) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
     assert app.document(second) is not None
-    # The lists fail after both articles rendered: both records asked for them, both come back
-    # (the handler answers; it does not fail the whole invocation).
+    # The lists fail after both articles rendered: both articles' own changes asked for them,
+    # both come back (the handler answers; it does not fail the whole invocation). A related
+    # list's change asks for no list (what lists show of an article holds none of it).
     broken = {"v1/latest.json"}
-    response = app.invoke("RenderFunction", {"Records": records})
-    assert response == {"batchItemFailures": [{"itemIdentifier": "1"}, {"itemIdentifier": "2"}]}
+    own = [_current_record(app, "1", "satu-berita-pertama"), _current_record(app, "2", "dua-berita-kedua")]
+    changed = queued("render", [*own, _related_record("3", "dua-berita-kedua")])
+    response = app.invoke("RenderFunction", changed)
+    assert response == {"batchItemFailures": [{"itemIdentifier": "m1"}, {"itemIdentifier": "m2"}]}
     broken = set()
-    assert app.invoke("RenderFunction", {"Records": records}) == {"batchItemFailures": []}
+    assert app.invoke("RenderFunction", changed) == {"batchItemFailures": []}
     assert app.document(first) is not None
 
 
-def test_render_reports_a_record_it_cannot_read(app: App) -> None:
+def test_dispatch_and_render_report_a_record_they_cannot_read(app: App) -> None:
     unreadable = {"eventID": "9", "eventName": "MODIFY", "dynamodb": {"SequenceNumber": "9"}}
-    response = app.invoke("RenderFunction", {"Records": [unreadable]})
+    response = app.invoke("DispatchFunction", {"Records": [unreadable]})
     assert response == {"batchItemFailures": [{"itemIdentifier": "9"}]}
+    good = queued("render", [_related_record("1", "satu-berita-pertama")])["Records"][0]
+    not_a_change = {"messageId": "m9", "body": '{"format": 1, "change": "gossip"}'}
+    response = app.invoke("RenderFunction", {"Records": [good, not_a_change]})
+    assert response == {"batchItemFailures": [{"itemIdentifier": "m9"}]}
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from kabar.table.base import Table
 from kabar.table.codec import to_item
 from kabar.text.relatedness import DEFAULT_MIN_SCORE
 from tests.support.app import App, article_file
+from tests.support.events import queued
 
 FLOOD = [
     dict(
@@ -185,7 +186,9 @@ def test_a_replayed_record_changes_nothing(app: App) -> None:
     (later,) = publish(app, LATER_FLOOD)
     before = json.dumps(app.table_items(), sort_keys=True)
     documents = {key: app.document(key) for key in app.site_keys()}
-    response = app.invoke("RelatedFunction", {"Records": [stream_record(app, s) for s in [*story, later]]})
+    response = app.invoke(
+        "RelatedFunction", queued("related", [stream_record(app, s) for s in [*story, later]])
+    )
     assert response == {"batchItemFailures": []}
     assert json.dumps(app.table_items(), sort_keys=True) == before
     assert {key: app.document(key) for key in app.site_keys()} == documents

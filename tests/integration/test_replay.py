@@ -1,6 +1,6 @@
 """`kabar ops failures` and `kabar ops replay` on moto, with the real handlers: a publish that
-failed five times and a render that failed every retry, listed with what they concern, then
-replayed from the table's current state."""
+failed five times, a render that failed six times, and stream records DispatchFunction could not
+hand on, listed with what they concern, then replayed (from the table's current state)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ import json
 import pytest
 from botocore.stub import Stubber
 
+from kabar.table import keys
 from kabar_infra.cli import ops
 from kabar_infra.cli.failures import describe, stream_failure
 from tests.support.app import App, article_file
 from tests.support.failures import (
     break_rendering,
+    break_stage_queue,
     captured_logs,
     distribution,
     failed_publish,
     invalidated,
     queue_size,
+    retry_at_once,
 )
 
 
@@ -64,32 +67,64 @@ def test_a_failed_publish_is_listed_then_redriven(app: App, capsys: pytest.Captu
     assert app.table_items() == before
 
 
-def test_a_failed_render_is_listed_then_replayed_from_current_state(
+def test_a_failed_render_is_listed_then_redriven(app: App, capsys: pytest.CaptureFixture[str]) -> None:
+    app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", tags=["Banjir"]))
+    retry_at_once(app, "RenderQueue")
+    restore = break_rendering(app)
+    upload_id = app.upload("b.md", article_file(title="Gempa Guncang Garut", tags=["Gempa"]))
+    depth = queue_size(app, "RenderDeadLetterQueue")
+    assert depth >= 2  # the article's change and its tags' change, each tried six times
+    code, out = run(app, capsys, "failures", "--stage", "render")
+    assert code == 0 and out.startswith(f"render (RenderDeadLetterQueue): {depth} messages")
+    slug = "gempa-guncang-garut"
+    assert f"- article {slug} (article changed) [correlation {upload_id}]" in out
+    assert f"- article {slug} (tags changed) [correlation {upload_id}]" in out
+    key = keys.article(slug)
+    assert f"a change from the stream (INSERT of {key['pk']} / {key['sk']}, sequence " in out
+
+    # Still broken: the messages go back, fail six times more, and are set aside again.
+    assert run(app, capsys, "replay", "render")[1].startswith(f"moved {depth} messages to RenderQueue")
+    app.router.drain()
+    assert queue_size(app, "RenderDeadLetterQueue") == depth
+
+    app.s3.create_bucket(**restore)
+    code, out = run(app, capsys, "replay", "render")
+    assert code == 0 and out.startswith(f"moved {depth} messages to RenderQueue")
+    app.router.drain()
+    assert queue_size(app, "RenderDeadLetterQueue") == 0
+    document = app.document(f"v1/articles/{slug}.json")
+    assert document is not None and document["title"] == "Gempa Guncang Garut"
+    assert slug in [a["slug"] for a in app.document("v1/latest.json")["articles"]]  # type: ignore[index]
+    assert slug in [a["slug"] for a in app.document("v1/tags/gempa.json")["articles"]]  # type: ignore[index]
+    assert app.status(upload_id)["live"] is True
+
+
+def test_records_the_dispatch_could_not_hand_on_are_listed_then_replayed_from_current_state(
     app: App, capsys: pytest.CaptureFixture[str]
 ) -> None:
     app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", tags=["Banjir"]))
-    restore = break_rendering(app)
+    restore = break_stage_queue(app, "RenderQueue")
     upload_id = app.upload("b.md", article_file(title="Gempa Guncang Garut", tags=["Gempa"]))
-    assert queue_size(app, "RenderFailureQueue") >= 1
-    code, out = run(app, capsys, "failures", "--stage", "render")
-    assert code == 0 and out.startswith("render (RenderFailureQueue): ")
+    assert queue_size(app, "DispatchFailureQueue") >= 1
+    code, out = run(app, capsys, "failures", "--stage", "dispatch")
+    assert code == 0 and out.startswith("dispatch (DispatchFailureQueue): ")
     slug = "gempa-guncang-garut"
     assert f"- article {slug} (CURRENT, INSERT) [correlation {upload_id}]" in out
     assert f"- article {slug} (TAGS, INSERT) [correlation {upload_id}]" in out
     assert "expired" not in out
 
     # Still broken: the replay fails, says so, and leaves the queue as it was.
-    depth = queue_size(app, "RenderFailureQueue")
-    assert run(app, capsys, "replay", "render")[0] == 2
-    assert queue_size(app, "RenderFailureQueue") == depth
+    depth = queue_size(app, "DispatchFailureQueue")
+    assert run(app, capsys, "replay", "dispatch")[0] == 2
+    assert queue_size(app, "DispatchFailureQueue") == depth
 
-    app.s3.create_bucket(**restore)
-    code, out = run(app, capsys, "replay", "render")
-    assert code == 0 and out.startswith("render: replayed ")
-    assert queue_size(app, "RenderFailureQueue") == 0
+    restore()
+    code, out = run(app, capsys, "replay", "dispatch")
+    assert code == 0 and out.startswith("dispatch: replayed ")
+    app.router.drain()
+    assert queue_size(app, "DispatchFailureQueue") == 0
     document = app.document(f"v1/articles/{slug}.json")
     assert document is not None and document["title"] == "Gempa Guncang Garut"
-    assert slug in [a["slug"] for a in app.document("v1/latest.json")["articles"]]  # type: ignore[index]
     assert slug in [a["slug"] for a in app.document("v1/tags/gempa.json")["articles"]]  # type: ignore[index]
     assert app.status(upload_id)["live"] is True
 
@@ -146,11 +181,11 @@ def test_a_failure_whose_records_expired_says_what_its_message_names(app: App) -
     message = {"MessageId": "m1", "ReceiptHandle": "r", "Body": json.dumps({"DDBStreamBatchInfo": info})}
     with Stubber(streams) as stub:
         stub.add_client_error("get_shard_iterator", "TrimmedDataAccessException")
-        failure = stream_failure("render", message, streams)
+        failure = stream_failure("dispatch", message, streams)
     assert failure.expired and failure.keys == []
     assert failure.names == (f"shard shardId-00000001700000000000-abcdef12, sequence {first}..{last} "
                              "(3 records, arrived 2026-11-29T08:00:00Z..2026-11-29T08:00:01Z)")  # fmt: skip
-    assert "kabar ops replay render --slug" in "\n".join(describe(failure))
+    assert "kabar ops replay dispatch --slug" in "\n".join(describe(failure))
 
 
 def test_on_a_deployed_stack_the_publish_dlq_is_redriven_by_sqs(app: App) -> None:
@@ -172,15 +207,15 @@ def test_after_the_stream_dropped_the_records_the_functions_error_lines_name_the
     app: App, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """On AWS after 24 hours: Streams answers TrimmedDataAccessException (moto never trims), and
-    RenderFunction's ERROR lines (the real ones, put in its log group as Lambda would) name the items."""
+    DispatchFunction's ERROR lines (the real ones, put in its log group as Lambda would) name the items."""
     import time
 
-    restore = break_rendering(app)
+    restore = break_stage_queue(app, "RenderQueue")
     with captured_logs() as logs:
         upload_id = app.upload("b.md", article_file(title="Gempa Guncang Garut", tags=["Gempa"]))
     deployed = target(app)
     deployed.local = False
-    group = deployed.resources["RenderLogGroup"]
+    group = deployed.resources["DispatchLogGroup"]
     cloudwatch = deployed.client("logs")
     cloudwatch.create_log_group(logGroupName=group)
     cloudwatch.create_log_stream(logGroupName=group, logStreamName="2026/12/01/[$LATEST]abc")
@@ -188,18 +223,19 @@ def test_after_the_stream_dropped_the_records_the_functions_error_lines_name_the
     cloudwatch.put_log_events(logGroupName=group, logStreamName="2026/12/01/[$LATEST]abc", logEvents=[
         {"timestamp": now, "message": line} for line in logs.getvalue().splitlines()])  # fmt: skip
     streams = deployed.client("dynamodbstreams")
-    app.s3.create_bucket(**restore)
+    restore()
     with Stubber(streams) as stub:
-        for _ in range(2 * queue_size(app, "RenderFailureQueue")):  # listed, then listed again to replay
+        for _ in range(2 * queue_size(app, "DispatchFailureQueue")):  # listed, then listed again to replay
             stub.add_client_error("get_shard_iterator", "TrimmedDataAccessException")
         capsys.readouterr()
-        ops.run(argparse.Namespace(ops_command="failures", stage=["render"], json=False), deployed)
+        ops.run(argparse.Namespace(ops_command="failures", stage=["dispatch"], json=False), deployed)
         out = capsys.readouterr().out
         assert "ERROR log lines name them" in out
         slug = "gempa-guncang-garut"
         assert f"- article {slug} (CURRENT, INSERT, from the function's log) [correlation {upload_id}]" in out
-        lines = ops.replay_stage(deployed, "render", [])
-    assert lines[0].startswith("render: replayed ") and not [line for line in lines if "left" in line]
-    assert queue_size(app, "RenderFailureQueue") == 0
+        lines = ops.replay_stage(deployed, "dispatch", [])
+    assert lines[0].startswith("dispatch: replayed ") and not [line for line in lines if "left" in line]
+    app.router.drain()
+    assert queue_size(app, "DispatchFailureQueue") == 0
     assert app.document(f"v1/articles/{slug}.json") is not None
     assert slug in [a["slug"] for a in app.document("v1/tags/gempa.json")["articles"]]  # type: ignore[index]

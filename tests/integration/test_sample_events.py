@@ -42,7 +42,7 @@ def test_the_api_gateway_sample_goes_through_the_uploads_handler(app: App) -> No
     assert app.status(ticket["upload_id"])["state"] == "pending"
 
 
-def test_render_reads_the_stream_records_lambda_sends(app: App) -> None:
+def test_dispatch_reads_the_stream_records_lambda_sends_and_render_follows(app: App) -> None:
     slugs = ["gempa-di-cianjur", "harga-beras-naik"]
     app.upload("a.md", article_file(title="Gempa di Cianjur"))
     app.upload("b.md", article_file(title="Harga Beras Naik"))
@@ -57,13 +57,16 @@ def test_render_reads_the_stream_records_lambda_sends(app: App) -> None:
     keys = [{name: item[name] for name in ("pk", "sk")} for item in items]
     inserted["dynamodb"].update(Keys=keys[0], NewImage=items[0])
     modified["dynamodb"].update(Keys=keys[1], OldImage=items[1], NewImage=items[1])
-    (source,) = app.template.function("RenderFunction").events
+    (source,) = app.template.function("DispatchFunction").events
     patterns = filter_patterns(source)
     assert all(any(pattern_matches(p, record) for p in patterns) for record in (inserted, modified))
     assert not any(pattern_matches(p, removed) for p in patterns)  # another table's item, as AWS gives it
 
-    response = app.invoke("RenderFunction", {"Records": [inserted, modified]})
+    response = app.invoke("DispatchFunction", {"Records": [inserted, modified]})
     assert response == {"batchItemFailures": []}
+    rendered = len([d for d in app.router.deliveries if d.function == "RenderFunction"])
+    app.router.drain()  # RenderQueue's two changes, to RenderFunction
+    assert len([d for d in app.router.deliveries if d.function == "RenderFunction"]) > rendered
     for slug, title in zip(slugs, ["Gempa di Cianjur", "Harga Beras Naik"], strict=True):
         document = app.document(f"v1/articles/{slug}.json")
         assert document is not None and document["title"] == title

@@ -8,6 +8,7 @@ from kabar.table.base import Table
 from kabar.table.codec import to_item
 from kabar.workflows.vocabulary import store_entry
 from tests.support.app import App, article_file
+from tests.support.events import queued
 
 ALEPPO = dict(
     title="ISIS Kocar-kacir Hadapi Serangan Gabungan di Aleppo",
@@ -117,7 +118,7 @@ def test_a_replayed_stream_record_changes_nothing(app: App) -> None:
         "StreamViewType": "NEW_AND_OLD_IMAGES",
     }
     record = {"eventID": "1", "eventName": "MODIFY", "eventSource": "aws:dynamodb", "dynamodb": change}
-    response = app.invoke("TaggingFunction", {"Records": [record, record]})
+    response = app.invoke("TaggingFunction", queued("tagging", [record, record]))
     assert response == {"batchItemFailures": []}
     assert app.table_items() == before
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kabar.table import keys
 from kabar.table.codec import to_item
 from tests.support.app import App, article_file
+from tests.support.events import queued
 
 
 def listed(app: App, tag: str) -> list[str]:
@@ -130,8 +131,12 @@ def test_a_replayed_merge_changes_nothing(app: App) -> None:
     app.router.drain()
     before = app.table_items()
     key = to_item(keys.vocabulary("jalur-gaza"))
-    record = {"eventID": "1", "eventName": "MODIFY", "dynamodb": {"Keys": key, "SequenceNumber": "1"}}
-    assert app.invoke("TaggingFunction", {"Records": [record]}) == {"batchItemFailures": []}
+    merged = app.dynamodb.get_item(TableName=app.stack.ref("ContentTable"), Key=key)["Item"]
+    record = {"eventID": "1", "eventName": "MODIFY",
+              "dynamodb": {"Keys": key, "NewImage": merged, "SequenceNumber": "1"}}  # fmt: skip
+    event = queued("tagging", [record])
+    assert len(event["Records"]) == 1  # the merge, as DispatchFunction sends it
+    assert app.invoke("TaggingFunction", event) == {"batchItemFailures": []}
     assert app.table_items() == before
 
 

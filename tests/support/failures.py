@@ -1,11 +1,12 @@
-"""Failures made for real on moto: a publish dead-lettered, rendering that fails every retry,
-CloudFront (a distribution on moto) refusing invalidations."""
+"""Failures made for real on moto: a publish dead-lettered, rendering that fails every retry, a
+stage's queue gone (so the stream's dispatch fails), CloudFront (a distribution on moto) refusing
+invalidations."""
 
 from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -64,6 +65,26 @@ def failed_publish(app: App) -> str:
     assert queue_size(app, "PublishDeadLetterQueue") == 1
     app.dynamodb.put_item(TableName=table, Item=item)
     return str(upload_id)
+
+
+def retry_at_once(app: App, logical_id: str) -> None:
+    """A queue's failed messages come back at once (visibility timeout 0), not minutes later."""
+    app.session.client("sqs").set_queue_attributes(QueueUrl=app.stack.ref(logical_id),
+                                                   Attributes={"VisibilityTimeout": "0"})  # fmt: skip
+
+
+def break_stage_queue(app: App, logical_id: str = "RenderQueue") -> Callable[[], None]:
+    """A stage's queue disappears, so DispatchFunction cannot hand it changes and fails the stream
+    records every retry; the function that puts it back (the same name, so the same URL)."""
+    sqs, url = app.session.client("sqs"), app.stack.ref(logical_id)
+    kept = ("VisibilityTimeout", "RedrivePolicy", "MessageRetentionPeriod")
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=list(kept))["Attributes"]
+    sqs.delete_queue(QueueUrl=url)
+
+    def restore() -> None:
+        sqs.create_queue(QueueName=url.rsplit("/", 1)[-1], Attributes=attributes)
+
+    return restore
 
 
 def break_rendering(app: App) -> dict[str, Any]:

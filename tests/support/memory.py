@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -224,6 +225,10 @@ class MemoryArticles:
     history: dict[tuple[str, int], Article] = field(default_factory=dict)
     rendered: dict[str, tuple[int, str]] = field(default_factory=dict)
 
+    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]:
+        """Nothing to read ahead: memory answers each read at once."""
+        return nullcontext()
+
     def get(self, slug: str) -> Article | None:
         return _copy(self.current.get(slug))
 
@@ -287,6 +292,10 @@ class MemoryTags:
     tagged: dict[str, ArticleTags] = field(default_factory=dict)
     stats: dict[str, TagCount] = field(default_factory=dict)
     merges: dict[str, MergeProgress] = field(default_factory=dict)
+
+    def reading_counts_ahead(self, tags: Iterable[str]) -> AbstractContextManager[None]:
+        """Nothing to read ahead: memory answers each read at once."""
+        return nullcontext()
 
     def get(self, slug: str) -> ArticleTags | None:
         return _copy(self.tagged.get(slug))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -18,71 +18,18 @@ from kabar.events import (
     table_change,
     table_changes,
 )
-from kabar.models import ArticleStatus, ArticleTags, Comment, CommentStatus, ScoredTag
 from kabar.table import keys
 from kabar.table.codec import to_item
 from kabar.workflows.render.plan import CommentWork, RenderPlan, plan
-from tests.support.memory import article
-
-NOVEMBER = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
-OCTOBER = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
-MOMENTS = {"2026-09": datetime(2026, 9, 9, 9, 0, tzinfo=UTC), "2026-10": OCTOBER, "2026-11": NOVEMBER}
-
-
-def at(month: str, slug: str = "gempa") -> str:
-    """Where an article published in ``month`` (one of MOMENTS) sits in its lists."""
-    return keys.listing_position(MOMENTS[month], slug)
-
-
-def record(
-    sequence: str, key: keys.Key, old: dict[str, Any] | None, new: dict[str, Any] | None
-) -> dict[str, Any]:
-    """A stream record as Lambda hands it over (NEW_AND_OLD_IMAGES), images as the table holds items."""
-    change: dict[str, Any] = {
-        "Keys": to_item(key),
-        "SequenceNumber": sequence,
-        "StreamViewType": "NEW_AND_OLD_IMAGES",
-    }
-    for name, image in (("OldImage", old), ("NewImage", new)):
-        if image is not None:
-            change[name] = to_item({**key, **image})
-    event = "MODIFY" if old and new else "INSERT" if new else "REMOVE"
-    return {"eventID": sequence, "eventName": event, "eventSource": "aws:dynamodb", "dynamodb": change}
-
-
-def article_image(
-    slug: str, status: ArticleStatus = "published", published_at: datetime = NOVEMBER
-) -> dict[str, Any]:
-    stored = article(slug, status=status, published_at=published_at)
-    image = {"type": "article", **stored.model_dump(mode="json", exclude_none=True)}
-    if status == "published":
-        image.update(gsi1pk=keys.LATEST, gsi1sk=keys.listing_position(published_at, slug))
-    return image
-
-
-def tags_image(slug: str, status: ArticleStatus, month: str | None, *tags: str) -> dict[str, Any]:
-    scored = [ScoredTag(name=tag.title(), slug=tag, score=0.5, origin="suggested") for tag in tags]
-    published_at = MOMENTS[month] if month else None
-    tagged = ArticleTags(slug=slug, version=1, status=status, published_at=published_at, tags=scored,
-                         terms={"banjir": 0.8})  # fmt: skip
-    return {"type": "article_tags", **tagged.model_dump(mode="json", exclude_none=True)}
-
-
-def comment_image(status: CommentStatus, seq: int | None = None, slug: str = "gempa") -> dict[str, Any]:
-    comment = Comment(
-        id="20261124T090000000000Zab12cd34",
-        slug=slug,
-        name="Ani",
-        content="Halo.",
-        content_html="<p>Halo.</p>",
-        status=status,
-        created_at="2026-11-24T09:00:00Z",
-        email_hash="e" * 64,
-        network_hash="n" * 64,
-        seq=seq,
-    )
-    return {"type": "comment", **comment.model_dump(exclude_none=True), "summary": comment.public_view()}
-
+from tests.support.records import (
+    NOVEMBER,
+    OCTOBER,
+    article_image,
+    at,
+    comment_image,
+    record,
+    tags_image,
+)
 
 ARTICLE = keys.article("gempa")
 COMMENT = keys.comment("20261124T090000000000Zab12cd34")
@@ -155,7 +102,7 @@ def test_a_tags_record_gives_each_tags_positions_while_published() -> None:
     ("key", "change"),
     [
         (keys.related("gempa"), RelatedChanged("gempa")),
-        (keys.vocabulary("garut"), TagMerged("garut")),
+        (keys.vocabulary("garut"), Unhandled(*keys.vocabulary("garut").values())),  # not merged
         (keys.merge_progress("garut"), TagMerged("garut", progress=True)),
         (keys.unlist_progress("gempa"), UnlistContinued("gempa")),
         (keys.upload("0" * 32), Unhandled(*keys.upload("0" * 32).values())),
@@ -170,6 +117,13 @@ def test_a_tags_record_gives_each_tags_positions_while_published() -> None:
 )
 def test_every_other_kind_of_record(key: keys.Key, change: Any) -> None:
     assert table_change(record("1", key, None, {"type": "x"})) == change
+
+
+def test_a_tag_is_a_merge_only_once_merged_and_an_unlisting_only_while_it_goes_on() -> None:
+    merged = record("1", keys.vocabulary("garut"), {"status": "active"}, {"status": "merged"})
+    assert table_change(merged) == TagMerged("garut")
+    removed = record("2", keys.unlist_progress("gempa"), {"type": "x"}, None)
+    assert table_change(removed) == Unhandled(*keys.unlist_progress("gempa").values())
 
 
 @pytest.mark.parametrize(

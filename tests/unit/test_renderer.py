@@ -379,8 +379,9 @@ def test_lists_that_fail_fail_the_records_that_asked_for_lists() -> None:
     stores, site = MemoryStores.new(), MemorySite(failing={"v1/latest.json"})
     changes = three_articles(stores)
     publish(stores, "d", status="draft")
-    # Every published article rendered asks for its month (3 too); a draft's record asks for no list.
-    assert render(stores, site, *changes, ("4", RelatedChanged("d"))) == {"1", "2", "3"}
+    # An article's own change asks for its list; its related list changing (3) changes nothing a
+    # list shows of it, and a draft's record asks for no list either.
+    assert render(stores, site, *changes, ("4", RelatedChanged("d"))) == {"1", "2"}
     assert {"v1/articles/a.json", "v1/articles/b.json", "v1/articles/c.json"} <= set(site.documents)
     assert stores.articles.rendered_version("d") == (1, "draft")
 

@@ -4,12 +4,15 @@
   names an object (``uploads/<id>/<file>``, its version), so the upload it belongs to.
 - ``InvalidationDeadLetterQueue`` holds CloudFront invalidation requests (paths RenderFunction
   queued) that failed ten times: each names its paths.
-- ``TaggingFailureQueue``, ``RelatedFailureQueue``, ``RenderFailureQueue`` hold Lambda's
-  on-failure records for stream batches: only where the records were (stream, shard, first and
-  last sequence number, arrival times). While the stream keeps them (24 hours) the records are
-  read back and give the items (keys) and the articles or comments they concern; after that,
-  the function's own ERROR lines (one per failed record, in its log group) give them, and
-  without those the message is reported as expired with what it still names.
+- ``TaggingDeadLetterQueue``, ``RelatedDeadLetterQueue``, ``RenderDeadLetterQueue`` hold the
+  changes (kabar.dispatch messages) a stage failed six times: each names its article, tag or
+  comment, and the stream record it came from.
+- ``DispatchFailureQueue`` holds Lambda's on-failure records for the stream batches
+  DispatchFunction failed: only where the records were (stream, shard, first and last sequence
+  number, arrival times). While the stream keeps them (24 hours) the records are read back and
+  give the items (keys) and the articles or comments they concern; after that, the function's
+  own ERROR lines (one per failed record, in its log group) give them, and without those the
+  message is reported as expired with what it still names.
 
 Messages are read without being consumed (visibility timeout 0).
 """
@@ -23,12 +26,14 @@ from typing import Any
 from kabar.table import keys
 from kabar.table.codec import from_item
 
-# The item kinds each stream stage acts on (its FilterCriteria in template.yaml).
+# The item kinds each stage acts on (kabar.dispatch.routes; DispatchFunction's FilterCriteria).
 STAGE_KINDS = {
     "tagging": {"article", "vocabulary", "merge"},
     "related": {"tags", "unlist"},
     "render": {"article", "tags", "related", "comment", "vocabulary"},
 }
+STAGE_KINDS["dispatch"] = set().union(*STAGE_KINDS.values())
+QUEUED_STAGES = ("tagging", "related", "render")  # fed by DispatchFunction through their queues
 EXPIRED_CODES = {"TrimmedDataAccessException", "ResourceNotFoundException", "ExpiredIteratorException"}
 
 
@@ -41,13 +46,17 @@ class Stage:
     source: str | None = None  # the queue a dead-letter queue redrives to
 
 
+def _queued_stage(name: str) -> Stage:
+    title = name.capitalize()
+    return Stage(name, f"{title}DeadLetterQueue", f"{title}Function", f"{title}LogGroup", f"{title}Queue")
+
+
 STAGES = {
     "publish": Stage(
         "publish", "PublishDeadLetterQueue", "PublishFunction", "PublishLogGroup", "PublishQueue"
     ),
-    "tagging": Stage("tagging", "TaggingFailureQueue", "TaggingFunction", "TaggingLogGroup"),
-    "related": Stage("related", "RelatedFailureQueue", "RelatedFunction", "RelatedLogGroup"),
-    "render": Stage("render", "RenderFailureQueue", "RenderFunction", "RenderLogGroup"),
+    "dispatch": Stage("dispatch", "DispatchFailureQueue", "DispatchFunction", "DispatchLogGroup"),
+    **{name: _queued_stage(name) for name in QUEUED_STAGES},
     "invalidation": Stage(
         "invalidation",
         "InvalidationDeadLetterQueue",
@@ -124,6 +133,32 @@ def invalidation_failure(message: dict[str, Any]) -> Failure:
     if len(paths) > SHOWN_PATHS:
         failure.concerns.append(f"and {len(paths) - SHOWN_PATHS} more paths")
     failure.names = f"{len(paths)} paths"
+    return failure
+
+
+def change_failure(stage: str, message: dict[str, Any]) -> Failure:
+    """A change a stage failed six times: what it concerns, and the stream record it came from."""
+    from kabar.dispatch import BadMessage, decode
+    from kabar.events import ArticleChanged, CommentChanged, TagMerged, TagsChanged, UnlistContinued
+
+    failure = _failure(stage, message)
+    try:
+        change, correlation_id, about = decode(message["Body"])
+    except BadMessage as exc:
+        failure.names = f"{exc}: {message['Body'][:80]!r}"
+        return failure
+    record = f"{about.get('event_name', '?')} of {about.get('pk', '?')} / {about.get('sk', '?')}"
+    failure.names = f"a change from the stream ({record}, sequence {about.get('sequence_number', '?')})"
+    correlation = f" [correlation {correlation_id}]" if correlation_id else ""
+    if isinstance(change, TagMerged):
+        what = f"tag {change.tag} ({'merge progress' if change.progress else 'merged'})"
+    elif isinstance(change, CommentChanged):
+        what = f"comments of article {change.slug} (pages {', '.join(map(str, sorted(change.pages)))})"
+    else:
+        kind = {ArticleChanged: "article changed", TagsChanged: "tags changed",
+                UnlistContinued: "unlisting"}.get(type(change), "related list changed")  # fmt: skip
+        what = f"article {getattr(change, 'slug', '?')} ({kind})"
+    failure.concerns.append(what + correlation)
     return failure
 
 

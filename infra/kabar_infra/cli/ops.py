@@ -11,9 +11,14 @@ is SQS's own redrive (StartMessageMoveTask); moto 5.2.5 does not implement it, s
 local stack the messages are moved one by one (receive, send, delete), which is what a
 redrive does.
 
-``kabar ops replay tagging|related|render`` invokes the stage's function with a replay event
-(:mod:`kabar.table.replay`) naming the items the queue's messages concern, or the articles
-given with ``--slug``; the function handles them from the table's current state, so this
+``kabar ops replay tagging|related|render`` moves the stage's dead-letter queue back to its
+queue the same way (each message is a change; the stage handles it from the table's current
+state). With ``--slug``, it invokes the stage's function with a replay event
+(:mod:`kabar.table.replay`) for those articles instead, leaving the queue as it is.
+
+``kabar ops replay dispatch`` invokes DispatchFunction with a replay event naming the items
+of the stream batches it failed (DispatchFailureQueue), or the articles given with
+``--slug``; they reach every stage that acts on them, from the table's current state, so this
 works after the stream records expired (the items then come from the function's ERROR log
 lines). Messages whose items were replayed are deleted; one whose items are known from
 neither stays until replayed by ``--slug`` with ``--discard-expired``.
@@ -39,8 +44,10 @@ from kabar.table.base import Table
 from kabar.table.replay import replay_event
 from kabar_infra.cli.config import ConfigNotFound, find_local_config
 from kabar_infra.cli.failures import (
+    QUEUED_STAGES,
     STAGES,
     Failure,
+    change_failure,
     describe,
     invalidation_failure,
     peek,
@@ -126,13 +133,15 @@ def failures(target: Target, stage: str, limit: int = 100) -> list[Failure]:
         return [publish_failure(message, target.stores.uploads) for message in messages]
     if stage == "invalidation":
         return [invalidation_failure(message) for message in messages]
+    if stage in QUEUED_STAGES:
+        return [change_failure(stage, message) for message in messages]
     streams, logs, group = target.client("dynamodbstreams"), target.client("logs"), target.log_group(stage)
     return [stream_failure(stage, message, streams, logs, group) for message in messages]
 
 
 def replay_dead_letters(target: Target, stage: str) -> str:
-    """Move a dead-letter queue's messages back to the queue it redrives to (PublishQueue,
-    InvalidationQueue); what was done."""
+    """Move a dead-letter queue's messages back to the queue it redrives to (PublishQueue, a
+    stage's queue, InvalidationQueue); what was done."""
     spec, sqs = STAGES[stage], target.client("sqs")
     if not target.local:
         task = sqs.start_message_move_task(SourceArn=target.queue_arn(spec.queue),
@@ -149,16 +158,19 @@ def replay_dead_letters(target: Target, stage: str) -> str:
 
 
 def replay_stage(target: Target, stage: str, slugs: list[str], discard_expired: bool = False) -> list[str]:
-    """Re-run a stream stage for the items its failures (or ``slugs``) name; lines of what was done.
+    """Re-run a stage for the items its failures (or ``slugs``) name; lines of what was done.
 
     A message is deleted once its items were replayed without failure; one whose items are not
     known (its records expired, and no log line names them) stays, unless ``slugs`` name them
     and ``discard_expired`` says so."""
-    spec, listed = STAGES[stage], failures(target, stage)
+    spec = STAGES[stage]
+    listed = [] if spec.source else failures(target, stage)  # a queued stage's messages stay where they are
     unknown = [failure for failure in listed if failure.expired and not failure.keys]
     if slugs:
         wanted = [keys.article(slug) for slug in slugs]
-        wanted += [keys.article_tags(slug) for slug in slugs] if stage in ("related", "render") else []
+        wanted += (
+            [keys.article_tags(slug) for slug in slugs] if stage in ("related", "render", "dispatch") else []
+        )
         done = unknown if discard_expired else []
     else:
         wanted = [key for failure in listed for key in failure.keys]
@@ -193,10 +205,12 @@ def add_commands(commands: Any) -> Any:
     listing = ops_commands.add_parser("failures", help="each failure queue's messages and what they concern")
     listing.add_argument("--stage", choices=sorted(STAGES), action="append", help="only these queues")
     replay = ops_commands.add_parser(
-        "replay", help="re-drive a dead-letter queue (publish, invalidation), or re-run a stream stage"
+        "replay", help="re-drive a dead-letter queue, or re-run a stage (--slug) or the stream's dispatch"
     )
     replay.add_argument("stage", choices=sorted(STAGES))
-    replay.add_argument("--slug", action="append", default=[], help="articles to replay (a stream stage)")
+    replay.add_argument(
+        "--slug", action="append", default=[], help="articles to replay (not publish, invalidation)"
+    )
     replay.add_argument("--discard-expired", action="store_true",
                         help="with --slug: delete the messages whose records expired")  # fmt: skip
     return ops_commands
@@ -225,7 +239,9 @@ def run(args: Any, target: Target | None = None) -> int:
             for failure in found:
                 print("\n".join(describe(failure)))
         return 0
-    if STAGES[args.stage].source:
+    if args.stage in ("publish", "invalidation") and args.slug:
+        raise SystemExit(f"kabar: --slug replays articles; {args.stage} replays its dead-letter queue only")
+    if STAGES[args.stage].source and not args.slug:
         print(replay_dead_letters(target, args.stage))
         return 0
     try:

@@ -18,6 +18,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +56,10 @@ class MemoryRelatedStore:
         self.partitions: dict[tuple[str, str], list[tuple[float, str]]] = {}
         self.counts: Counter[str] = Counter()
         self.tags = MemoryTags(self)
+
+    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]:
+        """Nothing to read ahead: memory answers each read at once."""
+        return nullcontext()
 
     def add(
         self,
@@ -192,11 +197,15 @@ def add_commands(commands: Any) -> None:
 def run(args: Any) -> int:
     from kabar.observability import logger
 
+    level = logger.level
     logger.setLevel("WARNING")  # the function's per-article log lines would mix with the output
-    with opened(args.input) as handle:
-        lines = list(read_jsonl(handle, "title"))
-    items = [item for _, item in lines]
-    store = compute(items, k=args.k, min_score=args.min_score)
-    for line in related_lines(store, (str(item["id"]) for item in items)):
-        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    try:
+        with opened(args.input) as handle:
+            lines = list(read_jsonl(handle, "title"))
+        items = [item for _, item in lines]
+        store = compute(items, k=args.k, min_score=args.min_score)
+        for line in related_lines(store, (str(item["id"]) for item in items)):
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    finally:
+        logger.setLevel(level)  # the process may go on (tests, a caller): its logs are its own
     return 0

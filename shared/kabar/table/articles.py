@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from kabar.errors import AlreadyProcessed, Conflict
@@ -35,6 +36,13 @@ def summary_values(summary: ArticleSummary) -> dict[str, Any]:
 class ArticleStore:
     def __init__(self, table: Table) -> None:
         self.table = table
+
+    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]:
+        """While the block runs, what rendering these articles reads of each (its current
+        version, comment counter, tags and related list), read in one batch get
+        (``Table.reading_ahead``)."""
+        parts = (keys.article, keys.comment_counter, keys.article_tags, keys.related)
+        return self.table.reading_ahead([part(slug) for slug in slugs for part in parts])
 
     def get(self, slug: str) -> Article | None:
         item = self.table.get(keys.article(slug))

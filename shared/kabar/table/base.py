@@ -8,6 +8,7 @@ sends them. A cancelled transaction becomes a domain error in one place,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from kabar import aws, correlation
@@ -42,6 +43,8 @@ class Table:
     def __init__(self, name: str, client: DynamoDBClient | None = None) -> None:
         self.name = name
         self._client = client
+        # Items read ahead (reading_ahead), each for the next get of its key only.
+        self._ahead: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     @property
     def client(self) -> DynamoDBClient:
@@ -51,8 +54,28 @@ class Table:
 
     # reads -----------------------------------------------------------------------------
 
+    @contextmanager
+    def reading_ahead(self, keys: Iterable[Key]) -> Iterator[None]:
+        """Read these items now, in one batch get (100 keys a request); inside the block the
+        first ``get`` of each key is answered from what was read (a later one reads again).
+        Nothing read ahead outlives the block (a warm function's next invocation reads anew).
+        A failed batch get only means the gets read one by one."""
+        wanted = list({(key["pk"], key["sk"]): key for key in keys}.values())
+        try:
+            found = {(item["pk"], item["sk"]): item for item in self.batch_get(wanted)}
+        except Exception:  # each get then reads on its own, and fails on its own
+            wanted, found = [], {}
+        self._ahead = {(key["pk"], key["sk"]): found.get((key["pk"], key["sk"])) for key in wanted}
+        try:
+            yield
+        finally:
+            self._ahead = {}
+
     def get(self, key: Key, projection: Iterable[str] = ()) -> dict[str, Any] | None:
         """The item at ``key`` (strongly consistent), or None."""
+        if (key["pk"], key["sk"]) in self._ahead:
+            item, wanted = self._ahead.pop((key["pk"], key["sk"])), set(projection)
+            return {k: v for k, v in item.items() if k in wanted} if item and wanted else item
         request: dict[str, Any] = {"TableName": self.name, "Key": to_item(key), "ConsistentRead": True}
         attributes = names(*projection)
         if attributes:

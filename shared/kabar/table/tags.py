@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -135,6 +136,10 @@ class TagStore:
         found = [TagCount(slug=str(item["slug"]), name=str(item.get("name", item["slug"])),
                           count=int(item["count"])) for item in items]  # fmt: skip
         return sorted(found, key=lambda t: (-t.count, t.slug))
+
+    def reading_counts_ahead(self, tags: Iterable[str]) -> AbstractContextManager[None]:
+        """While the block runs, these tags' counts read in one batch get (``Table.reading_ahead``)."""
+        return self.table.reading_ahead([keys.tag_stats(tag) for tag in tags])
 
     def count(self, tag: str) -> TagCount | None:
         item = self.table.get(keys.tag_stats(tag))

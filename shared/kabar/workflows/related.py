@@ -22,6 +22,7 @@ concurrent change fails the record, which is retried on fresh state.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -36,6 +37,7 @@ UNLIST_CHUNK = 25  # lists an unpublished article is removed from per invocation
 
 class Facts(Protocol):
     def facts(self, slug: str) -> ArticleFacts | None: ...
+    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]: ...
 
 
 class Tags(Protocol):
@@ -82,9 +84,10 @@ def relate(
 ) -> RelateReport:
     """Bring ``slug``'s list, and the lists it belongs in, up to date with the table."""
     report = RelateReport(slug)
-    facts = articles.facts(slug)
-    tagged = tags.get(slug)
-    previous = lists.get(slug)
+    with articles.reading_ahead([slug]):  # the article, its tags and its list in one request
+        facts = articles.facts(slug)
+        tagged = tags.get(slug)
+        previous = lists.get(slug)
     published = (
         facts is not None and facts.published and tagged is not None
         and tagged.version == facts.version and tagged.status == "published"

@@ -8,6 +8,8 @@ dropped (the write is conditional on the version being newer).
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -23,6 +25,7 @@ MERGE_CHUNK = 25
 
 class Articles(Protocol):
     def get(self, slug: str) -> Article | None: ...
+    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]: ...
 
 
 class Tags(Protocol):
@@ -68,10 +71,11 @@ def _tag_once(
     slug: str, *, articles: Articles, tags: Tags, vocabulary: Vocabulary, max_tags: int,
     publish_suggestions: bool, force: bool,
 ) -> ArticleTags | None:  # fmt: skip
-    article = articles.get(slug)
+    with articles.reading_ahead([slug]):  # the article and its tags in one request
+        article = articles.get(slug)
+        previous = tags.get(slug)
     if article is None:
         return None
-    previous = tags.get(slug)
     if previous is not None and (
         previous.version > article.version or (previous.version == article.version and not force)
     ):

@@ -47,14 +47,19 @@ class ListRenderer:
 
     def render(self, positions: Iterable[str], tags: Mapping[str, Iterable[str]]) -> None:
         """Rewrite the pages holding ``positions`` in the list of every article (and its newest
-        page), and likewise for each tag (``tags``: positions per tag), then tags.json."""
+        page), and likewise for each tag (``tags``: positions per tag), then tags.json. No
+        position in the list of every article (an article's tags changed, a tag was merged):
+        nothing there changed, since what lists show of an article holds no tags."""
         latest = ListDocuments(tag=None, write_newest=self._write_latest, page_path=latest_page_path)
-        if refresh(latest, positions, self.sources.lists, self.out, self.settings.page_size):
+        positions = set(positions)
+        if positions and refresh(latest, positions, self.sources.lists, self.out, self.settings.page_size):
             # The site's first article: make sure site.json and its companions exist. They
             # never change with content, so this is rare and cheap.
             self.render_site()
+        with self.sources.tags.reading_counts_ahead(tags):  # one request for every tag's count
+            counts = {slug: self.sources.tags.count(slug) for slug in tags}
         for slug, tag_positions in sorted(tags.items()):
-            stats = self.sources.tags.count(slug)
+            stats = counts[slug]
             link = TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug))
             write = partial(self._write_tag, link, stats.count if stats else 0)
             docs = ListDocuments(

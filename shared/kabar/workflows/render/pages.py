@@ -56,11 +56,15 @@ def refresh(docs: ListDocuments, positions: Iterable[str], lists: Lists, out: Ou
     """Render the pages holding ``positions``, then the newest page; whether the list's
     newest page was stored for the first time (its first article)."""
     rendered: set[str] = set()
+    newest: PageBound | None = None  # found on the way: the newest page holds a position
     for position in sorted(set(positions), reverse=True):
         bound = lists.page_of(docs.tag, position)
-        if bound is not None and not bound.newest and bound.upper not in rendered:
+        if bound is not None and bound.newest:
+            newest = newest or bound
+        elif bound is not None and bound.upper not in rendered:
             rendered |= _render(docs, position, lists, out, size, found=bound)[0]
-    return _render(docs, None, lists, out, size)[1]
+            newest = None  # rendering an older page may have changed the newest (a merge)
+    return _render(docs, None, lists, out, size, found=newest)[1]
 
 
 def _render(

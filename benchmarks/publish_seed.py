@@ -1,0 +1,164 @@
+"""The table a publish meets at newsroom scale, small enough for moto (``make bench-publish``).
+
+A publish reads and writes the same items whatever the corpus holds beyond what it can reach:
+the newest page of each list the article joins (latest, its tags), the newest articles of its
+tags (RelatedFunction's bounded candidates, their profiles and related lists), the most-used
+tags (``tags.json``, one Query of gsi2), its own items and the articles it names. Nothing older
+is read (older pages are immutable until one of their articles changes). So the seed holds,
+for a corpus of ``articles`` published ``per_day`` a day over ``tags`` tags:
+
+- the newest ``WINDOW`` articles, each as publishing left it: its current version, its tags
+  (with the text profile related scoring compares), its memberships, its related list;
+- every list's pages over those articles (``paged``, as one-by-one publishing leaves them),
+  as full as the whole list's would be and numbered as though the rest of the list were
+  there: page numbers, the newest page's ``seq`` and the oldest seeded page's link to the
+  next older one are offset by the pages the unseeded articles fill;
+- every tag's count (all ``tags`` of them, gsi2's sort key), summing to two tags an article;
+
+``benchmarks/publish_bench.py`` checks the equivalence at 10,000 articles: a full seed (every
+article) and this one give the same counts for the same publish.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+WINDOW = 400  # newest articles seeded; more than any list's newest page and related's reach
+PAGE_SIZE = 50  # the template's default PageSize
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+HOT = ("suriah", "aleppo")  # the new article's editor tags: among the most used, so the busiest lists
+TERMS = ["serangan", "pasukan", "kota", "warga", "pemerintah", "harga", "banjir", "gempa", "pemilu",
+         "sepak", "bola", "ekonomi", "rupiah", "jakarta", "bandung", "presiden", "menteri"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Corpus:
+    articles: int
+    per_day: int
+    tags: int
+    window: int = WINDOW
+
+    @property
+    def seeded(self) -> int:
+        return min(self.window, self.articles)
+
+
+def tag_names(corpus: Corpus) -> list[str]:
+    return [*HOT, *(f"topik-{n:06d}" for n in range(corpus.tags - len(HOT)))]
+
+
+def tag_counts(corpus: Corpus) -> dict[str, int]:
+    """Two tags an article: the hot two on a third and a fifth of them, the rest Zipf-like."""
+    names = tag_names(corpus)
+    counts = {HOT[0]: (corpus.articles + 2) // 3, HOT[1]: (corpus.articles + 4) // 5}  # as _article_tags
+    rest = 2 * corpus.articles - sum(counts.values())
+    weights = [1 / rank for rank in range(1, len(names) - 1)]
+    total = sum(weights)
+    counts.update({name: max(1, round(rest * w / total)) for name, w in zip(names[2:], weights, strict=True)})
+    return counts
+
+
+def _article_tags(corpus: Corpus, index: int, rng: random.Random) -> list[str]:
+    names = tag_names(corpus)
+    first = HOT[0] if index % 3 == 0 else names[2 + int(rng.paretovariate(1.0)) % max(1, len(names) - 2)]
+    second = HOT[1] if index % 5 == 0 else names[2 + int(rng.paretovariate(1.2) * 3) % max(1, len(names) - 2)]
+    return sorted({first, second})
+
+
+def seed(app: Any, corpus: Corpus) -> None:
+    """Write the seed straight into moto's table model (its own ``put_item`` and validation),
+    the stream paused: loaded state is not events for the functions."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    from kabar.table.codec import to_item
+
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][app.stack.region].get_table(app.stack.ref("ContentTable"))
+    shard, table.stream_shard = table.stream_shard, None
+    try:
+        for values in items(corpus):
+            table.put_item(to_item(values))
+    finally:
+        table.stream_shard = shard
+
+
+def items(corpus: Corpus) -> list[dict[str, Any]]:
+    """Every item of the seed, as plain values."""
+    from kabar.models import Article, ArticleTags, RelatedEntry, RelatedList, ScoredTag
+    from kabar.table import keys
+    from kabar.table.articles import summary_values
+
+    rng, step = random.Random(12), timedelta(days=1) / corpus.per_day
+    out: list[dict[str, Any]] = []
+    positions: dict[str | None, list[str]] = {None: []}
+    slugs = [f"arsip-{index:07d}" for index in range(corpus.seeded)]
+    for index, slug in enumerate(slugs):
+        moment = NOW - step * (index + 1)
+        article = Article(slug=slug, version=1, status="published", title=f"Arsip nomor {index}",
+                          lead="Berita lama untuk mengisi tabel.", published_at=moment, created_at=moment,
+                          updated_at=moment, body_html="<p>Isi.</p>", content_hash=slug,
+                          upload_id="seed")  # fmt: skip
+        summary, stamp = summary_values(article.summary()), keys.listing_position(moment, slug)
+        tags = _article_tags(corpus, index, rng)
+        terms = {term: round(rng.uniform(0.1, 1.0), 3) for term in rng.sample(TERMS, 6)}
+        scored = [ScoredTag(name=tag.title(), slug=tag, score=0.9, origin="editor") for tag in tags]
+        tagged = ArticleTags(slug=slug, version=1, status="published", published_at=moment, tags=scored,
+                             terms=terms)  # fmt: skip
+        out.append({**keys.article(slug), "type": "article", **article.model_dump(mode="json", exclude_none=True),
+                    "summary": summary, "gsi1pk": keys.LATEST, "gsi1sk": stamp})  # fmt: skip
+        out.append({**keys.article_tags(slug), "type": "article_tags", **tagged.model_dump(mode="json")})
+        profile = {"terms": terms, "tags": tags, "category": None}
+        positions[None].append(stamp)
+        for tag in tags:
+            positions.setdefault(tag, []).append(stamp)
+            out.append({**keys.membership(slug, tag), "type": "tag_membership", "slug": slug, "tag": tag,
+                        "gsi1pk": keys.tag_list(tag), "gsi1sk": stamp, "summary": summary,
+                        "profile": profile})  # fmt: skip
+        auto = [RelatedEntry(slug=other, score=0.5) for other in slugs[index + 1 : index + 6]]
+        related = RelatedList(slug=slug, version=1, revision=1, auto=auto)
+        out.append({**keys.related(slug), "type": "related", **related.model_dump(mode="json")})
+    counts = tag_counts(corpus)
+    for tag, count in counts.items():
+        out.append({**keys.tag_stats(tag), "type": "tag_stats", "slug": tag, "name": tag.title(),
+                    "count": count, "gsi1pk": keys.TAGS, "gsi1sk": tag, "gsi2pk": keys.TAGS})  # fmt: skip
+    listed = {None: corpus.articles, **counts}
+    for tag, seeded in positions.items():
+        out += _pages(tag, seeded, listed[tag])
+    return out
+
+
+def _pages(tag: str | None, positions: list[str], in_list: int) -> list[dict[str, Any]]:
+    """A list's pages over the seeded positions, numbered as though all ``in_list`` were there.
+
+    The newest page holds as many articles as it would over the whole list: the oldest seeded
+    positions are left out of the pages (they fall in the oldest seeded page's range, which
+    no new publish reads) until their number and ``in_list`` are equal modulo half a page."""
+    from dataclasses import asdict
+
+    from kabar.table import keys
+    from kabar.table.lists import TYPE_PAGE, ListStore, _partition
+    from kabar.workflows.render.pages import paged
+
+    half = (PAGE_SIZE + 1) // 2
+    kept = sorted(positions)
+    if in_list > len(kept) > PAGE_SIZE + half:
+        kept = kept[(len(kept) - in_list) % half :]
+    offset = max(0, in_list - len(kept)) // half
+    bounds = paged(kept, PAGE_SIZE, ListStore.newest_page_of_nothing())
+    shifted = []
+    for bound in bounds:
+        if bound.newest:
+            shifted.append(replace(bound, older=bound.older + offset if bound.older or offset else 0,
+                                   seq=bound.seq + offset))  # fmt: skip
+        else:
+            shifted.append(replace(bound, number=bound.number + offset, older=bound.older + offset
+                                   if bound.older or offset else 0))  # fmt: skip
+    out = []
+    for bound in shifted:
+        values = asdict(bound)
+        upper = values.pop("upper")
+        out.append({**keys.page_bound(_partition(tag), upper), "type": TYPE_PAGE, **values})
+    return out
