@@ -197,7 +197,7 @@ def add_commands(commands: Any) -> None:
 def run(args: Any) -> int:
     from kabar.observability import logger
 
-    level = logger.level
+    level = logger.log_level
     logger.setLevel("WARNING")  # the function's per-article log lines would mix with the output
     try:
         with opened(args.input) as handle:
