@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -146,6 +146,10 @@ class MemoryLists:
     def versions(self, tag: str | None, uppers: Iterable[str]) -> dict[str, int]:
         bounds = self._bounds(tag)
         return {upper: bounds[upper].version for upper in uppers if upper in bounds}
+
+    def versions_of(self, uppers: Mapping[str | None, Iterable[str]]) -> dict[tuple[str | None, str], int]:
+        return {(tag, upper): version for tag, listed in uppers.items()
+                for upper, version in self.versions(tag, listed).items()}  # fmt: skip
 
 
 # Uploads and articles ----------------------------------------------------------------

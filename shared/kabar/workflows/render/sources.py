@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +50,9 @@ class Lists(Protocol):
     def commit(self, tag: str | None, *, put: Iterable[PageBound] = (), delete: Iterable[PageBound] = (),
                seq: tuple[int, int] | None = None) -> None: ...  # fmt: skip
     def versions(self, tag: str | None, uppers: Iterable[str]) -> dict[str, int]: ...
+    def versions_of(
+        self, uppers: Mapping[str | None, Iterable[str]]
+    ) -> dict[tuple[str | None, str], int]: ...
 
 
 class Vocabulary(Protocol):
