@@ -229,7 +229,7 @@ class MemoryArticles:
     history: dict[tuple[str, int], Article] = field(default_factory=dict)
     rendered: dict[str, tuple[int, str]] = field(default_factory=dict)
 
-    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]:
+    def reading_ahead(self, slugs: Iterable[str], *, linked: bool = False) -> AbstractContextManager[None]:
         """Nothing to read ahead: memory answers each read at once."""
         return nullcontext()
 
