@@ -43,3 +43,25 @@ def test_items_read_ahead_answer_one_get_each_and_go_with_the_block(app: App) ->
     app.dynamodb.put_item(TableName=name, Item=to_item({**keys.article("banjir"), "slug": "banjir", "n": 3}))
     assert table.get(keys.article("banjir"))["n"] == 3  # type: ignore[index]
     assert calls == ["BatchGetItem", "PutItem", "GetItem", "BatchGetItem", "PutItem", "GetItem"]
+
+
+def test_rendering_reads_the_linked_articles_summaries_once_for_every_article(app: App) -> None:
+    from kabar.table import Stores
+
+    name = app.stack.ref("ContentTable")
+    summary = {"slug": "tujuan", "path": "/v1/articles/tujuan.json", "title": "Tujuan",
+               "published_at": "2026-11-30T00:00:00Z", "updated_at": "2026-11-30T00:00:00Z"}  # fmt: skip
+    target = {**keys.article("tujuan"), "slug": "tujuan", "status": "published", "summary": summary}
+    app.dynamodb.put_item(TableName=name, Item=to_item(target))
+    for slug in ("satu", "dua"):
+        app.dynamodb.put_item(TableName=name, Item=to_item({**keys.article(slug), "slug": slug,
+                                                            "read_also": ["tujuan", "hilang"]}))  # fmt: skip
+    stores, calls = Stores.over(Table(name, app.dynamodb)), _recorded(app)
+    with stores.articles.reading_ahead(["satu", "dua"], linked=True):
+        assert calls == ["BatchGetItem", "BatchGetItem"]  # the articles' items, then what they link to
+        for _ in ("satu", "dua"):
+            found = stores.articles.summaries(["tujuan", "hilang"])
+            assert list(found) == ["tujuan"] and found["tujuan"].title == "Tujuan"  # "hilang" does not exist
+        assert calls == ["BatchGetItem", "BatchGetItem"]
+    stores.articles.summaries(["tujuan"])
+    assert calls[-1] == "BatchGetItem" and len(calls) == 3  # after the block: read again

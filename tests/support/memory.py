@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -147,6 +147,10 @@ class MemoryLists:
         bounds = self._bounds(tag)
         return {upper: bounds[upper].version for upper in uppers if upper in bounds}
 
+    def versions_of(self, uppers: Mapping[str | None, Iterable[str]]) -> dict[tuple[str | None, str], int]:
+        return {(tag, upper): version for tag, listed in uppers.items()
+                for upper, version in self.versions(tag, listed).items()}  # fmt: skip
+
 
 # Uploads and articles ----------------------------------------------------------------
 
@@ -225,7 +229,7 @@ class MemoryArticles:
     history: dict[tuple[str, int], Article] = field(default_factory=dict)
     rendered: dict[str, tuple[int, str]] = field(default_factory=dict)
 
-    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]:
+    def reading_ahead(self, slugs: Iterable[str], *, linked: bool = False) -> AbstractContextManager[None]:
         """Nothing to read ahead: memory answers each read at once."""
         return nullcontext()
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from kabar.errors import AlreadyProcessed, Conflict
@@ -36,13 +36,39 @@ def summary_values(summary: ArticleSummary) -> dict[str, Any]:
 class ArticleStore:
     def __init__(self, table: Table) -> None:
         self.table = table
+        self._linked: dict[str, dict[str, Any] | None] = {}  # summaries read ahead, by slug
 
-    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]:
+    @contextmanager
+    def reading_ahead(self, slugs: Iterable[str], *, linked: bool = False) -> Iterator[None]:
         """While the block runs, what rendering these articles reads of each (its current
         version, comment counter, tags and related list), read in one batch get
-        (``Table.reading_ahead``)."""
+        (``Table.reading_ahead``); with ``linked``, the summaries of every article they link to
+        (read-also and related) in one more, for :meth:`summaries`."""
+        slugs = list(slugs)
         parts = (keys.article, keys.comment_counter, keys.article_tags, keys.related)
-        return self.table.reading_ahead([part(slug) for slug in slugs for part in parts])
+        with self.table.reading_ahead([part(slug) for slug in slugs for part in parts]) as read:
+            self._linked = self._read_linked(slugs, read) if linked else {}
+            try:
+                yield
+            finally:
+                self._linked = {}
+
+    def _read_linked(self, slugs: list[str], read: dict[tuple[str, str], Any]) -> dict[str, Any]:
+        names: set[str] = set()
+        for slug in slugs:
+            article, listed = keys.article(slug), keys.related(slug)
+            current = read.get((article["pk"], article["sk"])) or {}
+            related = read.get((listed["pk"], listed["sk"])) or {}
+            names.update(map(str, current.get("read_also") or []), map(str, related.get("pinned") or []))
+            names.update(str(entry["slug"]) for entry in related.get("auto") or [] if isinstance(entry, dict))
+        if not names:
+            return {}
+        try:
+            items = self.table.batch_get(map(keys.article, names), projection=("slug", "status", "summary"))
+        except Exception:  # each article's summaries are then read on their own
+            return {}
+        found = {str(item["slug"]): item for item in items}
+        return {name: found.get(name) for name in names}
 
     def get(self, slug: str) -> Article | None:
         item = self.table.get(keys.article(slug))
@@ -62,7 +88,11 @@ class ArticleStore:
         """The list summaries of these articles that are published, by slug (no bodies read)."""
         from kabar.documents import ArticleSummary
 
-        items = self.table.batch_get(map(keys.article, slugs), projection=("slug", "status", "summary"))
+        wanted = list(slugs)
+        items = [item for slug in wanted if (item := self._linked.get(slug))]
+        unread = [slug for slug in wanted if slug not in self._linked]
+        if unread:
+            items += self.table.batch_get(map(keys.article, unread), projection=("slug", "status", "summary"))
         return {
             str(item["slug"]): ArticleSummary.model_validate(item["summary"])
             for item in items

@@ -55,9 +55,10 @@ class Table:
     # reads -----------------------------------------------------------------------------
 
     @contextmanager
-    def reading_ahead(self, keys: Iterable[Key]) -> Iterator[None]:
+    def reading_ahead(self, keys: Iterable[Key]) -> Iterator[dict[tuple[str, str], dict[str, Any] | None]]:
         """Read these items now, in one batch get (100 keys a request); inside the block the
-        first ``get`` of each key is answered from what was read (a later one reads again).
+        first ``get`` of each key is answered from what was read (a later one reads again);
+        the block gets what was read, by (pk, sk), None for an item that does not exist.
         Nothing read ahead outlives the block (a warm function's next invocation reads anew).
         A failed batch get only means the gets read one by one."""
         wanted = list({(key["pk"], key["sk"]): key for key in keys}.values())
@@ -67,7 +68,7 @@ class Table:
             wanted, found = [], {}
         self._ahead = {(key["pk"], key["sk"]): found.get((key["pk"], key["sk"])) for key in wanted}
         try:
-            yield
+            yield dict(self._ahead)  # what was read, for a caller that reads on from it
         finally:
             self._ahead = {}
 

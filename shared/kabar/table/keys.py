@@ -258,3 +258,8 @@ def page_bound(partition: str, upper: str) -> Key:
 
 def pages_of(partition: str) -> str:
     return f"{PAGES}{partition}"
+
+
+def partition_of_pages(pk: str) -> str:
+    """The gsi1 partition whose pages a page item's ``pk`` holds (``pages_of`` read back)."""
+    return pk.removeprefix(PAGES)

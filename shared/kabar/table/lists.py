@@ -10,7 +10,7 @@ transaction conditioned on the versions read, so two renders of one page cannot 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,9 @@ from kabar.table.base import Table
 from kabar.table.codec import to_item
 
 TYPE_PAGE = "page"
+
+
+PageOf = tuple[str | None, str]  # a list (its tag, None: every article's) and a page's upper bound
 
 
 def _partition(tag: str | None) -> str:
@@ -131,6 +134,14 @@ class ListStore:
             (keys.page_bound(partition, upper) for upper in uppers), ("sk", "version")
         )
         return {str(item["sk"]): int(item["version"]) for item in found}
+
+    def versions_of(self, uppers: Mapping[str | None, Iterable[str]]) -> dict[PageOf, int]:
+        """The stored version of pages of several lists, in one batch get (absent: deleted)."""
+        by_partition = {_partition(tag): tag for tag in uppers}
+        wanted = [keys.page_bound(_partition(tag), upper) for tag in uppers for upper in uppers[tag]]
+        found = self.table.batch_get(wanted, ("pk", "sk", "version"))
+        tag_of = {item["pk"]: by_partition[keys.partition_of_pages(str(item["pk"]))] for item in found}
+        return {(tag_of[item["pk"]], str(item["sk"])): int(item["version"]) for item in found}
 
 
 def _at_version(version: int) -> dict[str, Any]:

@@ -137,7 +137,7 @@ class TagStore:
                           count=int(item["count"])) for item in items]  # fmt: skip
         return sorted(found, key=lambda t: (-t.count, t.slug))
 
-    def reading_counts_ahead(self, tags: Iterable[str]) -> AbstractContextManager[None]:
+    def reading_counts_ahead(self, tags: Iterable[str]) -> AbstractContextManager[Any]:
         """While the block runs, these tags' counts read in one batch get (``Table.reading_ahead``)."""
         return self.table.reading_ahead([keys.tag_stats(tag) for tag in tags])
 

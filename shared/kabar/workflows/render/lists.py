@@ -32,7 +32,8 @@ from kabar.documents import (
     tag_path,
     tags_path,
 )
-from kabar.workflows.render.pages import ListDocuments, refresh
+from kabar.models import TagCount as StoredCount
+from kabar.workflows.render.pages import ListDocuments, Written, moved, refresh
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 # Readers see this; the site's language is Indonesian.
@@ -50,6 +51,7 @@ class ListRenderer:
         page), and likewise for each tag (``tags``: positions per tag), then tags.json. No
         position in the list of every article (an article's tags changed, a tag was merged):
         nothing there changed, since what lists show of an article holds no tags."""
+        lists, size = self.sources.lists, self.settings.page_size
         latest = ListDocuments(tag=None, write_newest=self._write_latest, page_path=latest_page_path)
         positions = set(positions)
         if positions and refresh(latest, positions, self.sources.lists, self.out, self.settings.page_size):
@@ -58,16 +60,23 @@ class ListRenderer:
             self.render_site()
         with self.sources.tags.reading_counts_ahead(tags):  # one request for every tag's count
             counts = {slug: self.sources.tags.count(slug) for slug in tags}
+        # Every tag's pages written first, then checked in one request: a tag whose pages
+        # another render committed meanwhile is rendered again, checked as it goes (pages.moved).
+        unchecked: list[Written] = []
+        documents = {slug: self._tag_documents(slug, counts[slug]) for slug in tags}
         for slug, tag_positions in sorted(tags.items()):
-            stats = counts[slug]
-            link = TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug))
-            write = partial(self._write_tag, link, stats.count if stats else 0)
-            docs = ListDocuments(
-                tag=slug, write_newest=write, page_path=partial(tag_page_path, slug), tag_link=link
-            )
-            refresh(docs, tag_positions, self.sources.lists, self.out, self.settings.page_size)
+            refresh(documents[slug], tag_positions, lists, self.out, size, unchecked=unchecked)
+        for again in sorted(str(tag) for tag in (moved(unchecked, lists) if unchecked else ())):
+            refresh(documents[again], tags[again], lists, self.out, size)
         if tags:
             self.render_tags()
+
+    def _tag_documents(self, slug: str, stats: StoredCount | None) -> ListDocuments:
+        link = TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug))
+        write = partial(self._write_tag, link, stats.count if stats else 0)
+        return ListDocuments(
+            tag=slug, write_newest=write, page_path=partial(tag_page_path, slug), tag_link=link
+        )
 
     def _write_latest(self, articles: list[ArticleSummary], more: str | None) -> None:
         self.out.put(latest_path(), LatestDocument(articles=articles, more=more), CACHE_LIST)

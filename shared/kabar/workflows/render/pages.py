@@ -52,9 +52,24 @@ class Change:
     documents: list[tuple[PageBound, list[Entry]]] = field(default_factory=list)
 
 
-def refresh(docs: ListDocuments, positions: Iterable[str], lists: Lists, out: Output, size: int) -> bool:
+@dataclass(frozen=True)
+class Written:
+    """Pages a render wrote without checking yet that no other render committed them since:
+    the versions it committed (``put``), and the pages it deleted."""
+
+    tag: str | None
+    put: tuple[PageBound, ...]
+    deleted: tuple[str, ...]
+
+
+def refresh(
+    docs: ListDocuments, positions: Iterable[str], lists: Lists, out: Output, size: int, *,
+    unchecked: list[Written] | None = None,
+) -> bool:  # fmt: skip
     """Render the pages holding ``positions``, then the newest page; whether the list's
-    newest page was stored for the first time (its first article)."""
+    newest page was stored for the first time (its first article). With ``unchecked``, the
+    check after each write is left to the caller (:func:`moved`, one request for many lists):
+    the pages written are added to it."""
     rendered: set[str] = set()
     newest: PageBound | None = None  # found on the way: the newest page holds a position
     for position in sorted(set(positions), reverse=True):
@@ -62,14 +77,23 @@ def refresh(docs: ListDocuments, positions: Iterable[str], lists: Lists, out: Ou
         if bound is not None and bound.newest:
             newest = newest or bound
         elif bound is not None and bound.upper not in rendered:
-            rendered |= _render(docs, position, lists, out, size, found=bound)[0]
+            rendered |= _render(docs, position, lists, out, size, found=bound, unchecked=unchecked)[0]
             newest = None  # rendering an older page may have changed the newest (a merge)
-    return _render(docs, None, lists, out, size, found=newest)[1]
+    return _render(docs, None, lists, out, size, found=newest, unchecked=unchecked)[1]
+
+
+def moved(unchecked: list[Written], lists: Lists) -> set[str | None]:
+    """The lists among ``unchecked`` whose pages another render committed after these were
+    written (their documents may be the older render's): to render again, with checks."""
+    stored = lists.versions_of({w.tag: [b.upper for b in w.put] + list(w.deleted) for w in unchecked})
+    return {w.tag for w in unchecked
+            if any(stored.get((w.tag, b.upper)) != b.version for b in w.put)
+            or any((w.tag, upper) in stored for upper in w.deleted)}  # fmt: skip
 
 
 def _render(
     docs: ListDocuments, position: str | None, lists: Lists, out: Output, size: int, *,
-    found: PageBound | None = None,
+    found: PageBound | None = None, unchecked: list[Written] | None = None,
 ) -> tuple[set[str], bool]:  # fmt: skip
     """Render the page holding ``position`` (None: the newest page) until no other render
     committed it meanwhile; the pages written, and whether the newest page was created.
@@ -84,6 +108,9 @@ def _render(
             except Conflict:
                 continue
         _write(docs, change, out)
+        if unchecked is not None:
+            unchecked.append(Written(docs.tag, tuple(change.put), tuple(b.upper for b in change.delete)))
+            return {b.upper for b in change.put}, any(b.newest and b.version == 1 for b in change.put)
         stored = lists.versions(docs.tag, [b.upper for b in change.put + change.delete])
         if all(stored.get(b.upper) == b.version for b in change.put) and not any(
             b.upper in stored for b in change.delete

@@ -39,8 +39,8 @@ class Renderer:
         """Render everything the plan asks for; the records whose work failed (to retry)."""
         failed: set[str] = set()
         self.add_referrers(plan, failed)
-        # Each article's items in one request rather than four.
-        with self.sources.articles.reading_ahead(list(plan.articles)):
+        # Each article's items in one request rather than four, and what they link to in one more.
+        with self.sources.articles.reading_ahead(list(plan.articles), linked=True):
             for slug, records in plan.articles.items():
                 # Only an article's own change (its positions, in the plan already) changes
                 # what lists show of it: its tags, related list, comments or links do not.

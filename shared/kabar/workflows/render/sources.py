@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +20,9 @@ class Articles(Protocol):
     def facts(self, slug: str) -> ArticleFacts | None: ...
     def summaries(self, slugs: Iterable[str]) -> dict[str, ArticleSummary]: ...
     def mark_rendered(self, slug: str, version: int, status: str) -> None: ...
-    def reading_ahead(self, slugs: Iterable[str]) -> AbstractContextManager[None]: ...
+    def reading_ahead(
+        self, slugs: Iterable[str], *, linked: bool = False
+    ) -> AbstractContextManager[None]: ...
 
 
 class Tags(Protocol):
@@ -50,6 +52,9 @@ class Lists(Protocol):
     def commit(self, tag: str | None, *, put: Iterable[PageBound] = (), delete: Iterable[PageBound] = (),
                seq: tuple[int, int] | None = None) -> None: ...  # fmt: skip
     def versions(self, tag: str | None, uppers: Iterable[str]) -> dict[str, int]: ...
+    def versions_of(
+        self, uppers: Mapping[str | None, Iterable[str]]
+    ) -> dict[tuple[str | None, str], int]: ...
 
 
 class Vocabulary(Protocol):
