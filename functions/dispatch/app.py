@@ -46,7 +46,7 @@ def send(stage: str, bodies: list[str]) -> set[int]:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = stream_event(event, Table(get_settings().table_name))["Records"]
     with handling_batch(stream_facts(records)) as facts:
-        result = dispatch(records, send)
+        result = dispatch(records, send, facts)
         log_failed_records("dispatching", result.failed, facts)
     for stage, count in sorted(result.sent.items()):
         metric(f"Dispatched{stage.capitalize()}", count)

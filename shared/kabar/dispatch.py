@@ -155,8 +155,14 @@ class Dispatched:
     sent: dict[str, int] = field(default_factory=dict)  # messages sent, by stage
 
 
-def dispatch(records: list[dict[str, Any]], send: Send) -> Dispatched:
+def dispatch(
+    records: list[dict[str, Any]],
+    send: Send,
+    facts: dict[str, tuple[str | None, dict[str, Any]]] | None = None,
+) -> Dispatched:
     """Send each stream record's change to the stages that act on it, in batches per stage.
+    ``facts``: the records' correlation ids and facts by sequence number, when the caller has
+    them already (``observability.stream_facts``).
 
     A record fails (for the stream to retry it, then its on-failure destination) when it cannot
     be read or a stage's queue did not take its message; the stages that did take it get it
@@ -164,16 +170,20 @@ def dispatch(records: list[dict[str, Any]], send: Send) -> Dispatched:
     from kabar.observability import stream_record
 
     outgoing: dict[str, list[tuple[str, str]]] = {}
-    result = Dispatched()
+    result, facts = Dispatched(), facts or {}
     for record in records:
-        correlation_id, about = stream_record(record)
+        known = facts.get(str((record.get("dynamodb") or {}).get("SequenceNumber")))
+        correlation_id, about = known or stream_record(record)
         sequence = str(about["sequence_number"])
         try:
             change = table_change(record)
-            for stage in routes(change):
-                outgoing.setdefault(stage, []).append((sequence, encode(change, correlation_id, about)))
+            stages = routes(change)
+            body = encode(change, correlation_id, about) if stages else ""  # one body for every stage
         except (KeyError, TypeError, ValueError):
             result.unreadable.add(sequence)
+            continue
+        for stage in stages:
+            outgoing.setdefault(stage, []).append((sequence, body))
     result.failed |= result.unreadable
     for stage, messages in outgoing.items():
         for start in range(0, len(messages), SEND_BATCH):
