@@ -26,13 +26,9 @@ from typing import Any
 from kabar.table import keys
 from kabar.table.codec import from_item
 
-# The item kinds each stage acts on (kabar.dispatch.routes; DispatchFunction's FilterCriteria).
-STAGE_KINDS = {
-    "tagging": {"article", "vocabulary", "merge"},
-    "related": {"tags", "unlist"},
-    "render": {"article", "tags", "related", "comment", "vocabulary"},
-}
-STAGE_KINDS["dispatch"] = set().union(*STAGE_KINDS.values())
+# The item kinds DispatchFunction hands on (its FilterCriteria; kabar.dispatch.routes), the
+# only stream batches a failure queue holds.
+DISPATCHED_KINDS = {"article", "tags", "related", "unlist", "vocabulary", "merge", "comment"}
 QUEUED_STAGES = ("tagging", "related", "render")  # fed by DispatchFunction through their queues
 EXPIRED_CODES = {"TrimmedDataAccessException", "ResourceNotFoundException", "ExpiredIteratorException"}
 
@@ -263,7 +259,7 @@ def _batch_records(streams: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
 def _add_item(failure: Failure, pk: str, sk: str, image: dict[str, Any], event: str) -> None:
     """The item a failed record is about, if the stage acts on it, and what an operator reads of it."""
     key = keys.parse(pk, sk)
-    if key.kind not in STAGE_KINDS[failure.stage] or {"pk": pk, "sk": sk} in failure.keys:
+    if key.kind not in DISPATCHED_KINDS or {"pk": pk, "sk": sk} in failure.keys:
         return
     failure.keys.append({"pk": pk, "sk": sk})
     correlation = f" [correlation {image['correlation_id']}]" if image.get("correlation_id") else ""
