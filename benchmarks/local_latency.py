@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 UPLOADS = int(os.environ.get("KABAR_BENCH_LATENCY_UPLOADS", "50"))
 MARKERS = ("<!-- bench:local-latency:start -->", "<!-- bench:local-latency:end -->")
 
-from benchmarks.local_memory import _client, memory, start_stack, write_articles  # noqa: E402
+from benchmarks.local_memory import _client, memory, running, write_articles  # noqa: E402
 from benchmarks.sections import write_results  # noqa: E402
 
 
@@ -43,8 +43,7 @@ def measure() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="kabar-latency-") as tmp:
         state = Path(tmp)
         paths, _ = write_articles(state, UPLOADS)
-        process, config = start_stack(state)
-        try:
+        with running(state) as (process, config):
             editor, session, times = _client(config, "editor"), requests.Session(), []
             for index, path in enumerate(paths):
                 started = time.perf_counter()
@@ -55,9 +54,6 @@ def measure() -> dict[str, Any]:
                     time.sleep(0.02)
                 times.append(time.perf_counter() - started)
             return {"uploads": len(times), "times": times, **memory(process.pid)}
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
 
 
 def report(result: dict[str, Any]) -> str:

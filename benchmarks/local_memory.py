@@ -27,7 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,6 +106,19 @@ def start_stack(state: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
             raise RuntimeError("the local stack did not start:\n" + (state / "stack.log").read_text())
         time.sleep(0.2)
     return process, json.loads((state / "local.json").read_text())
+
+
+@contextmanager
+def running(state: Path) -> Iterator[tuple[subprocess.Popen[bytes], dict[str, Any]]]:
+    """The local stack started on ``state``, and stopped after the block as Ctrl-C stops it."""
+    process, config = start_stack(state)
+    try:
+        yield process, config
+    finally:
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+        print(f"stopped in {time.monotonic() - started:.1f} s", flush=True)
 
 
 def _client(config: dict[str, Any], who: str) -> Any:
@@ -202,14 +217,8 @@ def measure() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="kabar-bench-") as tmp:
         state = Path(tmp)
         paths, source = write_articles(state, ARTICLES)
-        process, config = start_stack(state)
-        try:
+        with running(state) as (process, config):
             return _run(process, config, paths, source)
-        finally:
-            started = time.monotonic()
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=60)
-            print(f"stopped in {time.monotonic() - started:.1f} s", flush=True)
 
 
 def _run(process: Any, config: dict[str, Any], paths: list[Path], source: str) -> dict[str, Any]:
