@@ -107,9 +107,9 @@ def items(corpus: Corpus) -> list[dict[str, Any]]:
         scored = [ScoredTag(name=tag.title(), slug=tag, score=0.9, origin="editor") for tag in tags]
         tagged = ArticleTags(slug=slug, version=1, status="published", published_at=moment, tags=scored,
                              terms=terms)  # fmt: skip
-        out.append({**keys.article(slug), "type": "article", **article.model_dump(mode="json", exclude_none=True),
+        out.append({**keys.article(slug), "type": "article", **article.to_json(exclude_none=True),
                     "summary": summary, "gsi1pk": keys.LATEST, "gsi1sk": stamp})  # fmt: skip
-        out.append({**keys.article_tags(slug), "type": "article_tags", **tagged.model_dump(mode="json")})
+        out.append({**keys.article_tags(slug), "type": "article_tags", **tagged.to_json()})
         profile = {"terms": terms, "tags": tags, "category": None}
         positions[None].append(stamp)
         for tag in tags:
@@ -119,7 +119,7 @@ def items(corpus: Corpus) -> list[dict[str, Any]]:
                         "profile": profile})  # fmt: skip
         auto = [RelatedEntry(slug=other, score=0.5) for other in slugs[index + 1 : index + 6]]
         related = RelatedList(slug=slug, version=1, revision=1, auto=auto)
-        out.append({**keys.related(slug), "type": "related", **related.model_dump(mode="json")})
+        out.append({**keys.related(slug), "type": "related", **related.to_json()})
     counts = tag_counts(corpus)
     for tag, count in counts.items():
         out.append({**keys.tag_stats(tag), "type": "tag_stats", "slug": tag, "name": tag.title(),

@@ -290,12 +290,12 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
         summary = summary_values(article.summary())
         stamp = keys.listing_position(moment, slug)
         put({**keys.article(slug), "type": "article",
-             **article.model_dump(mode="json", exclude_none=True), "category": {"name": item["category"],
+             **article.to_json(exclude_none=True), "category": {"name": item["category"],
              "slug": item["category"]} if item.get("category") else None, "summary": summary,
              "gsi1pk": keys.LATEST, "gsi1sk": stamp})  # fmt: skip
         positions[None].append(stamp)
         tagged = store.tagged[slug]
-        put({**keys.article_tags(slug), "type": "article_tags", **tagged.model_dump(mode="json")})
+        put({**keys.article_tags(slug), "type": "article_tags", **tagged.to_json()})
         profile = {"terms": tagged.terms, "tags": item["tags"], "category": item.get("category")}
         for tag in item["tags"]:
             positions.setdefault(tag, []).append(stamp)
@@ -306,7 +306,7 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
                  "gsi1pk": keys.category_list(item["category"]), "gsi1sk": stamp, "summary": summary,
                  "profile": profile})  # fmt: skip
     for slug, related in store.related.items():
-        put({**keys.related(slug), "type": "related", **related.model_dump(mode="json")})
+        put({**keys.related(slug), "type": "related", **related.to_json()})
     for tag, count in store.counts.items():
         put({**keys.tag_stats(tag), "type": "tag_stats", "slug": tag, "name": tag, "count": count,
              "gsi1pk": keys.TAGS, "gsi1sk": tag, "gsi2pk": keys.TAGS})  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from kabar.models import FieldError
+from kabar.submissions import FieldError
 from kabar.workflows.uploads import UploadStatus, UploadTicket
 from kabar.workflows.vocabulary import TagEntry
 

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kabar import strictjson
-from kabar.models import ArticleSubmission, FieldError
+from kabar.submissions import ArticleSubmission, FieldError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 JSON_SUFFIXES = (".json",)

@@ -1,17 +1,20 @@
 """The CDN contract: every public document, its path, and its HTTP headers.
 
-Each document kind is a pydantic model; its JSON Schema is generated from the
-model into docs/schemas/ (a test keeps the two identical). Paths are versioned
+Each document kind is a record (:class:`kabar.record.Record`, a plain dataclass: rendering
+imports no pydantic); its JSON Schema is generated from the class by pydantic
+(:mod:`kabar.schemas`) into docs/schemas/ (a test keeps the two identical), and each
+field's description and bounds are given with :func:`described`. Paths are versioned
 under ``v1/``. Plain-text fields are text (a site escapes them); ``body_html``
 is the only HTML, already sanitized.
 """
 
 from __future__ import annotations
 
+from dataclasses import MISSING, dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from kabar.record import Record
 
 API_VERSION = "v1"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -86,41 +89,53 @@ def schema_path(kind: str) -> str:
     return f"{API_VERSION}/schemas/{kind}.json"
 
 
-class _Document(BaseModel):
-    # Validators are built on first use, not at import: a function pays only for what it renders.
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+def described(description: str | None = None, *, default: Any = MISSING, default_factory: Any = MISSING,
+              **bounds: Any) -> Any:  # fmt: skip
+    """A document field's description and bounds (``ge=1``), for its JSON Schema."""
+    return field(
+        default=default, default_factory=default_factory, metadata={"description": description, **bounds}
+    )
 
 
+class _Document(Record):
+    """A public document: its JSON Schema allows no other properties (kabar.schemas)."""
+
+
+@dataclass(kw_only=True)
 class Dateline(_Document):
-    place: str | None = Field(description="Where the story was filed, e.g. DAMASKUS")
-    outlet: str = Field(description="The publishing site, printed before the place")
+    place: str | None = described("Where the story was filed, e.g. DAMASKUS")
+    outlet: str = described("The publishing site, printed before the place")
 
 
+@dataclass(kw_only=True)
 class CategoryLink(_Document):
     name: str
     slug: str
 
 
+@dataclass(kw_only=True)
 class TagLink(_Document):
     name: str
     slug: str
     path: str
 
 
+@dataclass(kw_only=True)
 class ReadAlsoLink(_Document):
     """An inline "Baca juga" link inside the body."""
 
     slug: str
     title: str
     path: str
-    after_paragraph: int = Field(
+    after_paragraph: int = described(
         ge=1, description="Shown after this paragraph of body_html: 1 is after the first </p>"
     )
-    origin: Literal["editor", "related"] = Field(
-        description="editor: the article's own read_also; related: taken from the related list"
+    origin: Literal["editor", "related"] = described(
+        "editor: the article's own read_also; related: taken from the related list"
     )
 
 
+@dataclass(kw_only=True)
 class RelatedLink(_Document):
     """A related article ("Artikel Terkait"), best first."""
 
@@ -130,9 +145,10 @@ class RelatedLink(_Document):
     lead: str | None = None
     category: CategoryLink | None = None
     published_at: datetime
-    pinned: bool = Field(description="Chosen by the editor (pinned links come first)")
+    pinned: bool = described("Chosen by the editor (pinned links come first)")
 
 
+@dataclass(kw_only=True)
 class ArticleSummary(_Document):
     """What lists show of an article."""
 
@@ -146,40 +162,42 @@ class ArticleSummary(_Document):
     updated_at: datetime
 
 
+@dataclass(kw_only=True)
 class CommentsInfo(_Document):
     """An article's comments, as its document states them."""
 
-    count: int = Field(description="Approved (public) comments")
-    path: str | None = Field(description="The newest page of comments; null until one is approved")
-    open: bool = Field(description="False when the article closes comments")
-    closes_at: datetime | None = Field(
-        description="When comments close by age (the site's setting); null: never"
-    )
+    count: int = described("Approved (public) comments")
+    path: str | None = described("The newest page of comments; null until one is approved")
+    open: bool = described("False when the article closes comments")
+    closes_at: datetime | None = described("When comments close by age (the site's setting); null: never")
 
 
+@dataclass(kw_only=True)
 class ReplyTo(_Document):
     id: str
     name: str | None
 
 
+@dataclass(kw_only=True)
 class PublicComment(_Document):
     """An approved comment. Never an email address, IP address or anything derived from them."""
 
     id: str
     name: str
-    website: str | None = Field(description='The commenter\'s site; link it with rel="nofollow ugc"')
-    content_html: str = Field(
-        description='Escaped text in <p>, <br> and <a rel="nofollow ugc noopener"> only: no other markup'
+    website: str | None = described('The commenter\'s site; link it with rel="nofollow ugc"')
+    content_html: str = described(
+        'Escaped text in <p>, <br> and <a rel="nofollow ugc noopener"> only: no other markup'
     )
     created_at: datetime
-    depth: int = Field(ge=0, description="0 for a comment on the article, 1 for a reply to one, ...")
-    parent: str | None = Field(description="The comment this replies to")
-    reply_to: ReplyTo | None = Field(
-        description="Set when the parent is not on this page (an older page, or no longer public)"
+    depth: int = described(ge=0, description="0 for a comment on the article, 1 for a reply to one, ...")
+    parent: str | None = described("The comment this replies to")
+    reply_to: ReplyTo | None = described(
+        "Set when the parent is not on this page (an older page, or no longer public)"
     )
-    replies: list[PublicComment] = Field(description="Replies on this page, in the order approved")
+    replies: list[PublicComment] = described("Replies on this page, in the order approved")
 
 
+@dataclass(kw_only=True)
 class CommentsDocument(_Document):
     """``v1/articles/<slug>/comments.json`` (the newest page) and ``.../comments/<n>.json``.
 
@@ -189,58 +207,59 @@ class CommentsDocument(_Document):
 
     kind: Literal["comments"] = "comments"
     slug: str
-    article: str = Field(description="The article's document")
-    page: int = Field(ge=1)
-    pages: int | None = Field(description="How many pages: on comments.json; null on older pages")
-    count: int | None = Field(description="Approved comments: on comments.json; null on older pages")
-    comments: list[PublicComment] = Field(description="Threads on this page, oldest first")
-    older: str | None = Field(description="The previous page")
+    article: str = described("The article's document")
+    page: int = described(ge=1)
+    pages: int | None = described("How many pages: on comments.json; null on older pages")
+    count: int | None = described("Approved comments: on comments.json; null on older pages")
+    comments: list[PublicComment] = described("Threads on this page, oldest first")
+    older: str | None = described("The previous page")
 
 
+@dataclass(kw_only=True)
 class ArticleDocument(_Document):
     """``v1/articles/<slug>.json``: one published article."""
 
     kind: Literal["article"] = "article"
     slug: str
     path: str
-    version: int = Field(description="Increases with every published change")
+    version: int = described("Increases with every published change")
     title: str
-    subtitle: str | None = Field(description="The second headline")
+    subtitle: str | None = described("The second headline")
     lead: str | None
     category: CategoryLink | None
     dateline: Dateline
     author: str | None
-    editors: list[str] = Field(description="Editor codes, e.g. AL, RM")
-    sources: list[str] = Field(description="Agency codes, e.g. FNA")
-    credit_line: str | None = Field(
-        description='Editor and source codes as printed after the body, e.g. "(AL/RM/FNA)"'
+    editors: list[str] = described("Editor codes, e.g. AL, RM")
+    sources: list[str] = described("Agency codes, e.g. FNA")
+    credit_line: str | None = described(
+        'Editor and source codes as printed after the body, e.g. "(AL/RM/FNA)"'
     )
     tags: list[TagLink]
     published_at: datetime
     updated_at: datetime
-    body_html: str = Field(
-        description="Sanitized HTML: no script elements, event handler attributes or script URLs"
-    )
-    read_also: list[ReadAlsoLink] = Field(
-        description="Inline 'read also' links and where each stands in the body: the editor's, or "
+    body_html: str = described("Sanitized HTML: no script elements, event handler attributes or script URLs")
+    read_also: list[ReadAlsoLink] = described(
+        "Inline 'read also' links and where each stands in the body: the editor's, or "
         "else the best related articles (as many as the site's READ_ALSO_AUTO setting)"
     )
-    related: list[RelatedLink] = Field(
-        description="Related articles, best first: the editor's pinned ones, then the best scoring"
+    related: list[RelatedLink] = described(
+        "Related articles, best first: the editor's pinned ones, then the best scoring"
     )
     comments: CommentsInfo
 
 
+@dataclass(kw_only=True)
 class LatestDocument(_Document):
     """``v1/latest.json``: the newest page of every published article, newest first."""
 
     kind: Literal["latest"] = "latest"
-    articles: list[ArticleSummary] = Field(description="The newest page: at most PageSize (50) articles")
-    more: str | None = Field(
-        description='The next older page ("Show More"), from which each page\'s `older` link leads back'
+    articles: list[ArticleSummary] = described("The newest page: at most PageSize (50) articles")
+    more: str | None = described(
+        'The next older page ("Show More"), from which each page\'s `older` link leads back'
     )
 
 
+@dataclass(kw_only=True)
 class PageDocument(_Document):
     """An older page of a list, newest first: ``v1/latest/pages/<n>.json`` (every article) or
     ``v1/tags/<tag>/pages/<n>.json`` (a tag's). Pages are numbered as they are made, not by
@@ -248,11 +267,12 @@ class PageDocument(_Document):
 
     kind: Literal["page"] = "page"
     number: int
-    tag: TagLink | None = Field(default=None, description="The tag, on a tag's page")
-    articles: list[ArticleSummary] = Field(description="At most PageSize (50) articles")
-    older: str | None = Field(description='The next older page ("Show More"); none on the oldest')
+    tag: TagLink | None = described(default=None, description="The tag, on a tag's page")
+    articles: list[ArticleSummary] = described("At most PageSize (50) articles")
+    older: str | None = described('The next older page ("Show More"); none on the oldest')
 
 
+@dataclass(kw_only=True)
 class TagDocument(_Document):
     """``v1/tags/<tag>.json``: a tag's newest articles ("Show More": ``more``)."""
 
@@ -260,13 +280,12 @@ class TagDocument(_Document):
     slug: str
     name: str
     path: str
-    count: int = Field(description="How many published articles have the tag")
-    articles: list[ArticleSummary] = Field(
-        description="The tag's newest page: at most PageSize (50) articles"
-    )
-    more: str | None = Field(description='The next older page of the tag ("Show More")')
+    count: int = described("How many published articles have the tag")
+    articles: list[ArticleSummary] = described("The tag's newest page: at most PageSize (50) articles")
+    more: str | None = described('The next older page of the tag ("Show More")')
 
 
+@dataclass(kw_only=True)
 class TagMergedDocument(_Document):
     """``v1/tags/<old>.json`` once a tag was merged: where its articles are now."""
 
@@ -275,6 +294,7 @@ class TagMergedDocument(_Document):
     merged_into: TagLink
 
 
+@dataclass(kw_only=True)
 class TagCount(_Document):
     name: str
     slug: str
@@ -282,6 +302,7 @@ class TagCount(_Document):
     count: int
 
 
+@dataclass(kw_only=True)
 class TagsDocument(_Document):
     """``v1/tags.json``: the most used tags with published articles (TagsListed, 200), most used
     first; a tag's own page holds its articles whatever its rank."""
@@ -290,6 +311,7 @@ class TagsDocument(_Document):
     tags: list[TagCount]
 
 
+@dataclass(kw_only=True)
 class SiteDocument(_Document):
     """``v1/site.json``: what a site needs to find everything else."""
 
@@ -301,15 +323,16 @@ class SiteDocument(_Document):
     schemas: dict[str, str]
 
 
+@dataclass(kw_only=True)
 class ErrorDocument(_Document):
     """``v1/errors/<status>.json``: what a reader gets for a missing document."""
 
     kind: Literal["error"] = "error"
     status: int
-    message: str = Field(description="Shown to readers, in the site's language")
+    message: str = described("Shown to readers, in the site's language")
 
 
-DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
+DOCUMENT_MODELS: dict[str, type[_Document]] = {
     "article": ArticleDocument,
     "comments": CommentsDocument,
     "latest": LatestDocument,

@@ -10,11 +10,10 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel, ConfigDict
 
-
-class S3ObjectCreated(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+@dataclass(frozen=True)
+class S3ObjectCreated:
+    """An object an S3 notification announces (its fields as S3 gives them, parsed below)."""
 
     bucket: str
     key: str
@@ -154,7 +153,7 @@ def _tag_positions(images: Iterable[dict[str, Any]]) -> dict[str, frozenset[str]
 
     tag_positions: dict[str, set[str]] = {}
     for image in images:
-        tagged = ArticleTags.model_validate(image)
+        tagged = ArticleTags.from_json(image)
         if tagged.status == "published" and tagged.published_at is not None:
             position = keys.listing_position(tagged.published_at, tagged.slug)
             for tag in tagged.tags:

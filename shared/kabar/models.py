@@ -1,29 +1,19 @@
-"""Domain models: what editors submit, what the table stores, upload status.
+"""The records the table holds: articles, their tags and related lists, comments.
 
-Public documents (what the CDN serves) live in :mod:`kabar.documents`.
+Plain dataclasses (:class:`kabar.record.Record`): Kabar writes them, so reading one back
+converts its JSON types and validates nothing, and no function pays pydantic's import and
+validator builds for them on its cold start. What editors submit is validated where it
+enters, in :mod:`kabar.submissions`; public documents live in :mod:`kabar.documents`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-)
-
-from kabar.slugs import SLUG_PATTERN, slugify
-from kabar.text.plain import TAG, control_problem, tidy
+from kabar.record import Record
 
 if TYPE_CHECKING:
     from kabar.documents import ArticleSummary
@@ -32,109 +22,6 @@ ArticleStatus = Literal["draft", "published"]
 CommentsSetting = Literal["open", "closed"]
 TagStatus = Literal["active", "blocked", "merged"]
 CommentStatus = Literal["approved", "pending", "spam", "trash"]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
-
-
-def _split_codes(value: Any) -> Any:
-    """Accept "AL/ARN/RM" or "AL, RM" as well as a list, as the site prints them."""
-    if isinstance(value, str):
-        return [part.strip() for part in re.split(r"[/,\s]+", value) if part.strip()]
-    return value
-
-
-def _plain_text(value: Any) -> Any:
-    """Plain-text fields are text: HTML (a tag, closed or not) or a control or direction-changing
-    character in them is an error the editor fixes; invisible formatting that pasted text carries
-    (zero-width spaces, left-to-right marks, soft hyphens) is dropped."""
-    if isinstance(value, str):
-        value = tidy(value)
-        if TAG.search(value):  # "a < b" is text, "<b" and "<img src=x" are not
-            raise ValueError("HTML is not allowed here; this field is plain text")
-        problem = control_problem(value)
-        if problem:
-            raise ValueError(problem)
-    return value
-
-
-# The rule of every editor's plain field. Annotated after the field's length (``Annotated[str,
-# Field(max_length=300), PLAIN_TEXT]``), so that a long value is "at most 300 characters".
-PLAIN_TEXT = BeforeValidator(_plain_text)
-_TIME_NOT_NUMBER = (
-    "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00, not a number "
-    "(a number is not read as seconds since 1970)"
-)
-
-
-def _not_a_number(value: Any) -> Any:
-    """A time is written as a time: pydantic would take 1700000000 (or "1700000000") for seconds."""
-    if isinstance(value, int | float) or (
-        isinstance(value, str) and re.fullmatch(r"\s*[-+]?[\d.]+\s*", value)
-    ):
-        raise ValueError(_TIME_NOT_NUMBER)
-    return value
-
-
-class Model(BaseModel):
-    """Kabar's models: each builds its validator when first used, not at import (a function's
-    cold start pays only for the models it uses)."""
-
-    model_config = ConfigDict(defer_build=True)
-
-
-Codes = Annotated[list[Code], BeforeValidator(_split_codes), Field(max_length=20)]
-
-
-class ArticleSubmission(Model):
-    """One uploaded article: the front matter (or JSON fields) plus the Markdown body."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    title: Annotated[str, Field(min_length=1, max_length=300), PLAIN_TEXT]
-    subtitle: Annotated[str, Field(max_length=300), PLAIN_TEXT] | None = None
-    lead: Annotated[str, Field(max_length=2000), PLAIN_TEXT] | None = None
-    category: Annotated[str, Field(min_length=1, max_length=100), PLAIN_TEXT] | None = None
-    dateline: Annotated[str, Field(min_length=1, max_length=100), PLAIN_TEXT] | None = None
-    author: Annotated[str, Field(max_length=200), PLAIN_TEXT] | None = None
-    editors: Codes = []
-    sources: Codes = []
-    tags: Annotated[
-        list[Annotated[str, Field(min_length=1, max_length=60), PLAIN_TEXT]], Field(max_length=30)
-    ] = []
-    published_at: Annotated[AwareDatetime, BeforeValidator(_not_a_number)] | None = None
-    slug: Annotated[Slug | None, Field(validate_default=True)] = None
-    status: ArticleStatus = "published"
-    read_also: Annotated[list[Slug], Field(max_length=10)] = []
-    related: Annotated[list[Slug], Field(max_length=10)] = []  # pinned related articles, first
-    exclude_related: Annotated[list[Slug], Field(max_length=50)] = []  # never listed as related
-    comments: CommentsSetting = "open"
-    body: Annotated[str, Field(min_length=1, max_length=200_000)]
-
-    @field_validator("tags")
-    @classmethod
-    def _tags_have_slugs(cls, tags: list[str]) -> list[str]:
-        for tag in tags:
-            if not slugify(tag):
-                raise ValueError(f"tag {tag!r} has no letters or digits a-z, 0-9 to make its slug of")
-        return tags
-
-    @field_validator("slug")
-    @classmethod
-    def _slug_when_the_title_makes_none(cls, slug: str | None, info: ValidationInfo) -> str | None:
-        title = info.data.get("title")
-        if slug is None and isinstance(title, str) and not slugify(title):
-            raise ValueError(
-                f"is needed: the title {title[:40]!r} has no letters or digits a-z, 0-9 to make one of; "
-                "add e.g. 'slug: judul-berita' (lower-case a-z, 0-9 and hyphens)"
-            )
-        return slug
-
-
-class FieldError(Model):
-    """One reason an upload was rejected (or a warning): which field, and what is wrong."""
-
-    field: str
-    message: str
 
 
 class UploadState(StrEnum):
@@ -150,61 +37,20 @@ class UploadState(StrEnum):
         return self in (UploadState.PENDING, UploadState.EXPIRED)
 
 
-class IgnoredFile(Model):
-    """A file that arrived under an upload already processed (its ticket used again): it was not
-    published, and is kept in the incoming bucket."""
-
-    key: str
-    size: int
-    sha256: str
-    received_at: datetime
-    message: str
-
-
-class ArticleRef(Model):
-    """Where a published upload went."""
-
-    slug: str
-    version: int
-    status: ArticleStatus
-    path: str
-    url: str | None = None
-
-
-class Upload(Model):
-    """An upload request and what became of it."""
-
-    upload_id: str
-    state: UploadState
-    filename: str
-    content_type: str
-    key: str
-    created_at: datetime
-    created_by: str
-    expires_at: Annotated[datetime | None, Field(description="When the ticket expires")] = None
-    processed_at: datetime | None = None
-    article: ArticleRef | None = None
-    unchanged: bool = False
-    errors: list[FieldError] = []
-    warnings: list[FieldError] = []
-    sha256: Annotated[str | None, Field(description="SHA-256 of the file processed (once read)")] = None
-    ignored_files: Annotated[
-        list[IgnoredFile], Field(description="Files posted with the ticket after the upload was processed: "
-                                 "not published, kept in the incoming bucket (the first 10)"),
-    ] = []  # fmt: skip
-
-
-class Category(Model):
+@dataclass(kw_only=True)
+class Category(Record):
     name: str
     slug: str
 
 
-class TagRef(Model):
+@dataclass(kw_only=True)
+class TagRef(Record):
     name: str
     slug: str
 
 
-class ScoredTag(Model):
+@dataclass(kw_only=True)
+class ScoredTag(Record):
     """One of an article's tags: where it came from, and how strongly the text supports it."""
 
     name: str
@@ -213,25 +59,32 @@ class ScoredTag(Model):
     origin: Literal["editor", "vocabulary", "suggested"]
 
 
-class ArticleTags(Model):
+@dataclass(kw_only=True)
+class ArticleTags(Record):
     """An article's tags as TaggingFunction computed them from one version."""
 
     slug: str
     version: int
     status: ArticleStatus
     published_at: datetime | None = None  # while published: where the article sits in its lists
-    tags: list[ScoredTag] = []
-    pending: list[ScoredTag] = []  # suggestions outside the vocabulary, waiting for an editor
+    tags: list[ScoredTag] = field(default_factory=list)
+    pending: list[ScoredTag] = field(
+        default_factory=list
+    )  # suggestions outside the vocabulary, waiting for an editor
     revision: int = 0  # re-tags of the same version (after a vocabulary merge) count up
-    terms: dict[str, float] = {}  # the text vector related-article scoring compares (kabar.text.relatedness)
+    terms: dict[str, float] = field(
+        default_factory=dict
+    )  # the text vector related-article scoring compares (kabar.text.relatedness)
 
 
-class RelatedEntry(Model):
+@dataclass(kw_only=True)
+class RelatedEntry(Record):
     slug: str
     score: float
 
 
-class RelatedList(Model):
+@dataclass(kw_only=True)
+class RelatedList(Record):
     """An article's related articles as RelatedFunction keeps them.
 
     ``auto`` holds the best-scoring articles (at most k less the pins, best first);
@@ -243,12 +96,13 @@ class RelatedList(Model):
     version: int  # the article version the list was computed for
     tags_revision: int = 0  # ... and the revision of that version's tags
     revision: int = 0  # every write counts up; writes are conditional on it
-    auto: list[RelatedEntry] = []
-    pinned: list[str] = []
-    excluded: list[str] = []
+    auto: list[RelatedEntry] = field(default_factory=list)
+    pinned: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
 
 
-class Article(Model):
+@dataclass(kw_only=True)
+class Article(Record):
     """An article as the table stores it (the current version and each history entry)."""
 
     slug: str
@@ -260,16 +114,16 @@ class Article(Model):
     category: Category | None = None
     dateline: str | None = None
     author: str | None = None
-    editors: list[str] = []
-    sources: list[str] = []
-    tags: list[TagRef] = []
+    editors: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    tags: list[TagRef] = field(default_factory=list)
     published_at: datetime
     created_at: datetime
     updated_at: datetime
     body_html: str
-    read_also: list[str] = []
-    related: list[str] = []
-    exclude_related: list[str] = []
+    read_also: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    exclude_related: list[str] = field(default_factory=list)
     comments: CommentsSetting = "open"
     content_hash: str
     upload_id: str
@@ -289,7 +143,8 @@ class Article(Model):
         )  # fmt: skip
 
 
-class ArticleFacts(Model):
+@dataclass(kw_only=True)
+class ArticleFacts(Record):
     """What other stages need of an article without its body: status, version, publish time,
     category, the editor's related-list choices and whether comments are open."""
 
@@ -298,8 +153,8 @@ class ArticleFacts(Model):
     version: int
     published_at: datetime
     category: Category | None = None
-    related: list[str] = []
-    exclude_related: list[str] = []
+    related: list[str] = field(default_factory=list)
+    exclude_related: list[str] = field(default_factory=list)
     comments: CommentsSetting = "open"
 
     @property
@@ -355,7 +210,8 @@ MODERATOR_FIELDS = (
 )  # fmt: skip
 
 
-class Comment(Model):
+@dataclass(kw_only=True)
+class Comment(Record):
     """A comment as the table stores it. Email and address only as keyed hashes."""
 
     id: str
@@ -368,7 +224,7 @@ class Comment(Model):
     content: str
     content_html: str
     status: CommentStatus
-    reasons: list[str] = []
+    reasons: list[str] = field(default_factory=list)
     created_at: str  # UTC, to the second: "2026-11-25T03:27:00Z"
     email_hash: str
     network_hash: str

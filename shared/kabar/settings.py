@@ -3,57 +3,74 @@
 Handlers call :func:`get_settings`; logic receives values, never reads the
 environment itself. Nothing here runs at import time, so tests can set the
 environment before the first call and clear the cache between tests.
+
+A plain dataclass, not a pydantic model: every function reads its settings on its
+first invocation, and building a pydantic validator for some thirty constrained
+fields cost each cold start more than all of Kabar's own code in most functions
+(docs/benchmarks.md, "Cold start"). The rules are few (a number within bounds, one
+of a few words), and a bad value is refused naming the variable and what it
+should be, every bad variable at once.
 """
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from functools import cache
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 
-class Settings(BaseModel):
+def _setting(env: str, default: Any, low: float | None = None, high: float | None = None,
+             choices: tuple[str, ...] = ()) -> Any:  # fmt: skip
+    """A setting read from the environment variable ``env``: its default, and its rule."""
+    return field(default=default, metadata={"env": env, "low": low, "high": high, "choices": choices})
+
+
+class SettingsError(ValueError):
+    """One or more environment variables hold a value Kabar cannot use (each one named)."""
+
+
+@dataclass(frozen=True)
+class Settings:
     """Every setting a Kabar function reads, with its environment variable name."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)  # built by get_settings
-
-    table_name: Annotated[str, Field(alias="TABLE_NAME")] = ""
-    incoming_bucket: Annotated[str, Field(alias="INCOMING_BUCKET")] = ""
-    site_bucket: Annotated[str, Field(alias="SITE_BUCKET")] = ""
-    distribution_id: Annotated[str, Field(alias="DISTRIBUTION_ID")] = ""
-    invalidation_queue_url: Annotated[str, Field(alias="INVALIDATION_QUEUE_URL")] = ""
+    table_name: str = _setting("TABLE_NAME", "")
+    incoming_bucket: str = _setting("INCOMING_BUCKET", "")
+    site_bucket: str = _setting("SITE_BUCKET", "")
+    distribution_id: str = _setting("DISTRIBUTION_ID", "")
+    invalidation_queue_url: str = _setting("INVALIDATION_QUEUE_URL", "")
     # The stage queues DispatchFunction sends the table's changes to (kabar.dispatch).
-    tagging_queue_url: Annotated[str, Field(alias="TAGGING_QUEUE_URL")] = ""
-    related_queue_url: Annotated[str, Field(alias="RELATED_QUEUE_URL")] = ""
-    render_queue_url: Annotated[str, Field(alias="RENDER_QUEUE_URL")] = ""
-    cdn_url: Annotated[str, Field(alias="CDN_URL")] = ""
-    site_name: Annotated[str, Field(alias="SITE_NAME")] = "Kabar"
-    site_language: Annotated[str, Field(alias="SITE_LANGUAGE")] = "id"
-    editors_group: Annotated[str, Field(alias="EDITORS_GROUP")] = "editors"
-    moderators_group: Annotated[str, Field(alias="MODERATORS_GROUP")] = "moderators"
+    tagging_queue_url: str = _setting("TAGGING_QUEUE_URL", "")
+    related_queue_url: str = _setting("RELATED_QUEUE_URL", "")
+    render_queue_url: str = _setting("RENDER_QUEUE_URL", "")
+    cdn_url: str = _setting("CDN_URL", "")
+    site_name: str = _setting("SITE_NAME", "Kabar")
+    site_language: str = _setting("SITE_LANGUAGE", "id")
+    editors_group: str = _setting("EDITORS_GROUP", "editors")
+    moderators_group: str = _setting("MODERATORS_GROUP", "moderators")
     # Articles in each list document: the newest page (latest.json, a tag's page) and older pages.
-    page_size: Annotated[int, Field(alias="PAGE_SIZE", ge=2, le=100)] = 50
-    tags_listed: Annotated[int, Field(alias="TAGS_LISTED", ge=1, le=1000)] = 200
-    upload_max_bytes: Annotated[int, Field(alias="UPLOAD_MAX_BYTES", ge=1)] = 1_048_576
-    upload_expires_seconds: Annotated[int, Field(alias="UPLOAD_EXPIRES_SECONDS", ge=30)] = 300
-    max_tags: Annotated[int, Field(alias="MAX_TAGS", ge=1, le=30)] = 8
+    page_size: int = _setting("PAGE_SIZE", 50, low=2, high=100)
+    tags_listed: int = _setting("TAGS_LISTED", 200, low=1, high=1000)
+    upload_max_bytes: int = _setting("UPLOAD_MAX_BYTES", 1_048_576, low=1)
+    upload_expires_seconds: int = _setting("UPLOAD_EXPIRES_SECONDS", 300, low=30)
+    max_tags: int = _setting("MAX_TAGS", 8, low=1, high=30)
     # "publish": suggestions outside the vocabulary are public at once; "review": they wait.
-    suggested_tags: Annotated[Literal["publish", "review"], Field(alias="SUGGESTED_TAGS")] = "publish"
-    related_count: Annotated[int, Field(alias="RELATED_COUNT", ge=0, le=20)] = 5
-    related_min_score: Annotated[float, Field(alias="RELATED_MIN_SCORE", ge=0, le=2)] = 0.15
+    suggested_tags: str = _setting("SUGGESTED_TAGS", "publish", choices=("publish", "review"))
+    related_count: int = _setting("RELATED_COUNT", 5, low=0, high=20)
+    related_min_score: float = _setting("RELATED_MIN_SCORE", 0.15, low=0, high=2)
     # Automatic inline "read also" links when the editor gives none (0: none).
-    read_also_auto: Annotated[int, Field(alias="READ_ALSO_AUTO", ge=0, le=10)] = 2
-    comment_secret_arn: Annotated[str, Field(alias="COMMENT_SECRET_ARN")] = ""
-    comments_close_days: Annotated[int, Field(alias="COMMENTS_CLOSE_DAYS", ge=0)] = 0  # 0: never
-    comment_max_depth: Annotated[int, Field(alias="COMMENT_MAX_DEPTH", ge=0, le=10)] = 3
-    comment_flood_seconds: Annotated[int, Field(alias="COMMENT_FLOOD_SECONDS", ge=0)] = 15
+    read_also_auto: int = _setting("READ_ALSO_AUTO", 2, low=0, high=10)
+    comment_secret_arn: str = _setting("COMMENT_SECRET_ARN", "")
+    comments_close_days: int = _setting("COMMENTS_CLOSE_DAYS", 0, low=0)  # 0: never
+    comment_max_depth: int = _setting("COMMENT_MAX_DEPTH", 3, low=0, high=10)
+    comment_flood_seconds: int = _setting("COMMENT_FLOOD_SECONDS", 15, low=0)
     # Comma-separated words and phrases; empty: the defaults in kabar.text.comment_rules.
-    comment_disallowed: Annotated[str, Field(alias="COMMENT_DISALLOWED_WORDS")] = ""
-    comment_moderation: Annotated[str, Field(alias="COMMENT_MODERATION_WORDS")] = ""
+    comment_disallowed: str = _setting("COMMENT_DISALLOWED_WORDS", "")
+    comment_moderation: str = _setting("COMMENT_MODERATION_WORDS", "")
     # Origins (comma-separated) whose pages may post comments from a browser; "*": any site.
-    comment_origins: Annotated[str, Field(alias="COMMENT_ORIGINS")] = "*"
+    comment_origins: str = _setting("COMMENT_ORIGINS", "*")
 
     def stage_queue(self, stage: str) -> str:
         """The queue URL of a stage (``tagging``, ``related``, ``render``)."""
@@ -62,9 +79,47 @@ class Settings(BaseModel):
             raise ValueError(f"no queue for the {stage} stage: {stage.upper()}_QUEUE_URL is not set")
         return url
 
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Settings:
+        """The settings ``environ`` gives (a variable not set: its default); SettingsError naming
+        every variable whose value is not usable."""
+        values: dict[str, Any] = {}
+        problems = []
+        for spec in fields(cls):
+            rule, raw = spec.metadata, environ.get(spec.metadata["env"])
+            if raw is None:
+                continue
+            try:
+                values[spec.name] = _read(raw, spec.default, rule)
+            except ValueError as exc:
+                problems.append(f"{rule['env']}={raw!r}: {exc}")
+        if problems:
+            raise SettingsError("invalid settings: " + "; ".join(problems))
+        return cls(**values)
+
+
+def _read(raw: str, default: Any, rule: Mapping[str, Any]) -> Any:
+    """``raw`` as the type of the setting's default, within its rule."""
+    if isinstance(default, str):
+        if rule["choices"] and raw not in rule["choices"]:
+            raise ValueError("must be one of " + ", ".join(repr(choice) for choice in rule["choices"]))
+        return raw
+    kind = "a whole number" if isinstance(default, int) else "a number"
+    try:
+        value = int(raw) if isinstance(default, int) else float(raw)
+    except ValueError:
+        raise ValueError(f"must be {kind}") from None
+    low, high = rule["low"], rule["high"]
+    if math.isnan(value) or (low is not None and value < low) or (high is not None and value > high):
+        bounds = [
+            f"at least {low:g}" if low is not None else "",
+            f"at most {high:g}" if high is not None else "",
+        ]
+        raise ValueError(f"must be {kind} " + " and ".join(b for b in bounds if b))
+    return value
+
 
 @cache
 def get_settings() -> Settings:
     """The settings of this execution environment (read once, then cached)."""
-    names = {field.alias for field in Settings.model_fields.values() if field.alias}
-    return Settings.model_validate({name: os.environ[name] for name in names if name in os.environ})
+    return Settings.from_environment(os.environ)

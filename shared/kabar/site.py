@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from kabar import aws
 from kabar.documents import JSON_CONTENT_TYPE
 from kabar.invalidation import PATHS_PER_MESSAGE, edge_path
 
+if TYPE_CHECKING:
+    from kabar.record import Record
 
-def document_bytes(document: BaseModel) -> bytes:
+
+def document_bytes(document: Record) -> bytes:
     """A document as the CDN serves it: compact UTF-8 JSON, no nulls dropped."""
-    payload = document.model_dump(mode="json")
+    payload = document.to_json()
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -26,7 +28,7 @@ class SiteBucket:
         self.bucket = bucket
         self.invalidation_queue_url = invalidation_queue_url
 
-    def put(self, path: str, document: BaseModel, cache_control: str) -> None:
+    def put(self, path: str, document: Record, cache_control: str) -> None:
         aws.s3().put_object(
             Bucket=self.bucket,
             Key=path,

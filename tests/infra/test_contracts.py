@@ -43,7 +43,7 @@ def test_sample_documents_validate_against_their_schemas(tmp_path: Path) -> None
         updated_at="2026-11-24T09:00:00+07:00", body_html="<p>a</p>", read_also=[], related=[],  # type: ignore[arg-type]
         comments=CommentsInfo(count=0, path=None, open=True, closes_at=None),
     )  # fmt: skip
-    jsonschema.validate(document.model_dump(mode="json"), document_schema("article"))
+    jsonschema.validate(document.to_json(), document_schema("article"))
     shown = [
         {"id": "c1", "seq": 1, "name": "Ani", "website": None, "content_html": "<p>x</p>",
          "created_at": "2026-11-24T09:00:00Z", "parent": None, "depth": 0},
@@ -56,7 +56,7 @@ def test_sample_documents_validate_against_their_schemas(tmp_path: Path) -> None
 
     page = CommentsDocument(slug="a", article="v1/articles/a.json", page=2, pages=2, count=3,
                             comments=threads(shown), older="v1/articles/a/comments/1.json")  # fmt: skip
-    payload = page.model_dump(mode="json")
+    payload = page.to_json()
     jsonschema.validate(payload, document_schema("comments"))
     # Threaded within the page; a reply to a comment on another page starts its own thread.
     assert [c["id"] for c in payload["comments"]] == ["c1", "c3"]

@@ -18,7 +18,8 @@ import pytest
 from kabar.errors import Conflict, TagMergedMeanwhile
 from kabar.events import ArticleChanged, TableChange, TagsChanged
 from kabar.keyring import Keyring
-from kabar.models import ArticleTags, ScoredTag, Upload, UploadState
+from kabar.models import ArticleTags, ScoredTag, UploadState
+from kabar.submissions import Upload
 from kabar.table import Stores
 from kabar.table.base import Table
 from kabar.workflows import related
@@ -382,9 +383,7 @@ def test_comments_and_moderation(both: tuple[Any, MemoryStores]) -> None:
             cursor = page["next"]
             if cursor is None:
                 break
-        anonymous = [
-            c.model_copy(update={"id": "", "parent": None}) for c in map(stores.comments.get, ids) if c
-        ]
+        anonymous = [c.replace(id="", parent=None) for c in map(stores.comments.get, ids) if c]
         public = [{**c, "id": "", "parent": None} for c in stores.comments.public_by_seq("gempa", 1, 50)]
         first = stores.comments.get(ids[0])
         assert first is not None
@@ -407,7 +406,7 @@ def test_rendering(both: tuple[Any, MemoryStores]) -> None:
             assert tagged is not None
             changes += [
                 (f"{slug}-a", ArticleChanged(slug, frozenset({"2026-11"}))),
-                (f"{slug}-t", TagsChanged(slug, (tagged.model_dump(mode="json"),))),
+                (f"{slug}-t", TagsChanged(slug, (tagged.to_json(),))),
             ]
         settings = SiteSettings(site_name="Kabar", language="id", page_size=2)
         failed = Renderer(sources(stores), site, settings).apply(plan(changes))

@@ -24,8 +24,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic import BaseModel
-
 from kabar.documents import ArticleSummary
 from kabar.errors import AlreadyProcessed, CommentRefused, Conflict, Stale, TagMergedMeanwhile
 from kabar.models import (
@@ -36,20 +34,19 @@ from kabar.models import (
     Category,
     Comment,
     CommentHistory,
-    IgnoredFile,
     RelatedList,
     ScoredTag,
     TagCount,
     TagRef,
-    Upload,
     UploadState,
     VocabularyEntry,
 )
 from kabar.paging import PageBound
+from kabar.record import Record
 from kabar.site import document_bytes
 from kabar.slugs import slugify
+from kabar.submissions import IgnoredFile, Upload
 from kabar.table import keys
-from kabar.table.articles import FACTS
 from kabar.table.base import ConditionFailed
 from kabar.table.comments import _decode_cursor, _encode_cursor
 from kabar.table.links import named_targets
@@ -238,7 +235,7 @@ class MemoryArticles:
 
     def facts(self, slug: str) -> ArticleFacts | None:
         article = self.current.get(slug)
-        return ArticleFacts.model_validate(article.model_dump(include=set(FACTS))) if article else None
+        return ArticleFacts.from_json(article.to_json()) if article else None
 
     def states(self, slugs: Iterable[str]) -> dict[str, str]:
         return {slug: self.current[slug].status for slug in slugs if slug in self.current}
@@ -611,7 +608,7 @@ class MemoryComments:
         stored = self.comments.get(after.id)
         if stored is None or stored.status != before.status or stored.revision not in (None, read):
             raise Conflict(f"comment {after.id} changed meanwhile: read it again and retry")
-        self.comments[after.id] = after.model_copy(update={"revision": read + 1}, deep=True)
+        self.comments[after.id] = copy.deepcopy(after.replace(revision=read + 1))
         if before.approved != after.approved:
             delta = 1 if after.approved else -1
             self.articles.setdefault(after.slug, Counters()).count += delta
@@ -640,7 +637,7 @@ class MemorySite:
         if path in self.failing:
             raise OSError(f"the site refused {path}")
 
-    def put(self, path: str, document: BaseModel, cache_control: str) -> None:
+    def put(self, path: str, document: Record, cache_control: str) -> None:
         self._refuse(path)
         self.documents[path] = json.loads(document_bytes(document))
         self.cache_control[path] = cache_control
@@ -778,8 +775,6 @@ def article(slug: str, *, version: int = 1, **fields: Any) -> Article:
 
 def _copy(value: T) -> T:
     """A copy that shares nothing with ``value`` (None stays None)."""
-    if isinstance(value, BaseModel):
-        return value.model_copy(deep=True)
     return copy.deepcopy(value)
 
 

@@ -41,7 +41,7 @@ def article_image(
     slug: str, status: ArticleStatus = "published", published_at: datetime = NOVEMBER
 ) -> dict[str, Any]:
     stored = article(slug, status=status, published_at=published_at)
-    image = {"type": "article", **stored.model_dump(mode="json", exclude_none=True)}
+    image = {"type": "article", **stored.to_json(exclude_none=True)}
     if status == "published":
         image.update(gsi1pk=keys.LATEST, gsi1sk=keys.listing_position(published_at, slug))
     return image
@@ -52,7 +52,7 @@ def tags_image(slug: str, status: ArticleStatus, month: str | None, *tags: str) 
     published_at = MOMENTS[month] if month else None
     tagged = ArticleTags(slug=slug, version=1, status=status, published_at=published_at, tags=scored,
                          terms={"banjir": 0.8})  # fmt: skip
-    return {"type": "article_tags", **tagged.model_dump(mode="json", exclude_none=True)}
+    return {"type": "article_tags", **tagged.to_json(exclude_none=True)}
 
 
 def comment_image(status: CommentStatus, seq: int | None = None, slug: str = "gempa") -> dict[str, Any]:
@@ -68,4 +68,4 @@ def comment_image(status: CommentStatus, seq: int | None = None, slug: str = "ge
         network_hash="n" * 64,
         seq=seq,
     )
-    return {"type": "comment", **comment.model_dump(exclude_none=True), "summary": comment.public_view()}
+    return {"type": "comment", **comment.to_json(exclude_none=True), "summary": comment.public_view()}

@@ -29,7 +29,7 @@ def published(stores: Any, slug: str, version: int = 1, **fields: Any) -> list[t
     positions = {keys.listing_position(stored.published_at, slug)} if stored.status == "published" else set()
     if previous is not None and previous.published_at is not None:
         positions.add(keys.listing_position(previous.published_at, slug))
-    images = tuple(t.model_dump(mode="json") for t in (previous, tagged) if t is not None)
+    images = tuple(t.to_json() for t in (previous, tagged) if t is not None)
     return [
         (f"{slug}-{version}-article", ArticleChanged(slug, frozenset(positions))),
         (f"{slug}-{version}-tags", TagsChanged(slug, images)),

@@ -222,9 +222,7 @@ def test_a_list_that_pinned_the_article_is_rewritten_to_be_rendered_again() -> N
 
     unpublish(stores, LATER, LATER_FLOOD)
     after = stores.related.get(PINS)
-    assert after == before.model_copy(
-        update={"revision": before.revision + 1}
-    )  # still pinned: only rendered again
+    assert after == before.replace(revision=before.revision + 1)  # still pinned: only rendered again
     assert all(LATER not in listed(stores, slug) for slug in STORY)
 
 
@@ -248,7 +246,8 @@ def test_a_list_changed_meanwhile_is_a_conflict_and_the_retry_succeeds(
     stores.put_article(
         article(
             LATER,
-            **{**LATER_FLOOD, "body_html": render_markdown(LATER_FLOOD["body"])},
+            **{k: v for k, v in LATER_FLOOD.items() if k != "body"},
+            body_html=render_markdown(LATER_FLOOD["body"]),
             tags=FLOOD_TAGS,
             category="Nasional",
         )
@@ -261,7 +260,7 @@ def test_a_list_changed_meanwhile_is_a_conflict_and_the_retry_succeeds(
         monkeypatch.setattr(stores.related, "get_many", get_many)
         other = stores.related.get(STORY[0])
         assert other is not None
-        stores.related.store(other.model_copy(update={"revision": other.revision + 1}), other)
+        stores.related.store(other.replace(revision=other.revision + 1), other)
         return read
 
     monkeypatch.setattr(stores.related, "get_many", another_writer_meanwhile)

@@ -340,7 +340,7 @@ def test_a_merged_tag_page_points_to_the_tag_that_took_its_articles() -> None:
         max_tags=8,
         publish_suggestions=False,
     )
-    images = tuple(t.model_dump(mode="json") for t in (previous, stores.tags.get("gempa")) if t)
+    images = tuple(t.to_json() for t in (previous, stores.tags.get("gempa")) if t)
     assert render(stores, site, ("m", TagMerged("jalur-gaza")), ("t", TagsChanged("gempa", images))) == set()
     assert site.documents["v1/tags/jalur-gaza.json"] == {
         "kind": "tag_merged",

@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-from kabar.models import Upload, UploadState
+from kabar.models import UploadState
+from kabar.submissions import Upload
 from kabar.workflows.publish import IGNORED_FILES_KEPT, process_upload
 from kabar.workflows.uploads import EXPIRY_GRACE, UploadRequest, request_upload, upload_status
 from tests.support.memory import MemoryStores

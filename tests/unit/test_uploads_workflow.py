@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from kabar.errors import InvalidRequest, NotFound
-from kabar.models import ArticleRef, Upload, UploadState
+from kabar.models import UploadState
+from kabar.submissions import ArticleRef, Upload
 from kabar.workflows.uploads import PresignedPost, UploadRequest, UploadStatus, request_upload, upload_status
 from tests.support.memory import MemoryStores
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from kabar.errors import AlreadyProcessed, Conflict
-from kabar.models import Article, ArticleFacts, Upload
+from kabar.models import Article, ArticleFacts
 from kabar.table import keys
 from kabar.table.base import CONDITION_FAILED, ConditionFailed, Table
 from kabar.table.links import link_changes
@@ -16,6 +16,7 @@ from kabar.table.uploads import finish_update
 
 if TYPE_CHECKING:
     from kabar.documents import ArticleSummary  # imported where summaries are read (never by the API)
+    from kabar.submissions import Upload  # the upload's outcome, written by PublishFunction
 
 TYPE_ARTICLE = "article"
 TYPE_ARTICLE_VERSION = "article_version"
@@ -27,7 +28,7 @@ def summary_values(summary: ArticleSummary) -> dict[str, Any]:
     """A summary as items store it (``summary`` on an article and on its memberships)."""
     values = {
         "slug": summary.slug, "path": summary.path, "title": summary.title, "subtitle": summary.subtitle,
-        "lead": summary.lead, "category": summary.category.model_dump() if summary.category else None,
+        "lead": summary.lead, "category": summary.category.to_json() if summary.category else None,
         "published_at": summary.published_at.isoformat(), "updated_at": summary.updated_at.isoformat(),
     }  # fmt: skip
     return {k: v for k, v in values.items() if v is not None}
@@ -72,12 +73,12 @@ class ArticleStore:
 
     def get(self, slug: str) -> Article | None:
         item = self.table.get(keys.article(slug))
-        return Article.model_validate(item) if item else None
+        return Article.from_json(item) if item else None
 
     def facts(self, slug: str) -> ArticleFacts | None:
         """An article's status, version, publish time, category and related-list choices (no body)."""
         item = self.table.get(keys.article(slug), projection=FACTS)
-        return ArticleFacts.model_validate(item) if item else None
+        return ArticleFacts.from_json(item) if item else None
 
     def states(self, slugs: Iterable[str]) -> dict[str, str]:
         """The status (draft or published) of each of these articles that exists, by slug."""
@@ -94,7 +95,7 @@ class ArticleStore:
         if unread:
             items += self.table.batch_get(map(keys.article, unread), projection=("slug", "status", "summary"))
         return {
-            str(item["slug"]): ArticleSummary.model_validate(item["summary"])
+            str(item["slug"]): ArticleSummary.from_json(item["summary"])
             for item in items
             if item["status"] == "published"
         }
@@ -107,7 +108,7 @@ class ArticleStore:
         event), Conflict when another write changed the article meanwhile.
         """
         values: dict[str, Any] = {**keys.article(article.slug), "type": TYPE_ARTICLE}
-        values.update(article.model_dump(mode="json", exclude_none=True))
+        values.update(article.to_json(exclude_none=True))
         values["summary"] = summary_values(article.summary())
         if article.status == "published":
             values["gsi1pk"] = keys.LATEST

@@ -34,7 +34,7 @@ def _index_keys(comment: Comment) -> dict[str, str]:
 
 
 def _values(comment: Comment) -> dict[str, Any]:
-    return {**keys.comment(comment.id), "type": TYPE_COMMENT, **comment.model_dump(exclude_none=True),
+    return {**keys.comment(comment.id), "type": TYPE_COMMENT, **comment.to_json(exclude_none=True),
             **_index_keys(comment), "summary": comment.public_view()}  # fmt: skip
 
 
@@ -44,7 +44,7 @@ class CommentStore:
 
     def get(self, comment_id: str) -> Comment | None:
         item = self.table.get(keys.comment(comment_id))
-        return Comment.model_validate(item) if item else None
+        return Comment.from_json(item) if item else None
 
     def history(
         self, *, email_hashes: Sequence[str], network_hashes: Sequence[str], duplicates: Sequence[str]
@@ -109,7 +109,7 @@ class CommentStore:
         items, last = self.table.query_page(**request)
         ids = [keys.parse(item["pk"], item["sk"]).name for item in items]
         stored = self.table.batch_get(map(keys.comment, ids))
-        found = {item["id"]: Comment.model_validate(item) for item in stored}
+        found = {item["id"]: Comment.from_json(item) for item in stored}
         return [found[comment_id] for comment_id in ids if comment_id in found], _encode_cursor(last)
 
     def add(

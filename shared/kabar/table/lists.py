@@ -50,7 +50,7 @@ class ListStore:
     def newest(self, limit: int, tag: str | None = None) -> list[ArticleSummary]:
         """The newest summaries of a tag's list (``None``: every article's), newest first."""
         items = self.table.newest(_partition(tag), limit)
-        return [ArticleSummary.model_validate(item["summary"]) for item in items]
+        return [ArticleSummary.from_json(item["summary"]) for item in items]
 
     # pages -----------------------------------------------------------------------------
 
@@ -96,7 +96,7 @@ class ListStore:
             IndexName=keys.GSI1, KeyConditionExpression=condition, ExpressionAttributeValues=to_item(values),
             ScanIndexForward=False,
         )  # fmt: skip
-        return [(str(item["gsi1sk"]), ArticleSummary.model_validate(item["summary"])) for item in items
+        return [(str(item["gsi1sk"]), ArticleSummary.from_json(item["summary"])) for item in items
                 if not (sealed and item["gsi1sk"] == page.upper)]  # fmt: skip
 
     def commit(self, tag: str | None, *, put: Iterable[PageBound] = (), delete: Iterable[PageBound] = (),

@@ -54,10 +54,10 @@ class RelatedListStore:
 
     def get(self, slug: str) -> RelatedList | None:
         item = self.table.get(keys.related(slug))
-        return RelatedList.model_validate(item) if item else None
+        return RelatedList.from_json(item) if item else None
 
     def get_many(self, slugs: Iterable[str]) -> dict[str, RelatedList]:
-        lists = [RelatedList.model_validate(item) for item in self.table.batch_get(map(keys.related, slugs))]
+        lists = [RelatedList.from_json(item) for item in self.table.batch_get(map(keys.related, slugs))]
         return {related.slug: related for related in lists}
 
     def store(self, related: RelatedList, previous: RelatedList | None) -> None:
@@ -66,7 +66,7 @@ class RelatedListStore:
         Conditional on the revision read (``previous``): a concurrent change makes
         this a Conflict, and the caller's event is retried on fresh state.
         """
-        values = {**keys.related(related.slug), "type": TYPE_RELATED, **related.model_dump(mode="json")}
+        values = {**keys.related(related.slug), "type": TYPE_RELATED, **related.to_json()}
         items = [self.table.put_op(values, **_revision_condition(previous))]
         items += self._listed_by_changes(related.slug, _listed(previous), _listed(related))
         self._transact(items, f"related list of {related.slug}")

@@ -29,7 +29,7 @@ class TagStore:
     def get(self, slug: str) -> ArticleTags | None:
         """An article's tags as TaggingFunction last stored them."""
         item = self.table.get(keys.article_tags(slug))
-        return ArticleTags.model_validate(item) if item else None
+        return ArticleTags.from_json(item) if item else None
 
     def store(
         self,
@@ -50,7 +50,7 @@ class TagStore:
         was = {t.slug: t for t in previous.tags} if previous and previous.status == "published" else {}
         now = {t.slug: t for t in tagged.tags} if summary is not None else {}
         values = {**keys.article_tags(tagged.slug), "type": TYPE_ARTICLE_TAGS,
-                  **tagged.model_dump(mode="json", exclude_none=True)}  # fmt: skip
+                  **tagged.to_json(exclude_none=True)}  # fmt: skip
         items: list[Any] = [self.table.put_op(values, **_tags_condition(tagged, previous))]
         listed = summary_values(summary) if summary is not None else {}
         profile = {"terms": tagged.terms, "tags": list(now), **({"category": category} if category else {})}

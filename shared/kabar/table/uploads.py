@@ -1,16 +1,29 @@
-"""Uploads: an editor's request for a presigned POST, and what became of the file."""
+"""Uploads: an editor's request for a presigned POST, and what became of the file.
+
+Upload records are pydantic models (:mod:`kabar.submissions`), imported when one is read:
+every function builds this store, only PublishFunction and UploadsFunction read uploads.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kabar.errors import AlreadyProcessed
-from kabar.models import IgnoredFile, Upload, UploadState
+from kabar.models import UploadState
 from kabar.table import keys
 from kabar.table.base import ConditionFailed, Table, names
 from kabar.table.codec import to_value
 
+if TYPE_CHECKING:
+    from kabar.submissions import IgnoredFile, Upload
+
 TYPE_UPLOAD = "upload"
+
+
+def _upload(item: dict[str, Any]) -> Upload:
+    from kabar.submissions import Upload
+
+    return Upload.model_validate(item)
 
 
 def finish_update(upload: Upload) -> dict[str, Any]:
@@ -44,7 +57,7 @@ class UploadStore:
 
     def get(self, upload_id: str) -> Upload | None:
         item = self.table.get(keys.upload(upload_id))
-        return Upload.model_validate(item) if item else None
+        return _upload(item) if item else None
 
     def finish(self, upload: Upload) -> None:
         """Store a rejected (or unchanged) upload's outcome; a replay raises AlreadyProcessed."""
@@ -67,7 +80,7 @@ class UploadStore:
             )  # fmt: skip
         except ConditionFailed:
             return None
-        return Upload.model_validate(item)
+        return _upload(item)
 
     def ignore(self, upload_id: str, file: IgnoredFile, keep: int) -> Upload | None:
         """Note a file that was not published on a processed upload, once per content (its hash),
@@ -87,4 +100,4 @@ class UploadStore:
             )  # fmt: skip
         except ConditionFailed:
             return None
-        return Upload.model_validate(item)
+        return _upload(item)

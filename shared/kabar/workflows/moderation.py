@@ -48,7 +48,7 @@ def moderate(comments: Comments, comment_id: str, action: str, *, by: str, now: 
     if target == "approved" and not comment.seq:
         # Its place in the article's pages; kept if it leaves and comes back.
         update["seq"] = comments.next_seq(comment.slug)
-    after = comment.model_copy(update=update)
+    after = comment.replace(**update)
     try:
         comments.change(comment, after)
     except Conflict:
@@ -81,7 +81,7 @@ def edit(comments: Comments, comment_id: str, fix: CommentEdit, *, by: str, now:
         changes["content_html"] = to_html(changes["content"])
     if all(getattr(comment, key) == value for key, value in changes.items()):
         return {"comment": comment.moderator_view(), "changed": False}
-    after = comment.model_copy(update={**changes, "edited_by": by, "edited_at": stamp(now)})
+    after = comment.replace(**changes, edited_by=by, edited_at=stamp(now))
     comments.change(comment, after)
     logger.info("comment edited", extra={"comment": comment_id, "fields": sorted(changes), "by": by})
     return {"comment": after.moderator_view(), "changed": True}

@@ -19,19 +19,10 @@ from kabar.authoring import ArticleFileError, parse_article_file
 from kabar.documents import article_path
 from kabar.errors import AlreadyProcessed
 from kabar.html import render_markdown
-from kabar.models import (
-    Article,
-    ArticleRef,
-    ArticleSubmission,
-    Category,
-    FieldError,
-    IgnoredFile,
-    TagRef,
-    Upload,
-    UploadState,
-)
+from kabar.models import Article, Category, TagRef, UploadState
 from kabar.observability import logger, metric
 from kabar.slugs import slugify
+from kabar.submissions import ArticleRef, ArticleSubmission, FieldError, IgnoredFile, Upload
 
 IGNORED_FILES_KEPT = 10  # files noted on an upload whose ticket was used again; more are only logged
 

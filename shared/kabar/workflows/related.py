@@ -148,9 +148,9 @@ def offer(slug: str, best: list[Scored], *, lists: RelatedLists, k: int, min_sco
         )  # fmt: skip
         if updated is None:
             continue
-        changed = other.model_copy(update={
-            "auto": [RelatedEntry(slug=e.id, score=e.score) for e in updated], "revision": other.revision + 1,
-        })  # fmt: skip
+        changed = other.replace(
+            auto=[RelatedEntry(slug=e.id, score=e.score) for e in updated], revision=other.revision + 1
+        )
         lists.store(changed, other)
         joined.append(other.slug)
     return joined
@@ -175,7 +175,7 @@ def unlist(slug: str, *, lists: RelatedLists, after: str | None, chunk: int | No
         auto = [entry for entry in other.auto if entry.slug != slug]
         if len(auto) == len(other.auto) and slug not in other.pinned:
             continue
-        lists.store(other.model_copy(update={"auto": auto, "revision": other.revision + 1}), other)
+        lists.store(other.replace(auto=auto, revision=other.revision + 1), other)
         changed.append(source)
     if len(sources) > chunk:
         lists.record_unlist_progress(slug, sources[chunk - 1])

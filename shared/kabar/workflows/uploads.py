@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kabar.authoring import content_type_for
 from kabar.errors import InvalidRequest, NotFound
-from kabar.models import Upload, UploadState
+from kabar.models import UploadState
+from kabar.submissions import Upload
 
 UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -9,8 +9,9 @@ from typing import Annotated, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kabar.errors import InvalidRequest, NotFound
-from kabar.models import PLAIN_TEXT, Slug, TagCount, VocabularyEntry
+from kabar.models import TagCount, VocabularyEntry
 from kabar.slugs import SLUG_PATTERN, slugify
+from kabar.submissions import PLAIN_TEXT, Slug
 from kabar.text.tag_suggestion import match_key
 
 MAX_BULK = 500

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from kabar.documents import (
     ArticleDocument,
@@ -78,7 +79,7 @@ def _read_also(
     if article.read_also:
         chosen = [(slug, summaries[slug].title) for slug in article.read_also if slug in summaries]
         positions = spread(len(chosen), paragraphs, keep_all=True)
-        origin = "editor"
+        origin: Literal["editor", "related"] = "editor"
     else:
         chosen = [(link.slug, link.title) for link in related[:auto]]
         positions = spread(len(chosen), paragraphs)

@@ -34,7 +34,7 @@ def write_pages(
         )  # fmt: skip
         out.put(comments_page_path(slug, page), document, CACHE_LIST)
         if page == newest:
-            newest_document = document.model_copy(update={"pages": newest, "count": count})
+            newest_document = document.replace(pages=newest, count=count)
             out.put(comments_path(slug), newest_document, CACHE_LIST)
 
 

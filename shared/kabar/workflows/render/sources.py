@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel
-
 from kabar.documents import CACHE_LIST, EDGE_INVALIDATED, ArticleSummary
 from kabar.models import Article, ArticleFacts, ArticleTags, RelatedList, TagCount, VocabularyEntry
 from kabar.paging import PageBound
+from kabar.record import Record
 
 
 class Articles(Protocol):
@@ -91,7 +90,7 @@ class SiteSettings:
 
 
 class Site(Protocol):
-    def put(self, path: str, document: BaseModel, cache_control: str) -> None: ...
+    def put(self, path: str, document: Record, cache_control: str) -> None: ...
     def delete(self, path: str) -> None: ...
     def request_invalidation(self, paths: Iterable[str]) -> int: ...
 
@@ -106,7 +105,7 @@ class Output:
     stale: list[str] = field(default_factory=list)  # long cached at the edge: to invalidate
     invalidated: int = 0
 
-    def put(self, path: str, document: BaseModel, cache_control: str) -> None:
+    def put(self, path: str, document: Record, cache_control: str) -> None:
         self.site.put(path, document, cache_control)
         self.written.append(path)
         if cache_control in EDGE_INVALIDATED:
