@@ -18,10 +18,10 @@ help:
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
 	@echo "make bench-cold      cold starts only (a few minutes): each handler's import, and import + first invocation on moto"
 	@echo "make bench-publish   one publish at 10k/1M articles, 50/2,000 a day, 100/100k tags: requests, items, documents, cost"
-	@echo "make bench-local-latency  upload to JSON on the local CDN: p50 and p95 over 50 uploads"
+	@echo "make bench-local-latency  upload to JSON on the local CDN: 500 uploads in a row, p50 and p95, memory (about 10 min)"
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
 	@echo "make lint            ruff and mypy"
-	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' resolvers"
+	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' routes"
 	@echo "make build           sam build (arm64 wheels, no Docker), artifacts checked"
 	@echo "make deploy          account checks, sam build + sam deploy --guided (README: Deploying)"
 	@echo "make alarms          regenerate template.yaml's alarms and dashboard from its functions and queues"
@@ -117,7 +117,7 @@ bench-local-memory: venv
 schemas: venv
 	$(PY) -m kabar_infra.schemas docs/schemas
 
-# docs/openapi.yaml from the API functions' resolvers (tests/infra/test_openapi.py fails when it is stale).
+# docs/openapi.yaml from the API functions' routes (tests/infra/test_openapi.py fails when it is stale).
 openapi: venv
 	$(PY) -m kabar_infra.openapi docs/openapi.yaml
 

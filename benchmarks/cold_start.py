@@ -105,17 +105,19 @@ print("KABAR_PROBE " + json.dumps({"ms": elapsed}))
 
 # What no handler can go below: the libraries every function (and every API function) uses, and one client,
 # in a fresh interpreter: beside ``import boto3`` + the same client, what the targets leave for Kabar's code.
-_LIBRARIES = """
-import pydantic
-class Probe(pydantic.BaseModel):
-    a: int
-Probe(a=1)
+_LOGGER = """
 from aws_lambda_powertools import Logger
 Logger()
 """
 _RESOLVER = """
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-APIGatewayRestResolver(enable_validation=True)
+APIGatewayRestResolver()
+"""
+_PYDANTIC = """
+import pydantic
+class Probe(pydantic.BaseModel):
+    a: int
+Probe(a=1)
 """
 _CLIENT = """
 from botocore.session import Session
@@ -123,9 +125,13 @@ from botocore.config import Config
 Session().create_client("dynamodb", config=Config(retries={"max_attempts": 4, "mode": "standard"}))
 """
 FLOORS = {
-    "pydantic (one model) + Powertools Logger + a botocore DynamoDB client": _LIBRARIES + _CLIENT,
-    "the same + Powertools' REST resolver with validation (the API functions)": _LIBRARIES
+    "Powertools Logger + a botocore DynamoDB client (every function)": _LOGGER + _CLIENT,
+    "the same + Powertools' REST resolver, without its validation (the API functions)": _LOGGER
     + _RESOLVER
+    + _CLIENT,
+    "the same + pydantic and one model (a route that reads a body)": _LOGGER
+    + _RESOLVER
+    + _PYDANTIC
     + _CLIENT,
 }
 _TIMED = """

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kabar.api import cors, json_response, resolver
+from kabar.api import Resolver, cors, json_response, resolver
 from kabar.deps import comment_keys, stores
 from kabar.observability import correlate, logger, request_id
 from kabar.routes import comments as routes
 from kabar.settings import get_settings
-from kabar.text.comment_rules import CommentSubmission
 from kabar.workflows.comments import read_submission, submit
+
+if TYPE_CHECKING:
+    from kabar.text.comment_forms import CommentSubmission
 
 
 @cache
-def api() -> APIGatewayRestResolver:
+def api() -> Resolver:
     """The resolver, built on first use: its CORS origins are a setting."""
     app = resolver(cors(get_settings().comment_origins))
-    app.post("/articles/<slug>/comments", **routes.POST)(post_comment)
+    app.bind(routes.post(_submission))(post_comment)
     return app
 
 
@@ -31,10 +33,7 @@ def _submission(body: Any) -> CommentSubmission:
     return read_submission(body, raw_size=len((api().current_event.body or "").encode()))
 
 
-Comment = routes.submission(_submission)
-
-
-def post_comment(slug: routes.Slug, comment: Comment) -> Response[str]:
+def post_comment(slug: str, comment: CommentSubmission) -> Response[str]:
     settings, event = get_settings(), api().current_event
     accepted = submit(
         slug, comment, source_ip=event.request_context.identity.source_ip, articles=stores().articles,

@@ -4,7 +4,7 @@ spam / trash, edits. Approving or changing an approved comment re-renders throug
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -16,6 +16,9 @@ from kabar.routes import moderation as routes
 from kabar.settings import get_settings
 from kabar.workflows import moderation
 
+if TYPE_CHECKING:
+    from kabar.text.comment_forms import CommentEdit
+
 
 def current_moderator() -> str:
     return caller_in_group(app, get_settings().moderators_group, "comment moderation")
@@ -24,28 +27,26 @@ def current_moderator() -> str:
 app = resolver(guard=current_moderator)
 
 
-@app.get("/comments", **routes.QUEUE)
-def list_comments(
-    status: routes.Status = "pending", limit: routes.Limit = 25, cursor: routes.Cursor = None
-) -> Response[str]:
+@app.bind(routes.QUEUE)
+def list_comments(status: str, limit: int, cursor: str | None) -> Response[str]:
     current_moderator()
     return json_response(200, moderation.queue(stores().comments, status, limit=limit, cursor=cursor))
 
 
 def _moderate(action: str) -> Any:
-    def route(comment_id: routes.CommentId) -> Response[str]:
+    def route(comment_id: str) -> Response[str]:
         by, now = current_moderator(), datetime.now(UTC)
         return json_response(200, moderation.moderate(stores().comments, comment_id, action, by=by, now=now))
 
     route.__name__ = action
-    return app.post(f"/comments/<comment_id>/{action}", **routes.action(action))(route)
+    return app.bind(routes.action(action))(route)
 
 
 approve, spam, trash = (_moderate(action) for action in routes.ACTIONS)
 
 
-@app.put("/comments/<comment_id>", **routes.EDIT)
-def put_comment(comment_id: routes.CommentId, fix: routes.Edit) -> Response[str]:
+@app.bind(routes.EDIT)
+def put_comment(comment_id: str, fix: CommentEdit) -> Response[str]:
     by, now = current_moderator(), datetime.now(UTC)
     return json_response(200, moderation.edit(stores().comments, comment_id, fix, by=by, now=now))
 

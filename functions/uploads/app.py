@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -15,6 +15,9 @@ from kabar.routes import uploads as routes
 from kabar.settings import get_settings
 from kabar.workflows import uploads
 
+if TYPE_CHECKING:
+    from kabar.workflows.upload_forms import UploadRequest
+
 
 def current_editor() -> str:
     return caller_in_group(app, get_settings().editors_group, "this API")
@@ -23,8 +26,8 @@ def current_editor() -> str:
 app = resolver(guard=current_editor)
 
 
-@app.post("/uploads", **routes.CREATE)
-def create_upload(request: routes.Request) -> Response[str]:
+@app.bind(routes.CREATE)
+def create_upload(request: UploadRequest) -> Response[str]:
     editor, settings = current_editor(), get_settings()
     ticket = uploads.request_upload(
         request, editor=editor, uploads=stores().uploads, max_bytes=settings.upload_max_bytes,
@@ -34,8 +37,8 @@ def create_upload(request: routes.Request) -> Response[str]:
     return json_response(201, ticket.model_dump(mode="json"))
 
 
-@app.get("/uploads/<upload_id>", **routes.STATUS_OF)
-def get_upload(upload_id: routes.UploadId) -> Response[str]:
+@app.bind(routes.STATUS_OF)
+def get_upload(upload_id: str) -> Response[str]:
     current_editor()
     status = uploads.upload_status(upload_id, uploads=stores().uploads, articles=stores().articles,
                                    expires_seconds=get_settings().upload_expires_seconds)  # fmt: skip

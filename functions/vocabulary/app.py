@@ -22,35 +22,35 @@ def current_editor() -> str:
 app = resolver(guard=current_editor)
 
 
-@app.get("/tags", **routes.LIST)
+@app.bind(routes.LIST)
 def get_tags() -> Response[str]:
     current_editor()
     entries = vocabulary.list_tags(vocabulary=stores().vocabulary)
-    return json_response(200, {"tags": [entry.model_dump() for entry in entries]})
+    return json_response(200, {"tags": [entry.to_json() for entry in entries]})
 
 
-@app.put("/tags", **routes.LOAD)
-def put_many(bulk: routes.Bulk) -> Response[str]:
+@app.bind(routes.LOAD)
+def put_many(bulk: routes.BulkRequest) -> Response[str]:
     editor = current_editor()
     stored = vocabulary.put_tags(bulk, vocabulary=stores().vocabulary)
     logger.info("vocabulary loaded", extra={"editor": editor, "tags": len(stored)})
-    return json_response(200, {"tags": [entry.model_dump() for entry in stored]})
+    return json_response(200, {"tags": [entry.to_json() for entry in stored]})
 
 
-@app.put("/tags/<slug>", **routes.PUT)
-def put_one(slug: routes.Slug, tag: routes.Tag) -> Response[str]:
+@app.bind(routes.PUT)
+def put_one(slug: str, tag: routes.TagRequest) -> Response[str]:
     editor = current_editor()
     entry = vocabulary.put_tag(slug, tag, vocabulary=stores().vocabulary)
     logger.info("vocabulary tag stored", extra={"editor": editor, "slug": slug, "status": entry.status})
-    return json_response(200, entry.model_dump())
+    return json_response(200, entry.to_json())
 
 
-@app.post("/tags/<slug>/merge", **routes.MERGE)
-def merge(slug: routes.Slug, request: routes.Merge) -> Response[str]:
+@app.bind(routes.MERGE)
+def merge(slug: str, request: routes.MergeRequest) -> Response[str]:
     editor = current_editor()
     entry = vocabulary.merge_tag(slug, request, vocabulary=stores().vocabulary, tags=stores().tags)
     logger.info("tag merged", extra={"editor": editor, "slug": slug, "into": entry.merged_into})
-    return json_response(202, entry.model_dump())
+    return json_response(202, entry.to_json())
 
 
 @logger.inject_lambda_context

@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kabar.submissions import FieldError
-from kabar.workflows.uploads import UploadStatus, UploadTicket
-from kabar.workflows.vocabulary import TagEntry
+from kabar.workflows.upload_forms import UploadStatus, UploadTicket
 
 
 class Message(BaseModel):
@@ -24,6 +23,19 @@ class Message(BaseModel):
 
     message: str
     errors: list[FieldError] = Field(default_factory=list)
+
+
+class TagEntry(BaseModel):
+    """A vocabulary tag as stored."""
+
+    # kabar.workflows.vocabulary.TagEntry, which answers every field
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    slug: str
+    name: str
+    aliases: list[str]
+    status: Literal["active", "blocked", "merged"]
+    merged_into: str | None = None
 
 
 class TagList(BaseModel):

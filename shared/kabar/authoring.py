@@ -2,8 +2,8 @@
 
 The result is either an :class:`ArticleSubmission` or the complete list of
 reasons the file cannot be one, so an editor fixes everything in one go.
-PublishFunction parses (with PyYAML, markdown and nh3, imported when a file is read);
-UploadsFunction imports only :func:`content_type_for`.
+PublishFunction parses (with PyYAML, markdown and nh3, imported when a file is read); which
+file names may be uploaded is :func:`kabar.workflows.uploads.content_type_for`.
 
 Work per file is bounded before the parsers run: the front matter is at most
 :data:`MAX_FRONT_MATTER` characters and nests at most :data:`MAX_DEPTH` deep,
@@ -23,7 +23,6 @@ from kabar.submissions import ArticleSubmission, FieldError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 JSON_SUFFIXES = (".json",)
-CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".json": "application/json"}
 MAX_FRONT_MATTER = 65_536  # characters; every field at its longest fits in a fifth of it
 MAX_DEPTH = 8  # lists and mappings inside each other (an article's fields need 2)
 
@@ -36,15 +35,6 @@ _MESSAGES = {
     "datetime_parsing": _ISO_TIME,
     "datetime_from_date_parsing": _ISO_TIME,
 }
-
-
-def content_type_for(filename: str) -> str | None:
-    """The content type an article file of this name must be uploaded with, if any."""
-    lowered = filename.lower()
-    for suffix, content_type in CONTENT_TYPES.items():
-        if lowered.endswith(suffix):
-            return content_type
-    return None
 
 
 class ArticleFileError(Exception):

@@ -1,4 +1,4 @@
-"""How the API functions read requests (Powertools' validation, answering as the API always has)."""
+"""How the API functions read requests (kabar.routing: the group first, JSON only, the last query value)."""
 
 from __future__ import annotations
 

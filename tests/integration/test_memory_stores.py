@@ -32,7 +32,8 @@ from kabar.workflows.render.renderer import Renderer
 from kabar.workflows.render.sources import SiteSettings, Sources
 from kabar.workflows.tagging import continue_merge, tag_article
 from kabar.workflows.uploads import upload_status
-from kabar.workflows.vocabulary import MergeRequest, TagRequest, merge_tag, put_tag
+from kabar.workflows.vocabulary import merge_tag, put_tag
+from kabar.workflows.vocabulary_forms import MergeRequest, TagRequest
 from kabar_infra.provision import Stack
 from tests.support.memory import MemorySite, MemoryStores, article, put_article, tag
 

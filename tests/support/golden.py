@@ -279,9 +279,10 @@ _ISO = re.compile(
     r"(?<![0-9])(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
     r"(Z|[+-]\d{2}:?\d{2})?)?(?![0-9])"
 )
-_BASIC = re.compile(r"(?<![0-9A-Za-z])(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?(?![0-9])")
+# Digits inside a lower-case hex string (a keyed hash, a UUID) are never a time.
+_BASIC = re.compile(r"(?<![0-9A-Za-z])(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?(?![0-9a-z])")
 _MONTH = re.compile(r"(?<![0-9])(\d{4})-(\d{2})(?![0-9-])")
-_EPOCH = re.compile(r"(?<![0-9.])(1\d{9})(?:\.(\d{1,9}))?(?![0-9.])")
+_EPOCH = re.compile(r"(?<![0-9a-z.])(1\d{9})(?:\.(\d{1,9}))?(?![0-9a-z.])")
 _HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 _UUID = re.compile(r"(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])")
 _COMMENT_TIME = re.compile(r"^(\d{8}T\d{12})Z")

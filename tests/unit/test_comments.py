@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from kabar.text.comment_rules import CommentSubmission, classify_content, links, plain, to_html
+from kabar.text.comment_forms import CommentSubmission
+from kabar.text.comment_rules import classify_content, links, plain, to_html
 
 
 def fields(error: ValidationError) -> set[str]:

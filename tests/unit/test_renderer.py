@@ -15,7 +15,8 @@ from kabar.workflows.render.plan import plan
 from kabar.workflows.render.renderer import Renderer
 from kabar.workflows.render.sources import SiteSettings
 from kabar.workflows.tagging import continue_merge
-from kabar.workflows.vocabulary import MergeRequest, TagRequest, merge_tag, put_tag
+from kabar.workflows.vocabulary import merge_tag, put_tag
+from kabar.workflows.vocabulary_forms import MergeRequest, TagRequest
 from tests.support.memory import PUBLISHED_AT, MemorySite, MemoryStores
 from tests.support.rendering import publish, published
 

@@ -12,7 +12,8 @@ from kabar.models import ArticleTags, ScoredTag, TagCount, VocabularyEntry
 from kabar.table import keys
 from kabar.text.relatedness import text_terms
 from kabar.workflows.tagging import continue_merge
-from kabar.workflows.vocabulary import MergeRequest, merge_tag, store_entry
+from kabar.workflows.vocabulary import merge_tag, store_entry
+from kabar.workflows.vocabulary_forms import MergeRequest
 from tests.support.memory import MemoryStores, MergeProgress, article, tag
 
 SYRIA: dict[str, Any] = dict(

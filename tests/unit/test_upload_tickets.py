@@ -13,7 +13,8 @@ import yaml
 from kabar.models import UploadState
 from kabar.submissions import Upload
 from kabar.workflows.publish import IGNORED_FILES_KEPT, process_upload
-from kabar.workflows.uploads import EXPIRY_GRACE, UploadRequest, request_upload, upload_status
+from kabar.workflows.upload_forms import UploadRequest
+from kabar.workflows.uploads import EXPIRY_GRACE, request_upload, upload_status
 from tests.support.memory import MemoryStores
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

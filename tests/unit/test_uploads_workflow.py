@@ -10,7 +10,8 @@ import pytest
 from kabar.errors import InvalidRequest, NotFound
 from kabar.models import UploadState
 from kabar.submissions import ArticleRef, Upload
-from kabar.workflows.uploads import PresignedPost, UploadRequest, UploadStatus, request_upload, upload_status
+from kabar.workflows.upload_forms import PresignedPost, UploadRequest, UploadStatus
+from kabar.workflows.uploads import request_upload, upload_status
 from tests.support.memory import MemoryStores
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

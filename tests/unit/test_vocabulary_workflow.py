@@ -10,15 +10,14 @@ from kabar.errors import Conflict, InvalidRequest, NotFound
 from kabar.models import VocabularyEntry
 from kabar.workflows.tagging import tag_article
 from kabar.workflows.vocabulary import (
-    MergeRequest,
     TagEntry,
-    TagRequest,
     bulk_request,
     list_tags,
     merge_tag,
     put_tag,
     put_tags,
 )
+from kabar.workflows.vocabulary_forms import MergeRequest, TagRequest
 from tests.support.memory import MemoryStores, article
 
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-
-from kabar.api import INVALID, answers, parsed_by
+from kabar.api import INVALID, answers
+from kabar.routing import Body, Path, Route
 from kabar.settings import Settings
 from kabar.slugs import SLUG_PATTERN
-from kabar.text.comment_rules import CommentSubmission
 from kabar.workflows.comments import IntakeRules
 
-Slug = Annotated[str, Path(json_schema_extra={"pattern": SLUG_PATTERN})]
 REFUSED = INVALID | {
     403: "Comments are closed on this article", 404: "No published article with this slug",
     409: "The same comment was already posted",
@@ -21,15 +18,16 @@ REFUSED = INVALID | {
     415: "Not sent with Content-Type: application/json (which makes a browser ask CORS first)",
     429: "Too soon after the last comment from this email or network",
 }  # fmt: skip
-POST: dict[str, Any] = {
-    "summary": "Post a reader's comment (public)",
-    "responses": answers(201, "Taken", "Taken; whether it is published or waits", REFUSED),
-}
 
 
-def submission(read: Callable[[Any], CommentSubmission]) -> Any:
-    """The comment body's parameter type, read by ``read`` (which knows the raw body's size)."""
-    return Annotated[CommentSubmission, Body(), parsed_by(read)]
+def post(read: Callable[[Any], Any]) -> Route:
+    """The intake's route; ``read`` reads the body (it knows the raw body's size)."""
+    return Route(
+        "POST", "/articles/{slug}/comments", "Post a reader's comment (public)", security=[],
+        path_params={"slug": Path(SLUG_PATTERN)},
+        body=("comment", Body(read, "kabar.text.comment_forms:CommentSubmission")),
+        responses=answers(201, "Taken", "Taken; whether it is published or waits", REFUSED),
+    )  # fmt: skip
 
 
 def rules(settings: Settings) -> IntakeRules:

@@ -1,4 +1,4 @@
-"""Comments: what a commenter may submit, how it is made safe, and the content rules.
+"""Comments: how what a commenter submits is made safe, and the content rules.
 
 Pure logic: no AWS, no environment. CommentsFunction and ``kabar comments
 classify`` run this same code. The rules that need history (duplicates, floods,
@@ -19,9 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from typing import Any, Literal
 
 from kabar.errors import InvalidRequest, PayloadTooLarge
 from kabar.text.plain import CONTROL as _CONTROL
@@ -31,7 +29,7 @@ Verdict = Literal["approved", "pending", "spam"]
 Status = Literal["approved", "pending", "spam", "trash"]
 MAX_CONTENT = 5000  # characters; longer is 413
 MAX_LINKS = 2
-_EMAIL = re.compile(
+EMAIL = re.compile(
     r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$"
 )
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -53,85 +51,6 @@ DEFAULT_MODERATION = (
     "subscribe", "check out", "my channel", "my video", "visit my", "follow me", "click here",
     "free money", "promo", "diskon", "whatsapp", "wa.me", "hubungi kami",
 )  # fmt: skip
-
-PlainText = Annotated[str, StringConstraints(strip_whitespace=True)]
-PARENT = "The id of the published comment this replies to"
-HONEYPOT = "Map the form's hidden trap field here; people leave it empty"
-LONGER = "Longer is 413"
-
-
-class CommentSubmission(BaseModel):
-    """The body of ``POST /articles/{slug}/comments``."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
-
-    name: Annotated[PlainText, Field(min_length=1, max_length=80)]
-    email: Annotated[PlainText, Field(min_length=3, max_length=254, description="Never published")]
-    website: Annotated[PlainText | None, Field(max_length=200, description="http:// or https://")] = None
-    content: Annotated[str, Field(min_length=1, max_length=MAX_CONTENT, description=LONGER)]
-    parent: Annotated[
-        str | None,
-        Field(pattern=r"^[0-9A-Za-z]{8,40}$", description="The id of the published comment this replies to"),
-    ] = None
-    honeypot: Annotated[
-        str | None,
-        Field(max_length=500, description="Map the form's hidden trap field here; people leave it empty"),
-    ] = None
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        value = _CONTROL.sub("", value)
-        if not _EMAIL.match(value):
-            raise ValueError("is not an email address")
-        return value
-
-    _name = field_validator("name")(classmethod(lambda cls, value: _check_name(value)))
-    _website = field_validator("website")(classmethod(lambda cls, value: _check_website(value)))
-    _content = field_validator("content")(classmethod(lambda cls, value: _check_content(value)))
-
-
-def _check_name(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = plain(value).strip()
-    if not value:
-        raise ValueError("needs letters (markup is removed)")
-    return value
-
-
-def _check_website(value: str | None) -> str | None:
-    value = _CONTROL.sub("", value or "")
-    if not value:
-        return None
-    if not re.match(r"^https?://[^\s<>\"']+\.[^\s<>\"']+$", value, re.IGNORECASE):
-        raise ValueError("must be an http:// or https:// address")
-    return value
-
-
-def _check_content(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = plain(value).strip()
-    if not value:
-        raise ValueError("is empty once markup is removed")
-    return value
-
-
-class CommentEdit(BaseModel):
-    """The body of a moderator's ``PUT /comments/{id}``: the fields to change, checked as at intake."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
-
-    name: Annotated[PlainText | None, Field(min_length=1, max_length=80)] = None
-    website: Annotated[PlainText | None, Field(max_length=200, description="null removes it")] = None
-    content: Annotated[
-        str | None, Field(min_length=1, max_length=MAX_CONTENT, description="Longer is 413")
-    ] = None
-
-    _name = field_validator("name")(classmethod(lambda cls, value: _check_name(value)))
-    _website = field_validator("website")(classmethod(lambda cls, value: _check_website(value)))
-    _content = field_validator("content")(classmethod(lambda cls, value: _check_content(value)))
 
 
 def check_object(body: Any) -> None:

@@ -31,7 +31,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from kabar.errors import (
     CommentRefused,
@@ -48,12 +48,14 @@ from kabar.observability import logger, metric
 from kabar.text.comment_rules import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,
-    CommentSubmission,
     check_object,
     classify_content,
     stamp,
     to_html,
 )
+
+if TYPE_CHECKING:
+    from kabar.text.comment_forms import CommentSubmission
 
 # Readers see these; the site's language is Indonesian.
 PUBLISHED_MESSAGE = "Komentar Anda sudah terbit."
@@ -147,6 +149,8 @@ def read_submission(body: Any, *, raw_size: int) -> CommentSubmission:
     if raw_size > MAX_BODY:
         raise PayloadTooLarge("body", f"is larger than {MAX_BODY} bytes")
     check_object(body)
+    from kabar.text.comment_forms import CommentSubmission  # pydantic: only when a comment is read
+
     return CommentSubmission.model_validate(body)
 
 

@@ -7,14 +7,15 @@ the state a comment is already in changes nothing (``changed: false``).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
-
-from pydantic_core import PydanticCustomError
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kabar.errors import BadCursor, Conflict, InvalidRequest, NotFound
 from kabar.models import Comment, CommentStatus
 from kabar.observability import logger
-from kabar.text.comment_rules import CommentEdit, check_object, stamp, to_html
+from kabar.text.comment_rules import check_object, stamp, to_html
+
+if TYPE_CHECKING:
+    from kabar.text.comment_forms import CommentEdit
 
 ACTIONS: dict[str, CommentStatus] = {"approve": "approved", "spam": "spam", "trash": "trash"}
 QUEUES = ("pending", "spam", "trash")
@@ -64,6 +65,8 @@ def moderate(comments: Comments, comment_id: str, action: str, *, by: str, now: 
 def read_edit(body: Any) -> CommentEdit:
     """A moderator's ``PUT /comments/{id}`` body: 400 if not an object, 413 for a long content, the model."""
     check_object(body)
+    from kabar.text.comment_forms import CommentEdit  # pydantic: only when an edit is read
+
     return CommentEdit.model_validate(body)
 
 
@@ -87,11 +90,12 @@ def edit(comments: Comments, comment_id: str, fix: CommentEdit, *, by: str, now:
     return {"comment": after.moderator_view(), "changed": True}
 
 
-def page_size(limit: object) -> int:
-    """A queue's ``limit`` as given: decimal digits (:func:`queue` checks the range, after the status)."""
-    if isinstance(limit, str) and limit.isdecimal():
+def page_size(limit: str) -> int:
+    """A queue's ``limit`` as given: decimal digits (:func:`queue` checks the range, after the status);
+    ValueError otherwise."""
+    if limit.isdecimal():
         return int(limit)
-    raise PydanticCustomError("limit", LIMITS)
+    raise ValueError(LIMITS)
 
 
 def queue(comments: Comments, status: str, *, limit: int, cursor: str | None) -> dict[str, Any]:

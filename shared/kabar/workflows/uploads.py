@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from kabar.authoring import content_type_for
 from kabar.errors import InvalidRequest, NotFound
 from kabar.models import UploadState
-from kabar.submissions import Upload
+
+if TYPE_CHECKING:
+    from kabar.submissions import Upload
+    from kabar.workflows.upload_forms import UploadRequest, UploadStatus, UploadTicket
 
 UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -33,54 +33,25 @@ class Rendered(Protocol):
     def rendered_version(self, slug: str) -> tuple[int, str] | None: ...
 
 
-class UploadRequest(BaseModel):
-    """``POST /uploads`` body."""
+CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".json": "application/json"}
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
-    filename: Annotated[
-        str, Field(min_length=1, max_length=200, description="Must end in .md, .markdown or .json",
-                   examples=["02-serangan-aleppo.md"]),
-    ]  # fmt: skip
-    content_type: Annotated[
-        str | None, Field(max_length=100, description="Optional; when given it must be the type the "
-                          "file name implies: text/markdown or application/json"),
-    ] = None  # fmt: skip
+def content_type_for(filename: str) -> str | None:
+    """The content type an article file of this name must be uploaded with, if any."""
+    lowered = filename.lower()
+    for suffix, content_type in CONTENT_TYPES.items():
+        if lowered.endswith(suffix):
+            return content_type
+    return None
 
 
 def upload_request(body: Any) -> UploadRequest:
     """The ``POST /uploads`` body, validated (InvalidRequest when it is not a JSON object)."""
     if not isinstance(body, dict):
         raise InvalidRequest("the body must be a JSON object", [])
+    from kabar.workflows.upload_forms import UploadRequest  # pydantic: only when a body is read
+
     return UploadRequest.model_validate(body)
-
-
-class PresignedPost(BaseModel):
-    model_config = ConfigDict(defer_build=True)  # built when first used (cold starts)
-
-    url: str
-    fields: dict[str, str]
-
-
-class UploadTicket(BaseModel):
-    """``POST /uploads`` response: where and how to POST the file."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    upload_id: str
-    status_path: str
-    upload: PresignedPost
-    content_type: str
-    max_bytes: int
-    expires_at: datetime
-
-
-class UploadStatus(Upload):
-    """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet."""
-
-    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # every field is answered
-
-    live: bool = False
 
 
 def safe_filename(filename: str) -> str:
@@ -124,6 +95,9 @@ def request_upload(
             "content type does not match the file name",
             [{"field": "content_type", "message": f"must be {expected} for this file name"}],
         )
+    from kabar.submissions import Upload
+    from kabar.workflows.upload_forms import PresignedPost, UploadTicket
+
     now = now or datetime.now(UTC)
     upload_id = uuid.uuid4().hex
     filename = safe_filename(request.filename)
@@ -177,6 +151,8 @@ def upload_status(
     now = now or datetime.now(UTC)
     if upload.state is UploadState.PENDING and expires_at and now >= expires_at + EXPIRY_GRACE:
         upload = uploads.expire(upload_id) or uploads.get(upload_id) or upload
+    from kabar.workflows.upload_forms import UploadStatus
+
     status = UploadStatus.model_validate(upload.model_dump())
     if upload.article is not None:
         rendered = articles.rendered_version(upload.article.slug)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Annotated, Literal, Protocol
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from kabar.errors import InvalidRequest, NotFound
 from kabar.models import TagCount, VocabularyEntry
+from kabar.record import Record
+from kabar.routing import field_errors
 from kabar.slugs import SLUG_PATTERN, slugify
-from kabar.submissions import PLAIN_TEXT, Slug
 from kabar.text.tag_suggestion import match_key
 
-MAX_BULK = 500
+if TYPE_CHECKING:
+    from kabar.workflows.vocabulary_forms import BulkRequest, MergeRequest, TagRequest
+
 _SLUG = re.compile(SLUG_PATTERN)
-TagName = Annotated[str, Field(min_length=1, max_length=60), PLAIN_TEXT]
 
 
 class Vocabulary(Protocol):
@@ -29,33 +30,9 @@ class TagCounts(Protocol):
     def count(self, tag: str) -> TagCount | None: ...
 
 
-class TagRequest(BaseModel):
-    """``PUT /tags/{slug}`` body: the tag's canonical name, its aliases, and whether it is blocked."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # cold starts
-
-    name: Annotated[TagName, Field(examples=["Lebanon"])]
-    aliases: Annotated[list[TagName], Field(max_length=50, examples=[["Libanon"]])] = []
-    status: Literal["active", "blocked"] = "active"
-
-
-class BulkTag(TagRequest):
-    slug: Slug | None = None
-
-
-class BulkRequest(BaseModel):
-    """``PUT /tags`` body: many tags at once (a bulk load)."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    tags: Annotated[list[BulkTag], Field(min_length=1, max_length=MAX_BULK)]
-
-
-class TagEntry(BaseModel):
-    """A vocabulary tag as stored."""
-
-    # every field is answered; built when first used
-    model_config = ConfigDict(json_schema_serialization_defaults_required=True, defer_build=True)
+@dataclass(kw_only=True)
+class TagEntry(Record):
+    """A vocabulary tag as the API answers it (documented by ``kabar_infra.answers.TagEntry``)."""
 
     slug: str
     name: str
@@ -67,6 +44,20 @@ class TagEntry(BaseModel):
     def of(cls, entry: VocabularyEntry) -> TagEntry:
         return cls(slug=entry.slug, name=entry.name, aliases=list(entry.aliases), status=entry.status,
                    merged_into=entry.merged_into)  # fmt: skip
+
+
+def tag_request(body: object) -> TagRequest:
+    """The ``PUT /tags/{slug}`` body, validated."""
+    from kabar.workflows.vocabulary_forms import TagRequest  # pydantic: only when a body is read
+
+    return TagRequest.model_validate(body)
+
+
+def merge_request(body: object) -> MergeRequest:
+    """The ``POST /tags/{slug}/merge`` body, validated."""
+    from kabar.workflows.vocabulary_forms import MergeRequest
+
+    return MergeRequest.model_validate(body)
 
 
 def _check_slug(slug: str) -> None:
@@ -105,17 +96,14 @@ def bulk_request(body: object) -> BulkRequest:
 
     A name is checked as ``PUT /tags/{slug}`` checks it; an entry without ``slug`` needs a name
     that makes one (a name like "日本" is a tag's with a slug given, in bulk as alone)."""
+    from pydantic import ValidationError
+
+    from kabar.workflows.vocabulary_forms import BulkRequest
+
     try:
         bulk = BulkRequest.model_validate(body)
     except ValidationError as exc:
-        errors = [
-            {
-                "field": ".".join(str(p) for p in e["loc"]) or "body",
-                "message": e["msg"].removeprefix("Value error, "),
-            }
-            for e in exc.errors(include_url=False)
-        ]
-        raise InvalidRequest("the tags are not valid; nothing was stored", errors) from exc
+        raise InvalidRequest("the tags are not valid; nothing was stored", field_errors(exc)) from exc
     missing = [
         {"field": f"tags.{index}.slug", "message": f"is needed: the name {tag.name!r} has no letters or "
          "digits a-z, 0-9 to make one of"}
@@ -135,19 +123,13 @@ def put_tags(bulk: BulkRequest, *, vocabulary: Vocabulary) -> list[TagEntry]:
             "the same tag is given twice; nothing was stored",
             [{"field": "tags", "message": f"{slug!r} appears more than once"} for slug in sorted(duplicates)],
         )
+    from kabar.workflows.vocabulary_forms import TagRequest
+
     request_fields = ("name", "aliases", "status")
     return [
         put_tag(slug, TagRequest(**tag.model_dump(include=set(request_fields))), vocabulary=vocabulary)
         for slug, tag in zip(slugs, bulk.tags, strict=True)
     ]
-
-
-class MergeRequest(BaseModel):
-    """``POST /tags/{slug}/merge`` body: the tag that takes over the merged one's articles."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    into: Annotated[Slug, Field(description="An active vocabulary tag", examples=["hizbullah"])]
 
 
 def merge_tag(slug: str, request: MergeRequest, *, vocabulary: Vocabulary, tags: TagCounts) -> TagEntry:

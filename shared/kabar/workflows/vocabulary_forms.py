@@ -1,0 +1,44 @@
+"""The vocabulary API's bodies as pydantic models: ``PUT /tags/{slug}``, ``PUT /tags`` (a bulk
+load) and ``POST /tags/{slug}/merge``. Imported when a body is read (:mod:`kabar.workflows.vocabulary`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kabar.submissions import PLAIN_TEXT, Slug
+
+MAX_BULK = 500
+TagName = Annotated[str, Field(min_length=1, max_length=60), PLAIN_TEXT]
+
+
+class TagRequest(BaseModel):
+    """``PUT /tags/{slug}`` body: the tag's canonical name, its aliases, and whether it is blocked."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # cold starts
+
+    name: Annotated[TagName, Field(examples=["Lebanon"])]
+    aliases: Annotated[list[TagName], Field(max_length=50, examples=[["Libanon"]])] = []
+    status: Literal["active", "blocked"] = "active"
+
+
+class BulkTag(TagRequest):
+    slug: Slug | None = None
+
+
+class BulkRequest(BaseModel):
+    """``PUT /tags`` body: many tags at once (a bulk load)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    tags: Annotated[list[BulkTag], Field(min_length=1, max_length=MAX_BULK)]
+
+
+class MergeRequest(BaseModel):
+    """``POST /tags/{slug}/merge`` body: the tag that takes over the merged one's articles."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    into: Annotated[Slug, Field(description="An active vocabulary tag", examples=["hizbullah"])]
