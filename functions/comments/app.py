@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kabar.api import Resolver, cors, json_response, resolver
+from kabar.api import Answer, Resolver, cors, json_response, resolver
 from kabar.deps import comment_keys, stores
 from kabar.observability import correlate, logger, request_id
 from kabar.routes import comments as routes
@@ -33,10 +32,10 @@ def _submission(body: Any) -> CommentSubmission:
     return read_submission(body, raw_size=len((api().current_event.body or "").encode()))
 
 
-def post_comment(slug: str, comment: CommentSubmission) -> Response[str]:
+def post_comment(slug: str, comment: CommentSubmission) -> Answer:
     settings, event = get_settings(), api().current_event
     accepted = submit(
-        slug, comment, source_ip=event.request_context.identity.source_ip, articles=stores().articles,
+        slug, comment, source_ip=event.source_ip, articles=stores().articles,
         comments=stores().comments, keys=comment_keys(),
         rules=routes.rules(settings), now=datetime.now(UTC),
     )  # fmt: skip

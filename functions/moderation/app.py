@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kabar.api import caller_in_group, json_response, resolver
+from kabar.api import Answer, caller_in_group, json_response, resolver
 from kabar.deps import stores
 from kabar.observability import correlate, logger, request_id
 from kabar.routes import moderation as routes
@@ -28,13 +27,13 @@ app = resolver(guard=current_moderator)
 
 
 @app.bind(routes.QUEUE)
-def list_comments(status: str, limit: int, cursor: str | None) -> Response[str]:
+def list_comments(status: str, limit: int, cursor: str | None) -> Answer:
     current_moderator()
     return json_response(200, moderation.queue(stores().comments, status, limit=limit, cursor=cursor))
 
 
 def _moderate(action: str) -> Any:
-    def route(comment_id: str) -> Response[str]:
+    def route(comment_id: str) -> Answer:
         by, now = current_moderator(), datetime.now(UTC)
         return json_response(200, moderation.moderate(stores().comments, comment_id, action, by=by, now=now))
 
@@ -46,7 +45,7 @@ approve, spam, trash = (_moderate(action) for action in routes.ACTIONS)
 
 
 @app.bind(routes.EDIT)
-def put_comment(comment_id: str, fix: CommentEdit) -> Response[str]:
+def put_comment(comment_id: str, fix: CommentEdit) -> Answer:
     by, now = current_moderator(), datetime.now(UTC)
     return json_response(200, moderation.edit(stores().comments, comment_id, fix, by=by, now=now))
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar import aws
-from kabar.api import caller_in_group, json_response, resolver
+from kabar.api import Answer, caller_in_group, json_response, resolver
 from kabar.deps import stores
 from kabar.observability import correlate, logger, request_id
 from kabar.routes import uploads as routes
@@ -27,7 +26,7 @@ app = resolver(guard=current_editor)
 
 
 @app.bind(routes.CREATE)
-def create_upload(request: UploadRequest) -> Response[str]:
+def create_upload(request: UploadRequest) -> Answer:
     editor, settings = current_editor(), get_settings()
     ticket = uploads.request_upload(
         request, editor=editor, uploads=stores().uploads, max_bytes=settings.upload_max_bytes,
@@ -38,7 +37,7 @@ def create_upload(request: UploadRequest) -> Response[str]:
 
 
 @app.bind(routes.STATUS_OF)
-def get_upload(upload_id: str) -> Response[str]:
+def get_upload(upload_id: str) -> Answer:
     current_editor()
     status = uploads.upload_status(upload_id, uploads=stores().uploads, articles=stores().articles,
                                    expires_seconds=get_settings().upload_expires_seconds)  # fmt: skip

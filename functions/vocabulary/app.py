@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kabar.api import caller_in_group, json_response, resolver
+from kabar.api import Answer, caller_in_group, json_response, resolver
 from kabar.deps import stores
 from kabar.observability import correlate, logger, request_id
 from kabar.routes import vocabulary as routes
@@ -23,14 +22,14 @@ app = resolver(guard=current_editor)
 
 
 @app.bind(routes.LIST)
-def get_tags() -> Response[str]:
+def get_tags() -> Answer:
     current_editor()
     entries = vocabulary.list_tags(vocabulary=stores().vocabulary)
     return json_response(200, {"tags": [entry.to_json() for entry in entries]})
 
 
 @app.bind(routes.LOAD)
-def put_many(bulk: routes.BulkRequest) -> Response[str]:
+def put_many(bulk: routes.BulkRequest) -> Answer:
     editor = current_editor()
     stored = vocabulary.put_tags(bulk, vocabulary=stores().vocabulary)
     logger.info("vocabulary loaded", extra={"editor": editor, "tags": len(stored)})
@@ -38,7 +37,7 @@ def put_many(bulk: routes.BulkRequest) -> Response[str]:
 
 
 @app.bind(routes.PUT)
-def put_one(slug: str, tag: routes.TagRequest) -> Response[str]:
+def put_one(slug: str, tag: routes.TagRequest) -> Answer:
     editor = current_editor()
     entry = vocabulary.put_tag(slug, tag, vocabulary=stores().vocabulary)
     logger.info("vocabulary tag stored", extra={"editor": editor, "slug": slug, "status": entry.status})
@@ -46,7 +45,7 @@ def put_one(slug: str, tag: routes.TagRequest) -> Response[str]:
 
 
 @app.bind(routes.MERGE)
-def merge(slug: str, request: routes.MergeRequest) -> Response[str]:
+def merge(slug: str, request: routes.MergeRequest) -> Answer:
     editor = current_editor()
     entry = vocabulary.merge_tag(slug, request, vocabulary=stores().vocabulary, tags=stores().tags)
     logger.info("tag merged", extra={"editor": editor, "slug": slug, "into": entry.merged_into})
