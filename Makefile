@@ -22,7 +22,7 @@ help:
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
 	@echo "make lint            ruff and mypy"
 	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' routes"
-	@echo "make build           sam build (arm64 wheels, no Docker), artifacts checked"
+	@echo "make build           sam build (arm64 wheels, no Docker), bytecode for CPython 3.13, artifacts checked"
 	@echo "make deploy          account checks, sam build + sam deploy --guided (README: Deploying)"
 	@echo "make alarms          regenerate template.yaml's alarms and dashboard from its functions and queues"
 
@@ -75,11 +75,13 @@ template-check: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 	  --file template.yaml --file .aws-sam-transformed.json
 	rm -f .aws-sam-transformed.json
 	$(SAM) build --template template.yaml
-	$(PYTHON) infra/check_build.py .aws-sam/build
+	$(PYTHON) infra/check_build.py --compile --if-available .aws-sam/build
 
+# sam build, then bytecode for Lambda's CPython 3.13 (its /var/task is read-only: a module without it is
+# compiled on every cold start) and the artifacts' extensions checked (infra/check_build.py).
 build: $(SAM_VENV)/.installed
 	$(SAM) build --template template.yaml
-	$(PYTHON) infra/check_build.py .aws-sam/build
+	$(PYTHON) infra/check_build.py --compile .aws-sam/build
 
 # Read-only checks of the account (API Gateway's CloudWatch Logs role, Lambda concurrency) that say
 # what to answer to the guided deploy's prompts.
