@@ -2,7 +2,7 @@
 OpenAPI document only.
 
 The handlers answer with dicts or workflow models; they never import this module (each model
-would cost a cold start its creation, and Powertools a TypeAdapter per declared answer).
+would cost a cold start its creation).
 ``tests/infra/test_openapi.py`` checks real answers against the document, so these cannot drift
 from what the workflows return.
 """

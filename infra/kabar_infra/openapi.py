@@ -158,7 +158,7 @@ def _complete(document: dict[str, Any]) -> None:
                 unauthorised = "No token, or not a valid token of the user pool"
                 operation["responses"]["401"] = {"description": unauthorised, "content": _json("Message")}
             item[method] = _tidy(operation)
-    # Powertools answers CORS preflight itself: no route, so no resolver documents it.
+    # kabar.rest answers the CORS preflight itself: no route, so no route documents it.
     document["paths"]["/articles/{slug}/comments"]["options"] = _tidy(copy.deepcopy(PREFLIGHT))
     document["paths"] = dict(sorted(document["paths"].items()))
     for name in sorted(_refs(document["paths"]) - set(schemas)):

@@ -54,7 +54,7 @@ def _cognito(group: str) -> dict[str, str]:
 
 SECURITY_SCHEMES: dict[str, Any] = {"editors": _cognito("editors"), "moderators": _cognito("moderators")}
 
-# Powertools answers the intake's CORS preflight itself (kabar.api.cors): it is no route.
+# kabar.rest answers the intake's CORS preflight itself (kabar.api.cors): it is no route.
 PREFLIGHT = {
     "tags": ["comments"],
     "summary": "CORS preflight for the comment intake (public)",

@@ -3,9 +3,9 @@
 A route declares its parameters (:class:`Path`, :class:`Query`, :class:`Body`) and its answers
 once. :meth:`kabar.api.Resolver.bind` reads a request by them (:meth:`Route.values`) and calls
 the handler with the values; ``make openapi`` (:mod:`kabar_infra.openapi`) writes the OpenAPI
-document from the same declarations. Powertools routes and answers but does not validate: its
-validation brings pydantic and its OpenAPI models into every API function's cold start (some
-70 ms) and builds a validator per route on its first request. Reading follows API Gateway:
+document from the same declarations (not Powertools' validation, which brought pydantic and its
+OpenAPI models into every API function's cold start, some 70 ms, and built a validator per route
+on its first request: docs/architecture.md, The API). Reading follows API Gateway:
 ``queryStringParameters`` holds the last of repeated values; an empty value is the default.
 
 A body is read only by routes that take one, in this order: the caller's group (``guard``; a
@@ -82,11 +82,6 @@ class Route:
         named = _PARAM.findall(self.path)
         if sorted(named) != sorted(self.path_params):
             raise ValueError(f"{self.path}: declare exactly the path parameters {named}")
-
-    @property
-    def rule(self) -> str:
-        """The path as Powertools matches it: ``/uploads/<upload_id>``."""
-        return _PARAM.sub(r"<\1>", self.path)
 
     def values(self, event: Any, path: dict[str, str]) -> dict[str, Any]:
         """The handler's keyword arguments for ``event``: path parameters, query values, the body."""
