@@ -18,7 +18,7 @@ help:
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
 	@echo "make bench-cold      cold starts only (a few minutes): each handler's import, and import + first invocation on moto"
 	@echo "make bench-publish   one publish at 10k/1M articles, 50/2,000 a day, 100/100k tags: requests, items, documents, cost"
-	@echo "make bench-local-latency  upload to JSON on the local CDN: 500 uploads in a row, p50 and p95, memory (about 10 min)"
+	@echo "make bench-local-latency  upload to JSON on the local CDN: 500 uploads in a row, p50 and p95, memory (about 15 min)"
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
 	@echo "make lint            ruff and mypy"
 	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' routes"
@@ -109,7 +109,8 @@ bench-cold: venv
 bench-publish: venv
 	$(PY) benchmarks/publish_bench.py
 
-# Upload to the article's JSON on the local CDN, 50 uploads one after the other (a few minutes).
+# Upload to the article's JSON on the local CDN, 500 uploads one after the other (KABAR_BENCH_LATENCY_UPLOADS;
+# about 15 minutes): p50 and p95 of the first 50 and of all, and the stack's memory against its 2 GiB bound.
 bench-local-latency: venv
 	$(PY) benchmarks/local_latency.py
 

@@ -266,8 +266,9 @@ def report(result: dict[str, Any]) -> str:
     lines = [
         MARKERS[0],
         f"**Cold start** (`make bench-cold`, {datetime.now(UTC):%Y-%m-%d}, Python {platform.python_version()}, "
-        f"{platform.machine()}, {os.cpu_count()} cores: fresh interpreters, median of {result['runs']} each, "
-        "samples interleaved. *Import*: the handler module beside a bare `import boto3` "
+        f"{platform.machine()}, {os.cpu_count()} cores: fresh interpreters, Kabar's modules "
+        f"compiled to bytecode first as `make build` ships them, median of {result['runs']} each, samples "
+        "interleaved. *Import*: the handler module beside a bare `import boto3` "
         f"({boto3_ms:.0f} ms, {result['boto3_mib']:.0f} MiB), target {IMPORT_TARGET}x. *First invocation*: "
         "import + one invocation against a moto server holding the stack (template.yaml, the function's "
         "environment), clients and their first requests included, beside `import boto3` + creating the "

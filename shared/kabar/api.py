@@ -24,8 +24,6 @@ from kabar.errors import (
 )
 from kabar.observability import logger
 from kabar.rest import Answer, ApiEvent, Cors, RestResolver, answer
-
-__all__ = ["Answer", "Resolver", "answers", "caller_in_group", "cors", "json_response", "resolver"]
 from kabar.routing import Route
 
 # The OpenAPI security requirement of the editors' and the moderators' routes.

@@ -21,10 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kabar import strictjson
 from kabar.errors import InvalidRequest, UnsupportedMediaType
+
+if TYPE_CHECKING:
+    from kabar.rest import ApiEvent
 
 NOT_VALID = "the request is not valid"
 _PARAM = re.compile(r"\{(\w+)\}")
@@ -83,7 +86,7 @@ class Route:
         if sorted(named) != sorted(self.path_params):
             raise ValueError(f"{self.path}: declare exactly the path parameters {named}")
 
-    def values(self, event: Any, path: dict[str, str]) -> dict[str, Any]:
+    def values(self, event: ApiEvent, path: dict[str, str]) -> dict[str, Any]:
         """The handler's keyword arguments for ``event``: path parameters, query values, the body."""
         values: dict[str, Any] = {**path, **self._query_values(event)}
         if self.body is not None:
@@ -91,8 +94,8 @@ class Route:
             values[name] = _parsed(body, _json_body(event))
         return values
 
-    def _query_values(self, event: Any) -> dict[str, Any]:
-        given = event.query_string_parameters or {}
+    def _query_values(self, event: ApiEvent) -> dict[str, Any]:
+        given = event.query_string_parameters
         values, errors = {}, []
         for name, param in self.query.items():
             text = given.get(name)
@@ -108,7 +111,7 @@ class Route:
         return values
 
 
-def _json_body(event: Any) -> Any:
+def _json_body(event: ApiEvent) -> Any:
     """The body as JSON (None for none); 415 unless sent as JSON, 400 unless UTF-8 JSON in limits."""
     if not event.body:
         return None
