@@ -41,7 +41,7 @@ def get_upload(upload_id: str) -> Answer:
     current_editor()
     status = uploads.upload_status(upload_id, uploads=stores().uploads, articles=stores().articles,
                                    expires_seconds=get_settings().upload_expires_seconds)  # fmt: skip
-    return json_response(200, status.model_dump(mode="json"))
+    return json_response(200, status.to_json())
 
 
 @logger.inject_lambda_context

@@ -14,8 +14,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kabar.submissions import FieldError
-from kabar.workflows.upload_forms import UploadStatus, UploadTicket
+from kabar.models import ArticleStatus, UploadState
+from kabar.workflows.upload_forms import UploadTicket
+
+
+class FieldError(BaseModel):
+    """One reason an upload was rejected (or a warning): which field, and what is wrong."""
+
+    field: str
+    message: str
 
 
 class Message(BaseModel):
@@ -23,6 +30,54 @@ class Message(BaseModel):
 
     message: str
     errors: list[FieldError] = Field(default_factory=list)
+
+
+class IgnoredFile(BaseModel):
+    """A file that arrived under an upload already processed (its ticket used again): it was not
+    published, and is kept in the incoming bucket."""
+
+    key: str
+    size: int
+    sha256: str
+    received_at: datetime
+    message: str
+
+
+class ArticleRef(BaseModel):
+    """Where a published upload went."""
+
+    slug: str
+    version: int
+    status: ArticleStatus
+    path: str
+    url: str | None = None
+
+
+class UploadStatus(BaseModel):
+    """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet."""
+
+    # kabar.workflows.uploads.UploadStatus (a kabar.models.Upload), which answers every field
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    upload_id: str
+    state: UploadState
+    filename: str
+    content_type: str
+    key: str
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None = Field(default=None, description="When the ticket expires")
+    processed_at: datetime | None = None
+    article: ArticleRef | None = None
+    unchanged: bool = False
+    errors: list[FieldError] = []
+    warnings: list[FieldError] = []
+    sha256: str | None = Field(default=None, description="SHA-256 of the file processed (once read)")
+    ignored_files: list[IgnoredFile] = Field(
+        default=[], description="Files posted with the ticket after the upload was processed: "
+        "not published, kept in the incoming bucket (the first 10)",
+    )  # fmt: skip
+    live: bool = False
 
 
 class TagEntry(BaseModel):

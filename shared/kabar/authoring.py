@@ -19,7 +19,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from kabar import strictjson
-from kabar.submissions import ArticleSubmission, FieldError
+from kabar.models import FieldError
+from kabar.submissions import ArticleSubmission
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 JSON_SUFFIXES = (".json",)

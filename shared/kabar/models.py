@@ -1,4 +1,4 @@
-"""The records the table holds: articles, their tags and related lists, comments.
+"""The records the table holds: uploads, articles, their tags and related lists, comments.
 
 Plain dataclasses (:class:`kabar.record.Record`): Kabar writes them, so reading one back
 converts its JSON types and validates nothing, and no function pays pydantic's import and
@@ -35,6 +35,60 @@ class UploadState(StrEnum):
         """Whether a file arriving now is processed: pending, or expired (S3 refuses posts after
         the ticket's expiry, so a file that arrives was posted in time and is processed)."""
         return self in (UploadState.PENDING, UploadState.EXPIRED)
+
+
+@dataclass(kw_only=True)
+class FieldError(Record):
+    """One reason an upload was rejected (or a warning): which field, and what is wrong."""
+
+    field: str
+    message: str
+
+
+@dataclass(kw_only=True)
+class IgnoredFile(Record):
+    """A file that arrived under an upload already processed (its ticket used again): it was not
+    published, and is kept in the incoming bucket."""
+
+    key: str
+    size: int
+    sha256: str
+    received_at: datetime
+    message: str
+
+
+@dataclass(kw_only=True)
+class ArticleRef(Record):
+    """Where a published upload went."""
+
+    slug: str
+    version: int
+    status: ArticleStatus
+    path: str
+    url: str | None = None
+
+
+@dataclass(kw_only=True)
+class Upload(Record):
+    """An upload request and what became of it (the upload API's status answers with it: its
+    schema is ``kabar_infra.answers.UploadStatus``)."""
+
+    upload_id: str
+    state: UploadState
+    filename: str
+    content_type: str
+    key: str
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None = None  # when the ticket expires
+    processed_at: datetime | None = None
+    article: ArticleRef | None = None
+    unchanged: bool = False
+    errors: list[FieldError] = field(default_factory=list)
+    warnings: list[FieldError] = field(default_factory=list)
+    sha256: str | None = None  # of the file processed (once read)
+    # files posted with the ticket after the upload was processed (the first 10)
+    ignored_files: list[IgnoredFile] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

@@ -1,15 +1,14 @@
-"""What editors submit and what became of it, validated by pydantic: the article file, its
-plain-text rules, and the upload's record (which the upload API answers with).
+"""What editors submit, validated by pydantic: the article file and its plain-text rules.
 
-The trust boundary. Only the functions that read editors' input or answer about uploads
-import this module (PublishFunction, UploadsFunction, the vocabulary API); the records the
-other stages read are :mod:`kabar.models`, plain dataclasses no cold start pays pydantic for.
+The trust boundary. Only the functions that read editors' input import this module
+(PublishFunction, and the upload and vocabulary APIs' bodies); what became of an upload is
+Kabar's own record (:class:`kabar.models.Upload`), a plain dataclass like every record the
+stages read, which no cold start pays pydantic for.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -23,7 +22,7 @@ from pydantic import (
     field_validator,
 )
 
-from kabar.models import ArticleStatus, CommentsSetting, UploadState
+from kabar.models import ArticleStatus, CommentsSetting
 from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.text.plain import TAG, control_problem, tidy
 
@@ -123,54 +122,3 @@ class ArticleSubmission(Model):
                 "add e.g. 'slug: judul-berita' (lower-case a-z, 0-9 and hyphens)"
             )
         return slug
-
-
-class FieldError(Model):
-    """One reason an upload was rejected (or a warning): which field, and what is wrong."""
-
-    field: str
-    message: str
-
-
-class IgnoredFile(Model):
-    """A file that arrived under an upload already processed (its ticket used again): it was not
-    published, and is kept in the incoming bucket."""
-
-    key: str
-    size: int
-    sha256: str
-    received_at: datetime
-    message: str
-
-
-class ArticleRef(Model):
-    """Where a published upload went."""
-
-    slug: str
-    version: int
-    status: ArticleStatus
-    path: str
-    url: str | None = None
-
-
-class Upload(Model):
-    """An upload request and what became of it."""
-
-    upload_id: str
-    state: UploadState
-    filename: str
-    content_type: str
-    key: str
-    created_at: datetime
-    created_by: str
-    expires_at: Annotated[datetime | None, Field(description="When the ticket expires")] = None
-    processed_at: datetime | None = None
-    article: ArticleRef | None = None
-    unchanged: bool = False
-    errors: list[FieldError] = []
-    warnings: list[FieldError] = []
-    sha256: Annotated[str | None, Field(description="SHA-256 of the file processed (once read)")] = None
-    ignored_files: Annotated[
-        list[IgnoredFile], Field(description="Files posted with the ticket after the upload was processed: "
-                                 "not published, kept in the incoming bucket (the first 10)"),
-    ] = []  # fmt: skip

@@ -18,8 +18,7 @@ import pytest
 from kabar.errors import Conflict, TagMergedMeanwhile
 from kabar.events import ArticleChanged, TableChange, TagsChanged
 from kabar.keyring import Keyring
-from kabar.models import ArticleTags, ScoredTag, UploadState
-from kabar.submissions import Upload
+from kabar.models import ArticleTags, ScoredTag, Upload, UploadState
 from kabar.table import Stores
 from kabar.table.base import Table
 from kabar.workflows import related

@@ -34,10 +34,12 @@ from kabar.models import (
     Category,
     Comment,
     CommentHistory,
+    IgnoredFile,
     RelatedList,
     ScoredTag,
     TagCount,
     TagRef,
+    Upload,
     UploadState,
     VocabularyEntry,
 )
@@ -45,7 +47,6 @@ from kabar.paging import PageBound
 from kabar.record import Record
 from kabar.site import document_bytes
 from kabar.slugs import slugify
-from kabar.submissions import IgnoredFile, Upload
 from kabar.table import keys
 from kabar.table.base import ConditionFailed
 from kabar.table.comments import _decode_cursor, _encode_cursor
@@ -180,7 +181,7 @@ class MemoryUploads:
         stored = self.uploads.get(upload_id)
         if stored is None or stored.state is not UploadState.PENDING:
             return None
-        self.uploads[upload_id] = stored.model_copy(update={"state": UploadState.EXPIRED})
+        self.uploads[upload_id] = stored.replace(state=UploadState.EXPIRED)
         return _copy(self.uploads[upload_id])
 
     def ignore(self, upload_id: str, file: IgnoredFile, keep: int) -> Upload | None:
@@ -189,7 +190,7 @@ class MemoryUploads:
             return None
         if file.sha256 in {noted.sha256 for noted in stored.ignored_files}:
             return None
-        self.uploads[upload_id] = stored.model_copy(update={"ignored_files": [*stored.ignored_files, file]})
+        self.uploads[upload_id] = stored.replace(ignored_files=[*stored.ignored_files, file])
         return _copy(self.uploads[upload_id])
 
 

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kabar.models import Category, TagRef, UploadState
-from kabar.submissions import ArticleRef, FieldError, Upload
+from kabar.models import ArticleRef, Category, FieldError, TagRef, Upload, UploadState
 from kabar.workflows.publish import process_upload
 from tests.support.memory import MemoryStores, MemoryUploads
 

@@ -10,8 +10,7 @@ from typing import Any
 
 import yaml
 
-from kabar.models import UploadState
-from kabar.submissions import Upload
+from kabar.models import Upload, UploadState
 from kabar.workflows.publish import IGNORED_FILES_KEPT, process_upload
 from kabar.workflows.upload_forms import UploadRequest
 from kabar.workflows.uploads import EXPIRY_GRACE, request_upload, upload_status

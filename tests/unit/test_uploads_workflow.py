@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 
 from kabar.errors import InvalidRequest, NotFound
-from kabar.models import UploadState
-from kabar.submissions import ArticleRef, Upload
-from kabar.workflows.upload_forms import PresignedPost, UploadRequest, UploadStatus
-from kabar.workflows.uploads import request_upload, upload_status
+from kabar.models import ArticleRef, Upload, UploadState
+from kabar.workflows.upload_forms import PresignedPost, UploadRequest
+from kabar.workflows.uploads import UploadStatus, request_upload, upload_status
 from tests.support.memory import MemoryStores
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -110,9 +109,7 @@ def published(stores: MemoryStores, upload_id: str, version: int) -> None:
     stored = stores.uploads.get(upload_id)
     assert stored is not None
     ref = ArticleRef(slug="gempa", version=version, status="published", path="v1/articles/gempa.json")
-    stores.uploads.finish(
-        stored.model_copy(update={"state": UploadState.PUBLISHED, "processed_at": NOW, "article": ref})
-    )
+    stores.uploads.finish(stored.replace(state=UploadState.PUBLISHED, processed_at=NOW, article=ref))
 
 
 def test_the_status_is_the_upload_and_live_once_the_cdn_serves_its_version() -> None:
@@ -120,7 +117,7 @@ def test_the_status_is_the_upload_and_live_once_the_cdn_serves_its_version() -> 
     ticket, _ = ask(stores, "gempa.md")
     pending = upload_status(ticket.upload_id, uploads=stores.uploads, articles=stores.articles, now=NOW)
     assert pending.state is UploadState.PENDING
-    assert pending == UploadStatus(**stores.uploads.uploads[ticket.upload_id].model_dump(), live=False)
+    assert pending == UploadStatus(**vars(stores.uploads.uploads[ticket.upload_id]), live=False)
 
     published(stores, ticket.upload_id, 2)
     status = upload_status(ticket.upload_id, uploads=stores.uploads, articles=stores.articles)

@@ -16,7 +16,7 @@ from kabar.table.uploads import finish_update
 
 if TYPE_CHECKING:
     from kabar.documents import ArticleSummary  # imported where summaries are read (never by the API)
-    from kabar.submissions import Upload  # the upload's outcome, written by PublishFunction
+    from kabar.models import Upload  # the upload's outcome, written by PublishFunction
 
 TYPE_ARTICLE = "article"
 TYPE_ARTICLE_VERSION = "article_version"

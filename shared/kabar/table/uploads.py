@@ -1,36 +1,31 @@
 """Uploads: an editor's request for a presigned POST, and what became of the file.
 
-Upload records are pydantic models (:mod:`kabar.submissions`), imported when one is read:
-every function builds this store, only PublishFunction and UploadsFunction read uploads.
+Upload records are Kabar's own (:class:`kabar.models.Upload`, a plain dataclass): only
+PublishFunction and UploadsFunction read them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kabar.errors import AlreadyProcessed
-from kabar.models import UploadState
+from kabar.models import IgnoredFile, Upload, UploadState
 from kabar.table import keys
 from kabar.table.base import ConditionFailed, Table, names
 from kabar.table.codec import to_value
-
-if TYPE_CHECKING:
-    from kabar.submissions import IgnoredFile, Upload
 
 TYPE_UPLOAD = "upload"
 
 
 def _upload(item: dict[str, Any]) -> Upload:
-    from kabar.submissions import Upload
-
-    return Upload.model_validate(item)
+    return Upload.from_json(item)
 
 
 def finish_update(upload: Upload) -> dict[str, Any]:
     """The conditional update that moves an upload out of ``pending`` (or ``expired``: a file
     posted in time that arrived late) exactly once (for :meth:`Table.update`, or a
     transaction's Update)."""
-    values = upload.model_dump(mode="json", exclude_none=True)
+    values = upload.to_json(exclude_none=True)
     values.pop("upload_id")
     return {
         "UpdateExpression": "SET #type = :type, " + ", ".join(f"#{name} = :{name}" for name in values),
@@ -52,7 +47,7 @@ class UploadStore:
     def create(self, upload: Upload) -> None:
         """Record a new upload request (its id must be new)."""
         values = {**keys.upload(upload.upload_id), "type": TYPE_UPLOAD}
-        values.update(upload.model_dump(mode="json", exclude_none=True))
+        values.update(upload.to_json(exclude_none=True))
         self.table.put(values, ConditionExpression="attribute_not_exists(pk)")
 
     def get(self, upload_id: str) -> Upload | None:
@@ -93,7 +88,7 @@ class UploadStore:
                 ConditionExpression="attribute_exists(pk) AND NOT contains(ignored_sha256, :hash) "
                 "AND (attribute_not_exists(ignored_files) OR size(ignored_files) < :keep)",
                 ExpressionAttributeValues={
-                    ":none": to_value([]), ":file": to_value([file.model_dump(mode="json")]),
+                    ":none": to_value([]), ":file": to_value([file.to_json()]),
                     ":hashes": {"SS": [file.sha256]}, ":hash": to_value(file.sha256), ":keep": to_value(keep),
                 },
                 ReturnValues="ALL_NEW",

@@ -19,10 +19,10 @@ from kabar.authoring import ArticleFileError, parse_article_file
 from kabar.documents import article_path
 from kabar.errors import AlreadyProcessed
 from kabar.html import render_markdown
-from kabar.models import Article, Category, TagRef, UploadState
+from kabar.models import Article, ArticleRef, Category, FieldError, IgnoredFile, TagRef, Upload, UploadState
 from kabar.observability import logger, metric
 from kabar.slugs import slugify
-from kabar.submissions import ArticleRef, ArticleSubmission, FieldError, IgnoredFile, Upload
+from kabar.submissions import ArticleSubmission
 
 IGNORED_FILES_KEPT = 10  # files noted on an upload whose ticket was used again; more are only logged
 
@@ -84,15 +84,15 @@ def process_upload(
         )
     except ArticleFileError as exc:
         rejected = {"state": UploadState.REJECTED, "processed_at": now, "errors": exc.errors, **read}
-        return _finish(uploads, upload.model_copy(update=rejected))
+        return _finish(uploads, upload.replace(**rejected))
     warnings = _link_warnings(submission, articles)
     article = build_article(submission, slug, existing, upload_id, now)
     path = article_path(slug)
     outcome = {"state": UploadState.PUBLISHED, "processed_at": now, "warnings": warnings, **read}
     if existing is not None and existing.content_hash == article.content_hash:
         unchanged = {**outcome, "unchanged": True, "article": article_ref(existing, path, cdn_url)}
-        return _finish(uploads, upload.model_copy(update=unchanged))
-    published = upload.model_copy(update={**outcome, "article": article_ref(article, path, cdn_url)})
+        return _finish(uploads, upload.replace(**unchanged))
+    published = upload.replace(**outcome, article=article_ref(article, path, cdn_url))
     try:
         articles.publish(published, article, previous=existing)
     except AlreadyProcessed:
@@ -197,7 +197,7 @@ def _finish(uploads: Uploads, upload: Upload) -> Upload:
     logger.info(
         "upload processed",
         extra={"upload_id": upload.upload_id, "state": upload.state.value,
-               "errors": [e.model_dump() for e in upload.errors]},
+               "errors": [e.to_json() for e in upload.errors]},
     )  # fmt: skip
     if upload.state is UploadState.REJECTED:
         metric("UploadsRejected")

@@ -1,6 +1,5 @@
-"""The upload API's bodies and answers as pydantic models: ``POST /uploads``'s request and ticket,
-``GET /uploads/{id}``'s status. Imported when one is read or made (:mod:`kabar.workflows.uploads`),
-not by a cold start that needs none.
+"""The upload API's request and ticket as pydantic models (``POST /uploads``). Imported when one
+is read or made (:mod:`kabar.workflows.uploads`), not by a cold start that needs none.
 """
 
 from __future__ import annotations
@@ -9,8 +8,6 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from kabar.submissions import Upload
 
 
 class UploadRequest(BaseModel):
@@ -46,11 +43,3 @@ class UploadTicket(BaseModel):
     content_type: str
     max_bytes: int
     expires_at: datetime
-
-
-class UploadStatus(Upload):
-    """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet."""
-
-    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # every field is answered
-
-    live: bool = False

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kabar.errors import InvalidRequest, NotFound
-from kabar.models import UploadState
+from kabar.models import Upload, UploadState
 
 if TYPE_CHECKING:
-    from kabar.submissions import Upload
-    from kabar.workflows.upload_forms import UploadRequest, UploadStatus, UploadTicket
+    from kabar.workflows.upload_forms import UploadRequest, UploadTicket
 
 UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -31,6 +31,14 @@ class Uploads(Protocol):
 
 class Rendered(Protocol):
     def rendered_version(self, slug: str) -> tuple[int, str] | None: ...
+
+
+@dataclass(kw_only=True)
+class UploadStatus(Upload):
+    """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet
+    (documented by ``kabar_infra.answers.UploadStatus``)."""
+
+    live: bool = False
 
 
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".json": "application/json"}
@@ -95,7 +103,6 @@ def request_upload(
             "content type does not match the file name",
             [{"field": "content_type", "message": f"must be {expected} for this file name"}],
         )
-    from kabar.submissions import Upload
     from kabar.workflows.upload_forms import PresignedPost, UploadTicket
 
     now = now or datetime.now(UTC)
@@ -151,9 +158,7 @@ def upload_status(
     now = now or datetime.now(UTC)
     if upload.state is UploadState.PENDING and expires_at and now >= expires_at + EXPIRY_GRACE:
         upload = uploads.expire(upload_id) or uploads.get(upload_id) or upload
-    from kabar.workflows.upload_forms import UploadStatus
-
-    status = UploadStatus.model_validate(upload.model_dump())
+    status = UploadStatus(**{spec.name: getattr(upload, spec.name) for spec in fields(upload)})
     if upload.article is not None:
         rendered = articles.rendered_version(upload.article.slug)
         status.live = rendered is not None and rendered[0] >= upload.article.version
