@@ -154,4 +154,5 @@ def test_render_and_publish_failures_log_each_record_at_error(app: App, logs: io
     assert len(publish) == 5  # each receive before the dead-letter queue
     assert {line["correlation_id"] for line in publish} == {failed}
     assert all(line["key"] == f"uploads/{failed}/a.md" and line["version_id"] for line in publish)
-    assert all("ValidationError" in line["exception"] for line in publish)
+    # the cause: the stored upload's state is not one an upload has
+    assert all("'lost' is not a valid UploadState" in line["exception"] for line in publish)
