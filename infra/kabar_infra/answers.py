@@ -1,10 +1,10 @@
 """What the API answers, as models: the schemas its routes name (``kabar.api.answers``), for the
 OpenAPI document only.
 
-The handlers answer with dicts or workflow models; they never import this module (each model
-would cost a cold start its creation).
-``tests/infra/test_openapi.py`` checks real answers against the document, so these cannot drift
-from what the workflows return.
+The handlers answer with dicts or records; they never import this module (each model would cost
+a cold start its creation). The records' models are made from their dataclasses
+(:func:`kabar.schemas.models_of`); ``tests/infra/test_openapi.py`` checks real answers against
+the document, so these cannot drift from what the workflows return.
 """
 
 from __future__ import annotations
@@ -14,89 +14,32 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kabar.models import ArticleStatus, UploadState
+from kabar import models
+from kabar.schemas import models_of
+from kabar.workflows import uploads, vocabulary
 from kabar.workflows.upload_forms import UploadTicket
 
-
-class FieldError(BaseModel):
-    """One reason an upload was rejected (or a warning): which field, and what is wrong."""
-
-    field: str
-    message: str
+# The records the API answers with, as the models that document them (kabar.schemas makes them
+# from the dataclasses): every field is answered, so a default does not make one optional.
+_RECORDS = models_of(
+    [models.FieldError, models.IgnoredFile, models.ArticleRef, uploads.UploadStatus, vocabulary.TagEntry],
+    ConfigDict(json_schema_serialization_defaults_required=True),
+)
+FieldError, UploadStatus, TagEntry = _RECORDS["FieldError"], _RECORDS["UploadStatus"], _RECORDS["TagEntry"]
+# (mypy sees the generated models as variables; pydantic reads the annotations below at run time)
 
 
 class Message(BaseModel):
     """Every error answer: what is wrong and, for a request that is not valid, each bad field."""
 
     message: str
-    errors: list[FieldError] = Field(default_factory=list)
-
-
-class IgnoredFile(BaseModel):
-    """A file that arrived under an upload already processed (its ticket used again): it was not
-    published, and is kept in the incoming bucket."""
-
-    key: str
-    size: int
-    sha256: str
-    received_at: datetime
-    message: str
-
-
-class ArticleRef(BaseModel):
-    """Where a published upload went."""
-
-    slug: str
-    version: int
-    status: ArticleStatus
-    path: str
-    url: str | None = None
-
-
-class UploadStatus(BaseModel):
-    """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet."""
-
-    # kabar.workflows.uploads.UploadStatus (a kabar.models.Upload), which answers every field
-    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
-
-    upload_id: str
-    state: UploadState
-    filename: str
-    content_type: str
-    key: str
-    created_at: datetime
-    created_by: str
-    expires_at: datetime | None = Field(default=None, description="When the ticket expires")
-    processed_at: datetime | None = None
-    article: ArticleRef | None = None
-    unchanged: bool = False
-    errors: list[FieldError] = []
-    warnings: list[FieldError] = []
-    sha256: str | None = Field(default=None, description="SHA-256 of the file processed (once read)")
-    ignored_files: list[IgnoredFile] = Field(
-        default=[], description="Files posted with the ticket after the upload was processed: "
-        "not published, kept in the incoming bucket (the first 10)",
-    )  # fmt: skip
-    live: bool = False
-
-
-class TagEntry(BaseModel):
-    """A vocabulary tag as stored."""
-
-    # kabar.workflows.vocabulary.TagEntry, which answers every field
-    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
-
-    slug: str
-    name: str
-    aliases: list[str]
-    status: Literal["active", "blocked", "merged"]
-    merged_into: str | None = None
+    errors: list[FieldError] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
 class TagList(BaseModel):
     """``GET /tags`` and ``PUT /tags``: vocabulary tags."""
 
-    tags: list[TagEntry]
+    tags: list[TagEntry]  # type: ignore[valid-type]
 
 
 class Taken(BaseModel):

@@ -10,11 +10,11 @@ is the only HTML, already sanitized.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
-from kabar.record import Record
+from kabar.record import Record, described
 
 API_VERSION = "v1"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -87,14 +87,6 @@ def error_path(status: int) -> str:
 
 def schema_path(kind: str) -> str:
     return f"{API_VERSION}/schemas/{kind}.json"
-
-
-def described(description: str | None = None, *, default: Any = MISSING, default_factory: Any = MISSING,
-              **bounds: Any) -> Any:  # fmt: skip
-    """A document field's description and bounds (``ge=1``), for its JSON Schema."""
-    return field(
-        default=default, default_factory=default_factory, metadata={"description": description, **bounds}
-    )
 
 
 class _Document(Record):

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from kabar.record import Record
+from kabar.record import Record, described
 
 if TYPE_CHECKING:
     from kabar.documents import ArticleSummary
@@ -70,8 +70,7 @@ class ArticleRef(Record):
 
 @dataclass(kw_only=True)
 class Upload(Record):
-    """An upload request and what became of it (the upload API's status answers with it: its
-    schema is ``kabar_infra.answers.UploadStatus``)."""
+    """An upload request and what became of it."""
 
     upload_id: str
     state: UploadState
@@ -80,15 +79,17 @@ class Upload(Record):
     key: str
     created_at: datetime
     created_by: str
-    expires_at: datetime | None = None  # when the ticket expires
+    expires_at: datetime | None = described("When the ticket expires", default=None)
     processed_at: datetime | None = None
     article: ArticleRef | None = None
     unchanged: bool = False
     errors: list[FieldError] = field(default_factory=list)
     warnings: list[FieldError] = field(default_factory=list)
-    sha256: str | None = None  # of the file processed (once read)
-    # files posted with the ticket after the upload was processed (the first 10)
-    ignored_files: list[IgnoredFile] = field(default_factory=list)
+    sha256: str | None = described("SHA-256 of the file processed (once read)", default=None)
+    ignored_files: list[IgnoredFile] = described(
+        "Files posted with the ticket after the upload was processed: not published, kept in the "
+        "incoming bucket (the first 10)", default_factory=list,
+    )  # fmt: skip
 
 
 @dataclass(kw_only=True)

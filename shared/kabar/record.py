@@ -58,6 +58,15 @@ class Record:
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
 
 
+def described(description: str | None = None, *, default: Any = dataclasses.MISSING,
+              default_factory: Any = dataclasses.MISSING,
+              **bounds: Any) -> Any:  # fmt: skip
+    """A record field's description and bounds (``ge=1``), for its JSON Schema (:mod:`kabar.schemas`)."""
+    return dataclasses.field(
+        default=default, default_factory=default_factory, metadata={"description": description, **bounds}
+    )
+
+
 def iso(moment: datetime) -> str:
     """A time as Kabar writes it: ISO 8601, ``Z`` for UTC (as pydantic writes times)."""
     text = moment.isoformat()

@@ -10,6 +10,7 @@ writes the site's schema documents (the site's first article, or a rebuild).
 from __future__ import annotations
 
 import dataclasses
+import sys
 import typing
 from datetime import datetime
 from functools import cache
@@ -54,19 +55,30 @@ def _field(spec: dataclasses.Field[Any]) -> Any:
     return Field(**meta)
 
 
+def models_of(classes: list[type], config: ConfigDict) -> dict[str, type[BaseModel]]:
+    """A pydantic model for each dataclass (same name, fields, defaults, docstring, described
+    bounds), resolved against one another and the names of each class's module."""
+    namespace: dict[str, Any] = {"datetime": datetime, "Literal": typing.Literal}
+    for cls in classes:
+        namespace.update(
+            {k: v for k, v in vars(sys.modules[cls.__module__]).items() if not k.startswith("_")}
+        )
+    models: dict[str, type[BaseModel]] = {}
+    for cls in classes:
+        fields = {spec.name: (spec.type, _field(spec)) for spec in dataclasses.fields(cls)}
+        models[cls.__name__] = create_model(  # type: ignore[call-overload]
+            cls.__name__, __config__=config, __doc__=_docstring(cls), **fields
+        )
+    namespace.update(models)
+    for model in models.values():
+        model.model_rebuild(_types_namespace=namespace)
+    return models
+
+
 @cache
 def _models() -> dict[str, type[BaseModel]]:
-    """A pydantic model for each document class, resolved against one another."""
-    namespace: dict[str, Any] = {"datetime": datetime, "Literal": typing.Literal}
-    for cls in _documents():
-        fields = {spec.name: (spec.type, _field(spec)) for spec in dataclasses.fields(cls)}
-        namespace[cls.__name__] = create_model(  # type: ignore[call-overload]
-            cls.__name__, __config__=ConfigDict(extra="forbid"), __doc__=_docstring(cls), **fields
-        )
-    for model in namespace.values():
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            model.model_rebuild(_types_namespace=namespace)
-    return namespace
+    """A pydantic model for each document class (no other properties allowed)."""
+    return models_of(_documents(), ConfigDict(extra="forbid"))
 
 
 def document_schema(kind: str) -> dict[str, Any]:

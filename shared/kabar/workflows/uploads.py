@@ -35,8 +35,7 @@ class Rendered(Protocol):
 
 @dataclass(kw_only=True)
 class UploadStatus(Upload):
-    """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet
-    (documented by ``kabar_infra.answers.UploadStatus``)."""
+    """``GET /uploads/{id}`` response: the upload, and whether the CDN serves its result yet."""
 
     live: bool = False
 

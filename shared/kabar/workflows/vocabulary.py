@@ -32,7 +32,7 @@ class TagCounts(Protocol):
 
 @dataclass(kw_only=True)
 class TagEntry(Record):
-    """A vocabulary tag as the API answers it (documented by ``kabar_infra.answers.TagEntry``)."""
+    """A vocabulary tag as stored."""
 
     slug: str
     name: str
