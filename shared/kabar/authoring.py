@@ -16,26 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
 from kabar import strictjson
 from kabar.models import FieldError
-from kabar.submissions import ArticleSubmission
+from kabar.submissions import ArticleSubmission, check_article
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 JSON_SUFFIXES = (".json",)
 MAX_FRONT_MATTER = 65_536  # characters; every field at its longest fits in a fifth of it
 MAX_DEPTH = 8  # lists and mappings inside each other (an article's fields need 2)
-
-_ISO_TIME = "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00"
-_MESSAGES = {
-    "missing": "is required",
-    "extra_forbidden": "is not a known field",
-    "timezone_aware": "needs a time and a UTC offset, e.g. 2026-11-24T09:00:00+07:00",
-    "datetime_type": _ISO_TIME,
-    "datetime_parsing": _ISO_TIME,
-    "datetime_from_date_parsing": _ISO_TIME,
-}
 
 
 class ArticleFileError(Exception):
@@ -75,10 +63,9 @@ def validate_fields(fields: dict[str, Any]) -> ArticleSubmission:
 
     body = fields.get("body")
     body_errors = _body_errors(body) if isinstance(body, str) else []
-    try:
-        submission = ArticleSubmission.model_validate(fields)
-    except ValidationError as exc:
-        raise ArticleFileError(_field_errors(exc) + body_errors) from exc
+    submission, errors = check_article(fields)
+    if submission is None:
+        raise ArticleFileError(errors + body_errors)
     if not body_errors:
         try:
             render_markdown(submission.body)  # kept for the publish that follows (rendered once)
@@ -158,19 +145,3 @@ def _json_fields(text: str) -> dict[str, Any]:
     if not isinstance(fields, dict):
         raise ArticleFileError([FieldError(field="file", message="must be a JSON object")])
     return fields
-
-
-def _field_errors(exc: ValidationError) -> list[FieldError]:
-    errors = []
-    for error in exc.errors(include_url=False):
-        field = ".".join(str(part) for part in error["loc"]) or "file"
-        message = _MESSAGES.get(error["type"], error["msg"])
-        if error["type"] == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
-            message = "must not be empty"
-        if error["type"] == "string_too_long" and isinstance(error.get("input"), str):
-            limit = error.get("ctx", {}).get("max_length")
-            message = f"must be at most {limit} characters (it has {len(error['input'])})"
-        if message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        errors.append(FieldError(field=field, message=message))
-    return errors

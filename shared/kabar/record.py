@@ -3,8 +3,9 @@
 What Kabar stores (:mod:`kabar.models`) and what it publishes (:mod:`kabar.documents`) is
 written by Kabar itself, so reading it back is a conversion, not a validation: a time from
 its ISO text, a nested record from its dict, a float from a stored integer. pydantic stays
-where data comes from outside (:mod:`kabar.submissions`, the API's bodies), and builds the
-documents' JSON Schemas from these classes (:mod:`kabar.schemas`). Importing pydantic and
+where data comes from outside (the API's bodies; an article file is checked by
+:mod:`kabar.submissions`), and builds the documents' JSON Schemas from these classes
+(:mod:`kabar.schemas`). Importing pydantic and
 building its validators cost a function's cold start more than all of Kabar's own code
 (docs/benchmarks.md, "Cold start"); the stages that only move records never pay it.
 

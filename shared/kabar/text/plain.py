@@ -50,3 +50,15 @@ def control_problem(text: str) -> str | None:
         f"has the control or direction-changing character U+{ord(found.group()):04X} at character "
         f"{found.start() + 1}; this field is plain text: remove it"
     )
+
+
+def plain_text(value: str) -> str:
+    """An editor's plain field, tidied; a ``ValueError`` naming the problem when it holds markup (a
+    tag, closed or not: "a < b" is text, "<b" and "<img src=x" are not) or a refused character."""
+    value = tidy(value)
+    if TAG.search(value):
+        raise ValueError("HTML is not allowed here; this field is plain text")
+    problem = control_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value

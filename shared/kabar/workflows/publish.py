@@ -22,7 +22,7 @@ from kabar.html import render_markdown
 from kabar.models import Article, ArticleRef, Category, FieldError, IgnoredFile, TagRef, Upload, UploadState
 from kabar.observability import logger, metric
 from kabar.slugs import slugify
-from kabar.submissions import ArticleSubmission
+from kabar.submissions import FIELDS, ArticleSubmission
 
 IGNORED_FILES_KEPT = 10  # files noted on an upload whose ticket was used again; more are only logged
 
@@ -210,7 +210,7 @@ def reason_kind(field: str) -> str:
     """What a rejection's reason is about, for metrics: the field (``tags`` for ``tags.2``), the
     file or its front matter; ``other`` for a name the editor made up (it is bounded)."""
     name = field.split(".", 1)[0]
-    return name if name in ArticleSubmission.model_fields or name in ("file", "front_matter") else "other"
+    return name if name in FIELDS or name in ("file", "front_matter") else "other"
 
 
 def _check_references(submission: ArticleSubmission, slug: str, existing: Article | None) -> list[FieldError]:
@@ -245,7 +245,7 @@ def build_article(
     now: datetime,
 ) -> Article:
     """The stored article for a validated submission (the next version of ``existing``)."""
-    fields = submission.model_dump(mode="json")
+    fields = submission.to_json()
     fields["slug"] = slug
     digest = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     published_at = submission.published_at or (existing.published_at if existing else now)

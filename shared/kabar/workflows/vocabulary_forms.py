@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from kabar.submissions import PLAIN_TEXT, Slug
+from kabar.slugs import SLUG_PATTERN
+from kabar.text.plain import plain_text
 
 MAX_BULK = 500
+# An editor's plain field, as in an article file (kabar.submissions): markup and control characters
+# refused, invisible formatting dropped. Annotated after the field's length, so that a long value is
+# "at most 60 characters".
+PLAIN_TEXT = BeforeValidator(lambda value: plain_text(value) if isinstance(value, str) else value)
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 TagName = Annotated[str, Field(min_length=1, max_length=60), PLAIN_TEXT]
 
 
