@@ -128,9 +128,7 @@ Session().create_client("dynamodb", config=Config(retries={"max_attempts": 4, "m
 """
 FLOORS = {
     "Powertools Logger + a botocore DynamoDB client (every function)": _LOGGER + _CLIENT,
-    "the same + pydantic and one model (a route that reads a body)": _LOGGER
-    + _PYDANTIC
-    + _CLIENT,
+    "the same + pydantic and one model (a route that reads a body)": _LOGGER + _PYDANTIC + _CLIENT,
     "the same + Powertools' REST resolver (which the API functions no longer use: kabar.rest)": _LOGGER
     + _PYDANTIC
     + _RESOLVER

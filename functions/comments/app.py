@@ -16,7 +16,7 @@ from kabar.settings import get_settings
 from kabar.workflows.comments import read_submission, submit
 
 if TYPE_CHECKING:
-    from kabar.text.comment_forms import CommentSubmission
+    from kabar.text.comment_submission import CommentSubmission
 
 
 @cache

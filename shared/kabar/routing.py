@@ -13,12 +13,14 @@ caller outside it hears 403 whatever they sent), ``Content-Type: application/jso
 browser posts text/plain and forms cross-origin without a CORS preflight, which JSON needs),
 base64 and UTF-8, JSON within :mod:`kabar.strictjson`'s limits (400 saying what and where), then
 the route's ``parse`` (the JSON as sent, None for no body or ``null``). A pydantic
-``ValidationError`` from ``parse`` is a 400 naming each field; pydantic is imported only then.
+``ValidationError`` from ``parse`` is a 400 naming each field; a body checked by :mod:`kabar.checks`
+raises the same 400 (:func:`invalid`). This module never imports pydantic.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,7 @@ from kabar import strictjson
 from kabar.errors import InvalidRequest, UnsupportedMediaType
 
 if TYPE_CHECKING:
+    from kabar.checks import Problem
     from kabar.rest import ApiEvent
 
 NOT_VALID = "the request is not valid"
@@ -127,12 +130,19 @@ def _json_body(event: ApiEvent) -> Any:
 
 
 def _parsed(body: Body, value: Any) -> Any:
-    from pydantic import ValidationError
-
     try:
         return body.parse(value)
-    except ValidationError as exc:
-        raise InvalidRequest(NOT_VALID, field_errors(exc)) from exc
+    except ValueError as exc:  # a body that is not a pydantic model's: no pydantic to import for it
+        pydantic_core = sys.modules.get("pydantic_core")
+        if pydantic_core is not None and isinstance(exc, pydantic_core.ValidationError):
+            raise InvalidRequest(NOT_VALID, field_errors(exc)) from exc
+        raise
+
+
+def invalid(problems: list[Problem]) -> InvalidRequest:
+    """A 400 naming each field a body's :mod:`kabar.checks` found wrong, worded as pydantic's are."""
+    return InvalidRequest(NOT_VALID, [{"field": problem.at or "body", "message": problem.message}
+                                      for problem in problems])  # fmt: skip
 
 
 def field_errors(exc: Any) -> list[dict[str, str]]:

@@ -31,7 +31,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from kabar.errors import (
     CommentRefused,
@@ -45,6 +45,7 @@ from kabar.errors import (
 from kabar.keyring import Keyring
 from kabar.models import ArticleFacts, Comment, CommentHistory, CommentStatus
 from kabar.observability import logger, metric
+from kabar.routing import invalid
 from kabar.text.comment_rules import (
     DEFAULT_DISALLOWED,
     DEFAULT_MODERATION,
@@ -53,9 +54,7 @@ from kabar.text.comment_rules import (
     stamp,
     to_html,
 )
-
-if TYPE_CHECKING:
-    from kabar.text.comment_forms import CommentSubmission
+from kabar.text.comment_submission import CommentSubmission, check_comment
 
 # Readers see these; the site's language is Indonesian.
 PUBLISHED_MESSAGE = "Komentar Anda sudah terbit."
@@ -144,14 +143,15 @@ def new_comment_id(now: datetime) -> str:
 
 def read_submission(body: Any, *, raw_size: int) -> CommentSubmission:
     """The intake's body, checked in order: 413 for a body over :data:`MAX_BODY` bytes, 400 if it is
-    not an object, 413 for a content over :data:`MAX_CONTENT` characters, then the model (400 naming
-    each field)."""
+    not an object, 413 for a content over :data:`MAX_CONTENT` characters, then the contract
+    (:mod:`kabar.text.comment_submission`: 400 naming each field)."""
     if raw_size > MAX_BODY:
         raise PayloadTooLarge("body", f"is larger than {MAX_BODY} bytes")
     check_object(body)
-    from kabar.text.comment_forms import CommentSubmission  # pydantic: only when a comment is read
-
-    return CommentSubmission.model_validate(body)
+    submission, problems = check_comment(body)
+    if submission is None:
+        raise invalid(problems)
+    return submission
 
 
 def submit(
