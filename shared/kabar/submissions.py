@@ -12,7 +12,8 @@ applied (``tests/support/pydantic_article.py`` keeps that model; a test compares
 generated files): what pydantic accepted, this accepts, converted the same way (text stripped of
 white space, a time with its UTC offset), and the content hash of an unchanged file is unchanged.
 Two holes are closed: bytes (YAML's ``!!binary``) are not text, so they cannot slip past the plain
-text rules, and a time is never read from bytes as seconds since 1970.
+text rules, and a time is never read from bytes as seconds since 1970. The checks are
+:mod:`kabar.checks`; :func:`reason` words their problems as an upload's status does.
 """
 
 from __future__ import annotations
