@@ -10,13 +10,14 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-publish bench-local-latency bench-local-memory schemas openapi alarms clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-spam bench-publish bench-local-latency bench-local-memory schemas openapi alarms clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
 	@echo "make test            every test: lint, template checks, unit, integration, end to end"
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
 	@echo "make bench-cold      cold starts only (a few minutes): each handler's import, and import + first invocation on moto"
+	@echo "make bench-spam      the comment content rules on labelled sets: judol promotions kept, readers held"
 	@echo "make bench-publish   one publish at 10k/1M articles, 50/2,000 a day, 100/100k tags: requests, items, documents, cost"
 	@echo "make bench-local-latency  upload to JSON on the local CDN: 500 uploads in a row, p50 and p95, memory (about 15 min)"
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
@@ -102,6 +103,11 @@ bench: venv
 # fails when a function misses a target (`make bench` reports it and goes on).
 bench-cold: venv
 	$(PY) benchmarks/cold_start.py
+
+# The comment content rules on the labelled sets (seconds): promotions kept, ordinary comments marked
+# spam or held, time per comment; benchmarks/spam_quality.py.
+bench-spam: venv
+	$(PY) benchmarks/spam_quality.py
 
 # The local stack as `make run` starts it, 2,000 articles published through it (KABAR_BENCH_LOCAL_ARTICLES).
 # One publish at newsroom scale (part of `make bench`, a few minutes): benchmarks/publish_bench.py; fails when a

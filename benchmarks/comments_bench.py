@@ -1,4 +1,4 @@
-"""Comments: intake latency through the handler on moto, and the content rules on labelled sets.
+"""Comments: intake latency through the handler on moto.
 
 1. Latency: CommentsFunction's handler answering ``POST /articles/{slug}/comments``
    (API Gateway proxy events, every rule and the one transaction), and
@@ -7,72 +7,21 @@
    snapshot): wall time per request, p50 and p95. Each comment comes from its
    own email and /24 network; every fourth author at once posts again and is
    refused (429).
-2. Content rules (``kabar.text.comment_rules.classify_content`` with the default word
-   lists, what the intake runs before any history): on the YouTube Spam
-   Collection (1,956 English comments, ../shared/data/youtube-spam, when it is
-   there) and on ``benchmarks/data/comments_labels.jsonl`` (70 Indonesian
-   comments written for this project: 40 readers' comments on the sample
-   articles' topics, 30 spam of the kinds Indonesian sites get). The second set
-   was written by the people who wrote the rules, so it is a sanity check, not
-   an independent measure; the default lists were not changed after seeing it.
-
-"Held" is spam or pending: not published at once even for a commenter with
-approved comments before. At intake every first-time commenter is held anyway,
-so the content rules decide only for returning commenters.
+The content rules on labelled sets are benchmarks/spam_quality.py (``make bench-spam``).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
-from kabar.text.comment_rules import classify_content
-
-HERE = Path(__file__).parent
-YOUTUBE = HERE.parent.parent / "shared" / "data" / "youtube-spam"
-INDONESIAN = HERE / "data" / "comments_labels.jsonl"
 COMMENTS = 200
 SLUG = "banjir-rendam-kampung-melayu"
 
 
 # --------------------------------------------------------------------- content rules
-
-
-def _youtube() -> list[dict[str, Any]] | None:
-    if not YOUTUBE.exists():
-        return None
-    rows = []
-    for path in sorted(YOUTUBE.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                rows.append({"name": row["AUTHOR"], "content": row["CONTENT"],
-                             "label": "spam" if row["CLASS"].strip() == "1" else "ham"})  # fmt: skip
-    return rows
-
-
-def _indonesian() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in INDONESIAN.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def rule_rates(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Share of spam marked spam and held, share of ham marked spam and held."""
-    verdicts = {"spam": [], "ham": []}  # type: dict[str, list[str]]
-    for row in rows:
-        found = classify_content(name=row["name"], content=row["content"])
-        verdicts[row["label"]].append(found.verdict or "approved")
-
-    def share(label: str, *kinds: str) -> float:
-        return sum(v in kinds for v in verdicts[label]) / max(1, len(verdicts[label]))
-
-    return {
-        "spam": len(verdicts["spam"]), "ham": len(verdicts["ham"]),
-        "spam_marked": share("spam", "spam"), "spam_held": share("spam", "spam", "pending"),
-        "ham_marked": share("ham", "spam"), "ham_held": share("ham", "spam", "pending"),
-    }  # fmt: skip
 
 
 # --------------------------------------------------------------------- latency
@@ -146,9 +95,7 @@ def latency() -> dict[str, Any]:
 
 
 def measure() -> dict[str, Any]:
-    youtube = _youtube()
-    return {"latency": latency(), "youtube": rule_rates(youtube) if youtube else None,
-            "indonesian": rule_rates(_indonesian())}  # fmt: skip
+    return {"latency": latency()}
 
 
 def report(results: dict[str, Any]) -> str:
@@ -170,36 +117,5 @@ def report(results: dict[str, Any]) -> str:
         f"The first request of the run (the handler's first use: settings, secret, clients) took "
         f"{lat['first_ms']:.0f} ms. RenderFunction then spent {lat['render_ms_per_approval']:.0f} ms per "
         "approval (newest page, comments.json and the article document), batched as the stream delivers them.",
-        "",
-        "**Comment content rules** (default word lists; held = spam or pending, not published at once",
-        "even for a commenter with approved comments; first-time commenters are held regardless):",
-        "",
-        "| labelled set | spam | ham | spam marked spam | spam held | ham marked spam | ham held |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    sets = [("youtube", "YouTube Spam Collection (English)"),
-            ("indonesian", "Indonesian set (benchmarks/data, written for this project)")]  # fmt: skip
-    for key, label in sets:
-        rates = results[key]
-        if rates is None:
-            lines.append(f"| {label} | skipped: {YOUTUBE} is not there | | | | | |")
-            continue
-        lines.append(
-            f"| {label} | {rates['spam']} | {rates['ham']} | {rates['spam_marked']:.0%} | "
-            f"{rates['spam_held']:.0%} | {rates['ham_marked']:.1%} | {rates['ham_held']:.1%} |"
-        )
-    lines += [
-        "",
-        "Words catch what they name: the default lists miss gambling slang they do not list",
-        '("gacor", "maxwin", "slot88"), spelled-around words ("s1ot g4cor") and single bare links;',
-        "a site adds its own words (CommentDisallowedWords, CommentModerationWords) and tries them",
-        "on past comments with `kabar comments classify` first.",
     ]
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.path.insert(0, str(HERE.parent))
-    print(report(measure()))

@@ -11,9 +11,10 @@
 4. Related articles: what one publish reads, writes and renders at 10,000 and
    100,000 articles, beside exhaustive TF-IDF, and precision@5 on labelled
    articles (benchmarks/related_bench.py).
-5. Comments: intake and approval latency through the handlers on moto, and the
-   content rules' catch and false-positive rates on labelled comments
-   (benchmarks/comments_bench.py).
+5. Comments: intake and approval latency through the handlers on moto
+   (benchmarks/comments_bench.py), and the content rules on labelled comments: judol
+   promotions kept, ordinary comments marked spam or held, time per comment
+   (benchmarks/spam_quality.py, also ``make bench-spam``).
 
 Results go to docs/benchmarks.md and into the README between the bench markers.
 """
@@ -48,7 +49,7 @@ def main() -> int:
     from benchmarks import cold_start
 
     cold = cold_start.measure()  # first: fresh interpreters, before moto holds 10,000 items
-    from benchmarks import comments_bench, publish_bench, related_bench
+    from benchmarks import comments_bench, publish_bench, related_bench, spam_quality
     from benchmarks.tagging_quality import measure
     from benchmarks.tagging_quality import report as quality_report
 
@@ -56,7 +57,8 @@ def main() -> int:
     comments = comments_bench.measure()
     publish, publish_ok = publish_bench.run()
     text = "\n".join([publish, cold_start.report(cold), quality_report(measure()), related_bench.report(related),
-                      comments_bench.report(comments), _kept_local_sections()])  # fmt: skip
+                      comments_bench.report(comments), spam_quality.report(spam_quality.measure()),
+                      _kept_local_sections()])  # fmt: skip
     RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     begin, end = "<!-- bench:start -->", "<!-- bench:end -->"

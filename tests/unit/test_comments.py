@@ -43,10 +43,18 @@ def test_links_count_addresses_and_bare_domains_once() -> None:
 
 
 def test_rules_in_order_with_every_reason() -> None:
-    spam = classify_content(name="x", content="Main slot gacor di http://a.com http://b.com", honeypot="isi")
-    assert spam.verdict == "spam" and spam.reasons == ["honeypot filled", "disallowed word: slot gacor"]
-    held = classify_content(name="x", content="Lihat http://a.com dan http://b.com, subscribe ya")
-    assert held.verdict == "pending" and held.reasons == ["2 links", "moderation word: subscribe"]
+    spam = classify_content(name="x", content="Beli viagra di http://a.com http://b.com", honeypot="isi")
+    assert spam.verdict == "spam" and spam.reasons == ["honeypot filled", "disallowed word: viagra"]
+    held = classify_content(name="x", content="Lihat http://a.com dan http://b.com, check out my channel")
+    assert held.verdict == "pending"
+    assert held.reasons == ["2 links", "moderation word: check out", "moderation word: my channel"]
+    judol = classify_content(name="x", content="Main di RAJA303 maxwin terus, wd lancar", honeypot="isi")
+    assert judol.reasons == ["honeypot filled", "gambling site name: raja303",
+                             "gambling words: maxwin terus, wd lancar"]  # fmt: skip
+    promoted = classify_content(name="x", content="Main di RAJA303, wd lancar http://a.com http://b.com")
+    assert promoted.verdict == "spam"  # the gambling evidence decides before the links
+    against = classify_content(name="Ani", content="Judi online dan togel merusak keluarga, berantas!")
+    assert against.verdict is None  # gambling as a subject is not a promotion
     assert classify_content(name="Ani", content="Semoga pengungsi cepat pulang.").verdict is None
     assert classify_content(name="Ani", content="Satu tautan: http://a.com").verdict is None
     custom = classify_content(name="Ani", content="kata terlarang", disallowed=["terlarang"], moderation=[])
@@ -64,7 +72,7 @@ def test_the_cli_classifies_lines_with_the_intake_rules(
     source = Path(str(tmp_path)) / "in.jsonl"
     lines = [
         {"id": 1, "name": "Ani", "email": "ani@example.id", "content": "Semoga cepat pulih."},
-        {"id": 2, "name": "x", "email": "x@example.id", "content": "slot gacor di sini"},
+        {"id": 2, "name": "x", "email": "x@example.id", "content": "slot gacor maxwin di raja303"},
         {"id": 3, "name": "y", "email": "y@example.id", "content": "http://a.com http://b.com"},
     ]
     source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
@@ -76,6 +84,11 @@ def test_the_cli_classifies_lines_with_the_intake_rules(
     words.write_text("pulih\n", encoding="utf-8")
     assert main(["comments", "classify", str(source), "--disallowed", str(words)]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[0])["verdict"] == "spam"
+    names = Path(str(tmp_path)) / "names.txt"
+    names.write_text("Pulih\n", encoding="utf-8")  # a learned name holds the comment, with its reason
+    assert main(["comments", "classify", str(source), "--names", str(names)]) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert (first["verdict"], first["reasons"]) == ("pending", ["learned spam name: pulih"])
     source.write_text('{"id": 1}\n', encoding="utf-8")
     assert main(["comments", "classify", str(source)]) == 2
     assert "line 1: needs at least an id and a content" in capsys.readouterr().err

@@ -11,11 +11,13 @@ deployed stack (a user in the ``moderators`` group).
 Reads lines of ``{id, name, email, website?, content, honeypot?}`` and writes lines
 of ``{id, verdict, reasons}`` with :func:`kabar.text.comment_rules.classify_content`, the
 rules CommentsFunction applies before it looks at any history: ``spam`` (a
-filled honeypot, a disallowed word), ``pending`` (too many links, a moderation
-word), or ``approved`` when the content rules pass (at intake a first-time
-commenter still waits for a moderator; that rule needs history this command
-does not have). ``--disallowed`` and ``--moderation`` files (one word or phrase
-per line) try other word lists.
+filled honeypot, a disallowed word, strong evidence of a gambling promotion),
+``pending`` (weaker evidence, too many links, a moderation word), or ``approved``
+when the content rules pass (at intake a first-time commenter still waits for a
+moderator; that rule needs history this command does not have). ``--disallowed``
+and ``--moderation`` files (one word or phrase per line) try other word lists;
+``--names`` a file of spam names (one per line), as a site learns them from its
+moderators.
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ def _words(path: Path | None, default: tuple[str, ...]) -> list[str]:
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def classify(handle: IO[str], out: IO[str], disallowed: list[str], moderation: list[str]) -> int:
+def classify(handle: IO[str], out: IO[str], disallowed: list[str], moderation: list[str],
+             names: tuple[str, ...] = ()) -> int:  # fmt: skip
     count = 0
     for _, item in read_jsonl(handle, "content"):
         found = classify_content(
             name=str(item.get("name", "")), content=item["content"], website=item.get("website"),
-            honeypot=item.get("honeypot"), disallowed=disallowed, moderation=moderation,
+            honeypot=item.get("honeypot"), disallowed=disallowed, moderation=moderation, learned=names,
         )  # fmt: skip
         record = {"id": item["id"], "verdict": found.verdict or "approved", "reasons": found.reasons}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -72,13 +75,15 @@ def add_commands(commands: Any) -> None:
     run.add_argument("input", help="a JSON Lines file, or - for standard input")
     run.add_argument("--disallowed", type=Path, help="disallowed words, one per line (spam)")
     run.add_argument("--moderation", type=Path, help="moderation words, one per line (pending)")
+    run.add_argument("--names", type=Path, help="learned spam names, one per line (each holds a comment)")
 
 
 def run(args: Any) -> int:
     disallowed = _words(args.disallowed, DEFAULT_DISALLOWED)
     moderation = _words(args.moderation, DEFAULT_MODERATION)
+    names = tuple(word.lower() for word in _words(args.names, ()))
     with opened(args.input) as handle:
-        classify(handle, sys.stdout, disallowed, moderation)
+        classify(handle, sys.stdout, disallowed, moderation, names)
     return 0
 
 

@@ -5,10 +5,16 @@ classify`` run this same code. The rules that need history (duplicates, floods,
 earlier approved comments) live in :mod:`kabar.workflows.comments`; these are the
 ones that read only the comment itself, in the order the intake applies them:
 
-1. a filled honeypot, or a disallowed word -> ``spam`` (accepted, never shown);
-2. :data:`MAX_LINKS` or more links, or a moderation word -> ``pending``;
+1. a filled honeypot, a disallowed word, or strong evidence of an online-gambling promotion
+   (:mod:`kabar.text.promotion`, read through :mod:`kabar.text.disguise`) -> ``spam``
+   (accepted, never shown);
+2. weaker evidence of a promotion, :data:`MAX_LINKS` or more links, or a moderation word ->
+   ``pending``;
 3. otherwise no verdict here: history decides (``pending`` for a first-time
    commenter, ``approved`` for one with earlier approved comments).
+
+Gambling is left to the promotion rules, which weigh a word by what is around it: a word list
+that made "judi online" or "togel" spam would mark readers who write against gambling spam.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from kabar.errors import InvalidRequest, PayloadTooLarge
 from kabar.text.plain import CONTROL as _CONTROL
 from kabar.text.plain import TAG as _TAG
+from kabar.text.promotion import promotion_evidence
 
 Verdict = Literal["approved", "pending", "spam"]
 Status = Literal["approved", "pending", "spam", "trash"]
@@ -38,18 +46,13 @@ _BARE_DOMAIN = re.compile(
 )
 
 # Defaults; each site sets its own lists (template parameters).
-DEFAULT_DISALLOWED = (
-    "viagra",
-    "casino online",
-    "judi online",
-    "slot gacor",
-    "togel",
-    "pinjol",
-    "bitcoin doubler",
-)
+DEFAULT_DISALLOWED = ("viagra", "bitcoin doubler")
+# Self-promotion. Not "subscribe" or "promo" alone: readers write "auto subscribe" and talk of a
+# shop's "promo" every day.
 DEFAULT_MODERATION = (
-    "subscribe", "check out", "my channel", "my video", "visit my", "follow me", "click here",
-    "free money", "promo", "diskon", "whatsapp", "wa.me", "hubungi kami",
+    "check out", "my channel", "my video", "visit my", "follow me", "click here", "free money",
+    "subscribe my", "subscribe channel saya", "channel saya", "channel aku", "mampir ke channel",
+    "whatsapp", "wa.me", "hubungi kami",
 )  # fmt: skip
 
 
@@ -108,18 +111,22 @@ def links(text: str, website: str | None = None) -> int:
 def _normalised(text: str) -> str:
     """Lower case, no accents, runs of other characters as one space (dots kept: "wa.me")."""
     folded = unicodedata.normalize("NFKD", text.lower())
-    return re.sub(r"[^a-z0-9.]+", " ", "".join(c for c in folded if not unicodedata.combining(c))).strip()
+    return _OTHER.sub(" ", "".join(c for c in folded if not unicodedata.combining(c))).strip()
+
+
+_OTHER = re.compile(r"[^a-z0-9.]+")
+
+
+@lru_cache(maxsize=256)
+def _phrase(word: str) -> re.Pattern[str] | None:
+    phrase = _normalised(word)
+    return re.compile(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])") if phrase else None
 
 
 def _contains(text: str, words: Iterable[str]) -> list[str]:
     """The words and phrases of ``words`` that ``text`` contains as whole words."""
     normalised = _normalised(text)
-    found = []
-    for word in words:
-        phrase = _normalised(word)
-        if phrase and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", normalised):
-            found.append(word)
-    return found
+    return [word for word in words if (pattern := _phrase(word)) is not None and pattern.search(normalised)]
 
 
 @dataclass(frozen=True)
@@ -139,15 +146,20 @@ def classify_content(
     disallowed: Iterable[str] = DEFAULT_DISALLOWED,
     moderation: Iterable[str] = DEFAULT_MODERATION,
     max_links: int = MAX_LINKS,
+    learned: Iterable[str] = (),
 ) -> ContentVerdict:
-    """The rules that need no history, in order; the first that decides wins, all reasons kept."""
+    """The rules that need no history, in order; the first that decides wins, all reasons kept.
+    ``learned``: the site's spam names, learned from its moderators."""
     text = f"{name}\n{content}\n{website or ''}"
     reasons = []
     if honeypot and honeypot.strip():
         reasons.append("honeypot filled")
     reasons += [f"disallowed word: {word}" for word in _contains(text, disallowed)]
-    if reasons:
-        return ContentVerdict("spam", reasons)
+    promotion = promotion_evidence(content, name, learned)
+    if reasons or promotion.verdict == "spam":
+        return ContentVerdict("spam", reasons + (promotion.reasons if promotion.verdict else []))
+    if promotion.verdict == "pending":
+        reasons += promotion.reasons
     count = links(content)
     if count >= max_links:
         reasons.append(f"{count} links")
