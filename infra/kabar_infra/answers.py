@@ -77,6 +77,10 @@ class Moderated(BaseModel):
 
     comment: ModeratedComment
     changed: bool = Field(description="False: it already was so (a repeated request)")
+    learned: list[str] | None = Field(
+        None, description="Marking spam: the gambling site names in it the site learned now (each holds "
+        "every later comment that names it); absent for other actions",
+    )  # fmt: skip
 
 
 class Queue(BaseModel):
@@ -87,7 +91,31 @@ class Queue(BaseModel):
     next: str | None = Field(description="The cursor of the next page; null on the last")
 
 
+class SpamName(BaseModel):
+    """A learned spam name, and where it was learned."""
+
+    name: str = Field(description="As the rules read it: lower case, disguises undone (badak88)")
+    comment: str | None = Field(description="The comment marked spam it was learned from")
+    by: str | None = Field(description="The moderator who marked it")
+    learned_at: datetime | None
+
+
+class SpamNames(BaseModel):
+    """``GET /spam-names``: one page of the learned spam names, in order."""
+
+    names: list[SpamName]
+    next: str | None = Field(description="The cursor of the next page; null on the last")
+
+
+class SpamNameForgotten(BaseModel):
+    """``DELETE /spam-names/{name}``: comments that name it are no longer held for it."""
+
+    name: str
+    removed: bool = Field(description="False: it was not a learned name (a repeated request)")
+
+
 ANSWERS: dict[str, type[BaseModel]] = {
     model.__name__: model
-    for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, Taken, Moderated, Queue)
-}
+    for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, Taken, Moderated, Queue, SpamNames,
+                  SpamNameForgotten)
+}  # fmt: skip

@@ -197,6 +197,9 @@ def _table(session: boto3.Session, name: str, props: dict[str, Any], stack: Stac
             "StreamViewType": props["StreamSpecification"]["StreamViewType"],
         }
     table = dynamodb.create_table(**request)["TableDescription"]
+    if props.get("TimeToLiveSpecification", {}).get("Enabled"):
+        dynamodb.update_time_to_live(TableName=table["TableName"], TimeToLiveSpecification={
+            "Enabled": True, "AttributeName": props["TimeToLiveSpecification"]["AttributeName"]})  # fmt: skip
     return {
         "Ref": table["TableName"],
         "Arn": table["TableArn"],

@@ -247,15 +247,21 @@ class Candidate(NamedTuple):
 
 
 class CommentHistory(NamedTuple):
-    """A commenter's approved comments, the latest comment from them or their network
-    (epoch seconds), and whether this very comment was made before. ``carried``: during a
-    key rotation, the approved comments found under the previous key for a commenter the
-    current key has no record of (the intake moves them to the current key's record)."""
+    """A commenter's approved comments, their latest comment (epoch seconds), and whether this
+    very comment was made before. ``carried``: during a key rotation, the approved comments found
+    under the previous key for a commenter the current key has no record of (the intake moves them
+    to the current key's record). ``network``: the times of the latest comments from the
+    commenter's network (/24, /48), oldest first, and ``network_version`` the version of the
+    current key's record of them (0: none yet), which the write that adds this comment requires.
+    ``spam_names``: the site's learned spam names."""
 
     approved: int
     last_at: float | None
     duplicate: bool
     carried: int = 0
+    network: tuple[float, ...] = ()
+    network_version: int = 0
+    spam_names: frozenset[str] = frozenset()
 
 
 PUBLIC_FIELDS = ("id", "name", "website", "content_html", "created_at", "parent", "parent_name", "depth")

@@ -66,6 +66,8 @@ class Settings:
     comments_close_days: int = _setting("COMMENTS_CLOSE_DAYS", 0, low=0)  # 0: never
     comment_max_depth: int = _setting("COMMENT_MAX_DEPTH", 3, low=0, high=10)
     comment_flood_seconds: int = _setting("COMMENT_FLOOD_SECONDS", 15, low=0)
+    comment_network_limit: int = _setting("COMMENT_NETWORK_LIMIT", 6, low=1)  # comments a minute, one network
+    comment_purge_days: int = _setting("COMMENT_PURGE_DAYS", 30, low=1)  # spam and trash, then deleted
     # Comma-separated words and phrases; empty: the defaults in kabar.text.comment_rules.
     comment_disallowed: str = _setting("COMMENT_DISALLOWED_WORDS", "")
     comment_moderation: str = _setting("COMMENT_MODERATION_WORDS", "")

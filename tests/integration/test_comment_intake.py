@@ -34,7 +34,7 @@ def test_a_first_comment_waits_and_its_email_and_ip_are_stored_only_hashed(artic
 
 
 def test_a_returning_commenter_is_published_at_once(stack: Any, template: Any) -> None:
-    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0"})
+    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0", "COMMENT_NETWORK_LIMIT": "1000"})
     app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", body="Air naik.\n"))
     post(app, ANI)
     (first,) = stored(app)
@@ -51,12 +51,25 @@ def test_duplicates_get_409_and_floods_429_with_retry_after(article: App) -> Non
     assert post(article, ANI)[0] == 201
     status, body, _ = post(article, ANI)
     assert status == 409 and "already" in body["message"]
-    status, body, headers = post(article, {**ANI, "email": "budi@example.id", "content": "Isi lain."})
-    assert status == 429 and headers["Retry-After"] == "15"  # same /24 network
-    ipv6 = "2001:db8:1:2::5"
-    assert post(article, {**ANI, "email": "citra@example.id", "content": "Dari v6."}, ip=ipv6)[0] == 201
-    same_48 = "2001:db8:1:ffff::9"
-    assert post(article, {**ANI, "email": "dodi@example.id", "content": "Juga v6."}, ip=same_48)[0] == 429
+    status, body, headers = post(article, {**ANI, "content": "Isi lain."}, ip="198.51.100.1")
+    assert status == 429 and headers["Retry-After"] == "15"  # the same email elsewhere
+
+
+def test_one_network_is_a_rate_with_retry_after(article: App) -> None:
+    """Readers behind one address (/24, /48): six a minute are taken, the seventh waits."""
+    for n in range(6):
+        reader = {**ANI, "email": f"pembaca{n}@example.id", "content": f"Komentar {n}."}
+        assert post(article, reader, ip=f"203.0.113.{n + 1}")[0] == 201
+    status, body, headers = post(article, {**ANI, "email": "ketujuh@example.id", "content": "Tujuh."})
+    assert status == 429 and 1 <= int(headers["Retry-After"]) <= 60
+    assert body["message"] == "more than 6 comments a minute from your network: please wait"
+    assert (
+        post(article, {**ANI, "email": "v6@example.id", "content": "Dari v6."}, ip="2001:db8:1:2::5")[0]
+        == 201
+    )
+    networks = [item for item in article.table_items() if item["sk"]["S"] == "NETWORK"]
+    assert sorted((len(n["times"]["L"]), n["v"]["N"]) for n in networks) == [(1, "1"), (6, "6")]
+    assert all(int(n["expires_at"]["N"]) > int(float(n["times"]["L"][-1]["N"])) for n in networks)  # TTL
 
 
 def test_spam_is_accepted_but_stored_as_spam_and_links_wait(article: App) -> None:

@@ -29,7 +29,7 @@ def comment(name: str, content: str = "") -> dict[str, str]:
 
 @pytest.fixture
 def app(stack: Stack, template: Template) -> App:
-    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0"})
+    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0", "COMMENT_NETWORK_LIMIT": "1000"})
     app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", body="Air naik.\n"))
     for name in ("Ani", "Dewi"):  # known commenters before any rotation (key k1)
         status, body, _ = post(app, comment(name))

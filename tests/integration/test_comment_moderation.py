@@ -18,7 +18,7 @@ ARTICLE = f"v1/articles/{SLUG}.json"
 @pytest.fixture
 def app(stack: Any, template: Any) -> App:
     """Floods are another test's business: here one network posts as many comments as it likes."""
-    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0"})
+    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0", "COMMENT_NETWORK_LIMIT": "1000"})
     app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu", body="Air naik.\n"))
     return app
 

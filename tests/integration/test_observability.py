@@ -99,7 +99,7 @@ def test_metrics_for_what_ops_watch(app: App, capfd: pytest.CaptureFixture[str])
 
 
 def test_comment_verdicts_are_counted(stack: Any, template: Any, capfd: pytest.CaptureFixture[str]) -> None:
-    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0"})
+    app = App(template, stack, {"COMMENT_FLOOD_SECONDS": "0", "COMMENT_NETWORK_LIMIT": "1000"})
     app.upload("a.md", article_file(title="Banjir Rendam Kampung Melayu"))
     slug = "banjir-rendam-kampung-melayu"
     capfd.readouterr()

@@ -83,7 +83,7 @@ GOLDEN = ROOT / "tests" / "golden" / "examples.json"
 TEST = ROOT / "tests" / "integration" / "test_golden_snapshot.py"
 FOLDERS = ("articles", "related", "try", "rejected")
 # Floods are the intake tests' business: here the same commenter comes back at once.
-OVERRIDES = {"CDN_URL": CDN_URL, "COMMENT_FLOOD_SECONDS": "0"}
+OVERRIDES = {"CDN_URL": CDN_URL, "COMMENT_FLOOD_SECONDS": "0", "COMMENT_NETWORK_LIMIT": "1000"}
 
 COMMENTED = "ribuan-pengungsi-kembali-ke-homs-setelah-jalur-dibuka"  # examples/articles/01
 MERGED, MERGED_INTO = "aleppo", "suriah"  # both given by articles/02 and 05

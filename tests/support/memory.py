@@ -509,10 +509,13 @@ class MemoryRelatedLists:
 
 @dataclass
 class Seen:
-    """A commenter's or a network's history: approved comments (commenters), the last comment's time."""
+    """A commenter's or a network's history: approved comments (commenters), the last comment's
+    time (commenters), the latest comments' times and the record's version (networks)."""
 
     approved: int = 0
     last_at: float | None = None
+    times: tuple[float, ...] = ()
+    version: int = 0
 
 
 @dataclass
@@ -532,6 +535,8 @@ class MemoryComments:
     networks: dict[str, Seen] = field(default_factory=dict)
     duplicates: dict[str, str] = field(default_factory=dict)  # digest -> the comment that made it
     articles: dict[str, Counters] = field(default_factory=dict)
+    expires: dict[str, int] = field(default_factory=dict)  # comment id -> when the table's TTL purges it
+    spam_names: set[str] = field(default_factory=set)  # the learned names the history read gives
 
     def get(self, comment_id: str) -> Comment | None:
         return _copy(self.comments.get(comment_id))
@@ -540,14 +545,17 @@ class MemoryComments:
         self, *, email_hashes: Sequence[str], network_hashes: Sequence[str], duplicates: Sequence[str]
     ) -> CommentHistory:
         commenters = [self.commenters.get(h) for h in email_hashes]
-        seen = [s for s in commenters + [self.networks.get(h) for h in network_hashes] if s is not None]
-        times = [s.last_at for s in seen if s.last_at is not None]
+        networks = [self.networks.get(h) for h in network_hashes]
+        times = [s.last_at for s in commenters if s is not None and s.last_at is not None]
         earlier = [s.approved for s in commenters[1:] if s is not None]
         return CommentHistory(
             approved=commenters[0].approved if commenters[0] else 0,
             last_at=max(times, default=None),
             duplicate=any(d in self.duplicates for d in duplicates),
             carried=0 if commenters[0] else next(iter(earlier), 0),
+            network=tuple(sorted(t for n in networks if n is not None for t in n.times)),
+            network_version=networks[0].version if networks[0] else 0,
+            spam_names=frozenset(self.spam_names),
         )
 
     def next_seq(self, slug: str) -> int:
@@ -583,33 +591,52 @@ class MemoryComments:
         return [_copy(c) for _, c in page], _encode_cursor(key)
 
     def add(
-        self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int, carried: int = 0
+        self,
+        comment: Comment,
+        *,
+        duplicate: str,
+        now: float,
+        flood_seconds: int,
+        carried: int = 0,
+        network: tuple[float, ...] = (),
+        network_version: int = 0,
+        expires_at: int | None = None,
     ) -> None:
         if duplicate in self.duplicates:
             raise CommentRefused("duplicate")
-        cutoff = now - flood_seconds
-        seen = (self.commenters.get(comment.email_hash), self.networks.get(comment.network_hash))
-        if any(s is not None and s.last_at is not None and s.last_at > cutoff for s in seen):
+        commenter = self.commenters.get(comment.email_hash)
+        if (
+            commenter is not None
+            and commenter.last_at is not None
+            and commenter.last_at > now - flood_seconds
+        ):
             raise CommentRefused("flood")
+        if self.networks.get(comment.network_hash, Seen()).version != network_version:
+            raise CommentRefused("network")
         if comment.id in self.comments:
             raise Conflict(f"comment {comment.id} exists")
         self.duplicates[duplicate] = comment.id
         commenter = self.commenters.setdefault(comment.email_hash, Seen())
         commenter.last_at = now
         commenter.approved += carried
-        self.networks.setdefault(comment.network_hash, Seen()).last_at = now
+        self.networks[comment.network_hash] = Seen(times=network, version=network_version + 1)
         self.comments[comment.id] = _copy(comment)
+        if expires_at:
+            self.expires[comment.id] = expires_at
         if comment.approved:
             commenter.approved += 1
             self.articles.setdefault(comment.slug, Counters()).count += 1
 
-    def change(self, before: Comment, after: Comment) -> None:
+    def change(self, before: Comment, after: Comment, *, expires_at: int | None = None) -> None:
         """On the status and revision read; in or out of ``approved`` moves both counts."""
         read = before.revision or 0
         stored = self.comments.get(after.id)
         if stored is None or stored.status != before.status or stored.revision not in (None, read):
             raise Conflict(f"comment {after.id} changed meanwhile: read it again and retry")
         self.comments[after.id] = copy.deepcopy(after.replace(revision=read + 1))
+        self.expires.pop(after.id, None)
+        if expires_at:
+            self.expires[after.id] = expires_at
         if before.approved != after.approved:
             delta = 1 if after.approved else -1
             self.articles.setdefault(after.slug, Counters()).count += delta
@@ -802,3 +829,32 @@ if TYPE_CHECKING:  # `mypy tests/support/memory.py` checks each store against th
         _intake_comments: comments.Comments = s.comments
         _moderation: moderation.Comments = s.comments
         _site: sources.Site = site  # (the render sources: MemoryStores.sources)
+
+
+@dataclass
+class MemorySpamNames:
+    """kabar.table.spam_names.SpamNameStore; ``comments`` (when given) read the names as the intake does."""
+
+    learned: dict[str, dict[str, Any]] = field(default_factory=dict)
+    comments: MemoryComments | None = None
+
+    def learn(self, names: Iterable[str], *, comment_id: str, by: str, at: str) -> list[str]:
+        fresh = sorted(set(names) - set(self.learned))
+        for name in fresh:
+            self.learned[name] = {"name": name, "comment": comment_id, "by": by, "learned_at": at}
+        self._share()
+        return fresh
+
+    def forget(self, name: str) -> bool:
+        found = self.learned.pop(name, None) is not None
+        self._share()
+        return found
+
+    def page(self, *, limit: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        ordered = [self.learned[name] for name in sorted(self.learned) if after is None or name > after]
+        more = len(ordered) > limit
+        return ordered[:limit], (ordered[limit - 1]["name"] if more else None)
+
+    def _share(self) -> None:
+        if self.comments is not None:
+            self.comments.spam_names = set(self.learned)

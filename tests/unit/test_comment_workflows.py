@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from kabar.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, TooManyRequests
+from kabar.errors import (
+    CommentRefused,
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+)
 from kabar.keyring import Keyring
 from kabar.models import Comment, CommentHistory
 from kabar.workflows.comments import (
@@ -22,8 +30,9 @@ from kabar.workflows.comments import (
     read_submission,
     submit,
 )
-from kabar.workflows.moderation import edit, moderate, queue, read_edit
-from tests.support.memory import MemoryComments, MemoryStores, Seen, article
+from kabar.workflows.moderation import edit, forget_spam_name, moderate, queue, read_edit, spam_names
+from tests.support.memory import MemoryComments, MemorySpamNames, MemoryStores, Seen, article
+from tests.support.styles import styled
 
 SLUG = "banjir-rendam-kampung-melayu"
 KEYS = Keyring.single(b"kunci-rahasia")
@@ -161,33 +170,62 @@ def test_the_same_comment_again_is_409_before_it_is_a_flood_and_nothing_is_writt
     assert post(stores, ANI, slug="lain", now=NOW + timedelta(days=1))["status"] == "awaiting moderation"
 
 
-@pytest.mark.parametrize(
-    ("email", "ip"),
-    [
-        ("budi@example.id", "203.0.113.200"),  # the same /24
-        ("Ani@Example.co.id", "198.51.100.1"),
-    ],  # the same commenter elsewhere
-)
-def test_a_comment_too_soon_after_the_last_is_429_with_the_seconds_left(email: str, ip: str) -> None:
+def test_the_same_email_too_soon_is_429_with_the_seconds_left() -> None:
     stores = site()
     post(stores, ANI)
     before = copy.deepcopy(stores)
-    with pytest.raises(TooManyRequests) as flood:
-        post(stores, {**ANI, "email": email, "content": "Isi lain."}, ip=ip, now=NOW + timedelta(seconds=5.5))
+    with pytest.raises(TooManyRequests) as flood:  # the same commenter from elsewhere
+        post(stores, {**ANI, "content": "Isi lain."}, ip="198.51.100.1", now=NOW + timedelta(seconds=5.5))
     assert (str(flood.value), flood.value.retry_after) == ("one comment every 15 seconds: please wait", 10)
     assert stores == before
-    answer = post(
-        stores, {**ANI, "email": email, "content": "Isi lain."}, ip=ip, now=NOW + timedelta(seconds=15)
-    )
+    answer = post(stores, {**ANI, "content": "Isi lain."}, ip="198.51.100.1", now=NOW + timedelta(seconds=15))
     assert answer["status"] == "awaiting moderation"
 
 
-def test_floods_are_counted_by_ipv6_slash_48() -> None:
+def test_readers_behind_one_address_are_a_rate_not_a_lockout() -> None:
+    """A mobile carrier's shared address: different readers seconds apart are all taken, until the
+    network's comments in the last minute reach the limit; the next waits until the oldest is a
+    minute old."""
     stores = site()
-    post(stores, ANI, ip="2001:db8:1:2::5")
+    for n in range(6):
+        reader = {**ANI, "email": f"pembaca{n}@example.id", "content": f"Komentar {n}."}
+        assert post(stores, reader, ip="203.0.113.7", now=NOW + timedelta(seconds=3 * n))
+    before = copy.deepcopy(stores)
+    seventh = {**ANI, "email": "pembaca7@example.id", "content": "Komentar 7."}
+    with pytest.raises(TooManyRequests) as busy:
+        post(stores, seventh, ip="203.0.113.99", now=NOW + timedelta(seconds=20))  # the same /24
+    assert str(busy.value) == "more than 6 comments a minute from your network: please wait"
+    assert busy.value.retry_after == 40  # the first of the six is a minute old at 60 s
+    assert stores == before
+    assert post(stores, seventh, ip="203.0.113.99", now=NOW + timedelta(seconds=60.5))
+    other = {**ANI, "email": "jauh@example.id", "content": "Dari jauh."}
+    assert post(stores, other, ip="198.51.100.1", now=NOW + timedelta(seconds=21))  # another network
+    assert post(stores, {**other, "email": "x@example.id"}, ip="203.0.113.8", now=NOW + timedelta(seconds=61),
+                rules=IntakeRules(network_limit=10))  # a site may allow more  # fmt: skip
+
+
+def test_a_network_record_written_meanwhile_is_read_again() -> None:
+    """Two readers of one network at once: the second write finds the network's record changed,
+    reads it again and is taken, counted after the first."""
+    stores = site()
+    raced = RacedNetwork(stores.comments)
+    post(stores, ANI, comments=raced)
+    assert raced.refusals == 1 and len(stores.comments.networks) == 1
+    (record,) = stores.comments.networks.values()
+    assert len(record.times) == 2 and record.version == 2
+
+
+def test_networks_are_counted_by_ipv6_slash_48() -> None:
+    stores = site()
+    rules = IntakeRules(network_limit=1)
+    post(stores, ANI, ip="2001:db8:1:2::5", rules=rules)
     with pytest.raises(TooManyRequests):
-        post(stores, {**ANI, "email": "d@example.id", "content": "Juga."}, ip="2001:db8:1:ffff::9")
-    assert post(stores, {**ANI, "email": "e@example.id", "content": "Dari jauh."}, ip="2001:db8:2::9")
+        post(
+            stores, {**ANI, "email": "d@example.id", "content": "Juga."}, ip="2001:db8:1:ffff::9", rules=rules
+        )
+    assert post(
+        stores, {**ANI, "email": "e@example.id", "content": "Dari jauh."}, ip="2001:db8:2::9", rules=rules
+    )
 
 
 def test_a_body_too_large_is_413_before_anything_else() -> None:
@@ -253,6 +291,33 @@ def test_a_returning_commenter_is_published_at_once_with_the_next_approval_numbe
     assert other["status"] == "awaiting moderation"
 
 
+class RacedNetwork:
+    """The comments, where another reader of the same network comments between this one's first
+    read and its write."""
+
+    def __init__(self, comments: MemoryComments) -> None:
+        self.comments, self.refusals, self.raced = comments, 0, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.comments, name)
+
+    def history(self, **hashes: Any) -> CommentHistory:
+        found = self.comments.history(**hashes)
+        if not self.raced:
+            self.raced = True
+            self.comments.networks[hashes["network_hashes"][0]] = Seen(
+                times=(NOW.timestamp() - 1,), version=1
+            )
+        return found
+
+    def add(self, comment: Comment, **written: Any) -> None:
+        try:
+            self.comments.add(comment, **written)
+        except CommentRefused as refused:
+            self.refusals += refused.reason == "network"
+            raise
+
+
 class CleanHistory(MemoryComments):
     """Answers every history read as a first comment: two requests that raced past the read."""
 
@@ -306,6 +371,51 @@ def test_spam_or_trash_takes_a_comment_down_and_it_keeps_its_number_when_it_come
     assert stores.comments.counters(SLUG) == (2, 2)
     assert [c["seq"] for c in stores.comments.public_by_seq(SLUG, 1, 50)] == [1, 2]
     assert stores.comments.public_by_seq(SLUG, 2, 2)[0]["id"] == second
+
+
+def test_spam_and_trash_are_purged_after_the_purge_days_unless_they_come_back() -> None:
+    stores = site()
+    comment_id = approved(stores, ANI)
+    moderate(stores.comments, comment_id, "spam", by="mod", now=NOW, purge_days=7)
+    assert stores.comments.expires[comment_id] == int(NOW.timestamp()) + 7 * 86400
+    later = NOW + timedelta(days=2)
+    moderate(stores.comments, comment_id, "trash", by="mod", now=later, purge_days=7)
+    assert stores.comments.expires[comment_id] == int(later.timestamp()) + 7 * 86400  # from the trash on
+    moderate(stores.comments, comment_id, "approve", by="mod", now=later)
+    assert comment_id not in stores.comments.expires  # public again: kept
+    spam = post(stores, {**ANI, "email": "s@example.id", "content": "Beli viagra murah"}, rules=EVERY_COMMENT)
+    assert stored(stores, spam["id"]).status == "spam"
+    assert stores.comments.expires[spam["id"]] == int(NOW.timestamp()) + 30 * 86400  # spam at intake too
+
+
+def test_marking_spam_teaches_the_site_names_in_it_once() -> None:
+    stores = site()
+    names = MemorySpamNames(comments=stores.comments)
+    promo = {**ANI, "content": f"Mantap bang, main di BADAK88 dan {styled('bold', 'KOTAWIN')} yuk"}
+    comment_id = str(post(stores, promo, rules=EVERY_COMMENT)["id"])
+    done = moderate(stores.comments, comment_id, "spam", by="mod", now=NOW, names=names)
+    assert done["learned"] == ["badak88", "kotawin"]
+    assert names.learned["badak88"] == {"name": "badak88", "comment": comment_id, "by": "mod",
+                                        "learned_at": "2026-11-24T09:00:00Z"}  # fmt: skip
+    again = moderate(stores.comments, comment_id, "spam", by="mod2", now=NOW, names=names)
+    assert (again["changed"], again["learned"]) == (False, [])  # learned once
+    later = post(stores, {**ANI, "email": "lain@example.id", "content": "Cobain badak 88 deh"},
+                 ip="198.51.100.9", rules=EVERY_COMMENT)  # fmt: skip
+    assert stored(stores, later["id"]).reasons[-1] == "learned spam name: badak88"
+    assert "learned" not in moderate(stores.comments, later["id"], "approve", by="mod", now=NOW, names=names)
+    assert "learned" not in moderate(stores.comments, later["id"], "trash", by="mod", now=NOW, names=names)
+
+
+def test_moderators_list_and_forget_learned_names() -> None:
+    names = MemorySpamNames()
+    names.learn(["badak88", "kotawin", "raja303"], comment_id="c1", by="mod", at="2026-11-24T09:00:00Z")
+    first = spam_names(names, limit=2, cursor=None)
+    assert [row["name"] for row in first["names"]] == ["badak88", "kotawin"] and first["next"] == "kotawin"
+    assert [row["name"] for row in spam_names(names, limit=2, cursor="kotawin")["names"]] == ["raja303"]
+    assert forget_spam_name(names, "KOTAWIN", by="mod") == {"name": "kotawin", "removed": True}
+    assert forget_spam_name(names, "kotawin", by="mod") == {"name": "kotawin", "removed": False}
+    with pytest.raises(InvalidRequest):
+        spam_names(names, limit=0, cursor=None)
 
 
 def reads_once(monkeypatch: pytest.MonkeyPatch, comments: MemoryComments, value: Comment) -> None:

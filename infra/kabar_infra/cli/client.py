@@ -110,6 +110,23 @@ class KabarClient:
         """approve, spam or trash a comment."""
         return self._call("POST", f"/comments/{comment_id}/{action}")  # type: ignore[no-any-return]
 
+    def spam_names(self) -> list[dict[str, Any]]:
+        """Every learned spam name (GET /spam-names, page after page)."""
+        from urllib.parse import urlencode
+
+        names: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            query = {"limit": 100} | ({"cursor": cursor} if cursor else {})
+            page = self._call("GET", f"/spam-names?{urlencode(query)}")
+            names += page["names"]
+            cursor = page["next"]
+            if not cursor:
+                return names
+
+    def forget_spam_name(self, name: str) -> dict[str, Any]:
+        return self._call("DELETE", f"/spam-names/{name}")  # type: ignore[no-any-return]
+
     def edit_comment(self, comment_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         return self._call("PUT", f"/comments/{comment_id}", changes)  # type: ignore[no-any-return]
 

@@ -6,7 +6,11 @@ oldest first; ``kabar comments approve|spam|trash ID...`` moderates;
 local stack's moderator (``.kabar/local.json``), or as ``--username`` on a
 deployed stack (a user in the ``moderators`` group).
 
-``kabar comments classify IN.jsonl`` needs no AWS: the intake's content rules on past comments.
+``kabar comments names`` lists the spam names the site learned from its moderators (a comment
+marked spam teaches it the gambling site names in it); ``--remove NAME...`` forgets them.
+
+``kabar comments classify IN.jsonl`` needs no AWS: the intake's content rules on past comments
+(``--stack-names`` fetches the learned names from the stack, which needs a sign-in).
 
 Reads lines of ``{id, name, email, website?, content, honeypot?}`` and writes lines
 of ``{id, verdict, reasons}`` with :func:`kabar.text.comment_rules.classify_content`, the
@@ -76,20 +80,30 @@ def add_commands(commands: Any) -> None:
     run.add_argument("--disallowed", type=Path, help="disallowed words, one per line (spam)")
     run.add_argument("--moderation", type=Path, help="moderation words, one per line (pending)")
     run.add_argument("--names", type=Path, help="learned spam names, one per line (each holds a comment)")
+    run.add_argument("--stack-names", action="store_true", help="the stack's learned spam names (signs in)")
+    names = comment_commands.add_parser("names", help="the spam names the site learned from moderators")
+    names.add_argument("--remove", nargs="+", metavar="NAME", help="forget these names")
 
 
-def run(args: Any) -> int:
+def run(args: Any, client: Any = None) -> int:
+    """``classify``; with ``client`` (``--stack-names``), the stack's learned names too."""
     disallowed = _words(args.disallowed, DEFAULT_DISALLOWED)
     moderation = _words(args.moderation, DEFAULT_MODERATION)
-    names = tuple(word.lower() for word in _words(args.names, ()))
+    names = {word.lower() for word in _words(args.names, ())}
+    if client is not None:
+        names |= {row["name"] for row in client.spam_names()}
     with opened(args.input) as handle:
-        classify(handle, sys.stdout, disallowed, moderation, names)
+        classify(handle, sys.stdout, disallowed, moderation, tuple(sorted(names)))
     return 0
 
 
 def run_remote(args: Any, client: Any) -> int:
     """The moderation commands, through the API."""
     command = args.comments_command
+    if command == "classify":
+        return run(args, client)
+    if command == "names":
+        return _names(args, client)
     if command == "pending":
         page = client.comments(args.status, args.limit, args.cursor)
         if args.json:
@@ -122,6 +136,27 @@ def run_remote(args: Any, client: Any) -> int:
             if args.json
             else _done(comment_id, done["comment"]["status"], done)
         )
+    return 0
+
+
+def _names(args: Any, client: Any) -> int:
+    if args.remove:
+        for name in args.remove:
+            done = client.forget_spam_name(name)
+            print(
+                json.dumps(done)
+                if args.json
+                else f"{done['name']}: {'removed' if done['removed'] else 'not learned'}"
+            )
+        return 0
+    rows = client.spam_names()
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for row in rows:
+        print(f"{row['name']}  (from comment {row['comment']}, by {row['by']}, {row['learned_at']})")
+    if not rows:
+        print("no learned spam names")
     return 0
 
 

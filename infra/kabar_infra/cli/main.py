@@ -199,7 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if (
         args.command == "related"
-        or (args.command == "comments" and args.comments_command in comments.LOCAL_COMMANDS)
+        or (
+            args.command == "comments"
+            and args.comments_command in comments.LOCAL_COMMANDS
+            and not getattr(args, "stack_names", False)
+        )
         or (args.command == "tags" and args.tags_command == "suggest")
     ):
         return _on_files(args)

@@ -35,5 +35,6 @@ def rules(settings: Settings) -> IntakeRules:
     return IntakeRules.from_lists(
         disallowed=settings.comment_disallowed, moderation=settings.comment_moderation,
         flood_seconds=settings.comment_flood_seconds, max_depth=settings.comment_max_depth,
+        network_limit=settings.comment_network_limit, purge_days=settings.comment_purge_days,
         close_days=settings.comments_close_days,
     )  # fmt: skip

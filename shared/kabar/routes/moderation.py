@@ -1,5 +1,5 @@
-"""ModerationFunction's routes: ``GET /comments``, ``POST /comments/{id}/<action>`` and
-``PUT /comments/{id}``."""
+"""ModerationFunction's routes: ``GET /comments``, ``POST /comments/{id}/<action>``,
+``PUT /comments/{id}``, ``GET /spam-names`` and ``DELETE /spam-names/{name}``."""
 
 from __future__ import annotations
 
@@ -39,3 +39,19 @@ def action(name: str) -> Route:
     """``POST /comments/{id}/<name>``; the same action again changes nothing (``changed: false``)."""
     return Route("POST", f"/comments/{{comment_id}}/{name}", ACTIONS[name], security=MODERATORS,
                  path_params=COMMENT_ID, responses=answers(200, "Moderated", CHANGED, REFUSED))  # fmt: skip
+
+
+SPAM_NAMES = Route(
+    "GET", "/spam-names", "The site's learned spam names, in order (moderators)", security=MODERATORS,
+    query={
+        "limit": Query("integer", 100, minimum=1, maximum=100, read=moderation.page_size),
+        "cursor": Query(description="The `next` of the previous page"),
+    },
+    responses=answers(200, "SpamNames", "One page of the names, each with the comment it was learned from",
+                      INVALID | FORBIDDEN),
+)  # fmt: skip
+FORGET_SPAM_NAME = Route(
+    "DELETE", "/spam-names/{name}", "Stop holding comments that name it (moderators)", security=MODERATORS,
+    path_params={"name": Path("^[0-9A-Za-z]{1,40}$")},
+    responses=answers(200, "SpamNameForgotten", "The name, and whether it was learned", FORBIDDEN),
+)  # fmt: skip

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kabar.table.links import LinkStore
     from kabar.table.lists import ListStore
     from kabar.table.related import RelatedListStore
+    from kabar.table.spam_names import SpamNameStore
     from kabar.table.tags import TagStore
     from kabar.table.uploads import UploadStore
     from kabar.table.vocabulary import VocabularyStore
@@ -68,6 +69,12 @@ class Stores:
         from kabar.table.comments import CommentStore
 
         return CommentStore(self.table)
+
+    @cached_property
+    def spam_names(self) -> SpamNameStore:
+        from kabar.table.spam_names import SpamNameStore
+
+        return SpamNameStore(self.table)
 
     @cached_property
     def lists(self) -> ListStore:

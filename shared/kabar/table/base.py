@@ -156,6 +156,10 @@ class Table:
             raise ConditionFailed(key["pk"]) from exc
         return from_item(response.get("Attributes", {}))
 
+    def delete(self, key: Key) -> None:
+        """Delete an item (nothing when there is none)."""
+        self.client.delete_item(TableName=self.name, Key=to_item(key))
+
     def put_op(self, values: dict[str, Any], **condition: Any) -> dict[str, Any]:
         """A transaction's Put."""
         return {"Put": {"TableName": self.name, "Item": to_item(_correlated(values)), **condition}}

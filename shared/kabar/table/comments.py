@@ -1,5 +1,9 @@
 """Comments: the comments, their commenters' and networks' history, duplicates, and each
-article's counters (approved comments, approval numbers)."""
+article's counters (approved comments, approval numbers).
+
+Markers expire through the table's TTL (``expires_at``, epoch seconds): a duplicate marker after
+:data:`DUPLICATE_SECONDS`, a network's record a day after its last comment, a comment in spam or
+the trash after the site's purge days (set when it gets there, removed when it leaves)."""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ TYPE_COMMENTER = "commenter"
 TYPE_NETWORK = "network"
 TYPE_DUPLICATE = "comment_duplicate"
 TYPE_COMMENT_COUNTER = "comment_counter"
+DUPLICATE_SECONDS = 30 * 86400  # the same comment again on the same article: refused for 30 days
+NETWORK_SECONDS = 86400
 
 
 def _index_keys(comment: Comment) -> dict[str, str]:
@@ -55,16 +61,20 @@ class CommentStore:
         commenters = [keys.commenter(h)["pk"] for h in email_hashes]
         networks = [keys.network(h)["pk"] for h in network_hashes]
         wanted = [*map(keys.commenter, email_hashes), *map(keys.network, network_hashes),
-                  *map(keys.duplicate, duplicates)]  # fmt: skip
-        items = self.table.batch_get(wanted, projection=("pk", "approved", "last_at"))
+                  *map(keys.duplicate, duplicates), keys.spam_names()]  # fmt: skip
+        items = self.table.batch_get(wanted, projection=("pk", "approved", "last_at", "times", "v", "names"))
         found = {item["pk"]: item for item in items}
-        seen = [found[pk] for pk in commenters + networks if pk in found]
+        seen = [found[pk] for pk in commenters if pk in found]
         earlier = [int(found[pk].get("approved", 0)) for pk in commenters[1:] if pk in found]
+        times = [time for pk in networks if pk in found for time in _network_times(found[pk])]
         return CommentHistory(
             approved=int(found.get(commenters[0], {}).get("approved", 0)),
             last_at=max((float(i["last_at"]) for i in seen if "last_at" in i), default=None),
             duplicate=any(keys.duplicate(d)["pk"] in found for d in duplicates),
             carried=0 if commenters[0] in found else next(iter(earlier), 0),
+            network=tuple(sorted(times)),
+            network_version=int(found.get(networks[0], {}).get("v", 0)),
+            spam_names=frozenset(found.get(keys.spam_names()["pk"], {}).get("names", ())),
         )
 
     def next_seq(self, slug: str) -> int:
@@ -113,20 +123,34 @@ class CommentStore:
         return [found[comment_id] for comment_id in ids if comment_id in found], _encode_cursor(last)
 
     def add(
-        self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int, carried: int = 0
+        self,
+        comment: Comment,
+        *,
+        duplicate: str,
+        now: float,
+        flood_seconds: int,
+        carried: int = 0,
+        network: tuple[float, ...] = (),
+        network_version: int = 0,
+        expires_at: int | None = None,
     ) -> None:
-        """Store a new comment, unless it repeats one or follows its author's or network's too soon.
+        """Store a new comment, unless it repeats one, follows its author's too soon, or its
+        network's record changed since it was read.
 
-        One transaction: the duplicate marker (new), the commenter's and the network's
-        last comment time (older than ``flood_seconds``), the comment, and for an
-        approved comment (which carries its ``seq``) the article's and the commenter's
-        approved counts; ``carried`` approved comments (from the previous key's record)
-        are added to the commenter's. Raises CommentRefused("duplicate") before CommentRefused("flood").
+        One transaction: the duplicate marker (new), the commenter's last comment time (older
+        than ``flood_seconds``), the network's latest comment times (``network``, this one's
+        included), conditional on the version read (``network_version``), the comment (with
+        ``expires_at`` when it goes to spam), and for an approved comment (which carries its
+        ``seq``) the article's and the commenter's approved counts; ``carried`` approved comments
+        (from the previous key's record) are added to the commenter's. Raises
+        CommentRefused("duplicate"), then ("flood"), then ("network": read it again and retry).
         """
         cutoff = now - flood_seconds
         stamp = {"ConditionExpression": "attribute_not_exists(last_at) OR last_at <= :cutoff",
                  "ExpressionAttributeNames": {"#type": "type"}}  # fmt: skip
-        marker = {**keys.duplicate(duplicate), "type": TYPE_DUPLICATE, "comment": comment.id}
+        marker = {**keys.duplicate(duplicate), "type": TYPE_DUPLICATE, "comment": comment.id,
+                  "expires_at": int(now) + DUPLICATE_SECONDS}  # fmt: skip
+        stored = {**_values(comment), **({"expires_at": expires_at} if expires_at else {})}
         counted = carried + (1 if comment.approved else 0)
         approved = {":counted": counted} if counted else {}
         count_approved = " ADD approved :counted" if counted else ""
@@ -138,12 +162,8 @@ class CommentStore:
                 ExpressionAttributeValues=to_item({":type": TYPE_COMMENTER, ":now": now, ":cutoff": cutoff,
                                                    **approved}), **stamp,
             ),
-            self.table.update_op(
-                keys.network(comment.network_hash), UpdateExpression="SET #type = :type, last_at = :now",
-                ExpressionAttributeValues=to_item({":type": TYPE_NETWORK, ":now": now, ":cutoff": cutoff}),
-                **stamp,
-            ),
-            self.table.put_op(_values(comment), ConditionExpression="attribute_not_exists(pk)"),
+            self._network_op(comment.network_hash, network, network_version, now),
+            self.table.put_op(stored, ConditionExpression="attribute_not_exists(pk)"),
         ]  # fmt: skip
         if comment.approved:
             items.append(self._count_comment(comment.slug, 1))
@@ -151,21 +171,28 @@ class CommentStore:
         def refused(reasons: list[str | None]) -> Exception:
             if reasons[:1] == [CONDITION_FAILED]:
                 return CommentRefused("duplicate")
-            if CONDITION_FAILED in reasons[1:3]:
+            if reasons[1:2] == [CONDITION_FAILED]:
                 return CommentRefused("flood")
+            if reasons[2:3] == [CONDITION_FAILED]:
+                return CommentRefused("network")
             return Conflict(f"comment {comment.id}: {reasons}")
 
         self.table.transact(items, refused)
 
-    def change(self, before: Comment, after: Comment) -> None:
-        """Replace a comment read as ``before`` with ``after`` (new status, or edited fields).
+    def change(self, before: Comment, after: Comment, *, expires_at: int | None = None) -> None:
+        """Replace a comment read as ``before`` with ``after`` (new status, or edited fields);
+        ``expires_at`` when it is in spam or the trash (the table's TTL purges it then).
 
         Conditional on the stored status and revision being those read (Conflict when
         another change came first). Moving into or out of ``approved`` counts the
         article's and the commenter's approved comments in the same transaction.
         """
         read = before.revision or 0
-        values = {**_values(after), "revision": read + 1}
+        values = {
+            **_values(after),
+            "revision": read + 1,
+            **({"expires_at": expires_at} if expires_at else {}),
+        }
         items: list[Any] = [self.table.put_op(
             values,
             ConditionExpression="#status = :status AND "
@@ -178,6 +205,21 @@ class CommentStore:
             items += [self._count_comment(after.slug, delta), self._count_commenter(after.email_hash, delta)]
         message = f"comment {after.id} changed meanwhile: read it again and retry"
         self.table.transact(items, lambda reasons: Conflict(message))
+
+    def _network_op(
+        self, network_hash: str, times: tuple[float, ...], version: int, now: float
+    ) -> dict[str, Any]:
+        """The network's latest comment times, conditional on the version read (0: no record yet)."""
+        return self.table.update_op(
+            keys.network(network_hash),
+            UpdateExpression="SET #type = :type, times = :times, v = :next, expires_at = :expires",
+            ConditionExpression="v = :v" if version else "attribute_not_exists(v)",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues=to_item({
+                ":type": TYPE_NETWORK, ":times": list(times), ":next": version + 1,
+                ":expires": int(now) + NETWORK_SECONDS, **({":v": version} if version else {}),
+            }),
+        )  # fmt: skip
 
     def _count_comment(self, slug: str, delta: int) -> dict[str, Any]:
         return self.table.update_op(
@@ -193,6 +235,13 @@ class CommentStore:
             ExpressionAttributeNames={"#type": "type"},
             ExpressionAttributeValues=to_item({":type": TYPE_COMMENTER, ":delta": delta}),
         )  # fmt: skip
+
+
+def _network_times(item: dict[str, Any]) -> list[float]:
+    """A network record's latest comment times (a record written before these were kept: its one)."""
+    if "times" in item:
+        return [float(time) for time in item["times"]]
+    return [float(item["last_at"])] if "last_at" in item else []
 
 
 def _encode_cursor(key: dict[str, Any] | None) -> str | None:

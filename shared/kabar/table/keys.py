@@ -22,6 +22,8 @@ a comment                      ``COMMENT#<id>``     ``COMMENT``
 a commenter (keyed email hash) ``COMMENTER#<hash>`` ``COMMENTER``
 a network (keyed hash)         ``NETWORK#<hash>``   ``NETWORK``
 a comment already made         ``DUPLICATE#<hash>`` ``DUPLICATE``
+the learned spam names         ``SPAMNAMES``        ``SPAMNAMES``
+one learned spam name          ``SPAMNAME#<name>``  ``SPAMNAME``
 a page of a list               ``PAGES#<list>``     ``<upper bound>`` (``~``: newest)
 tag's article count            ``TAG#<tag>``        ``STATS``
 tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
@@ -57,7 +59,7 @@ VOCABULARY = "VOCAB"
 ItemKind = Literal[
     "upload", "article", "version", "rendered", "tags", "membership", "category", "related",
     "listed_by", "named_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
-    "tag_stats", "vocabulary", "merge", "alias", "page", "unknown",
+    "tag_stats", "vocabulary", "merge", "alias", "page", "spam_names", "spam_name", "unknown",
 ]  # fmt: skip
 
 # pk prefix -> the sort key of that partition's single item, and its kind.
@@ -68,6 +70,8 @@ _SINGLE = {
     "NETWORK#": ("NETWORK", "network"),
     "DUPLICATE#": ("DUPLICATE", "duplicate"),
     "ALIAS#": ("ALIAS", "alias"),
+    "SPAMNAME#": ("SPAMNAME", "spam_name"),
+    "SPAMNAMES": ("SPAMNAMES", "spam_names"),
 }
 _ARTICLE_ITEMS = {
     "CURRENT": "article", "RENDERED": "rendered", "TAGS": "tags", "CATEGORY": "category",
@@ -182,6 +186,14 @@ def network(network_hash: str) -> Key:
 
 def duplicate(digest: str) -> Key:
     return {"pk": f"DUPLICATE#{digest}", "sk": "DUPLICATE"}
+
+
+def spam_names() -> Key:
+    return {"pk": "SPAMNAMES", "sk": "SPAMNAMES"}
+
+
+def spam_name(name: str) -> Key:
+    return {"pk": f"SPAMNAME#{name}", "sk": "SPAMNAME"}
 
 
 def tag_stats(tag: str) -> Key:

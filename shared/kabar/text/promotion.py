@@ -38,6 +38,7 @@ from kabar.text.disguise import (
     unmask,
 )
 
+MIN_LEARNED = 5
 PENDING_POINTS = 3
 SPAM_POINTS = 6
 
@@ -130,7 +131,9 @@ def promotion_evidence(content: str, name: str = "", learned: Iterable[str] = ()
     if hidden:
         points += 3
         reasons.append("disguised: " + ", ".join(hidden))
-    known = sorted(set(learned) & (set(text.words) | set(text.unleet) | set(sites)))
+    written = set(text.words) | set(text.unleet) | set(sites)
+    compact = "".join(text.unleet)  # "dewadora 88" names "dewadora88" too
+    known = sorted(name for name in set(learned) if name in written or (len(name) >= 6 and name in compact))
     if known:
         points += 3 * len(known)
         reasons.append("learned spam name: " + ", ".join(known))
@@ -159,8 +162,12 @@ def site_names(text: Unmasked, original: str = "") -> dict[str, int]:
 
 
 def names_in(content: str) -> list[str]:
-    """The names a moderator's "spam" teaches: the gambling site names in the comment."""
-    return sorted(site_names(unmask(content), content))
+    """The names a moderator's "spam" teaches: the gambling site names in the comment that look
+    most like one (a word and a repeated digit, 4D or three digits; a word made with a gambling word,
+    in capitals or disguised), of at least :data:`MIN_LEARNED` characters. A weaker one (``covid19``)
+    would hold every comment that names it."""
+    return sorted(name for name, worth in site_names(unmask(content), content).items()
+                  if worth >= 3 and len(name) >= MIN_LEARNED)  # fmt: skip
 
 
 def _made_with_a_name_part(word: str) -> bool:

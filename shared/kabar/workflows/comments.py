@@ -3,13 +3,18 @@
 1. The article is published (404), comments are open on it (403: closed on the
    article, or ``COMMENTS_CLOSE_DAYS`` after publishing), the reply's parent is an
    approved comment of the article within ``COMMENT_MAX_DEPTH`` (400).
-2. The same article, author and content again -> 409; the same email, or the
-   same network (/24 for IPv4, /48 for IPv6), within ``COMMENT_FLOOD_SECONDS``
-   -> 429 with Retry-After. One read answers both before anything is written;
-   both are also conditions of the one write that stores the comment, so two
-   racing requests cannot both pass.
-3. The content rules (:func:`kabar.text.comment_rules.classify_content`): spam (accepted
-   in the response, stored as spam) or pending.
+2. The same article, author and content again -> 409; the same email within
+   ``COMMENT_FLOOD_SECONDS`` -> 429 with Retry-After; more than
+   ``COMMENT_NETWORK_LIMIT`` comments in a minute from one network (/24 for IPv4, /48
+   for IPv6) -> 429 with Retry-After. A network is a rate, not a lockout: mobile
+   carriers put many readers behind one address, and two of them a few seconds
+   apart are both taken. One read answers all three before anything is written;
+   all three are also conditions of the one write that stores the comment, so
+   racing requests cannot pass together (a comment whose network record changed
+   since it was read is read again, at most :data:`NETWORK_ATTEMPTS` times).
+3. The content rules (:func:`kabar.text.comment_rules.classify_content`, with the site's
+   learned spam names): spam (accepted in the response, stored as spam, purged after
+   ``COMMENT_PURGE_DAYS``) or pending.
 4. History: a commenter with earlier approved comments is approved; a
    first-time commenter waits.
 
@@ -74,17 +79,36 @@ class Comments(Protocol):
     ) -> CommentHistory: ...
     def next_seq(self, slug: str) -> int: ...
     def add(
-        self, comment: Comment, *, duplicate: str, now: float, flood_seconds: int, carried: int = 0
+        self,
+        comment: Comment,
+        *,
+        duplicate: str,
+        now: float,
+        flood_seconds: int,
+        carried: int = 0,
+        network: tuple[float, ...] = (),
+        network_version: int = 0,
+        expires_at: int | None = None,
     ) -> None: ...
+
+
+NETWORK_WINDOW = 60  # seconds: COMMENT_NETWORK_LIMIT is comments a minute
+NETWORK_ATTEMPTS = 3
 
 
 def _flood_message(rules: IntakeRules) -> str:
     return f"one comment every {rules.flood_seconds} seconds: please wait"
 
 
+def _network_message(rules: IntakeRules) -> str:
+    return f"more than {rules.network_limit} comments a minute from your network: please wait"
+
+
 @dataclass(frozen=True)
 class IntakeRules:
     flood_seconds: int = 15
+    network_limit: int = 6  # comments a minute from one network
+    purge_days: int = 30  # spam and trash are deleted this long after they get there
     max_depth: int = 3
     close_days: int = 0  # 0: comments never close by age
     disallowed: tuple[str, ...] = DEFAULT_DISALLOWED
@@ -170,28 +194,37 @@ def submit(
     depth, parent_name = _reply_place(submission, slug, comments, rules)
     hashes = keyed_hashes(keys, slug=slug, email=submission.email, source_ip=source_ip,
                           content=submission.content, now=now)  # fmt: skip
-    # Duplicates and floods are refused before anything is written (the transaction that
-    # stores the comment checks both again, for requests that race).
-    history = comments.history(
-        email_hashes=hashes.emails, network_hashes=hashes.networks, duplicates=hashes.duplicates
-    )
-    _check_history(history, rules, now)
-    status, reasons = _verdict(submission, history, rules)
-    comment = Comment(
-        id=new_comment_id(now), slug=slug, parent=submission.parent, parent_name=parent_name, depth=depth,
-        name=submission.name, website=submission.website, content=submission.content,
-        content_html=to_html(submission.content), status=status, reasons=reasons, created_at=stamp(now),
-        email_hash=hashes.emails[0], network_hash=hashes.networks[0],
-        seq=comments.next_seq(slug) if status == "approved" else None,
-    )  # fmt: skip
-    try:
-        comments.add(comment, duplicate=hashes.duplicates[0], now=now.timestamp(),
-                     flood_seconds=rules.flood_seconds, carried=history.carried)  # fmt: skip
-    except CommentRefused as refused:
-        metric("CommentsRefused", Reason=refused.reason)
-        if refused.reason == "duplicate":
-            raise Conflict(DUPLICATE_MESSAGE) from refused
-        raise TooManyRequests(_flood_message(rules), retry_after=rules.flood_seconds) from refused
+    for attempt in range(1, NETWORK_ATTEMPTS + 1):
+        # Duplicates, floods and busy networks are refused before anything is written (the
+        # transaction that stores the comment checks them again, for requests that race).
+        history = comments.history(
+            email_hashes=hashes.emails, network_hashes=hashes.networks, duplicates=hashes.duplicates
+        )
+        recent = _check_history(history, rules, now)
+        status, reasons = _verdict(submission, history, rules)
+        comment = Comment(
+            id=new_comment_id(now), slug=slug, parent=submission.parent, parent_name=parent_name, depth=depth,
+            name=submission.name, website=submission.website, content=submission.content,
+            content_html=to_html(submission.content), status=status, reasons=reasons, created_at=stamp(now),
+            email_hash=hashes.emails[0], network_hash=hashes.networks[0],
+            seq=comments.next_seq(slug) if status == "approved" else None,
+        )  # fmt: skip
+        try:
+            comments.add(comment, duplicate=hashes.duplicates[0], now=now.timestamp(),
+                         flood_seconds=rules.flood_seconds, carried=history.carried,
+                         network=(*recent, now.timestamp())[-rules.network_limit :],
+                         network_version=history.network_version,
+                         expires_at=purge_at(rules, now) if status == "spam" else None)  # fmt: skip
+            break
+        except CommentRefused as refused:
+            if refused.reason == "network" and attempt < NETWORK_ATTEMPTS:
+                continue  # another comment from the network came first: count it and try again
+            metric("CommentsRefused", Reason=refused.reason)
+            if refused.reason == "duplicate":
+                raise Conflict(DUPLICATE_MESSAGE) from refused
+            if refused.reason == "network":
+                raise TooManyRequests(_network_message(rules), retry_after=1) from refused
+            raise TooManyRequests(_flood_message(rules), retry_after=rules.flood_seconds) from refused
     logger.info(
         "comment taken", extra={"comment": comment.id, "slug": slug, "status": status, "reasons": reasons}
     )
@@ -228,7 +261,9 @@ def _reply_place(
     return parent.depth + 1, parent.name
 
 
-def _check_history(history: CommentHistory, rules: IntakeRules, now: datetime) -> None:
+def _check_history(history: CommentHistory, rules: IntakeRules, now: datetime) -> tuple[float, ...]:
+    """Refuse a duplicate, a flood from the email, a network over its rate; the network's comment
+    times within the window."""
     if history.duplicate:
         metric("CommentsRefused", Reason="duplicate")
         raise Conflict(DUPLICATE_MESSAGE)
@@ -236,6 +271,17 @@ def _check_history(history: CommentHistory, rules: IntakeRules, now: datetime) -
     if wait > 0:
         metric("CommentsRefused", Reason="flood")
         raise TooManyRequests(_flood_message(rules), retry_after=math.ceil(wait))
+    recent = tuple(time for time in history.network if time > now.timestamp() - NETWORK_WINDOW)
+    if len(recent) >= rules.network_limit:
+        metric("CommentsRefused", Reason="network")
+        wait = recent[-rules.network_limit] + NETWORK_WINDOW - now.timestamp()
+        raise TooManyRequests(_network_message(rules), retry_after=max(1, math.ceil(wait)))
+    return recent
+
+
+def purge_at(rules: IntakeRules, now: datetime) -> int:
+    """When a comment that goes to spam or the trash now is purged (the table's TTL, epoch seconds)."""
+    return int(now.timestamp()) + rules.purge_days * 86400
 
 
 def _verdict(
@@ -245,6 +291,7 @@ def _verdict(
     found = classify_content(
         name=submission.name, content=submission.content, website=submission.website,
         honeypot=submission.honeypot, disallowed=rules.disallowed, moderation=rules.moderation,
+        learned=history.spam_names,
     )  # fmt: skip
     if found.verdict is not None:
         return found.verdict, list(found.reasons)
