@@ -127,3 +127,30 @@ def test_a_styled_commenter_name_is_weak_evidence() -> None:
 def test_names_a_spam_teaches_are_the_site_names() -> None:
     assert names_in(f"Berkat {styled('bold', 'BADAK88')} dan KOTAWIN, wd 2jt") == ["badak88", "kotawin"]
     assert names_in("Harga cabai naik lagi") == []
+
+
+def test_a_readers_styled_words_are_emphasis_a_styled_unknown_word_is_a_name() -> None:
+    """Words the rules know (IndoSum's), in a bold or script font, are a reader's emphasis; a word
+    they do not know is what a site's name looks like; styled known words with gambling words are
+    a promotion still."""
+    assert reasons(styled("script bold", "Terima kasih untuk infonya")) == (None, ["styled letters (words)"])
+    assert reasons(f"{styled('bold', 'Bagus sekali videonya')} (lagi nyoba font)")[0] is None
+    assert reasons(f"Mantap, {styled('bold', 'DEWADORA')} emang beda") == ("pending", ["styled letters"])
+    assert reasons(f"{styled('negative circled', 'NAGA SAKTI')} gacor terus")[0] == "pending"
+
+
+def test_the_word_list_is_built_reproducibly(tmp_path: pytest.TempPathFactory) -> None:
+    import json
+    from pathlib import Path
+
+    from kabar.text.promotion import known_words
+    from kabar_infra.wordlist import TARGET, build
+
+    articles = Path(str(tmp_path)) / "articles.jsonl"
+    texts = ["Harga cabai naik, harga beras naik.", "Cabai dan beras: harga naik lagi!", "x Harga 2026 naik"]
+    articles.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    assert build(articles) == ["harga", "naik"] == build(articles)  # three times or more, a-z, sorted
+    lines = TARGET.read_text(encoding="utf-8").splitlines()
+    words = [line for line in lines if not line.startswith("#")]
+    assert words == sorted(set(words)) and len(words) > 10_000
+    assert {"terima", "kasih", "selamat", "pemerintah"} <= known_words() and "gacor" not in known_words()

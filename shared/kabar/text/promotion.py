@@ -4,12 +4,14 @@ Read through :func:`kabar.text.disguise.unmask`, a comment gives evidence of sev
 worth points and each a reason a moderator understands:
 
 - a disguise: styled letters, look-alike letters, combining marks or keycap digits in the
-  comment (3; in the commenter's name 1: people style their names);
+  comment (3; in the commenter's name 1: people style their names; styled words that are all
+  words the rules know, a reader's bold "𝐁𝐚𝐠𝐮𝐬 𝐬𝐞𝐤𝐚𝐥𝐢", with no other evidence, 1: a site's name
+  is not one of them);
 - a gambling site's name: a word and digits (``aero88``, ``raja303``, ``dewi4d``: 3 when the
   digits are a repeated digit, 4D or three digits that are not an engine size, 2 otherwise; a
   word of letters and two or three digits is rare in ordinary comments, ``covid19``, ``nmax155``
-  and ``ps5`` aside), or a word made with a gambling word (``kotawin``, ``hokijp``, ``gacorku``:
-  2, 3 in capitals or disguised);
+  and ``ps5`` aside), or a word made with a gambling word (``kotawin``, ``hokijp``, ``slotmania``:
+  3; with "bet", which ends English words too, 2 unless in capitals or disguised);
 - words only promotions use (``maxwin``, ``scatter``, ``anti rungkad``, ``link di bio``,
   "depo 50rb wd 2jt": 3 each), and words of gambling as a subject (``judi``, ``slot``, ``togel``,
   ``gacor``, ``cuan``, ``wd``: 1 each; a comment against gambling names them too);
@@ -24,6 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from kabar.text.disguise import (
     INVISIBLE,
@@ -137,7 +141,29 @@ def promotion_evidence(content: str, name: str = "", learned: Iterable[str] = ()
     if known:
         points += 3 * len(known)
         reasons.append("learned spam name: " + ", ".join(known))
+    if points == 3 and disguised == [_DISGUISES[STYLED][0]] and _emphasis(text):
+        return Evidence(1, ["styled letters (words)"])  # a reader's bold or script font, nothing else
     return Evidence(points, reasons)
+
+
+@cache
+def known_words() -> frozenset[str]:
+    """The Indonesian words the rules know (shared/kabar/text/data/indonesian_words.txt, from
+    IndoSum; read the first time a comment has styled letters)."""
+    lines = (Path(__file__).parent / "data" / "indonesian_words.txt").read_text(encoding="utf-8").split("\n")
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def _emphasis(text: Unmasked) -> bool:
+    """Are the styled words all words the rules know (with an ending: "videonya")? A site's name
+    is not one."""
+    words = known_words()
+
+    def known(word: str) -> bool:
+        return word.isalpha() and (word in words or any(
+            word.endswith(ending) and word[: -len(ending)] in words for ending in _ENDINGS))  # fmt: skip
+
+    return bool(text.disguised_words) and all(known(word) for word in text.disguised_words)
 
 
 def _disguised(text: Unmasked) -> list[str]:
@@ -156,8 +182,8 @@ def site_names(text: Unmasked, original: str = "") -> dict[str, int]:
             repeated = len(set(digits)) == 1 or digits == "4d"
             engine = len(digits) == 3 and digits[-1] in "05" and not repeated
             found[word] = 3 if repeated or (len(digits) == 3 and not engine) or word in disguised else 2
-        elif len(word) >= 6 and _made_with_a_name_part(squeeze(word)):
-            found[word] = 3 if word in disguised or word in capitals else 2
+        elif len(word) >= 6 and (part := _name_part(squeeze(word))):
+            found[word] = 3 if word in disguised or word in capitals or part != "bet" else 2
     return found
 
 
@@ -170,10 +196,11 @@ def names_in(content: str) -> list[str]:
                   if worth >= 3 and len(name) >= MIN_LEARNED)  # fmt: skip
 
 
-def _made_with_a_name_part(word: str) -> bool:
+def _name_part(word: str) -> str | None:
+    """The gambling word ``word`` is made with ("win" in "kotawin"), if it is made with one."""
     for part in NAME_PARTS:
         if word.endswith(part) and len(word) - len(part) >= 4 and word[: -len(part)].isalpha():
-            return True
+            return part
         rest = word[len(part) :]
         if (
             word.startswith(part)
@@ -181,8 +208,8 @@ def _made_with_a_name_part(word: str) -> bool:
             and rest not in _ENDINGS
             and part not in ("win", "bet", "jp", "wd")
         ):
-            return True
-    return False
+            return part
+    return None
 
 
 def _visible(text: str) -> str:
