@@ -406,6 +406,12 @@ def test_a_busy_network_waits_and_a_learned_gambling_name_holds_the_next_comment
     queue = json.loads(kabar(local_stack, "--json", "comments", "pending", "--limit", "100").stdout)
     reasons = {c["id"]: c["reasons"] for c in queue["comments"]}
     assert "learned spam name: dewadora88" in reasons[held["id"]]
+    lines = Path(local_stack["_config_path"]).parent / "past.jsonl"
+    lines.write_text(
+        json.dumps({"id": 1, "name": "x", "content": "wd lancar di dewadora88"}) + "\n", encoding="utf-8"
+    )
+    classified = kabar(local_stack, "comments", "classify", str(lines), "--stack-names")
+    assert json.loads(classified.stdout)["reasons"][-1] == "learned spam name: dewadora88", classified.stderr
     forgotten = kabar(local_stack, "comments", "names", "--remove", "dewadora88")
     assert forgotten.stdout.strip() == "dewadora88: removed", forgotten.stderr
 

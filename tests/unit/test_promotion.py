@@ -74,7 +74,7 @@ def test_repeated_letters() -> None:
     [("Gara gara RAJA303 aku bisa beli HP baru", "raja303"),
      ("Makasih bang. Btw BADAK88 emang terbaik", "badak88"), ("DEWI4D tembus lagi hari ini", "dewi4d"),
      ("KOTAWIN emang the best sih", "kotawin"),
-     ("Semangat terus min 🙏 HOKIJP", "hokijp")],
+     ("Semangat terus min 🙏 HOKIJP", "hokijp"), ("Prediksi jitu cuma di candutogel", "candutogel")],
 )  # fmt: skip
 def test_a_plain_site_name_is_held(content: str, site: str) -> None:
     verdict, why = reasons(content)

@@ -100,8 +100,12 @@ def run(args: Any, client: Any = None) -> int:
 def run_remote(args: Any, client: Any) -> int:
     """The moderation commands, through the API."""
     command = args.comments_command
-    if command == "classify":
-        return run(args, client)
+    if command == "classify":  # --stack-names: the files' errors as on the files alone
+        try:
+            return run(args, client)
+        except (ValueError, OSError) as exc:
+            print(f"kabar: {exc}", file=sys.stderr)
+            return 2
     if command == "names":
         return _names(args, client)
     if command == "pending":

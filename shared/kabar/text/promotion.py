@@ -70,7 +70,10 @@ GAMBLING_WORDS = (
     "mahjong", "rtp", "4d",
 )  # fmt: skip
 # What a gambling site's name is made with, after a word or before one: "kotawin", "hokijp".
-NAME_PARTS = ("win", "jp", "bet", "slot", "toto", "gacor", "maxwin", "hoki", "qq", "4d", "wd", "cuan")
+NAME_PARTS = (
+    "win", "jp", "bet", "slot", "toto", "togel", "casino", "poker", "gacor", "maxwin", "hoki", "qq", "4d", "wd",
+    "cuan",
+)  # fmt: skip
 # Indonesian endings and clitics: "gacornya" is "gacor" and "its", not a site.
 _ENDINGS = ("nya", "ku", "mu", "lah", "kah", "pun", "an", "in")
 _SQUEEZED = {term: squeeze(term) for term in PROMOTION_TERMS + SUGGESTIVE_TERMS + GAMBLING_WORDS}
