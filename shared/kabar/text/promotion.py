@@ -71,8 +71,8 @@ GAMBLING_WORDS = (
 )  # fmt: skip
 # What a gambling site's name is made with, after a word or before one: "kotawin", "hokijp".
 NAME_PARTS = (
-    "win", "jp", "bet", "slot", "toto", "togel", "casino", "poker", "gacor", "maxwin", "hoki", "qq", "4d", "wd",
-    "cuan",
+    "win", "jp", "bet", "slot", "toto", "togel", "casino", "poker", "gacor", "maxwin", "hoki", "qq", "4d",
+    "wd", "cuan",
 )  # fmt: skip
 # Indonesian endings and clitics: "gacornya" is "gacor" and "its", not a site.
 _ENDINGS = ("nya", "ku", "mu", "lah", "kah", "pun", "an", "in")
