@@ -112,7 +112,7 @@ def test_a_learned_name_is_held_with_its_reason() -> None:
      "Lagi hoki nih, dapet doorprize kulkas", "Scatter plot di tugas statistik saya salah",
      "Indonesia 🇮🇩 vs Malaysia 🇲🇾 selalu panas", "ما شاء الله تبارك الله", "Привет из Москвы",
      "Kamar 303 hotel itu katanya angker", "Nomor 88 itu angka hoki buat orang Tionghoa",
-     "Film 4D di bioskop itu seru", "Nice video bro, keep it up"],
+     "Film 4D di bioskop itu seru", "Nice video bro, keep it up", "@dimas88 setuju banget bang"],
 )  # fmt: skip
 def test_ordinary_comments_that_look_like_promotions_are_not(content: str) -> None:
     assert reasons(content) == (None, reasons(content)[1]), reasons(content)

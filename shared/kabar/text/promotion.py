@@ -81,6 +81,7 @@ _GAMBLING_SINGLE_WORDS = frozenset(squeezed for squeezed in _SQUEEZED.values() i
 _JOINED_PHRASES = {term: _SQUEEZED[term].replace(" ", "") for term in PROMOTION_TERMS if " " in term}
 _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:rb|ribu|k|jt|juta)\b")
 _DEPOSIT_TO_WITHDRAWAL = re.compile(r"\b(?:depo|deposit|modal)\b.{0,40}\b(?:wd|wede|withdraw|jadi|cair)\b")
+_HANDLE = re.compile(r"@([a-z0-9]+)")
 _SITE_NAME = re.compile(r"^([a-z]{3,})([0-9]{2,3}|4d)$")
 # Each disguise, and how many characters of it make one: a word's single Cyrillic letter, keycap
 # digits glued into a word, three styled letters (an emphasised word), marks on three letters.
@@ -174,11 +175,13 @@ def _disguised(text: Unmasked) -> list[str]:
 
 
 def site_names(text: Unmasked, original: str = "") -> dict[str, int]:
-    """The words that look like a gambling site's name, and the points each is worth."""
+    """The words that look like a gambling site's name, and the points each is worth. A handle a
+    reply names (``@budi88``) is a reader, not a site."""
     found: dict[str, int] = {}
     disguised = set(text.disguised_words)
     capitals = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9]{4,}\b", _visible(original))}
-    for word in set(text.words) | set(text.unleet):
+    handles = set(_HANDLE.findall(text.text))
+    for word in (set(text.words) | set(text.unleet)) - handles:
         named = _SITE_NAME.match(word)
         if named:
             digits = named.group(2)
