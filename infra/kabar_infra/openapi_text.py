@@ -114,10 +114,15 @@ vocabulary tag or one that was only ever suggested.
     ("post", "/articles/{slug}/comments"): """\
 No token needed. Rules, in order: the article must be published (404)
 and open to comments (403); the same article, author and content again
-is 409; the same email, or the same network (/24 IPv4, /48 IPv6), within
-15 seconds is 429 with Retry-After. A filled `honeypot` or a disallowed
-word is accepted here but stored as spam; two or more links, a
-moderation word, or a first-time commenter wait for a moderator; a
+is 409; the same email within 15 seconds is 429 with Retry-After, and so
+is a comment once `CommentNetworkLimit` (6) came from its network (/24
+IPv4, /48 IPv6) in the last minute: readers behind one carrier address
+are a rate, not a lockout. A filled `honeypot`, a disallowed word or
+strong evidence of an online-gambling promotion (disguised letters, a
+gambling site's name, gambling slang) is accepted here but stored as
+spam; weaker evidence, a spam name the site learned from its moderators,
+two or more links, a moderation word, or a first-time commenter wait for
+a moderator; a
 commenter with earlier approved comments (recognised by a keyed hash of
 the email) is published at once. The email and IP are stored only as
 keyed hashes and never published. Markup in `name` and `content` is
@@ -136,12 +141,26 @@ author, whose next comments are then published at once. Approving an
 approved comment changes nothing (`changed: false`).
 """,
     ("post", "/comments/{comment_id}/spam"): """\
-Kept (nothing is lost) in the spam queue, never public. A comment that was
-public leaves its page and no longer counts for its author.
+Kept in the spam queue, never public, until `CommentPurgeDays` (30) have
+passed (then the table deletes it; approving it before keeps it). A
+comment that was public leaves its page and no longer counts for its
+author. The gambling site names in it (a word and digits such as
+`dewadora88`, or a disguised name) become the site's learned spam names,
+listed in `learned` when new: every later comment that names one is held
+for a moderator, with that reason.
 """,
     ("post", "/comments/{comment_id}/trash"): (
-        "Kept in the trash queue, never public; like spam for the author's count."
+        "Kept in the trash queue, never public, until `CommentPurgeDays` have passed; like spam for the "
+        "author's count."
     ),
+    ("get", "/spam-names"): """\
+The names the site learned from comments marked spam, in order, each with
+the comment it was learned from, the moderator and when. At most 2,000.
+""",
+    ("delete", "/spam-names/{name}"): """\
+Comments that name it are no longer held for it. Removing a name that is
+not learned changes nothing (`removed: false`).
+""",
     ("put", "/comments/{comment_id}"): """\
 The fields given are checked as at intake and replace the stored ones
 (`website: null` removes it); a public comment's page is re-rendered. The

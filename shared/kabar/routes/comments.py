@@ -16,7 +16,7 @@ REFUSED = INVALID | {
     409: "The same comment was already posted",
     413: "The body, or the content, is too large; errors name which",
     415: "Not sent with Content-Type: application/json (which makes a browser ask CORS first)",
-    429: "Too soon after the last comment from this email or network",
+    429: "Too soon after the last comment from this email, or too many a minute from this network",
 }  # fmt: skip
 
 
