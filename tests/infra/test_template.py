@@ -247,5 +247,7 @@ def test_handler_imports_stay_lean(template: Template, function: str) -> None:
     # kabar.routing declarations); kabar.submissions checks editors' files itself. Kabar's own records
     # and documents (kabar.models, kabar.documents) are plain dataclasses.
     assert "pydantic" not in imported and "pydantic_core" not in imported
+    # The promotion rules load with the first comment the intake (or the CLI) reads, not with a handler.
+    assert not modules & {"kabar.text.promotion", "kabar.text.disguise"}
     # Stores and the site bucket are imported when first used (kabar.deps, kabar.table).
     assert not modules & {"kabar.site", "kabar.table.lists", "kabar.table.comments", "kabar.table.related"}

@@ -31,7 +31,6 @@ from typing import Any, Literal
 from kabar.errors import InvalidRequest, PayloadTooLarge
 from kabar.text.plain import CONTROL as _CONTROL
 from kabar.text.plain import TAG as _TAG
-from kabar.text.promotion import promotion_evidence
 
 Verdict = Literal["approved", "pending", "spam"]
 Status = Literal["approved", "pending", "spam", "trash"]
@@ -150,6 +149,8 @@ def classify_content(
 ) -> ContentVerdict:
     """The rules that need no history, in order; the first that decides wins, all reasons kept.
     ``learned``: the site's spam names, learned from its moderators."""
+    from kabar.text.promotion import promotion_evidence  # the intake's and the CLI's, not moderation's
+
     text = f"{name}\n{content}\n{website or ''}"
     reasons = []
     if honeypot and honeypot.strip():

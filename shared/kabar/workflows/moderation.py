@@ -19,7 +19,6 @@ from kabar.errors import BadCursor, Conflict, InvalidRequest, NotFound
 from kabar.models import Comment, CommentStatus
 from kabar.observability import logger
 from kabar.text.comment_rules import check_object, stamp, to_html
-from kabar.text.promotion import names_in
 
 if TYPE_CHECKING:
     from kabar.text.comment_forms import CommentEdit
@@ -80,6 +79,8 @@ def moderate(comments: Comments, comment_id: str, action: str, *, by: str, now: 
 
 
 def _learn(names: SpamNames, comment: Comment, by: str, now: datetime) -> list[str]:
+    from kabar.text.promotion import names_in  # the promotion rules: only when a comment is marked spam
+
     found = names_in(comment.content) + names_in(comment.name)
     learned = names.learn(found, comment_id=comment.id, by=by, at=stamp(now)) if found else []
     if learned:
