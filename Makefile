@@ -10,7 +10,7 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-spam bench-publish wordlist bench-local-latency bench-local-memory schemas openapi alarms clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-spam bench-publish wordlist train-tagger bench-local-latency bench-local-memory schemas openapi alarms clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench-local-latency  upload to JSON on the local CDN: 500 uploads in a row, p50 and p95, memory (about 15 min)"
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
 	@echo "make lint            ruff and mypy"
+	@echo "make train-tagger    train the entity recogniser on ../shared/data/indonlu (about a minute), print its F1"
 	@echo "make wordlist        rebuild the comment rules' Indonesian word list from ../shared/data/indosum"
 	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' routes"
 	@echo "make build           sam build (arm64 wheels, no Docker), bytecode for CPython 3.13, artifacts checked"
@@ -108,6 +109,11 @@ bench-cold: venv
 # The Indonesian words the comment rules know (shared/kabar/text/data), from ../shared/data/indosum.
 wordlist: venv
 	$(PY) -m kabar_infra.wordlist
+
+# The entity recogniser's weights (shared/kabar/text/data/entities.json.gz), from ../shared/data/indonlu;
+# prints the entity F1 on the test splits.
+train-tagger: venv
+	$(PY) -m kabar_infra.train_tagger
 
 # The comment content rules on the labelled sets (seconds): promotions kept, ordinary comments marked
 # spam or held, time per comment; benchmarks/spam_quality.py.
