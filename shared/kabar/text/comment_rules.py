@@ -122,9 +122,8 @@ def _phrase(word: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])") if phrase else None
 
 
-def _contains(text: str, words: Iterable[str]) -> list[str]:
-    """The words and phrases of ``words`` that ``text`` contains as whole words."""
-    normalised = _normalised(text)
+def _contains(normalised: str, words: Iterable[str]) -> list[str]:
+    """The words and phrases of ``words`` that ``normalised`` (:func:`_normalised`) holds as whole words."""
     return [word for word in words if (pattern := _phrase(word)) is not None and pattern.search(normalised)]
 
 
@@ -155,7 +154,8 @@ def classify_content(
     reasons = []
     if honeypot and honeypot.strip():
         reasons.append("honeypot filled")
-    reasons += [f"disallowed word: {word}" for word in _contains(text, disallowed)]
+    normalised = _normalised(text)  # once, for both word lists
+    reasons += [f"disallowed word: {word}" for word in _contains(normalised, disallowed)]
     promotion = promotion_evidence(content, name, learned)
     if reasons or promotion.verdict == "spam":
         return ContentVerdict("spam", reasons + (promotion.reasons if promotion.verdict else []))
@@ -164,7 +164,7 @@ def classify_content(
     count = links(content)
     if count >= max_links:
         reasons.append(f"{count} links")
-    reasons += [f"moderation word: {word}" for word in _contains(text, moderation)]
+    reasons += [f"moderation word: {word}" for word in _contains(normalised, moderation)]
     if reasons:
         return ContentVerdict("pending", reasons)
     return ContentVerdict(None, [])

@@ -126,17 +126,16 @@ def unmask(original: str) -> Unmasked:
     folded, kinds, marks = _fold_text(text)
     if marks >= MIN_MARKS:
         disguises[MARKS] += marks
-    for word in _WORD.finditer(folded):
-        _count_disguises(kinds[word.start() : word.end()], disguises)
-    disguised = _disguised_words(folded, kinds, marks >= MIN_MARKS)
+    disguised = _disguised_words(folded, kinds, marks >= MIN_MARKS, disguises)
     joined, runs = _join_separated(folded)
     if runs:
         disguises[SEPARATED] += len(runs)
         disguised |= set(runs)
     words = tuple(_WORD.findall(joined))
     unleet = tuple(_unleet(word) for word in words)
-    if any(a != b for a, b in zip(words, unleet, strict=True)):
-        disguises[LEETSPEAK] += sum(a != b for a, b in zip(words, unleet, strict=True))
+    leet = sum(a != b for a, b in zip(words, unleet, strict=True))
+    if leet:
+        disguises[LEETSPEAK] += leet
     return Unmasked(original, joined, words, unleet, disguises, tuple(sorted(disguised)))
 
 
@@ -209,15 +208,14 @@ def _is_latin(char: str) -> bool:
     return folded.isascii() and folded.isalnum()
 
 
-def _count_disguises(kinds: list[str | None], disguises: Counter[str]) -> None:
-    disguises.update(kind for kind in kinds if kind is not None and kind != MARKS)
-
-
-def _disguised_words(folded: str, kinds: list[str | None], marked: bool) -> set[str]:
-    """The words of at least three characters of ``folded`` that a disguise is in."""
+def _disguised_words(folded: str, kinds: list[str | None], marked: bool, disguises: Counter[str]) -> set[str]:
+    """The words of at least three characters of ``folded`` that a disguise is in; counts each
+    word's disguised characters into ``disguises`` (marks are counted apart)."""
     words = set()
     for found in _WORD.finditer(folded):
-        here = {kind for kind in kinds[found.start() : found.end()] if kind is not None}
+        within = [kind for kind in kinds[found.start() : found.end()] if kind is not None]
+        disguises.update(kind for kind in within if kind != MARKS)
+        here = set(within)
         if len(found.group()) >= 3 and here and (marked or here != {MARKS}):
             words.add(found.group())
     return words
