@@ -10,13 +10,14 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-spam bench-publish wordlist train-tagger bench-local-latency bench-local-memory schemas openapi alarms clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-tags bench-spam bench-publish wordlist train-tagger bench-local-latency bench-local-memory schemas openapi alarms clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
 	@echo "make test            every test: lint, template checks, unit, integration, end to end"
 	@echo "make bench           request counts and cold starts; results in docs/benchmarks.md"
 	@echo "make bench-cold      cold starts only (a few minutes): each handler's import, and import + first invocation on moto"
+	@echo "make bench-tags      tag and related-list quality beside baselines (a few minutes; needs ../shared/data)"
 	@echo "make bench-spam      the comment content rules on labelled sets: judol promotions kept, readers held"
 	@echo "make bench-publish   one publish at 10k/1M articles, 50/2,000 a day, 100/100k tags: requests, items, documents, cost"
 	@echo "make bench-local-latency  upload to JSON on the local CDN: 500 uploads in a row, p50 and p95, memory (about 15 min)"
@@ -110,10 +111,16 @@ bench-cold: venv
 wordlist: venv
 	$(PY) -m kabar_infra.wordlist
 
-# The entity recogniser's weights (shared/kabar/text/data/entities.json.gz), from ../shared/data/indonlu;
-# prints the entity F1 on the test splits.
+# The entity recogniser's weights (shared/kabar/text/data/entities.bin.gz), from ../shared/data/indonlu and
+# IndoSum's casing; prints the entity F1 on the validation and test splits.
 train-tagger: venv
 	$(PY) -m kabar_infra.train_tagger
+
+# Tag and related-list quality (a few minutes, needs ../shared/data): entity F1 on IndoNLU, tags on the
+# labelled set beside capitalised phrases and YAKE, related lists on IndoSum beside TF-IDF.
+bench-tags: venv
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) benchmarks/quality_sections.py
 
 # The comment content rules on the labelled sets (seconds): promotions kept, ordinary comments marked
 # spam or held, time per comment; benchmarks/spam_quality.py.

@@ -6,8 +6,10 @@
 2. Cold start (benchmarks/cold_start.py, also ``make bench-cold``): each handler's
    import, and its import + first invocation against a moto server, in fresh
    interpreters, beside ``import boto3`` (+ the clients the function creates).
-3. Tagging quality: precision and recall on a hand-labelled Indonesian set, beside
-   a plain YAKE baseline, and time per article (benchmarks/tagging_quality.py).
+3. Tag and related-list quality (benchmarks/quality_sections.py, also ``make
+   bench-tags``): the entity recogniser's F1 on IndoNLU, tags on a hand-labelled
+   Indonesian set beside capitalised phrases and YAKE, related lists on IndoSum
+   beside exhaustive TF-IDF, time per article.
 4. Related articles: what one publish reads, writes and renders at 10,000 and
    100,000 articles, beside exhaustive TF-IDF, and precision@5 on labelled
    articles (benchmarks/related_bench.py).
@@ -50,13 +52,12 @@ def main() -> int:
 
     cold = cold_start.measure()  # first: fresh interpreters, before moto holds 10,000 items
     from benchmarks import comments_bench, publish_bench, related_bench, spam_quality
-    from benchmarks.tagging_quality import measure
-    from benchmarks.tagging_quality import report as quality_report
+    from benchmarks.quality_sections import section as quality_section
 
     related = related_bench.measure()
     comments = comments_bench.measure()
     publish, publish_ok = publish_bench.run()
-    text = "\n".join([publish, cold_start.report(cold), quality_report(measure()), related_bench.report(related),
+    text = "\n".join([publish, cold_start.report(cold), quality_section(), related_bench.report(related),
                       comments_bench.report(comments), spam_quality.report(spam_quality.measure()),
                       _kept_local_sections()])  # fmt: skip
     RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")

@@ -29,7 +29,7 @@ def handle(queued: Queued) -> None:
                            max_tags=max_tags, publish_suggestions=publish)  # fmt: skip
         elif isinstance(change, ArticleChanged):
             tag_article(change.slug, articles=every.articles, tags=every.tags, vocabulary=every.vocabulary,
-                        max_tags=max_tags, publish_suggestions=publish)  # fmt: skip
+                        max_tags=max_tags, publish_suggestions=publish, aliases=every.aliases)  # fmt: skip
 
 
 @logger.inject_lambda_context

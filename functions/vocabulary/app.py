@@ -1,4 +1,4 @@
-"""VocabularyFunction: the editors' tag vocabulary API (GET/PUT /tags, PUT /tags/{slug}, merges)."""
+"""VocabularyFunction: the editors' tag vocabulary API (GET/PUT /tags, PUT /tags/{slug}, merges, aliases)."""
 
 from __future__ import annotations
 
@@ -30,26 +30,28 @@ def get_tags() -> Answer:
 
 @app.bind(routes.LOAD)
 def put_many(bulk: routes.BulkRequest) -> Answer:
-    editor = current_editor()
     stored = vocabulary.put_tags(bulk, vocabulary=stores().vocabulary)
-    logger.info("vocabulary loaded", extra={"editor": editor, "tags": len(stored)})
+    logger.info("vocabulary loaded", extra={"editor": current_editor(), "tags": len(stored)})
     return json_response(200, {"tags": [entry.to_json() for entry in stored]})
 
 
 @app.bind(routes.PUT)
 def put_one(slug: str, tag: routes.TagRequest) -> Answer:
-    editor = current_editor()
     entry = vocabulary.put_tag(slug, tag, vocabulary=stores().vocabulary)
-    logger.info("vocabulary tag stored", extra={"editor": editor, "slug": slug, "status": entry.status})
+    logger.info(
+        "vocabulary tag stored", extra={"editor": current_editor(), "slug": slug, "status": entry.status}
+    )
     return json_response(200, entry.to_json())
 
 
 @app.bind(routes.MERGE)
 def merge(slug: str, request: routes.MergeRequest) -> Answer:
-    editor = current_editor()
     entry = vocabulary.merge_tag(slug, request, vocabulary=stores().vocabulary, tags=stores().tags)
-    logger.info("tag merged", extra={"editor": editor, "slug": slug, "into": entry.merged_into})
+    logger.info("tag merged", extra={"editor": current_editor(), "slug": slug, "into": entry.merged_into})
     return json_response(202, entry.to_json())
+
+
+routes.bind_alias_offers(app, current_editor)  # GET /tags/aliases, POST /tags/{slug}/aliases
 
 
 @logger.inject_lambda_context

@@ -22,10 +22,12 @@ from kabar.workflows.upload_forms import UploadTicket
 # The records the API answers with, as the models that document them (kabar.schemas makes them
 # from the dataclasses): every field is answered, so a default does not make one optional.
 _RECORDS = models_of(
-    [models.FieldError, models.IgnoredFile, models.ArticleRef, uploads.UploadStatus, vocabulary.TagEntry],
+    [models.FieldError, models.IgnoredFile, models.ArticleRef, uploads.UploadStatus, vocabulary.TagEntry,
+     models.AliasOffer],
     ConfigDict(json_schema_serialization_defaults_required=True),
-)
+)  # fmt: skip
 FieldError, UploadStatus, TagEntry = _RECORDS["FieldError"], _RECORDS["UploadStatus"], _RECORDS["TagEntry"]
+AliasOffer = _RECORDS["AliasOffer"]
 # (mypy sees the generated models as variables; pydantic reads the annotations below at run time)
 
 
@@ -40,6 +42,12 @@ class TagList(BaseModel):
     """``GET /tags`` and ``PUT /tags``: vocabulary tags."""
 
     tags: list[TagEntry]  # type: ignore[valid-type]
+
+
+class AliasOffers(BaseModel):
+    """``GET /tags/aliases``: the forms articles gave tags' names, waiting for an editor's decision."""
+
+    aliases: list[AliasOffer]  # type: ignore[valid-type]
 
 
 class Taken(BaseModel):
@@ -116,6 +124,6 @@ class SpamNameForgotten(BaseModel):
 
 ANSWERS: dict[str, type[BaseModel]] = {
     model.__name__: model
-    for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, Taken, Moderated, Queue, SpamNames,
-                  SpamNameForgotten)
+    for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, AliasOffer, AliasOffers, Taken,
+                  Moderated, Queue, SpamNames, SpamNameForgotten)
 }  # fmt: skip

@@ -8,6 +8,7 @@ enters, in :mod:`kabar.submissions`; public documents live in :mod:`kabar.docume
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -114,6 +115,14 @@ class ScoredTag(Record):
     origin: Literal["editor", "vocabulary", "suggested"]
 
 
+TERM_LISTS = 4  # an article joins the lists of its profile's strongest stems (related candidates by text)
+
+
+def list_terms(terms: Mapping[str, float], limit: int = TERM_LISTS) -> list[str]:
+    """The stems whose lists an article joins: its profile's strongest ``limit`` (ties by stem)."""
+    return sorted(terms, key=lambda term: (-terms[term], term))[:limit]
+
+
 @dataclass(kw_only=True)
 class ArticleTags(Record):
     """An article's tags as TaggingFunction computed them from one version."""
@@ -215,6 +224,19 @@ class ArticleFacts(Record):
     @property
     def published(self) -> bool:
         return self.status == "published"
+
+
+@dataclass(kw_only=True)
+class AliasOffer(Record):
+    """A form of a tag's name that articles gave ("KPK" for "Komisi Pemberantasan Korupsi"), offered
+    to editors as the tag's alias: it applies only once an editor accepts it."""
+
+    tag: str  # the tag's slug
+    name: str  # the tag's name as the tagger gave it
+    alias: str  # the form, as an article wrote it
+    key: str  # its match key
+    articles: list[str] = field(default_factory=list)  # the articles that gave it (at most 20)
+    status: Literal["waiting", "accepted", "rejected"] = "waiting"
 
 
 class VocabularyEntry(NamedTuple):

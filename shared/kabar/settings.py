@@ -59,7 +59,7 @@ class Settings:
     # "publish": suggestions outside the vocabulary are public at once; "review": they wait.
     suggested_tags: str = _setting("SUGGESTED_TAGS", "publish", choices=("publish", "review"))
     related_count: int = _setting("RELATED_COUNT", 5, low=0, high=20)
-    related_min_score: float = _setting("RELATED_MIN_SCORE", 0.15, low=0, high=2)
+    related_min_score: float = _setting("RELATED_MIN_SCORE", 0.06, low=0, high=2)  # kabar.text.relatedness
     # Automatic inline "read also" links when the editor gives none (0: none).
     read_also_auto: int = _setting("READ_ALSO_AUTO", 2, low=0, high=10)
     comment_secret_arn: str = _setting("COMMENT_SECRET_ARN", "")

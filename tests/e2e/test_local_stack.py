@@ -234,7 +234,9 @@ def test_related_articles_over_http_both_directions(local_stack: dict[str, Any])
         response = requests.get(f"{cdn}/v1/articles/{slug}.json", timeout=10)
         return {link["slug"] for link in response.json()["related"]} if response.status_code == 200 else set()
 
-    wait_for(lambda: all(related(slug) == set(flood) - {slug} for slug in flood), timeout=20)
+    # Each flood story lists the other two (and may fill its list with weaker matches of the sample
+    # content), never the football one.
+    wait_for(lambda: all(related(slug) >= set(flood) - {slug} for slug in flood), timeout=20)
     assert football_slug not in set().union(*map(related, flood))
 
     result = kabar(local_stack, "upload", "examples/related/05-banjir-kiriman-later.md")

@@ -22,7 +22,16 @@ ROOT = Path(__file__).parents[2]
 KEYS_MODULE = ROOT / "shared" / "kabar" / "table" / "keys.py"
 # Every "<NAME>#" a key starts with (partition and sort-key prefixes, gsi1 partitions).
 KEY_PREFIXES = sorted(
-    {*keys.PREFIXES, keys.VERSION, keys.LISTED_BY, keys.NAMED_BY, keys.CATEGORY, keys.COMMENTS}
+    {
+        *keys.PREFIXES,
+        keys.VERSION,
+        keys.LISTED_BY,
+        keys.NAMED_BY,
+        keys.CATEGORY,
+        keys.COMMENTS,
+        keys.TERM,
+        keys.OFFER,
+    }
 )
 SPELLED = re.compile("|".join(re.escape(prefix) for prefix in KEY_PREFIXES))
 
@@ -47,6 +56,8 @@ BUILT = {
     "vocabulary": keys.vocabulary("garut"),
     "merge": keys.merge_progress("garut"),
     "alias": keys.alias("garut"),
+    "term": keys.term_membership("gempa", "gempa"),
+    "alias_offer": keys.alias_offer("kpk", "komisi-pemberantasan-korupsi"),
 }
 
 
@@ -79,7 +90,7 @@ def test_every_key_reads_back_as_what_it_names(kind: str) -> None:
     parsed = keys.parse(key["pk"], key["sk"])
     assert parsed.kind == kind
     assert parsed.name in key["pk"]
-    if kind in ("membership", "listed_by", "named_by", "version"):
+    if kind in ("membership", "term", "alias_offer", "listed_by", "named_by", "version"):
         assert parsed.other is not None and key["sk"].endswith(parsed.other)
 
 

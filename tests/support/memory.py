@@ -42,6 +42,7 @@ from kabar.models import (
     Upload,
     UploadState,
     VocabularyEntry,
+    list_terms,
 )
 from kabar.paging import PageBound
 from kabar.record import Record
@@ -352,6 +353,14 @@ class MemoryTags:
             if slug not in now:
                 self.lists.remove(keys.membership(tagged.slug, slug))
                 self._count(tag, -1)
+        terms_was = set(list_terms(previous.terms)) if previous and previous.status == "published" else set()
+        terms_now = list_terms(tagged.terms) if summary is not None and published_at is not None else []
+        for term in terms_now:
+            assert summary is not None
+            listed = Listed(keys.term_list(term), position, summary, profile)
+            self.lists.put(keys.term_membership(tagged.slug, term), listed)
+        for term in sorted(terms_was - set(terms_now)):
+            self.lists.remove(keys.term_membership(tagged.slug, term))
 
     def _count(self, tag: ScoredTag, delta: int) -> None:
         """The tag's count moves by ``delta``; its name is the one last given."""
@@ -445,10 +454,13 @@ class MemoryRelatedLists:
     named_by: set[tuple[str, str]] = field(default_factory=set)  # (target, source): source's list names it
     unlisting: dict[str, UnlistProgress] = field(default_factory=dict)
 
-    def candidates(self, tags: Iterable[str], category: str | None, per_list: int) -> list[Candidate]:
+    def candidates(
+        self, tags: Iterable[str], category: str | None, per_list: int, terms: Iterable[str] = ()
+    ) -> list[Candidate]:
         partitions = [keys.tag_list(tag) for tag in tags] + (
             [keys.category_list(category)] if category else []
         )
+        partitions += [keys.term_list(term) for term in terms]
         found = []
         for partition in partitions:
             for listed in list(reversed(self.lists.members(partition)))[:per_list]:

@@ -11,7 +11,8 @@ import pytest
 
 from kabar.errors import Conflict
 from kabar.html import render_markdown
-from kabar.models import RelatedList
+from kabar.models import RelatedList, list_terms
+from kabar.table import keys
 from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE
 from kabar.workflows import related
 from kabar.workflows.related import RelateReport, continue_unlist, relate
@@ -145,8 +146,15 @@ def test_a_list_holds_at_most_k_articles_its_pins_included() -> None:
 def test_candidates_are_the_newest_few_of_each_list() -> None:
     stores = MemoryStores.new()
     the_story(stores)
-    report = publish(stores, LATER, LATER_FLOOD, per_list=2)  # itself, and the newest of the story
-    assert report.candidates == 2 and report.related == [STORY[2]]
+    report = publish(stores, LATER, LATER_FLOOD, per_list=2)  # itself, and the newest of each list
+    tagged = stores.tags.get(LATER)
+    assert tagged is not None
+    lists = [keys.tag_list(t.slug) for t in tagged.tags] + [
+        keys.term_list(t) for t in list_terms(tagged.terms)
+    ]
+    newest = {keys.parse_listing_position(m.position)[1] for p in lists for m in stores.lists.members(p)[-2:]}
+    assert report.candidates == len(newest) <= 2 * len(lists)
+    assert STORY[2] in report.related and set(report.related) <= newest
 
 
 def test_a_replayed_record_changes_nothing() -> None:

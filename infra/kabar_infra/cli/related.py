@@ -6,8 +6,8 @@ one by one in ``published_at`` order (file order among equal times; an article
 without ``published_at`` counts as published at the start) into a
 :class:`MemoryRelatedStore`, and each goes through
 :func:`kabar.workflows.related.relate`, exactly as RelatedFunction runs it against
-the table: the same candidates (the newest of each tag's and the category's
-list), the same scores, the same updates of older lists. Articles without
+the table: the same candidates (the newest of each tag's, the category's and
+the strongest stems' lists), the same scores, the same updates of older lists. Articles without
 ``tags`` get the tags TaggingFunction would give them (no vocabulary).
 """
 
@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
-from kabar.models import ArticleFacts, ArticleTags, Candidate, Category, RelatedList, ScoredTag
+from kabar.models import ArticleFacts, ArticleTags, Candidate, Category, RelatedList, ScoredTag, list_terms
 from kabar.slugs import slugify
 from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE, text_terms
 from kabar.text.tag_suggestion import DEFAULT_MAX_TAGS, suggest_tags
@@ -82,13 +82,14 @@ class MemoryRelatedStore:
         self.tagged[id] = ArticleTags(slug=id, version=1, status="published", tags=scored, terms=terms)
         self.profiles[id] = Candidate(slug=id, terms=terms, tags=tuple(tags), category=category,
                                       published_at=published_at)  # fmt: skip
-        for partition in self._lists(tags, category):
+        for partition in self._lists(tags, category, list_terms(terms)):
             bisect.insort(self.partitions.setdefault(partition, []), (published_at.timestamp(), id))
         self.counts.update(tags)
 
     @staticmethod
-    def _lists(tags: Iterable[str], category: str | None) -> list[tuple[str, str]]:
-        return [("tag", tag) for tag in tags] + ([("category", category)] if category else [])
+    def _lists(tags: Iterable[str], category: str | None, terms: Iterable[str] = ()) -> list[tuple[str, str]]:
+        lists = [("tag", tag) for tag in tags] + ([("category", category)] if category else [])
+        return lists + [("term", term) for term in terms]
 
     # what relating reads and writes (kabar.workflows.related: Facts, Tags, RelatedLists) ---
 
@@ -107,9 +108,11 @@ class MemoryRelatedStore:
     def delete(self, previous: RelatedList) -> None:
         self.related.pop(previous.slug, None)
 
-    def candidates(self, tags: Iterable[str], category: str | None, per_list: int) -> list[Candidate]:
+    def candidates(
+        self, tags: Iterable[str], category: str | None, per_list: int, terms: Iterable[str] = ()
+    ) -> list[Candidate]:
         found: list[Candidate] = []
-        for partition in self._lists(tags, category):
+        for partition in self._lists(tags, category, terms):
             newest = self.partitions.get(partition, [])[-per_list:]
             found.extend(self.profiles[id] for _, id in reversed(newest))
         return found

@@ -1,11 +1,15 @@
 """``kabar tags ...``: the tag vocabulary, and tag tools that run the functions' own code.
 
 ``kabar tags load FILE`` stores a vocabulary file through the API (``PUT /tags``);
-``kabar tags list`` prints the vocabulary; ``kabar tags merge OLD INTO`` merges a tag.
+``kabar tags list`` prints the vocabulary; ``kabar tags merge OLD INTO`` merges a tag;
+``kabar tags aliases`` lists the forms articles gave tags' names (offered as aliases, waiting
+for an editor), and ``--accept TAG ALIAS`` / ``--reject TAG ALIAS`` decides one
+(``GET /tags/aliases``, ``POST /tags/{slug}/aliases``).
 
 ``kabar tags suggest IN.jsonl`` reads lines of ``{id, title, lead?, body, tags?}``
-and writes lines of ``{id, tags: [{name, slug, score, origin}]}`` with
-``kabar.text.tag_suggestion.suggest_tags``, the code TaggingFunction runs.
+and writes lines of ``{id, tags: [{name, slug, score, origin, variants?}]}`` with
+``kabar.text.tag_suggestion.suggest_tags``, the code TaggingFunction runs (``variants``: the
+other forms the article gave the name, which TaggingFunction offers as aliases).
 
 A vocabulary file (``--vocabulary``) is JSON or YAML: a list of
 ``{name, slug?, aliases?, status?, merged_into?}``, status ``active``
@@ -66,7 +70,8 @@ def suggest(handle: IO[str], out: IO[str], vocabulary: MemoryVocabulary, max_tag
             item["title"], item.get("lead"), item.get("body", ""),
             editor_tags=item.get("tags", []), vocabulary=vocabulary, max_tags=max_tags,
         )  # fmt: skip
-        found = [{"name": t.name, "slug": t.slug, "score": t.score, "origin": t.origin} for t in tags]
+        found = [{"name": t.name, "slug": t.slug, "score": t.score, "origin": t.origin}
+                 | ({"variants": list(t.variants)} if t.variants else {}) for t in tags]  # fmt: skip
         record = {"id": item["id"], "tags": found}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
@@ -92,6 +97,14 @@ def add_commands(commands: Any) -> None:
     merge = tag_commands.add_parser("merge", help="merge a tag into another; its articles move there")
     merge.add_argument("tag")
     merge.add_argument("into")
+    aliases = tag_commands.add_parser(
+        "aliases", help="the forms articles gave tags' names, offered as aliases; accept or reject one"
+    )
+    decision = aliases.add_mutually_exclusive_group()
+    decision.add_argument(
+        "--accept", nargs=2, metavar=("TAG", "ALIAS"), help="the vocabulary learns the alias"
+    )
+    decision.add_argument("--reject", nargs=2, metavar=("TAG", "ALIAS"), help="never offered again")
     run = tag_commands.add_parser("suggest", help="suggest tags for lines of {id, title, lead?, body, tags?}")
     run.add_argument("input", type=Path, help="a JSON Lines file, or - for standard input")
     run.add_argument("--vocabulary", type=Path, help="a vocabulary file (JSON or YAML list of tags)")
@@ -104,6 +117,8 @@ def run_remote(args: Any, client: Any) -> int:
         merged = client.merge_tag(args.tag, args.into)
         print(f"merged {merged['slug']} into {merged['merged_into']}; its articles are moving")
         return 0
+    if args.tags_command == "aliases":
+        return _aliases(args, client)
     if args.tags_command == "load":
         stored = client.load_tags(vocabulary_payload(args.file))
         print(f"stored {len(stored)} tags")
@@ -112,6 +127,18 @@ def run_remote(args: Any, client: Any) -> int:
         aliases = f"  (also: {', '.join(tag['aliases'])})" if tag["aliases"] else ""
         status = "" if tag["status"] == "active" else f"  [{tag['status']}]"
         print(f"{tag['slug']:<30} {tag['name']}{aliases}{status}")
+    return 0
+
+
+def _aliases(args: Any, client: Any) -> int:
+    chosen = args.accept or args.reject
+    if chosen:
+        decided = client.decide_alias(chosen[0], chosen[1], "accept" if args.accept else "reject")
+        print(f"{decided['status']}: {decided['alias']!r} for {decided['tag']}")
+        return 0
+    for offer in client.alias_offers():
+        seen = f"in {len(offer['articles'])} articles"
+        print(f"{offer['tag']:<30} {offer['alias']}  (for {offer['name']!r}, {seen})")
     return 0
 
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kabar.table.aliases import AliasOfferStore
     from kabar.table.articles import ArticleStore
     from kabar.table.base import Table
     from kabar.table.comments import CommentStore
@@ -57,6 +58,12 @@ class Stores:
         from kabar.table.vocabulary import VocabularyStore
 
         return VocabularyStore(self.table)
+
+    @cached_property
+    def aliases(self) -> AliasOfferStore:
+        from kabar.table.aliases import AliasOfferStore
+
+        return AliasOfferStore(self.table)
 
     @cached_property
     def related(self) -> RelatedListStore:

@@ -13,6 +13,8 @@ article, version on the CDN    ``ARTICLE#<slug>``   ``RENDERED``
 article's tags (computed)      ``ARTICLE#<slug>``   ``TAGS``
 article in a tag               ``ARTICLE#<slug>``   ``TAG#<tag>``
 article in its category        ``ARTICLE#<slug>``   ``CATEGORY``
+article in a profile term's    ``ARTICLE#<slug>``   ``TERM#<stem>``
+list (related candidates)
 article's related list         ``ARTICLE#<slug>``   ``RELATED``
 <source>'s list names <slug>   ``ARTICLE#<slug>``   ``LISTEDBY#<source>``
 <source> links to <slug>       ``ARTICLE#<slug>``   ``NAMEDBY#<created>#<source>``
@@ -29,14 +31,18 @@ tag's article count            ``TAG#<tag>``        ``STATS``
 tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
 merge of a tag, progress       ``TAG#<tag>``        ``MERGE``
 vocabulary alias               ``ALIAS#<key>``      ``ALIAS``
+a form offered as a tag's      ``TAG#<tag>``        ``OFFER#<key>``
+alias (editors decide)
 =============================  ===================  ==================================
 
 GSI ``gsi1`` holds every list: ``LATEST`` (published articles), ``TAG#<tag>``
-(a tag's memberships) and ``CATEGORY#<category>``, each newest first by
+(a tag's memberships), ``TERM#<stem>`` (the articles whose profile leads with
+that stem: related-article candidates by text) and ``CATEGORY#<category>``, each newest first by
 ``<published_at, UTC>#<slug>``; ``TAGS`` (tags with counts, by slug); ``VOCAB``
 (vocabulary entries, by slug); ``COMMENTS#<slug>`` (an article's approved
 comments by zero-padded approval number) and ``COMMENTS#pending`` (``spam``,
-``trash``: the moderation queues, ``<created_at>#<id>``). Drafts carry no gsi1
+``trash``: the moderation queues, ``<created_at>#<id>``); ``OFFERS`` (alias offers waiting
+for an editor, ``<tag>#<key>``). Drafts carry no gsi1
 keys. GSI ``gsi2`` holds the tags by article count (``gsi2pk`` ``TAGS``, sort key
 the numeric ``count``), for ``tags.json``'s most used tags in one query.
 template.yaml's FilterCriteria spell a few of these prefixes too (a
@@ -57,9 +63,9 @@ VOCABULARY = "VOCAB"
 
 # What a key names: the article's items by their sort key, and every other partition.
 ItemKind = Literal[
-    "upload", "article", "version", "rendered", "tags", "membership", "category", "related",
+    "upload", "article", "version", "rendered", "tags", "membership", "term", "category", "related",
     "listed_by", "named_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
-    "tag_stats", "vocabulary", "merge", "alias", "page", "spam_names", "spam_name", "unknown",
+    "tag_stats", "vocabulary", "merge", "alias", "alias_offer", "page", "spam_names", "spam_name", "unknown",
 ]  # fmt: skip
 
 # pk prefix -> the sort key of that partition's single item, and its kind.
@@ -78,10 +84,12 @@ _ARTICLE_ITEMS = {
     "RELATED": "related", "UNLIST": "unlist", "COMMENTS": "comment_counter",
 }  # fmt: skip
 _TAG_ITEMS = {"STATS": "tag_stats", "VOCAB": "vocabulary", "MERGE": "merge"}
-ARTICLE, TAG, VERSION, LISTED_BY, NAMED_BY, CATEGORY, COMMENTS = (
-    "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "NAMEDBY#", "CATEGORY#", "COMMENTS#",
+ARTICLE, TAG, VERSION, LISTED_BY, NAMED_BY, CATEGORY, COMMENTS, TERM = (
+    "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "NAMEDBY#", "CATEGORY#", "COMMENTS#", "TERM#",
 )  # fmt: skip
 PAGES = "PAGES#"
+OFFER = "OFFER#"
+ALIAS_OFFERS = "OFFERS"  # gsi1: the alias offers waiting for an editor, by tag and key
 # The upper bound of a list's newest page: after every position (which start with a year).
 OPEN_PAGE = "~"
 PREFIXES = (ARTICLE, TAG, PAGES, *_SINGLE)
@@ -102,13 +110,20 @@ def parse(pk: str, sk: str) -> ItemKey:
         slug = pk.removeprefix(ARTICLE)
         if sk.startswith(NAMED_BY) and "#" in sk.removeprefix(NAMED_BY):
             return ItemKey("named_by", slug, sk.removeprefix(NAMED_BY).split("#", 1)[1])
-        for prefix, kind in ((TAG, "membership"), (LISTED_BY, "listed_by"), (VERSION, "version")):
+        for prefix, kind in (
+            (TAG, "membership"),
+            (TERM, "term"),
+            (LISTED_BY, "listed_by"),
+            (VERSION, "version"),
+        ):
             if sk.startswith(prefix):
                 return ItemKey(kind, slug, sk.removeprefix(prefix))  # type: ignore[arg-type]
         return ItemKey(_ARTICLE_ITEMS.get(sk, "unknown"), slug)  # type: ignore[arg-type]
     if pk.startswith(PAGES):
         return ItemKey("page", pk.removeprefix(PAGES), sk)
     if pk.startswith(TAG):
+        if sk.startswith(OFFER):
+            return ItemKey("alias_offer", pk.removeprefix(TAG), sk.removeprefix(OFFER))
         return ItemKey(_TAG_ITEMS.get(sk, "unknown"), pk.removeprefix(TAG))  # type: ignore[arg-type]
     for prefix, (single_sk, kind) in _SINGLE.items():
         if pk.startswith(prefix) and sk == single_sk:
@@ -142,6 +157,11 @@ def article_tags(slug: str) -> Key:
 
 def membership(slug: str, tag: str) -> Key:
     return _article(slug, f"{TAG}{tag}")
+
+
+def term_membership(slug: str, term: str) -> Key:
+    """An article's entry in one of its profile terms' lists (related-article candidates by text)."""
+    return _article(slug, f"{TERM}{term}")
 
 
 def category_membership(slug: str) -> Key:
@@ -212,6 +232,10 @@ def alias(match_key: str) -> Key:
     return {"pk": f"ALIAS#{match_key}", "sk": "ALIAS"}
 
 
+def alias_offer(tag: str, match_key: str) -> Key:
+    return {"pk": f"{TAG}{tag}", "sk": f"{OFFER}{match_key}"}
+
+
 def article_partition(slug: str) -> str:
     return f"{ARTICLE}{slug}"
 
@@ -221,6 +245,10 @@ def article_partition(slug: str) -> str:
 
 def tag_list(tag: str) -> str:
     return f"{TAG}{tag}"
+
+
+def term_list(term: str) -> str:
+    return f"{TERM}{term}"
 
 
 def category_list(category: str) -> str:

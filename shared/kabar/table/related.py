@@ -36,12 +36,14 @@ class RelatedListStore:
     def __init__(self, table: Table) -> None:
         self.table = table
 
-    def candidates(self, tags: Iterable[str], category: str | None, per_list: int) -> list[Candidate]:
-        """The newest ``per_list`` articles of each tag's list and the category's, one query each.
-
-        An article in several lists comes once per list.
+    def candidates(
+        self, tags: Iterable[str], category: str | None, per_list: int, terms: Iterable[str] = ()
+    ) -> list[Candidate]:
+        """The newest ``per_list`` articles of each tag's list, the category's and each term's, one
+        query each. An article in several lists comes once per list.
         """
         lists = [keys.tag_list(tag) for tag in tags] + ([keys.category_list(category)] if category else [])
+        lists += [keys.term_list(term) for term in terms]
         found = []
         for partition in lists:
             for item in self.table.newest(partition, per_list, projection="gsi1sk, profile"):

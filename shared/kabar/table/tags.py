@@ -9,7 +9,7 @@ from typing import Any
 
 from kabar.documents import ArticleSummary
 from kabar.errors import Conflict, Stale, TagMergedMeanwhile
-from kabar.models import ArticleTags, ScoredTag, TagCount
+from kabar.models import ArticleTags, ScoredTag, TagCount, list_terms
 from kabar.table import keys
 from kabar.table.articles import summary_values
 from kabar.table.base import CONDITION_FAILED, Table, names
@@ -18,6 +18,7 @@ from kabar.table.codec import to_item
 TYPE_ARTICLE_TAGS = "article_tags"
 TYPE_MEMBERSHIP = "tag_membership"
 TYPE_CATEGORY_MEMBERSHIP = "category_membership"
+TYPE_TERM_MEMBERSHIP = "term_membership"
 TYPE_TAG_STATS = "tag_stats"
 TYPE_MERGE_PROGRESS = "tag_merge_progress"
 
@@ -42,10 +43,10 @@ class TagStore:
     ) -> None:
         """Store an article's tags, its memberships and the tags' counts in one transaction.
 
-        Memberships (in each tag, and in the category) exist only while the article
-        is published (``summary`` given); each carries the summary lists show and
-        the profile related-article scoring compares. Raises Stale when a version
-        at least as new was stored already.
+        Memberships (in each tag, the category, its strongest stems' lists) exist only while the
+        article is published (``summary`` given); each carries the profile related-article scoring
+        compares (and a tag's or category's the summary lists show). Raises Stale when a version at
+        least as new was stored already.
         """
         was = {t.slug: t for t in previous.tags} if previous and previous.status == "published" else {}
         now = {t.slug: t for t in tagged.tags} if summary is not None else {}
@@ -72,6 +73,7 @@ class TagStore:
             if slug not in now:
                 items.append(self.table.delete_op(keys.membership(tagged.slug, slug)))
                 items.append(self._count_update(tag, -1))
+        items += self._term_changes(tagged, previous, member if summary and published_at else None)
         # A tag the article joins must not have been merged since the vocabulary was read:
         # the merge's mover lists the tag's members once, so a membership written after
         # that would stay in the merged tag for good. Tags already held are the mover's.
@@ -89,6 +91,25 @@ class TagStore:
             return Conflict(f"tags of {tagged.slug}: {reasons}")
 
         self.table.transact(items, refused)
+
+    def _term_changes(
+        self, tagged: ArticleTags, previous: ArticleTags | None, member: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
+        """The article in the lists of its profile's strongest stems while published (``member``):
+        candidates by text. No summary: no page shows these lists."""
+        was = set(list_terms(previous.terms)) if previous and previous.status == "published" else set()
+        if member is None:
+            return [self.table.delete_op(keys.term_membership(tagged.slug, t)) for t in sorted(was)]
+        now = list_terms(tagged.terms)
+        items = []
+        for term in now:
+            in_term = {**keys.term_membership(tagged.slug, term), "type": TYPE_TERM_MEMBERSHIP,
+                       "slug": tagged.slug, "gsi1pk": keys.term_list(term), "gsi1sk": member["gsi1sk"],
+                       "profile": member["profile"]}  # fmt: skip
+            items.append(self.table.put_op(in_term))
+        return items + [
+            self.table.delete_op(keys.term_membership(tagged.slug, t)) for t in sorted(was - set(now))
+        ]
 
     def _count_update(self, tag: ScoredTag, delta: int) -> dict[str, Any]:
         return self.table.update_op(

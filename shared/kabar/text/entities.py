@@ -1,11 +1,17 @@
 """An Indonesian entity recogniser: people, places, organisations and events in a text.
 
-An averaged perceptron over word, shape, affix and context features, decoded left to right with
-the two tags before each word (an ``I-`` tag only after its own ``B-`` or ``I-``). ``make
-train-tagger`` (``infra/kabar_infra/train_tagger.py``) trains it on IndoNLU's NERGrit (cased) and
-NER-P (news, lower-cased) sets; the weights are ``shared/kabar/text/data/entities.json.gz`` (MIT:
-IndoNLU's notice is in that folder's README). Pure Python; the model loads once per process, on
-first use. Not yet used by the tag suggestions (issue 14).
+An averaged perceptron over word, shape, affix, context and casing features, decoded left to
+right with the two tags before each word (an ``I-`` tag only after its own ``B-`` or ``I-``).
+The casing features come from a lexicon of how often each word is capitalised inside a sentence
+in cased Indonesian news (IndoSum): "Presiden" and "Kamis" are capitalised nearly always,
+"Serangan" almost never, so a sentence-initial capital says little and a capital elsewhere says
+much. ``make train-tagger`` (``infra/kabar_infra/train_tagger.py``) trains it on IndoNLU's
+NERGrit (cased) and NER-P (news, lower-cased, re-cased with that lexicon) sets.
+
+The model is one file, ``data/entities.bin.gz`` (about 1 MB): a JSON header line, then the
+feature names and lexicon words as text, then the weights as little-endian int16 (scaled by the
+header's ``scale``). Loading it is a split and an ``array.frombytes``, not a JSON parse of
+floats. Pure Python; it loads once per process, on first use, and only in the code that tags.
 """
 
 from __future__ import annotations
@@ -13,14 +19,20 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-MODEL = Path(__file__).parent / "data" / "entities.json.gz"
+MODEL = Path(__file__).parent / "data" / "entities.bin.gz"
 TAGS = ("O", *(f"{place}-{kind}" for kind in ("PER", "LOC", "ORG", "EVT") for place in ("B", "I")))
+WIDTH = len(TAGS)
 TOKEN = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
+# How often a word is capitalised inside a sentence: the lexicon's buckets.
+CASINGS = ("always", "mostly", "sometimes", "rarely")
+_LETTERS, _DIGITS = re.compile(r"[^\W\d_]+"), re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -32,24 +44,33 @@ class Entity:
 
 def shape(word: str) -> str:
     """A word's shape: ``Xx`` (Jokowi), ``X`` (KPK), ``x``, ``d`` (2026), ``XdX`` (G30S)."""
-    kinds = re.sub(r"[A-Z]+", "X", re.sub(r"[a-z]+", "x", re.sub(r"[0-9]+", "d", word)))
-    return re.sub(r"[^Xxd]+", "-", kinds)[:4]
+    out: list[str] = []
+    for char in word:
+        kind = "X" if char.isupper() else "x" if char.isalpha() else "d" if char.isdigit() else "-"
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return "".join(out)[:4]
 
 
-def features(words: Sequence[str], index: int, previous: str, before: str) -> list[str]:
-    """The features of the word at ``index``, given the two tags before it."""
+def features(
+    words: Sequence[str], index: int, previous: str, before: str, casing: Mapping[str, str]
+) -> list[str]:
+    """The features of the word at ``index``, given the two tags before it and the casing lexicon."""
     word = words[index]
     low = word.lower()
     left = words[index - 1] if index else "<s>"
     right = words[index + 1] if index + 1 < len(words) else "</s>"
+    left2 = words[index - 2] if index > 1 else "<s>"
+    right2 = words[index + 2] if index + 2 < len(words) else "</s>"
+    form, cased = shape(word), casing.get(low, "unseen")
     found = [
-        "b", f"w={low}", f"s={shape(word)}", f"ws={low}|{shape(word)}", f"p3={low[:3]}",
-        f"x2={low[-2:]}", f"x3={low[-3:]}", f"l={left.lower()}", f"r={right.lower()}", f"ls={shape(left)}",
-        f"rs={shape(right)}",
-        f"t={previous}", f"tt={before}|{previous}", f"tw={previous}|{low}",
+        "b", f"w={low}", f"s={form}", f"ws={low}|{form}", f"p3={low[:3]}", f"x2={low[-2:]}", f"x3={low[-3:]}",
+        f"l={left.lower()}", f"r={right.lower()}", f"ls={shape(left)}", f"rs={shape(right)}",
+        f"l2={left2.lower()}", f"r2={right2.lower()}", f"c={cased}|{form}", f"cf={cased}|{form}|{index == 0}",
+        f"lc={casing.get(left.lower(), 'unseen')}|{shape(left)}",
+        f"rc={casing.get(right.lower(), 'unseen')}|{shape(right)}",
+        f"t={previous}", f"tt={before}|{previous}", f"tw={previous}|{low}", f"tc={previous}|{cased}|{form}",
     ]  # fmt: skip
-    if index == 0:
-        found.append(f"first={shape(word)}")
     return found
 
 
@@ -57,25 +78,49 @@ def allowed(previous: str, tag: str) -> bool:
     return not tag.startswith("I-") or previous[2:] == tag[2:]
 
 
-class Recogniser:
-    """Tags from ``weights``: a feature's weight for each of :data:`TAGS`."""
+_ALLOWED = {
+    previous: [t for t, tag in enumerate(TAGS) if allowed(previous, tag)] for previous in ("<s>", *TAGS)
+}
 
-    def __init__(self, weights: Mapping[str, Sequence[float]]) -> None:
-        self.weights = weights
+
+class Recogniser:
+    """Tags from ``weights`` (a flat row of :data:`WIDTH` numbers per feature, at ``index[feature]``)."""
+
+    def __init__(
+        self,
+        index: Mapping[str, int],
+        weights: Sequence[float],
+        casing: Mapping[str, str],
+        scale: float = 1.0,
+    ) -> None:
+        self.index, self.weights, self.casing, self.scale = index, weights, casing, scale
+
+    def scores(self, words: Sequence[str], position: int, previous: str, before: str) -> list[float]:
+        index, weights = self.index, self.weights
+        offsets = [
+            o
+            for f in features(words, position, previous, before, self.casing)
+            if (o := index.get(f)) is not None
+        ]
+        return [sum(weights[o + t] for o in offsets) for t in range(WIDTH)]
 
     def tag(self, words: Sequence[str]) -> list[str]:
+        return self.tag_with_margins(words)[0]
+
+    def tag_with_margins(self, words: Sequence[str]) -> tuple[list[str], list[float]]:
+        """Each word's tag, and by how much its score beat the best allowed tag of the other side of
+        "entity or not" (in weight units): how sure the recogniser is that the word is in a name."""
         out: list[str] = []
-        for index in range(len(words)):
-            previous = out[-1] if out else "<s>"
-            before = out[-2] if len(out) > 1 else "<s>"
-            scores = [0.0] * len(TAGS)
-            for feature in features(words, index, previous, before):
-                row = self.weights.get(feature)
-                if row is not None:
-                    scores = [score + weight for score, weight in zip(scores, row, strict=True)]
-            best = max((t for t in range(len(TAGS)) if allowed(previous, TAGS[t])), key=scores.__getitem__)
-            out.append(TAGS[best])
-        return out
+        margins: list[float] = []
+        previous = before = "<s>"
+        for position in range(len(words)):
+            scores = self.scores(words, position, previous, before)
+            best = max(_ALLOWED[previous], key=scores.__getitem__)
+            other = max(scores[t] for t in _ALLOWED[previous][1:]) if best == 0 else scores[0]
+            margins.append((scores[best] - other) / self.scale)
+            before, previous = previous, TAGS[best]
+            out.append(previous)
+        return out, margins
 
     def entities(self, text: str) -> list[tuple[str, str]]:
         """The (kind, text) of each entity in ``text``."""
@@ -96,8 +141,50 @@ def spans(tags: Sequence[str]) -> list[Entity]:
     return found
 
 
+def dump(index: Mapping[str, int], weights: Sequence[float], casing: Mapping[str, str]) -> bytes:
+    """The model file's bytes (gzip without a timestamp: the same model gives the same file)."""
+    names = sorted(index, key=index.__getitem__)
+    largest = max((abs(w) for w in weights), default=1.0) or 1.0
+    scale = 32000 / largest
+    packed = array("h", (round(w * scale) for w in weights))
+    if sys.byteorder != "little":
+        packed.byteswap()
+    lexicon = {bucket: sorted(w for w, b in casing.items() if b == bucket) for bucket in CASINGS}
+    header = {
+        "tags": list(TAGS),
+        "features": len(names),
+        "scale": scale,
+        "casing": {b: len(v) for b, v in lexicon.items()},
+    }
+    text = "\n".join([*names, *(word for bucket in CASINGS for word in lexicon[bucket])])
+    raw = json.dumps(header).encode() + b"\n" + text.encode() + b"\0" + packed.tobytes()
+    return gzip.compress(raw, mtime=0)
+
+
+def load(data: bytes) -> Recogniser:
+    raw = gzip.decompress(data)
+    first = raw.index(b"\n")
+    header = json.loads(raw[:first])
+    if tuple(header["tags"]) != TAGS:
+        raise ValueError(f"the model's tags {header['tags']} are not {TAGS}")
+    split = raw.index(b"\0", first)
+    lines = raw[first + 1 : split].decode().split("\n")
+    count = header["features"]
+    index = dict(zip(lines[:count], range(0, count * WIDTH, WIDTH), strict=True))
+    casing: dict[str, str] = {}
+    position = count
+    for bucket in CASINGS:
+        size = header["casing"][bucket]
+        casing.update(dict.fromkeys(lines[position : position + size], bucket))
+        position += size
+    weights = array("h")
+    weights.frombytes(raw[split + 1 :])
+    if sys.byteorder != "little":
+        weights.byteswap()
+    return Recogniser(index, weights, casing, header["scale"])
+
+
 @cache
 def recogniser() -> Recogniser:
     """The shipped model (loaded once)."""
-    with gzip.open(MODEL, "rt", encoding="utf-8") as handle:
-        return Recogniser(json.load(handle)["weights"])
+    return load(MODEL.read_bytes())

@@ -6,7 +6,8 @@ table's tag lists, or the same lists held in memory).
 
 An article is summed up by a :class:`Profile`, computed once when it is tagged:
 its tags, category, publish time and a small text vector (the stems of its
-headline, lead and body, weighted, top :data:`PROFILE_TERMS`, unit length). The
+headline, lead and body, weighted by field and by rarity in Indonesian news,
+top :data:`PROFILE_TERMS`, unit length). The
 score of two profiles is symmetric, so "A belongs in B's list" follows from
 "B belongs in A's list" without reading B's text again:
 
@@ -29,15 +30,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from kabar.text.tag_suggestion import STOPWORDS
 
 PROFILE_TERMS = 30
 DEFAULT_K = 5
-DEFAULT_MIN_SCORE = 0.15
-MIN_RELEVANCE = 0.08
-WEIGHT_TAGS, WEIGHT_TEXT, WEIGHT_CATEGORY, WEIGHT_RECENCY = 0.5, 0.5, 0.1, 0.1
+DEFAULT_MIN_SCORE = 0.06
+MIN_RELEVANCE = 0.04
+WEIGHT_TAGS, WEIGHT_TEXT, WEIGHT_CATEGORY, WEIGHT_RECENCY = 0.3, 0.5, 0.05, 0.1
 RECENCY_DAYS = 30.0
 FIELD_WEIGHTS = (3.0, 2.0, 1.0)  # headline, lead, body
 
@@ -108,14 +110,33 @@ def words(text: str) -> list[str]:
     return found
 
 
+@cache
+def _frequencies() -> tuple[int, dict[str, str]]:
+    """IndoSum's article count and the articles with each stem (``make wordlist``), as written:
+    one split of the file, the numbers read when a stem is weighed."""
+    text = (Path(__file__).parent / "data" / "stem_frequencies.txt").read_text(encoding="utf-8")
+    words = text.split("\n", 1)[1].split()  # the first line is the licence note
+    return int(words[0]), dict(zip(words[1::2], words[2::2], strict=True))
+
+
+def rarity(stem: str) -> float:
+    """A stem's inverse document frequency in IndoSum's news (smoothed: an unseen stem is as rare as
+    a stem in one article)."""
+    articles, counts = _frequencies()
+    return math.log((articles + 1) / (int(counts.get(stem, 1)) + 1)) + 1.0
+
+
 def text_terms(title: str, lead: str | None, body: str, limit: int = PROFILE_TERMS) -> dict[str, float]:
-    """The weighted stems of an article (headline 3, lead 2, body 1; log tf), unit length."""
+    """The weighted stems of an article (headline 3, lead 2, body 1; log tf times rarity), unit length."""
     counts: dict[str, float] = defaultdict(float)
     body = _READ_ALSO_LINE.sub(" ", _TAGS.sub(" ", body))
     for text, weight in zip((title, lead or "", body), FIELD_WEIGHTS, strict=True):
         for word in words(text):
             counts[word] += weight
-    weighted = sorted(((1.0 + math.log(n), term) for term, n in counts.items()), key=lambda p: (-p[0], p[1]))
+    weighted = sorted(
+        (((1.0 + math.log(n)) * rarity(term), term) for term, n in counts.items()),
+        key=lambda p: (-p[0], p[1]),
+    )
     top = weighted[:limit]
     norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
     return {term: round(w / norm, 4) for w, term in top}

@@ -5,27 +5,33 @@ run this same code.
 
 How it reads a text:
 
-- Names are sequences of capitalised words found *inside* sentences. A word
-  that only ever appears capitalised at the start of a sentence, or that also
-  appears in lower case, is an ordinary word ("Serangan", "Tentara"). A
-  headline is in title case, so it gives no evidence of names itself, but a
-  name confirmed by the lead or body weighs more when the headline has it.
-- Acronyms (ISIS, PBB, BMKG) are names. Names keep their own spelling.
-- Key phrases are pairs of content words (no stopwords) that recur.
-- Weights: headline 3, lead 2, body 1 per occurrence; names count 1.5 times.
-- A shorter name inside a longer one ("Hizbullah" in "Hizbullah Libanon")
-  stays the tag unless the longer one recurs on its own.
-- The vocabulary maps every candidate through its aliases to a canonical tag,
-  follows merges, and drops blocked tags. Matching ignores case, accents,
-  punctuation and the suffix "-nya".
+- The entity recogniser (:mod:`kabar.text.entities`) finds the people, places,
+  organisations and events of the lead and body, without bylines, datelines,
+  credits and "read also" lines (:mod:`kabar.text.mentions`).
+- The forms of one name are one tag, ranked by salience: where and how often it
+  is mentioned, and whether the headline repeats it (:mod:`kabar.text.salience`).
+  A name mentioned once must be one the recogniser is sure of
+  (:data:`MIN_CONFIDENCE`) or one the headline repeats; capitalised words it
+  left out count when the headline repeats them, or when the article repeats
+  them and cased news has never seen them. Any other name is a
+  tag only when the vocabulary knows it (the vocabulary is the gazetteer).
+- Key phrases (two content words) only when strong: in the headline and at least
+  :data:`KEY_PHRASE_REPEATS` times in the lead and body.
+- ``max_tags`` is a ceiling, not a quota: an article with three names has three tags.
+- The vocabulary maps every candidate (each of its forms) through its aliases to a
+  canonical tag, follows merges, and drops blocked tags; vocabulary terms in the
+  headline or lead count even when no name was found there. Matching ignores case,
+  accents, punctuation and the suffix "-nya".
+- A tag the recogniser found carries its variants (an acronym the article defines,
+  or the long form of one): what an editor may accept as the tag's aliases.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -63,15 +69,15 @@ STOPWORDS = frozenset(
     juta miliar triliun persen
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
-_CONNECTORS = frozenset({"bin", "binti", "al", "van", "von", "der", "de", "la", "da"})
 _WORD = r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:[-'\u2019][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*"
 _TOKEN = re.compile(_WORD)
-# Words, and the punctuation inside a sentence that ends a name ("Garut, Jawa Barat").
-_WORD_OR_BREAK = re.compile(_WORD + '|[,;:()\\[\\]"\u201c\u201d\u2018\u2013\u2014/]')
-# Sentences end at . ! ? or a blank line; a single line break is only Markdown wrapping.
-_TWO_NAMES = re.compile(r"[A-Z][a-z]{2,}-[A-Z][a-z]{2,}")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+_LOWER_WORD = re.compile(r"[a-zà-öø-ÿ]+")
+_TWO_NAMES = re.compile(
+    r"\b([A-Z][a-z]{2,})-([A-Z][a-z]{2,})\b"
+)  # a route or pair (Damaskus-Aleppo): two names
 _READ_ALSO = re.compile(r"^\s*(baca juga|simak juga|lihat juga)\s*:.*$", re.IGNORECASE | re.MULTILINE)
+MIN_CONFIDENCE = 6.0
+KEY_PHRASE_REPEATS = 3
 
 
 class Vocabulary(Protocol):
@@ -125,14 +131,18 @@ class Tag:
     slug: str
     score: float
     origin: Origin
+    kind: str | None = None  # PER, LOC, ORG or EVT when the recogniser found it
+    variants: tuple[str, ...] = ()  # other forms of the name the article gives (alias candidates)
 
 
 @dataclass
 class _Candidate:
-    forms: Counter[str] = field(default_factory=Counter)
-    score: float = 0.0
-    is_name: bool = False
-    first_seen: int = 10**9
+    name: str
+    score: float
+    keys: list[str]
+    kind: str | None = None
+    variants: tuple[str, ...] = ()
+    known_only: bool = False  # a doubtful name: a tag only when the vocabulary knows it
 
 
 def suggest_tags(
@@ -153,7 +163,7 @@ def suggest_tags(
     vocabulary = vocabulary or EmptyVocabulary()
     candidates = _candidates(title, lead or "", _plain(body))
     editor = [name for name in editor_tags if slugify(name)]
-    keys = {match_key(name) for name in editor} | set(candidates)
+    keys = {match_key(name) for name in editor} | {key for c in candidates for key in c.keys}
     keys |= _ngram_keys(f"{title}. {lead or ''}")
     found = _resolve(vocabulary, keys)
 
@@ -182,25 +192,29 @@ def _editor_tags(editor: list[str], found: Resolved) -> list[Tag]:
     return tags
 
 
-def _ranked(candidates: dict[str, _Candidate], found: Resolved, include_unreviewed: bool) -> list[Tag]:
-    top = max((c.score for c in candidates.values()), default=1.0) or 1.0
+def _ranked(candidates: list[_Candidate], found: Resolved, include_unreviewed: bool) -> list[Tag]:
+    top = max((c.score for c in candidates), default=1.0) or 1.0
     ranked: list[Tag] = []
-    for key, candidate in candidates.items():
-        entry = found.get(key)
-        if entry is False:
-            continue
+    for candidate in candidates:
+        entries = [found[key] for key in candidate.keys if key in found]
+        if any(entry is False for entry in entries):
+            continue  # blocked, under one of its names
         score = round(candidate.score / top, 3)
-        if entry is None:
-            if not include_unreviewed:
-                continue
-            name = candidate.forms.most_common(1)[0][0]
-            ranked.append(Tag(name=name, slug=slugify(name), score=score, origin="suggested"))
-        else:
-            ranked.append(Tag(name=entry.name, slug=entry.slug, score=score, origin="vocabulary"))
-    # Vocabulary terms in the headline or lead that the name finder did not see.
-    for key, entry in found.items():
-        if entry and key not in candidates and all(t.slug != entry.slug for t in ranked):
-            ranked.append(Tag(name=entry.name, slug=entry.slug, score=0.5, origin="vocabulary"))
+        entry = next((e for e in entries if e), None)
+        if candidate.known_only and not entry:
+            continue
+        if entry:
+            ranked.append(
+                Tag(entry.name, entry.slug, score, "vocabulary", candidate.kind, candidate.variants)
+            )
+        elif include_unreviewed:
+            ranked.append(Tag(candidate.name, slugify(candidate.name), score, "suggested", candidate.kind,
+                              candidate.variants))  # fmt: skip
+    # Vocabulary terms in the headline or lead that the recogniser did not see.
+    seen = {key for c in candidates for key in c.keys}
+    for key, term in found.items():
+        if term and key not in seen and all(t.slug != term.slug for t in ranked):
+            ranked.append(Tag(name=term.name, slug=term.slug, score=0.5, origin="vocabulary"))
     ranked.sort(key=lambda tag: (-tag.score, tag.origin != "vocabulary", tag.slug))
     return ranked
 
@@ -230,116 +244,47 @@ def _plain(body: str) -> str:
     return _READ_ALSO.sub(" ", text)
 
 
-def _sentences(text: str) -> list[list[str]]:
-    """Each sentence's words, with "" where punctuation breaks it."""
-    sentences = []
-    for sentence in _SENTENCE_END.split(text):
-        if not sentence.strip():
-            continue
-        tokens: list[str] = []
-        for token in _WORD_OR_BREAK.findall(sentence):
-            if not _TOKEN.fullmatch(token):
-                tokens.append("")
-            elif _TWO_NAMES.fullmatch(token):
-                first, second = token.split("-")
-                tokens += [first, "", second]  # a route or pair (Damaskus-Aleppo): two names
-            else:
-                tokens.append(token)
-        sentences.append(tokens)
-    return sentences
+def _candidates(title: str, lead: str, body: str) -> list[_Candidate]:
+    """The article's names (salient, and sure when mentioned once), then its strong key phrases."""
+    from kabar.text.entities import recogniser
+    from kabar.text.mentions import find_mentions, story_text
+    from kabar.text.salience import names
+
+    lead, body = _TWO_NAMES.sub(r"\1 - \2", lead), _TWO_NAMES.sub(r"\1 - \2", body)
+    model = recogniser()
+    found = names(find_mentions(title, lead, body, model), title=title,
+                  texts=(story_text(lead), story_text(body)), casing=model.casing)  # fmt: skip
+    candidates = []
+    for name in found:
+        sure = name.in_headline or (
+            bool(name.kind) and (name.mentions > 1 or name.confidence >= MIN_CONFIDENCE)
+        )
+        novel = name.unrecognised > 1 and all(word.lower() not in model.casing for word in name.name.split())
+        keys = [match_key(form) for form in (name.name, *name.forms)]
+        candidates.append(_Candidate(name.name, name.score, keys, name.kind or None, tuple(name.aliases),
+                                     known_only=not (sure or novel)))  # fmt: skip
+    names_keys = {key for c in candidates for key in c.keys}
+    for phrase, count in _key_phrases(title, f"{lead}\n{body}"):
+        if match_key(phrase) not in names_keys:
+            candidates.append(_Candidate(phrase, WEIGHT_BODY * count * 0.5, [match_key(phrase)]))
+    return candidates
 
 
-def _is_capitalised(token: str) -> bool:
-    return token[0].isupper()
+def _key_phrases(title: str, text: str) -> list[tuple[str, int]]:
+    """Pairs of lower-case content words the headline has and the text repeats
+    :data:`KEY_PHRASE_REPEATS` times or more (a capitalised word belongs to a name)."""
+    counts: Counter[str] = Counter()
+    for sentence in re.split(r"[.!?,;:()\n]+", text):
+        words = _TOKEN.findall(sentence)
+        for first, second in itertools.pairwise(words):
+            if _content(first) and _content(second):
+                counts[f"{first} {second}"] += 1
+    headline = f" {' '.join(_TOKEN.findall(title.lower()))} "
+    return [(p, n) for p, n in counts.most_common() if n >= KEY_PHRASE_REPEATS and f" {p} " in headline]
 
 
-def _is_acronym(token: str) -> bool:
-    letters = [c for c in token if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _candidates(title: str, lead: str, body: str) -> dict[str, _Candidate]:
-    lead_and_body = [(s, WEIGHT_LEAD) for s in _sentences(lead)] + [
-        (s, WEIGHT_BODY) for s in _sentences(body)
-    ]
-    lower_seen = {t for s, _ in lead_and_body for t in s if t.islower()}
-    inner_caps = {t for s, _ in lead_and_body for t in s[1:] if t and _is_capitalised(t)}
-
-    def name_word(token: str, initial: bool) -> bool:
-        if not token or any(c.isdigit() for c in token):
-            return False  # amounts and codes (Rp42, 5,1), not names
-        if token.lower() in STOPWORDS and not _is_acronym(token):
-            return False
-        if _is_acronym(token):
-            return True
-        if not _is_capitalised(token) or token.lower() in lower_seen:
-            return False
-        return not initial or token in inner_caps
-
-    candidates: dict[str, _Candidate] = defaultdict(_Candidate)
-    position = 0
-    names: Counter[str] = Counter()
-    for sentence, weight in lead_and_body:
-        for phrase in _name_phrases(sentence, name_word):
-            key = match_key(phrase)
-            if not key or key in STOPWORDS:
-                continue
-            candidate = candidates[key]
-            candidate.forms[phrase] += 1
-            candidate.score += weight * NAME_BOOST
-            candidate.is_name = True
-            candidate.first_seen = min(candidate.first_seen, position)
-            names[key] += 1
-        for phrase in _key_phrases(sentence):
-            candidates[match_key(phrase)].forms[phrase] += 1
-            candidates[match_key(phrase)].score += weight * 0.5
-        position += 1
-    # The headline: credit names and phrases the lead and body confirmed.
-    title_keys = _ngram_keys(title)
-    for key in list(candidates):
-        if key in title_keys:
-            candidates[key].score += WEIGHT_TITLE * (NAME_BOOST if candidates[key].is_name else 0.5)
-    _fold_subphrases(candidates, names)
-    # Key phrases must recur in the lead and body; the headline only adds weight.
-    return {key: c for key, c in candidates.items() if c.is_name or sum(c.forms.values()) >= 2}
-
-
-def _name_phrases(sentence: list[str], is_name: Callable[[str, bool], bool]) -> list[str]:
-    """Runs of name words (``is_name(token, sentence_initial)``), joined by connectors."""
-    phrases: list[list[str]] = []
-    current: list[str] = []
-    for index, token in enumerate(sentence):
-        if is_name(token, index == 0) or (
-            current and token and token.lower() in _CONNECTORS and index + 1 < len(sentence)
-        ):
-            current.append(token)
-        else:
-            if current:
-                phrases.append(current)
-            current = []
-    if current:
-        phrases.append(current)
-    result = []
-    for words in phrases:
-        while words and words[-1].lower() in _CONNECTORS:
-            words.pop()
-        if words and len("".join(words)) >= 2 and not words[0].isdigit():
-            result.append(" ".join(words))
-    return result
-
-
-def _key_phrases(sentence: list[str]) -> list[str]:
-    """Pairs of lower-case content words (a capitalised word belongs to a name)."""
-    phrases = []
-    for first, second in itertools.pairwise(sentence):
-        if (
-            first and second and first.islower() and second.islower()
-            and first not in STOPWORDS and second not in STOPWORDS
-            and len(first) >= 4 and len(second) >= 4
-            and first.isalpha() and second.isalpha()
-        ):  # fmt: skip
-            phrases.append(f"{first} {second}")
-    return phrases
+def _content(word: str) -> bool:
+    return word.islower() and len(word) >= 4 and word not in STOPWORDS and bool(_LOWER_WORD.fullmatch(word))
 
 
 def _ngram_keys(text: str, longest: int = 3) -> set[str]:
@@ -353,16 +298,3 @@ def _ngram_keys(text: str, longest: int = 3) -> set[str]:
             keys.add(match_key(" ".join(words)))
     keys.discard("")
     return keys
-
-
-def _fold_subphrases(candidates: dict[str, _Candidate], names: Counter[str]) -> None:
-    """A longer name seen once folds into the shorter name inside it."""
-    keys = sorted((k for k in candidates if candidates[k].is_name), key=len)
-    for long_key in reversed(keys):
-        if names[long_key] >= 2:
-            continue
-        for short_key in keys:
-            if short_key != long_key and f"-{short_key}-" in f"-{long_key}-":
-                candidates[short_key].score += candidates[long_key].score
-                del candidates[long_key]
-                break

@@ -3,9 +3,10 @@
 RelatedFunction calls :func:`relate` when an article's tags change (every new
 version is re-tagged, so every publish, update and unpublish comes here):
 
-- a published article gets its list from candidates read from its tags' and
-  category's lists (the newest :data:`PER_LIST` of each: a bounded read however
-  many articles exist), scored by :mod:`kabar.text.relatedness`;
+- a published article gets its list from candidates read from its tags',
+  category's and strongest stems' lists (the newest :data:`PER_LIST` of each: a
+  bounded read however many articles exist; the stems find related stories that
+  share no tag), scored by :mod:`kabar.text.relatedness`;
 - the best :data:`FAN_OUT` of those candidates are offered the article in turn:
   a candidate whose list it now belongs in is rewritten (and so re-rendered);
 - an article that is no longer published loses its list, and is removed from
@@ -26,7 +27,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from kabar.models import ArticleFacts, ArticleTags, Candidate, RelatedEntry, RelatedList
+from kabar.models import ArticleFacts, ArticleTags, Candidate, RelatedEntry, RelatedList, list_terms
 from kabar.observability import logger
 from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, Scored, admit, rank, tag_weight
 
@@ -48,7 +49,9 @@ class Tags(Protocol):
 class RelatedLists(Protocol):
     """Related lists and their reverse index: the table's, or the CLI's in memory."""
 
-    def candidates(self, tags: Iterable[str], category: str | None, per_list: int) -> list[Candidate]: ...
+    def candidates(
+        self, tags: Iterable[str], category: str | None, per_list: int, terms: Iterable[str] = ()
+    ) -> list[Candidate]: ...
     def get(self, slug: str) -> RelatedList | None: ...
     def get_many(self, slugs: Iterable[str]) -> dict[str, RelatedList]: ...
     def store(self, related: RelatedList, previous: RelatedList | None) -> None: ...
@@ -100,10 +103,8 @@ def relate(
         unlist(slug, lists=lists, after=None)
         return report
     assert facts is not None and tagged is not None
-    if previous is not None and (previous.version, previous.tags_revision) == (
-        tagged.version,
-        tagged.revision,
-    ):
+    current = (tagged.version, tagged.revision)
+    if previous is not None and (previous.version, previous.tags_revision) == current:
         logger.info("related already current", extra={"slug": slug, "version": tagged.version})
         return report
     category = facts.category.slug if facts.category else None
@@ -113,7 +114,8 @@ def relate(
 
     counts = tags.article_counts(slugs)
     weights = {tag: tag_weight(counts.get(tag, 1)) for tag in slugs}
-    candidates = [profile_of(c) for c in lists.candidates(slugs, category, per_list)]
+    found = lists.candidates(slugs, category, per_list, list_terms(tagged.terms))
+    candidates = [profile_of(c) for c in found]
     report.candidates = len({c.id for c in candidates})
     # Every candidate good enough, best first: the first ones make this list, and the
     # best FAN_OUT are offered this article.

@@ -18,7 +18,7 @@ from kabar.errors import Stale, TagMergedMeanwhile
 from kabar.models import Article, ArticleTags, ScoredTag, VocabularyEntry
 from kabar.observability import logger
 from kabar.text.relatedness import text_terms
-from kabar.text.tag_suggestion import Vocabulary, suggest_tags
+from kabar.text.tag_suggestion import Tag, Vocabulary, match_key, suggest_tags
 
 MERGE_CHUNK = 25
 
@@ -38,6 +38,10 @@ class Tags(Protocol):
     def record_merge_progress(self, tag: str, moved: int) -> None: ...
 
 
+class AliasOffers(Protocol):
+    def offer(self, tag: str, name: str, alias: str, key: str, article: str) -> bool: ...
+
+
 class TaggingVocabulary(Vocabulary, Protocol):
     def get(self, slug: str) -> VocabularyEntry | None: ...
 
@@ -47,19 +51,21 @@ MERGE_RETRIES = 3
 
 def tag_article(
     slug: str, *, articles: Articles, tags: Tags, vocabulary: Vocabulary, max_tags: int,
-    publish_suggestions: bool, force: bool = False,
+    publish_suggestions: bool, force: bool = False, aliases: AliasOffers | None = None,
 ) -> ArticleTags | None:  # fmt: skip
     """Compute and store the current version's tags; the stored tags (None: no article).
 
     ``force`` re-tags a version already tagged (the vocabulary changed); it writes
     only when the tags come out different. A tag merged between reading the
     vocabulary and writing refuses the write (TagStore.store), and the tags are
-    computed again from the vocabulary as it is now.
+    computed again from the vocabulary as it is now. With ``aliases``, the other forms a
+    published article gives a tag's name are offered to editors (:func:`offer_variants`).
     """
     for attempt in range(1, MERGE_RETRIES + 1):
         try:
             return _tag_once(slug, articles=articles, tags=tags, vocabulary=vocabulary, max_tags=max_tags,
-                             publish_suggestions=publish_suggestions, force=force)  # fmt: skip
+                             publish_suggestions=publish_suggestions, force=force,
+                             aliases=aliases)  # fmt: skip
         except TagMergedMeanwhile as exc:
             if attempt == MERGE_RETRIES:
                 raise
@@ -69,7 +75,7 @@ def tag_article(
 
 def _tag_once(
     slug: str, *, articles: Articles, tags: Tags, vocabulary: Vocabulary, max_tags: int,
-    publish_suggestions: bool, force: bool,
+    publish_suggestions: bool, force: bool, aliases: AliasOffers | None,
 ) -> ArticleTags | None:  # fmt: skip
     with articles.reading_ahead([slug]):  # the article and its tags in one request
         article = articles.get(slug)
@@ -117,12 +123,36 @@ def _tag_once(
     except Stale:
         logger.info("newer tags stored meanwhile", extra={"slug": slug, "version": article.version})
         return tags.get(slug)
+    if aliases is not None and published:
+        offer_variants(slug, found, vocabulary=vocabulary, aliases=aliases)
     logger.info(
         "tagged",
         extra={"slug": slug, "version": article.version, "tags": [t.slug for t in tagged.tags],
                "pending": [t.slug for t in waiting]},
     )  # fmt: skip
     return tagged
+
+
+def offer_variants(
+    slug: str, found: Iterable[Tag], *, vocabulary: Vocabulary, aliases: AliasOffers
+) -> list[str]:
+    """Offer editors each other form of a tag's name the article gave (a defined acronym or its long
+    form) that the vocabulary does not know yet; never applied until an editor accepts. The
+    offered forms. Bounded by the article's tags: one vocabulary read, one write per form."""
+    variants = [(tag, form, match_key(form)) for tag in found for form in tag.variants]
+    known = vocabulary.lookup({key for _, _, key in variants}) if variants else {}
+    offered = []
+    for tag, form, key in variants:
+        if (
+            key
+            and key not in known
+            and key != match_key(tag.name)
+            and aliases.offer(tag.slug, tag.name, form, key, slug)
+        ):
+            offered.append(form)
+    if offered:
+        logger.info("aliases offered", extra={"slug": slug, "aliases": offered})
+    return offered
 
 
 def continue_merge(

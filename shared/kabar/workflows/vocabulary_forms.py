@@ -1,5 +1,6 @@
 """The vocabulary API's bodies as pydantic models: ``PUT /tags/{slug}``, ``PUT /tags`` (a bulk
-load) and ``POST /tags/{slug}/merge``. Imported when a body is read (:mod:`kabar.workflows.vocabulary`).
+load), ``POST /tags/{slug}/merge`` and ``POST /tags/{slug}/aliases``. Imported when a body is read
+(:mod:`kabar.workflows.vocabulary`, :mod:`kabar.workflows.aliases`).
 """
 
 from __future__ import annotations
@@ -48,3 +49,13 @@ class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     into: Annotated[Slug, Field(description="An active vocabulary tag", examples=["hizbullah"])]
+
+
+class AliasDecision(BaseModel):
+    """``POST /tags/{slug}/aliases`` body: an editor's decision on a form articles gave the tag's name."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+    alias: Annotated[TagName, Field(description="The form offered (as `GET /tags/aliases` lists it)",
+                                    examples=["Komisi Pemberantasan Korupsi"])]  # fmt: skip
+    decision: Literal["accept", "reject"]
