@@ -111,7 +111,7 @@ bench-cold: venv
 wordlist: venv
 	$(PY) -m kabar_infra.wordlist
 
-# The entity recogniser's weights (shared/kabar/text/data/entities.bin.gz), from ../shared/data/indonlu and
+# The entity recogniser's weights (shared/kabar/text/data/entities.bin), from ../shared/data/indonlu and
 # IndoSum's casing; prints the entity F1 on the validation and test splits.
 train-tagger: venv
 	$(PY) -m kabar_infra.train_tagger

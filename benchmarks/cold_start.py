@@ -16,7 +16,8 @@ libraries' bytecode is pip's). The events: the API functions get an API Gateway 
 every other function gets the first event the local stack's router delivered it while one
 article was published and one comment approved through the stack (replayed as at-least-once
 delivery replays it: every consumer is idempotent), except PublishFunction, which gets a fresh
-upload every time (a real publish). Samples are interleaved (one of each kind per round), so
+upload every time (a real publish), and TaggingFunction, whose article's stored tags are removed
+before each sample (so that it tags the article, and loads the entity recogniser, every time). Samples are interleaved (one of each kind per round), so
 a busy machine slows all of them alike.
 
 The table goes between the ``bench:cold`` markers in docs/benchmarks.md and the README;

@@ -11,7 +11,7 @@
 3. An averaged perceptron, :data:`EPOCHS` passes over both train splits in a fixed order (the
    same data gives the same weights), the weights that matter kept (:data:`PRUNE`).
 
-It writes ``shared/kabar/text/data/entities.bin.gz`` and prints the entity F1 (exact spans and
+It writes ``shared/kabar/text/data/entities.bin`` and prints the entity F1 (exact spans and
 kinds) on each validation and test split.
 """
 
@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from kabar.text.entities import MODEL, TAGS, WIDTH, Recogniser, dump, features, spans
+from kabar.text.entities import MODEL, TAGS, WIDTH, Recogniser, dump, feature_key, features, spans
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -39,7 +39,7 @@ LABELS = {"PERSON": "PER", "PLACE": "LOC", "ORGANISATION": "ORG", "PPL": "PER", 
 # events; NER-P's organisations are companies and brands ("kpk", "polri" are O).
 UNANNOTATED = {"NERGrit": frozenset({"EVT"}), "NER-P": frozenset({"ORG"})}
 EPOCHS = 6
-PRUNE = 0.05
+PRUNE = 2.0
 MIN_SEEN = 2
 Sentence = tuple[list[str], list[str]]
 _WORDS = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
@@ -132,7 +132,7 @@ class _Learning(Recogniser):
 
 def train(
     sentences: Sequence[Sentence], casing: Mapping[str, str], epochs: int = EPOCHS,
-    unannotated: Sequence[frozenset[str]] = (),
+    unannotated: Sequence[frozenset[str]] = (), prune: float = PRUNE,
 ) -> Recogniser:  # fmt: skip
     """An averaged perceptron. Each update is on the features the decoder saw (its own tags before
     the word), so that it learns to recover from its mistakes. ``unannotated[n]``: the kinds
@@ -163,14 +163,21 @@ def train(
                         total[t] += (step - stamp[t]) * row[t]
                         stamp[t] = step
                         row[t] += delta
-    index: dict[str, int] = {}
+    index: dict[int, int] = {}
     flat: list[float] = []
     for feature in sorted(weights):
         row = weights[feature]
         mean = [(totals[feature][t] + (step - stamps[feature][t]) * row[t]) / step for t in range(WIDTH)]
-        if max(abs(weight) for weight in mean) >= PRUNE:
-            index[feature] = len(flat)
-            flat += mean
+        if max(abs(weight) for weight in mean) < prune:
+            continue
+        key = feature_key(feature)
+        if key in index:  # two features, one key: they share a row (the sum)
+            start = index[key]
+            row_now = flat[start : start + WIDTH]
+            flat[start : start + WIDTH] = [a + b for a, b in zip(row_now, mean, strict=True)]
+            continue
+        index[key] = len(flat)
+        flat += mean
     return Recogniser(index, flat, casing)
 
 

@@ -115,7 +115,7 @@ class ScoredTag(Record):
     origin: Literal["editor", "vocabulary", "suggested"]
 
 
-TERM_LISTS = 4  # an article joins the lists of its profile's strongest stems (related candidates by text)
+TERM_LISTS = 3  # an article joins the lists of its profile's strongest stems (related candidates by text)
 
 
 def list_terms(terms: Mapping[str, float], limit: int = TERM_LISTS) -> list[str]:

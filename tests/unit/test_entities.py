@@ -35,8 +35,8 @@ CASING = {"bandung": "always", "warga": "rarely", "komisi": "mostly"}
 def test_training_is_reproducible_and_learns_what_it_is_shown() -> None:
     from kabar_infra.train_tagger import train
 
-    model = train(SENTENCES, CASING, epochs=5)
-    again = train(SENTENCES, CASING, epochs=5)
+    model = train(SENTENCES, CASING, epochs=5, prune=0)
+    again = train(SENTENCES, CASING, epochs=5, prune=0)
     assert (model.index, list(model.weights)) == (again.index, list(again.weights))
     assert [model.tag(words) for words, _ in SENTENCES] == [tags for _, tags in SENTENCES]
 
@@ -48,8 +48,8 @@ def test_a_kind_a_set_does_not_annotate_is_not_taught_as_o() -> None:
     taught = [(["KPK", "memeriksa", "saksi"], ["B-ORG", "O", "O"])] * 3 + [
         (["KPK", "datang"], ["O", "O"])
     ] * 6
-    plain = train(taught, {}, epochs=5)
-    partial = train(taught, {}, epochs=5, unannotated=[frozenset()] * 3 + [frozenset({"ORG"})] * 6)
+    plain = train(taught, {}, epochs=5, prune=0)
+    partial = train(taught, {}, epochs=5, unannotated=[frozenset()] * 3 + [frozenset({"ORG"})] * 6, prune=0)
     assert plain.tag(["KPK", "datang"]) == ["O", "O"]
     assert partial.tag(["KPK", "datang"]) == ["B-ORG", "O"]
 
@@ -57,7 +57,7 @@ def test_a_kind_a_set_does_not_annotate_is_not_taught_as_o() -> None:
 def test_the_model_file_keeps_what_was_trained() -> None:
     from kabar_infra.train_tagger import train
 
-    model = train(SENTENCES, CASING, epochs=5)
+    model = train(SENTENCES, CASING, epochs=5, prune=0)
     data = dump(model.index, model.weights, model.casing)
     assert data == dump(
         model.index, model.weights, model.casing

@@ -8,25 +8,26 @@ in cased Indonesian news (IndoSum): "Presiden" and "Kamis" are capitalised nearl
 much. ``make train-tagger`` (``infra/kabar_infra/train_tagger.py``) trains it on IndoNLU's
 NERGrit (cased) and NER-P (news, lower-cased, re-cased with that lexicon) sets.
 
-The model is one file, ``data/entities.bin.gz`` (about 1 MB): a JSON header line, then the
-feature names and lexicon words as text, then the weights as little-endian int16 (scaled by the
-header's ``scale``). Loading it is a split and an ``array.frombytes``, not a JSON parse of
-floats. Pure Python; it loads once per process, on first use, and only in the code that tags.
+The model is one file, ``data/entities.bin`` (about 1 MB): a JSON header line, the features'
+keys (CRC-32, little-endian uint32), their weights (little-endian int16, scaled by the header's
+``scale``), then the lexicon's words as text. Loading it is two ``array.frombytes``, a dict of
+integers and one split, not a parse of names or floats (about 10 ms). Pure Python; it loads once
+per process, on first use, and only in the code that tags.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import sys
+import threading
+import zlib
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-MODEL = Path(__file__).parent / "data" / "entities.bin.gz"
+MODEL = Path(__file__).parent / "data" / "entities.bin"
 TAGS = ("O", *(f"{place}-{kind}" for kind in ("PER", "LOC", "ORG", "EVT") for place in ("B", "I")))
 WIDTH = len(TAGS)
 TOKEN = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
@@ -84,11 +85,12 @@ _ALLOWED = {
 
 
 class Recogniser:
-    """Tags from ``weights`` (a flat row of :data:`WIDTH` numbers per feature, at ``index[feature]``)."""
+    """Tags from ``weights``: a flat row of :data:`WIDTH` numbers per feature, at
+    ``index[feature_key(feature)]``."""
 
     def __init__(
         self,
-        index: Mapping[str, int],
+        index: Mapping[int, int],
         weights: Sequence[float],
         casing: Mapping[str, str],
         scale: float = 1.0,
@@ -100,7 +102,7 @@ class Recogniser:
         offsets = [
             o
             for f in features(words, position, previous, before, self.casing)
-            if (o := index.get(f)) is not None
+            if (o := index.get(feature_key(f))) is not None
         ]
         return [sum(weights[o + t] for o in offsets) for t in range(WIDTH)]
 
@@ -141,50 +143,66 @@ def spans(tags: Sequence[str]) -> list[Entity]:
     return found
 
 
-def dump(index: Mapping[str, int], weights: Sequence[float], casing: Mapping[str, str]) -> bytes:
-    """The model file's bytes (gzip without a timestamp: the same model gives the same file)."""
-    names = sorted(index, key=index.__getitem__)
+def feature_key(feature: str) -> int:
+    """A feature's key in a model: its CRC-32 (stable across processes, unlike ``hash``; two of a
+    model's features sharing one would share their weights: with 95,000 features, about one pair)."""
+    return zlib.crc32(feature.encode())
+
+
+def dump(index: Mapping[int, int], weights: Sequence[float], casing: Mapping[str, str]) -> bytes:
+    """The model file's bytes (the same model gives the same file). Not compressed: unpacking would
+    cost every cold start more than the file's size costs the layer."""
+    keys = sorted(index)
     largest = max((abs(w) for w in weights), default=1.0) or 1.0
     scale = 32000 / largest
-    packed = array("h", (round(w * scale) for w in weights))
-    if sys.byteorder != "little":
-        packed.byteswap()
+    packed = array("h", (round(weights[index[k] + t] * scale) for k in keys for t in range(WIDTH)))
+    crcs = array("I", keys)
+    for part in (packed, crcs):
+        if sys.byteorder != "little":
+            part.byteswap()
     lexicon = {bucket: sorted(w for w, b in casing.items() if b == bucket) for bucket in CASINGS}
-    header = {
-        "tags": list(TAGS),
-        "features": len(names),
-        "scale": scale,
-        "casing": {b: len(v) for b, v in lexicon.items()},
-    }
-    text = "\n".join([*names, *(word for bucket in CASINGS for word in lexicon[bucket])])
-    raw = json.dumps(header).encode() + b"\n" + text.encode() + b"\0" + packed.tobytes()
-    return gzip.compress(raw, mtime=0)
+    text = "\n".join(word for bucket in CASINGS for word in lexicon[bucket]).encode()
+    header = {"tags": list(TAGS), "features": len(keys), "scale": scale,
+              "casing": {b: len(v) for b, v in lexicon.items()}}  # fmt: skip
+    raw = json.dumps(header).encode() + b"\n" + crcs.tobytes() + packed.tobytes() + text
+    return raw
 
 
 def load(data: bytes) -> Recogniser:
-    raw = gzip.decompress(data)
+    """A model from its file: the keys and weights are arrays read as they are, the lexicon one split."""
+    raw = data
     first = raw.index(b"\n")
     header = json.loads(raw[:first])
     if tuple(header["tags"]) != TAGS:
         raise ValueError(f"the model's tags {header['tags']} are not {TAGS}")
-    split = raw.index(b"\0", first)
-    lines = raw[first + 1 : split].decode().split("\n")
     count = header["features"]
-    index = dict(zip(lines[:count], range(0, count * WIDTH, WIDTH), strict=True))
+    crcs, weights = array("I"), array("h")
+    keys_end = first + 1 + count * crcs.itemsize
+    weights_end = keys_end + count * WIDTH * weights.itemsize
+    crcs.frombytes(raw[first + 1 : keys_end])
+    weights.frombytes(raw[keys_end:weights_end])
+    for part in (crcs, weights):
+        if sys.byteorder != "little":
+            part.byteswap()
+    index = dict(zip(crcs, range(0, count * WIDTH, WIDTH), strict=True))
+    words = raw[weights_end:].decode().split("\n")
     casing: dict[str, str] = {}
-    position = count
+    position = 0
     for bucket in CASINGS:
         size = header["casing"][bucket]
-        casing.update(dict.fromkeys(lines[position : position + size], bucket))
+        casing.update(dict.fromkeys(words[position : position + size], bucket))
         position += size
-    weights = array("h")
-    weights.frombytes(raw[split + 1 :])
-    if sys.byteorder != "little":
-        weights.byteswap()
     return Recogniser(index, weights, casing, header["scale"])
 
 
-@cache
+_LOADING = threading.Lock()
+_loaded: list[Recogniser] = []
+
+
 def recogniser() -> Recogniser:
-    """The shipped model (loaded once)."""
-    return load(MODEL.read_bytes())
+    """The shipped model, loaded once per process (a second caller waits for the first's load)."""
+    if not _loaded:
+        with _LOADING:
+            if not _loaded:
+                _loaded.append(load(MODEL.read_bytes()))
+    return _loaded[0]
