@@ -8,7 +8,8 @@ is read (older pages are immutable until one of their articles changes). So the 
 for a corpus of ``articles`` published ``per_day`` a day over ``tags`` tags:
 
 - the newest ``WINDOW`` articles, each as publishing left it: its current version, its tags
-  (with the text profile related scoring compares), its memberships, its related list;
+  (with the text profile related scoring compares), its memberships (tags and strongest stems),
+  its related list;
 - every list's pages over those articles (``paged``, as one-by-one publishing leaves them),
   as full as the whole list's would be and numbered as though the rest of the list were
   there: page numbers, the newest page's ``seq`` and the oldest seeded page's link to the
@@ -30,8 +31,11 @@ WINDOW = 400  # newest articles seeded; more than any list's newest page and rel
 PAGE_SIZE = 50  # the template's default PageSize
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 HOT = ("suriah", "aleppo")  # the new article's editor tags: among the most used, so the busiest lists
+# Profile stems; the new article's strongest (aleppo, suriah, rebut) among them, so that its term lists
+# are full (RelatedFunction reads the newest PER_LIST of each).
 TERMS = ["serangan", "pasukan", "kota", "warga", "pemerintah", "harga", "banjir", "gempa", "pemilu",
-         "sepak", "bola", "ekonomi", "rupiah", "jakarta", "bandung", "presiden", "menteri"]  # fmt: skip
+         "sepak", "bola", "ekonomi", "rupiah", "jakarta", "bandung", "presiden", "menteri", "aleppo", "suriah",
+         "rebut"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def seed(app: Any, corpus: Corpus) -> None:
 
 def items(corpus: Corpus) -> list[dict[str, Any]]:
     """Every item of the seed, as plain values."""
-    from kabar.models import Article, ArticleTags, RelatedEntry, RelatedList, ScoredTag
+    from kabar.models import Article, ArticleTags, RelatedEntry, RelatedList, ScoredTag, list_terms
     from kabar.table import keys
     from kabar.table.articles import summary_values
 
@@ -117,6 +121,9 @@ def items(corpus: Corpus) -> list[dict[str, Any]]:
             out.append({**keys.membership(slug, tag), "type": "tag_membership", "slug": slug, "tag": tag,
                         "gsi1pk": keys.tag_list(tag), "gsi1sk": stamp, "summary": summary,
                         "profile": profile})  # fmt: skip
+        for term in list_terms(terms):
+            out.append({**keys.term_membership(slug, term), "type": "term_membership", "slug": slug,
+                        "gsi1pk": keys.term_list(term), "gsi1sk": stamp, "profile": profile})  # fmt: skip
         auto = [RelatedEntry(slug=other, score=0.5) for other in slugs[index + 1 : index + 6]]
         related = RelatedList(slug=slug, version=1, revision=1, auto=auto)
         out.append({**keys.related(slug), "type": "related", **related.to_json()})

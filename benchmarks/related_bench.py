@@ -263,7 +263,7 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
     from moto.dynamodb.models.dynamo_type import DynamoType
 
     from benchmarks.seed_pages import page_items
-    from kabar.models import Article
+    from kabar.models import Article, list_terms
     from kabar.table import keys
     from kabar.table.articles import summary_values
     from kabar.table.codec import to_item
@@ -301,6 +301,9 @@ def seed(app: Any, store: Any, corpus: list[dict[str, Any]], done: set[str]) -> 
             positions.setdefault(tag, []).append(stamp)
             put({**keys.membership(slug, tag), "type": "tag_membership", "slug": slug, "tag": tag,
                  "gsi1pk": keys.tag_list(tag), "gsi1sk": stamp, "summary": summary, "profile": profile})  # fmt: skip
+        for term in list_terms(tagged.terms):
+            put({**keys.term_membership(slug, term), "type": "term_membership", "slug": slug,
+                 "gsi1pk": keys.term_list(term), "gsi1sk": stamp, "profile": profile})  # fmt: skip
         if item.get("category"):
             put({**keys.category_membership(slug), "type": "category_membership", "slug": slug,
                  "gsi1pk": keys.category_list(item["category"]), "gsi1sk": stamp, "summary": summary,

@@ -172,6 +172,30 @@ def test_the_vocabulary_is_loaded_with_the_cli_and_aliases_list_under_their_tag(
     wait_for(gaza_lists_both, timeout=15)
 
 
+def test_an_alias_an_article_defines_is_offered_and_accepted_with_the_cli(
+    local_stack: dict[str, Any], tmp_path: Path
+) -> None:
+    article = tmp_path / "kpk.md"
+    article.write_text(
+        "---\ntitle: KPK Periksa Kepala Dinas\n---\nKomisi Pemberantasan Korupsi (KPK) memeriksa kepala "
+        "dinas pada Senin. Penyidik KPK menyita dokumen.\n"
+    )
+    assert kabar(local_stack, "upload", str(article)).returncode == 0
+
+    def offered() -> bool:
+        listing = kabar(local_stack, "tags", "aliases")
+        return listing.returncode == 0 and "Komisi Pemberantasan Korupsi" in listing.stdout
+
+    wait_for(offered, timeout=15)
+    accepted = kabar(local_stack, "tags", "aliases", "--accept", "kpk", "Komisi Pemberantasan Korupsi")
+    assert accepted.returncode == 0 and accepted.stdout.startswith("accepted: "), (
+        accepted.stdout + accepted.stderr
+    )
+    assert "Komisi Pemberantasan Korupsi" not in kabar(local_stack, "tags", "aliases").stdout
+    listing = kabar(local_stack, "tags", "list")
+    assert "kpk" in listing.stdout and "Komisi Pemberantasan Korupsi" in listing.stdout
+
+
 def test_the_api_refuses_missing_tokens_and_non_editors(local_stack: dict[str, Any]) -> None:
     api = local_stack["api_url"]
     assert requests.post(f"{api}/uploads", json={"filename": "a.md"}, timeout=10).status_code == 401

@@ -4,9 +4,10 @@ RelatedFunction calls :func:`relate` when an article's tags change (every new
 version is re-tagged, so every publish, update and unpublish comes here):
 
 - a published article gets its list from candidates read from its tags',
-  category's and strongest stems' lists (the newest :data:`PER_LIST` of each: a
-  bounded read however many articles exist; the stems find related stories that
-  share no tag), scored by :mod:`kabar.text.relatedness`;
+  category's lists (the newest :data:`PER_LIST` of each) and its strongest stems'
+  lists (the newest :data:`PER_TERM_LIST`): a bounded read however many articles
+  exist; the stems find related stories that share no tag), scored by
+  :mod:`kabar.text.relatedness`;
 - the best :data:`FAN_OUT` of those candidates are offered the article in turn:
   a candidate whose list it now belongs in is rewritten (and so re-rendered);
 - an article that is no longer published loses its list, and is removed from
@@ -32,6 +33,7 @@ from kabar.observability import logger
 from kabar.text.relatedness import DEFAULT_K, DEFAULT_MIN_SCORE, Profile, Scored, admit, rank, tag_weight
 
 PER_LIST = 50  # candidates read from each tag's (and the category's) list, newest first
+PER_TERM_LIST = 10  # and from each of the article's strongest stems' lists
 FAN_OUT = 10  # older articles offered a newly published one
 UNLIST_CHUNK = 25  # lists an unpublished article is removed from per invocation
 
@@ -74,6 +76,19 @@ class RelateReport:
     candidates: int = 0
 
 
+def _gone(
+    report: RelateReport, facts: ArticleFacts | None, tagged: ArticleTags | None,
+    previous: RelatedList | None, lists: RelatedLists,
+) -> RelateReport:  # fmt: skip
+    """An article not published (or not tagged yet): its list goes, and it leaves every list."""
+    if facts is not None and tagged is not None and tagged.version < facts.version:
+        return report  # the new version is not tagged yet: its own TAGS record follows
+    if previous is not None:
+        lists.delete(previous)
+    unlist(report.slug, lists=lists, after=None)
+    return report
+
+
 def relate(
     slug: str,
     *,
@@ -96,12 +111,7 @@ def relate(
         and tagged.version == facts.version and tagged.status == "published"
     )  # fmt: skip
     if not published:
-        if facts is not None and tagged is not None and tagged.version < facts.version:
-            return report  # the new version is not tagged yet: its own TAGS record follows
-        if previous is not None:
-            lists.delete(previous)
-        unlist(slug, lists=lists, after=None)
-        return report
+        return _gone(report, facts, tagged, previous, lists)
     assert facts is not None and tagged is not None
     current = (tagged.version, tagged.revision)
     if previous is not None and (previous.version, previous.tags_revision) == current:
@@ -114,8 +124,9 @@ def relate(
 
     counts = tags.article_counts(slugs)
     weights = {tag: tag_weight(counts.get(tag, 1)) for tag in slugs}
-    found = lists.candidates(slugs, category, per_list, list_terms(tagged.terms))
-    candidates = [profile_of(c) for c in found]
+    listed = lists.candidates(slugs, category, per_list)
+    by_text = lists.candidates((), None, min(per_list, PER_TERM_LIST), list_terms(tagged.terms))
+    candidates = [profile_of(c) for c in (*listed, *by_text)]
     report.candidates = len({c.id for c in candidates})
     # Every candidate good enough, best first: the first ones make this list, and the
     # best FAN_OUT are offered this article.
