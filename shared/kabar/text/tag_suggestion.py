@@ -40,8 +40,7 @@ from kabar.slugs import slugify
 
 Origin = Literal["editor", "vocabulary", "suggested"]
 
-WEIGHT_TITLE, WEIGHT_LEAD, WEIGHT_BODY = 3.0, 2.0, 1.0
-NAME_BOOST = 1.5
+WEIGHT_BODY = 1.0
 DEFAULT_MAX_TAGS = 8
 
 # Function words and other words that never make a tag by themselves. Written for
@@ -132,7 +131,7 @@ class Tag:
     score: float
     origin: Origin
     kind: str | None = None  # PER, LOC, ORG or EVT when the recogniser found it
-    variants: tuple[str, ...] = ()  # other forms of the name the article gives (alias candidates)
+    variants: tuple[str, ...] = ()  # other forms of the name the article gives, unknown to the vocabulary
 
 
 @dataclass
@@ -201,15 +200,15 @@ def _ranked(candidates: list[_Candidate], found: Resolved, include_unreviewed: b
             continue  # blocked, under one of its names
         score = round(candidate.score / top, 3)
         entry = next((e for e in entries if e), None)
+        # Variants the vocabulary knows already (its aliases) are nothing to offer.
+        variants = tuple(v for v in candidate.variants if match_key(v) not in found)
         if candidate.known_only and not entry:
             continue
         if entry:
-            ranked.append(
-                Tag(entry.name, entry.slug, score, "vocabulary", candidate.kind, candidate.variants)
-            )
+            ranked.append(Tag(entry.name, entry.slug, score, "vocabulary", candidate.kind, variants))
         elif include_unreviewed:
             ranked.append(Tag(candidate.name, slugify(candidate.name), score, "suggested", candidate.kind,
-                              candidate.variants))  # fmt: skip
+                              variants))  # fmt: skip
     # Vocabulary terms in the headline or lead that the recogniser did not see.
     seen = {key for c in candidates for key in c.keys}
     for key, term in found.items():

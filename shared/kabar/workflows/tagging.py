@@ -124,7 +124,7 @@ def _tag_once(
         logger.info("newer tags stored meanwhile", extra={"slug": slug, "version": article.version})
         return tags.get(slug)
     if aliases is not None and published:
-        offer_variants(slug, found, vocabulary=vocabulary, aliases=aliases)
+        offer_variants(slug, found, aliases=aliases)
     logger.info(
         "tagged",
         extra={"slug": slug, "version": article.version, "tags": [t.slug for t in tagged.tags],
@@ -133,23 +133,15 @@ def _tag_once(
     return tagged
 
 
-def offer_variants(
-    slug: str, found: Iterable[Tag], *, vocabulary: Vocabulary, aliases: AliasOffers
-) -> list[str]:
+def offer_variants(slug: str, found: Iterable[Tag], *, aliases: AliasOffers) -> list[str]:
     """Offer editors each other form of a tag's name the article gave (a defined acronym or its long
-    form) that the vocabulary does not know yet; never applied until an editor accepts. The
-    offered forms. Bounded by the article's tags: one vocabulary read, one write per form."""
-    variants = [(tag, form, match_key(form)) for tag in found for form in tag.variants]
-    known = vocabulary.lookup({key for _, _, key in variants}) if variants else {}
-    offered = []
-    for tag, form, key in variants:
-        if (
-            key
-            and key not in known
-            and key != match_key(tag.name)
-            and aliases.offer(tag.slug, tag.name, form, key, slug)
-        ):
-            offered.append(form)
+    form; the tagger leaves out the forms the vocabulary knows); never applied until an editor
+    accepts. The offered forms. Bounded by the article's tags: one write per form, no read."""
+    offered = [
+        form for tag in found for form in tag.variants
+        if (key := match_key(form)) and key != match_key(tag.name)
+        and aliases.offer(tag.slug, tag.name, form, key, slug)
+    ]  # fmt: skip
     if offered:
         logger.info("aliases offered", extra={"slug": slug, "aliases": offered})
     return offered
