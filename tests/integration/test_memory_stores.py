@@ -174,6 +174,35 @@ def test_related_lists_tags_and_lists(
     assert before[LATER][3] is not None and after[LATER][3] is None
 
 
+def test_the_lists_an_article_joins_and_its_own_are_written_all_or_none(
+    both: tuple[Any, MemoryStores], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older = [slug for slug in STORY if slug != LATER]
+    seen = []
+    for stores in both:
+        for slug in older:
+            story(stores, slug)
+        get_many = stores.related.get_many
+
+        def another_writer_meanwhile(slugs: Any, stores: Any = stores, get_many: Any = get_many) -> Any:
+            read = get_many(slugs)
+            monkeypatch.setattr(stores.related, "get_many", get_many)
+            other = stores.related.get(older[0])
+            stores.related.store(other.replace(revision=other.revision + 1), other)
+            return read
+
+        monkeypatch.setattr(stores.related, "get_many", another_writer_meanwhile)
+        with pytest.raises(Conflict, match=f"related list of {older[0]} changed meanwhile"):
+            story(stores, LATER)
+        seen.append(reads(stores, [*STORY]))
+        assert all(LATER not in [e.slug for e in stores.related.get(slug).auto] for slug in older)
+        assert stores.related.get(LATER) is None
+        assert stores.related.listed_by(LATER, after=None, limit=9) == []
+        report = relate(LATER, articles=stores.articles, tags=stores.tags, lists=stores.related)
+        assert set(report.updated) == set(older)
+    assert seen[0] == seen[1]
+
+
 def test_the_vocabulary_and_a_merge(both: tuple[Any, MemoryStores]) -> None:
     seen = []
     for stores in both:
@@ -364,6 +393,25 @@ def take(stores: Any, ids: list[str], number: int, **fields: Any) -> Any:
         return type(refused).__name__
     ids.append(taken["id"])
     return {**taken, "id": len(ids) - 1}
+
+
+def test_a_version_read_ahead_as_rendered_already_is_not_written_again(
+    both: tuple[Any, MemoryStores], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stores = both[0]  # the table's store: what it asks DynamoDB for
+    stores.articles.mark_rendered("gempa", 2, "published")
+    puts: list[dict[str, Any]] = []
+    put = stores.articles.table.put
+    monkeypatch.setattr(stores.articles.table, "put", lambda item, **kw: puts.append(item) or put(item, **kw))
+    with stores.articles.reading_ahead(["gempa"]):
+        stores.articles.mark_rendered("gempa", 2, "published")  # rendered again for its related list
+        stores.articles.mark_rendered("gempa", 1, "published")  # an older one: never recorded
+    assert puts == []
+    with stores.articles.reading_ahead(["gempa"]):
+        stores.articles.mark_rendered("gempa", 2, "draft")
+    stores.articles.mark_rendered("gempa", 2, "draft")  # not read ahead: the write, refused or not
+    assert [item["status"] for item in puts] == ["draft", "draft"]
+    assert stores.articles.rendered_version("gempa") == (2, "draft")
 
 
 def test_comments_and_moderation(both: tuple[Any, MemoryStores]) -> None:

@@ -494,6 +494,12 @@ class MemoryRelatedLists:
         self.related[related.slug] = _copy(related)
         self._reindex(related.slug, _listed(previous), _listed(related))
 
+    def store_all(self, changes: Sequence[tuple[RelatedList, RelatedList | None]]) -> None:
+        for related, previous in changes:  # all or none, as one transaction
+            self._check(related.slug, previous)
+        for related, previous in changes:
+            self.store(related, previous)
+
     def delete(self, previous: RelatedList) -> None:
         self._check(previous.slug, previous)
         del self.related[previous.slug]

@@ -17,7 +17,7 @@ import bisect
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
@@ -102,8 +102,8 @@ class MemoryRelatedStore:
     def get_many(self, slugs: Iterable[str]) -> dict[str, RelatedList]:
         return {slug: self.related[slug] for slug in slugs if slug in self.related}
 
-    def store(self, related: RelatedList, previous: RelatedList | None) -> None:
-        self.related[related.slug] = related
+    def store_all(self, changes: Sequence[tuple[RelatedList, RelatedList | None]]) -> None:
+        self.related.update((related.slug, related) for related, _ in changes)
 
     def delete(self, previous: RelatedList) -> None:
         self.related.pop(previous.slug, None)

@@ -42,11 +42,11 @@ class ArticleStore:
     @contextmanager
     def reading_ahead(self, slugs: Iterable[str], *, linked: bool = False) -> Iterator[None]:
         """While the block runs, what rendering these articles reads of each (its current
-        version, comment counter, tags and related list), read in one batch get
-        (``Table.reading_ahead``); with ``linked``, the summaries of every article they link to
-        (read-also and related) in one more, for :meth:`summaries`."""
+        version, comment counter, tags, related list and the version the CDN serves), read
+        in one batch get (``Table.reading_ahead``); with ``linked``, the summaries of every
+        article they link to (read-also and related) in one more, for :meth:`summaries`."""
         slugs = list(slugs)
-        parts = (keys.article, keys.comment_counter, keys.article_tags, keys.related)
+        parts = (keys.article, keys.comment_counter, keys.article_tags, keys.related, keys.rendered)
         with self.table.reading_ahead([part(slug) for slug in slugs for part in parts]) as read:
             self._linked = self._read_linked(slugs, read) if linked else {}
             try:
@@ -150,7 +150,16 @@ class ArticleStore:
         return [int(item["version"]) for item in items]
 
     def mark_rendered(self, slug: str, version: int, status: str) -> None:
-        """Record which version of an article the CDN now serves (never goes backwards)."""
+        """Record which version of an article the CDN now serves (never goes backwards).
+
+        Read ahead as recorded already (an article rendered again for its related list or
+        its comments): no write.
+        """
+        known, item = self.table.read_ahead(keys.rendered(slug))
+        if known and item is not None:
+            recorded = int(item["version"])
+            if recorded > version or (recorded == version and item.get("status") == status):
+                return
         # A newer version rendered already fails the condition: nothing to record then.
         with contextlib.suppress(ConditionFailed):
             self.table.put(

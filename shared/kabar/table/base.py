@@ -72,6 +72,11 @@ class Table:
         finally:
             self._ahead = {}
 
+    def read_ahead(self, key: Key) -> tuple[bool, dict[str, Any] | None]:
+        """Whether ``key`` was read ahead (and not taken by a ``get`` yet), and its item if so."""
+        position = (key["pk"], key["sk"])
+        return (True, self._ahead[position]) if position in self._ahead else (False, None)
+
     def get(self, key: Key, projection: Iterable[str] = ()) -> dict[str, Any] | None:
         """The item at ``key`` (strongly consistent), or None."""
         if (key["pk"], key["sk"]) in self._ahead:

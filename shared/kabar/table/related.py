@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kabar.errors import Conflict
@@ -14,6 +14,7 @@ from kabar.table.codec import to_item
 TYPE_RELATED = "related"
 TYPE_LISTED_BY = "listed_by"
 TYPE_UNLIST_PROGRESS = "unlist_progress"
+TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
 
 
 def _listed(related: RelatedList | None) -> set[str]:
@@ -68,10 +69,34 @@ class RelatedListStore:
         Conditional on the revision read (``previous``): a concurrent change makes
         this a Conflict, and the caller's event is retried on fresh state.
         """
-        values = {**keys.related(related.slug), "type": TYPE_RELATED, **related.to_json()}
-        items = [self.table.put_op(values, **_revision_condition(previous))]
-        items += self._listed_by_changes(related.slug, _listed(previous), _listed(related))
-        self._transact(items, f"related list of {related.slug}")
+        self.store_all([(related, previous)])
+
+    def store_all(self, changes: Sequence[tuple[RelatedList, RelatedList | None]]) -> None:
+        """Store several related lists (each with the revision it was read at) and their
+        reverse-index entries in one transaction: all or none, one request. Past
+        :data:`TRANSACTION_ITEMS` items the lists go in several, in order (the last list last).
+        A list changed meanwhile fails them all: a Conflict naming it.
+        """
+        batch: list[tuple[str, Any]] = []  # (the list's slug, one of its items)
+        for related, previous in changes:
+            values = {**keys.related(related.slug), "type": TYPE_RELATED, **related.to_json()}
+            items = [self.table.put_op(values, **_revision_condition(previous))]
+            items += self._listed_by_changes(related.slug, _listed(previous), _listed(related))
+            if batch and len(batch) + len(items) > TRANSACTION_ITEMS:
+                self._transact_lists(batch)
+                batch = []
+            batch += [(related.slug, item) for item in items]
+        if batch:
+            self._transact_lists(batch)
+
+    def _transact_lists(self, batch: list[tuple[str, Any]]) -> None:
+        def refused(reasons: list[str | None]) -> Conflict:
+            codes = zip(batch, reasons, strict=False)  # (a cancellation without reasons names every list)
+            failed = sorted({slug for (slug, _), code in codes if code not in (None, "None")})
+            named = ", ".join(failed) or ", ".join(sorted({slug for slug, _ in batch}))
+            return Conflict(f"related list of {named} changed meanwhile: {reasons}")
+
+        self.table.transact([item for _, item in batch], refused)
 
     def delete(self, previous: RelatedList) -> None:
         """Remove an article's related list (it is no longer published) and its reverse entries."""

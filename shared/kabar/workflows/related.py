@@ -11,19 +11,21 @@ version is re-tagged, so every publish, update and unpublish comes here):
 - the best :data:`FAN_OUT` of those candidates are offered the article in turn:
   a candidate whose list it now belongs in is rewritten (and so re-rendered);
 - an article that is no longer published loses its list, and is removed from
-  every list that names it, :data:`UNLIST_CHUNK` lists per invocation, through
-  the reverse index (the table's listed-by items); a progress item brings the next chunk.
+  every list that names it, :data:`UNLIST_CHUNK` lists per invocation (one
+  transaction), through the reverse index (the table's listed-by items); a
+  progress item brings the next chunk.
 
-An article's own list is written last and records the tags version it was
-computed from: a replayed record finds it and changes nothing, while a record
-that failed half-way is computed again (offering the article to another list
-twice changes nothing). Writes are conditional on the revision read; a
-concurrent change fails the record, which is retried on fresh state.
+The lists an article joins and its own list are written in one transaction (one
+request, all or none; its own list last should they ever need more than one). Its
+own list records the tags version it was computed from: a replayed record finds
+it and changes nothing, while a record that failed is computed again (offering the
+article to another list twice changes nothing). Writes are conditional on the
+revision read; a concurrent change fails the record, which is retried on fresh state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -56,7 +58,7 @@ class RelatedLists(Protocol):
     ) -> list[Candidate]: ...
     def get(self, slug: str) -> RelatedList | None: ...
     def get_many(self, slugs: Iterable[str]) -> dict[str, RelatedList]: ...
-    def store(self, related: RelatedList, previous: RelatedList | None) -> None: ...
+    def store_all(self, changes: Sequence[tuple[RelatedList, RelatedList | None]]) -> None: ...
     def delete(self, previous: RelatedList) -> None: ...
     def listed_by(self, slug: str, *, after: str | None, limit: int) -> list[str]: ...
     def record_unlist_progress(self, slug: str, after: str) -> None: ...
@@ -131,7 +133,8 @@ def relate(
     # Every candidate good enough, best first: the first ones make this list, and the
     # best FAN_OUT are offered this article.
     ranked = rank(source, candidates, weights, k=max(k, fan_out), min_score=min_score, exclude=excluded)
-    report.updated = offer(slug, ranked[:fan_out], lists=lists, k=k, min_score=min_score)
+    joins = offer(slug, ranked[:fan_out], lists=lists, k=k, min_score=min_score)
+    report.updated = [changed.slug for changed, _ in joins]
 
     auto = [entry for entry in ranked if entry.id not in pinned][: max(k - len(pinned), 0)]
     related = RelatedList(
@@ -139,17 +142,19 @@ def relate(
         auto=[RelatedEntry(slug=e.id, score=e.score) for e in auto],
         revision=previous.revision + 1 if previous else 1,
     )  # fmt: skip
-    lists.store(related, previous)
+    lists.store_all([*joins, (related, previous)])  # one transaction, this article's own list last
     report.related = [*pinned, *(e.id for e in auto)]
     logger.info("related", extra={"slug": slug, "related": report.related, "updated": report.updated,
                                   "candidates": report.candidates})  # fmt: skip
     return report
 
 
-def offer(slug: str, best: list[Scored], *, lists: RelatedLists, k: int, min_score: float) -> list[str]:
-    """Offer ``slug`` to the lists of its best candidates; the lists it joined."""
+def offer(
+    slug: str, best: list[Scored], *, lists: RelatedLists, k: int, min_score: float
+) -> list[tuple[RelatedList, RelatedList]]:
+    """The lists of its best candidates that ``slug`` joins: each as changed, and as read."""
     others = lists.get_many(entry.id for entry in best)
-    joined = []
+    joins = []
     for entry in best:
         other = others.get(entry.id)
         if other is None:
@@ -164,9 +169,8 @@ def offer(slug: str, best: list[Scored], *, lists: RelatedLists, k: int, min_sco
         changed = other.replace(
             auto=[RelatedEntry(slug=e.id, score=e.score) for e in updated], revision=other.revision + 1
         )
-        lists.store(changed, other)
-        joined.append(other.slug)
-    return joined
+        joins.append((changed, other))
+    return joins
 
 
 def unlist(slug: str, *, lists: RelatedLists, after: str | None, chunk: int | None = None) -> list[str]:
@@ -180,7 +184,7 @@ def unlist(slug: str, *, lists: RelatedLists, after: str | None, chunk: int | No
     chunk = chunk or UNLIST_CHUNK
     sources = lists.listed_by(slug, after=after, limit=chunk + 1)
     naming = lists.get_many(sources[:chunk])
-    changed = []
+    changes: list[tuple[RelatedList, RelatedList | None]] = []
     for source in sources[:chunk]:
         other = naming.get(source)
         if other is None:
@@ -188,8 +192,9 @@ def unlist(slug: str, *, lists: RelatedLists, after: str | None, chunk: int | No
         auto = [entry for entry in other.auto if entry.slug != slug]
         if len(auto) == len(other.auto) and slug not in other.pinned:
             continue
-        lists.store(other.replace(auto=auto, revision=other.revision + 1), other)
-        changed.append(source)
+        changes.append((other.replace(auto=auto, revision=other.revision + 1), other))
+    lists.store_all(changes)  # the chunk in one transaction
+    changed = [related.slug for related, _ in changes]
     if len(sources) > chunk:
         lists.record_unlist_progress(slug, sources[chunk - 1])
     logger.info("unlisted", extra={"slug": slug, "lists": changed, "more": len(sources) > chunk})
