@@ -24,7 +24,7 @@ help:
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
 	@echo "make lint            ruff and mypy"
 	@echo "make train-tagger    train the entity recogniser on ../shared/data/indonlu (about a minute), print its F1"
-	@echo "make wordlist        rebuild the comment rules' Indonesian word list from ../shared/data/indosum"
+	@echo "make wordlist        rebuild the comment rules' word list and the stems' article counts from ../shared/data/indosum"
 	@echo "make openapi         regenerate docs/openapi.yaml from the API functions' routes"
 	@echo "make build           sam build (arm64 wheels, no Docker), bytecode for CPython 3.13, artifacts checked"
 	@echo "make deploy          account checks, sam build + sam deploy --guided (README: Deploying)"

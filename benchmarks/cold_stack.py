@@ -12,7 +12,9 @@ import json
 import logging
 import os
 import socket
+import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +30,30 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class ServerTime:
+    """A WSGI app's answering time: when each request began and ended (``time.monotonic``, the
+    clock every process on the machine shares), to tell moto's part of a sample from the function's."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.spans = app, deque[tuple[float, float]](maxlen=10_000)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        began = time.monotonic()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            self.spans.append((began, time.monotonic()))
+
+    def within(self, start: float, end: float) -> float:
+        """Milliseconds of answering between ``start`` and ``end`` (spans that overlap counted once)."""
+        total, reached = 0.0, start
+        for began, ended in sorted(self.spans):
+            first, last = max(began, reached), min(ended, end)
+            if last > first:
+                total, reached = total + last - first, last
+        return total * 1000
+
+
 @dataclass
 class Bench:
     """The stack on a moto server in this process, and what each function's samples need."""
@@ -37,6 +63,7 @@ class Bench:
     functions: Any  # InProcessFunctions: the handlers in this process, to drive the pipeline
     environments: dict[str, dict[str, str]]
     session: Any
+    server_time: ServerTime
     recorded: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def request(self, method: str, path: str, body: Any = None, *, groups: str | None = None,
@@ -78,6 +105,7 @@ def moto_stack() -> Iterator[Bench]:
     install()  # as the local stack: moto's transactions, queries and streams as DynamoDB's
     port = _free_port()
     server = MotoServer("127.0.0.1", port)
+    server_time = server.server.app = ServerTime(server.server.app)
     server.start()
     aws_env = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "bench",
                "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION}  # fmt: skip
@@ -89,9 +117,8 @@ def moto_stack() -> Iterator[Bench]:
         overrides = {**aws_env, "CDN_URL": "https://cdn.example", "POWERTOOLS_DEV": "false"}
         environments = {spec.logical_id: function_environment(template, stack, spec.logical_id, overrides)
                         for spec in template.functions()}  # fmt: skip
-        yield Bench(
-            template, stack, InProcessFunctions(template.functions(), environments), environments, session
-        )
+        yield Bench(template, stack, InProcessFunctions(template.functions(), environments), environments,
+                    session, server_time)  # fmt: skip
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from kabar.text.entities import MODEL, TAGS, WIDTH, Recogniser, dump, feature_key, features, spans
+from kabar.text.entities import MODEL, TAGS, WIDTH, Casing, Recogniser, dump, feature_key, features, spans
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -121,12 +121,14 @@ class _Learning(Recogniser):
     """The recogniser while it learns: a growing row of weights per feature."""
 
     def __init__(self, casing: Mapping[str, str]) -> None:
-        super().__init__({}, [], casing)
+        super().__init__({}, [], Casing.of(casing))
         self.rows: dict[str, list[float]] = defaultdict(lambda: [0.0] * WIDTH)
 
-    def scores(self, words: Sequence[str], position: int, previous: str, before: str) -> list[float]:
+    def scores(
+        self, words: Sequence[str], position: int, previous: str, before: str, casing: Mapping[str, str]
+    ) -> list[float]:
         rows = self.rows
-        found = [rows[f] for f in features(words, position, previous, before, self.casing) if f in rows]
+        found = [rows[f] for f in features(words, position, previous, before, casing) if f in rows]
         return [sum(row[t] for row in found) for t in range(WIDTH)]
 
 
@@ -149,6 +151,7 @@ def train(
         for n in order:
             words, gold = sentences[n]
             guess = learner.tag(words)
+            cased = learner.casing.of_words(words)  # what tagging saw of the lexicon
             step += 1
             unknown = unannotated[n] if n < len(unannotated) else frozenset()
             for position, (got, want) in enumerate(zip(guess, gold, strict=True)):
@@ -156,7 +159,7 @@ def train(
                     continue
                 previous = guess[position - 1] if position else "<s>"
                 before = guess[position - 2] if position > 1 else "<s>"
-                for feature in features(words, position, previous, before, casing):
+                for feature in features(words, position, previous, before, cased):
                     row, total, stamp = weights[feature], totals[feature], stamps[feature]
                     for tag, delta in ((want, 1.0), (got, -1.0)):
                         t = position_of[tag]
@@ -178,7 +181,7 @@ def train(
             continue
         index[key] = len(flat)
         flat += mean
-    return Recogniser(index, flat, casing)
+    return Recogniser(index, flat, learner.casing)
 
 
 def f1(model: Recogniser, sentences: Sequence[Sentence]) -> float:
@@ -215,7 +218,7 @@ def main() -> int:
     sentences = {name: split(name, "train") for name in SETS}
     model = train([s for name in SETS for s in sentences[name]], casing,
                   unannotated=[UNANNOTATED[name] for name in SETS for _ in sentences[name]])  # fmt: skip
-    MODEL.write_bytes(dump(model.index, model.weights, casing))
+    MODEL.write_bytes(dump(model.index, model.weights, model.casing))
     print(f"wrote {len(model.index)} features and {len(casing)} words to {MODEL.relative_to(ROOT)} "
           f"({MODEL.stat().st_size // 1024} KiB)")  # fmt: skip
     for name in SETS:

@@ -63,7 +63,12 @@ def test_the_model_file_keeps_what_was_trained() -> None:
         model.index, model.weights, model.casing
     )  # no timestamp: the same model, the same file
     loaded = load(data)
-    assert loaded.casing == CASING and set(loaded.index) == set(model.index)
+    assert {word: loaded.casing.get(word) for word in CASING} == CASING and set(loaded.index) == set(
+        model.index
+    )
+    assert (
+        loaded.casing.get("jakarta") is None and "warga" in loaded.casing and "jakarta" not in loaded.casing
+    )
     assert [loaded.tag(words) for words, _ in SENTENCES] == [model.tag(words) for words, _ in SENTENCES]
 
 

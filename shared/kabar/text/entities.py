@@ -10,9 +10,10 @@ NERGrit (cased) and NER-P (news, lower-cased, re-cased with that lexicon) sets.
 
 The model is one file, ``data/entities.bin`` (about 1 MB): a JSON header line, the features'
 keys (CRC-32, little-endian uint32), their weights (little-endian int16, scaled by the header's
-``scale``), then the lexicon's words as text. Loading it is two ``array.frombytes``, a dict of
-integers and one split, not a parse of names or floats (about 10 ms). Pure Python; it loads once
-per process, on first use, and only in the code that tags.
+``scale``), then the casing lexicon (:class:`kabar.text.lexicon.Lexicon`: its words' CRC-32 and
+bucket numbers). Loading it is four ``array.frombytes`` and one dict of integers, not a parse of
+names or floats (about 6 ms). Pure Python; it loads once per process, on first use, and only in
+the code that tags.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ import sys
 import threading
 import zlib
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from kabar.text.lexicon import Lexicon
 
 MODEL = Path(__file__).parent / "data" / "entities.bin"
 TAGS = ("O", *(f"{place}-{kind}" for kind in ("PER", "LOC", "ORG", "EVT") for place in ("B", "I")))
@@ -34,6 +38,36 @@ TOKEN = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
 # How often a word is capitalised inside a sentence: the lexicon's buckets.
 CASINGS = ("always", "mostly", "sometimes", "rarely")
 _LETTERS, _DIGITS = re.compile(r"[^\W\d_]+"), re.compile(r"[0-9]+")
+
+
+class CasingLookup(Protocol):
+    """A casing lexicon as its users ask it: a word's bucket (None: unseen)."""
+
+    def get(self, word: str, /) -> str | None: ...
+    def __contains__(self, word: object, /) -> bool: ...
+
+
+class Casing:
+    """The casing lexicon: each lower-case word's bucket of :data:`CASINGS`, as a :class:`Lexicon`."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    @classmethod
+    def of(cls, buckets: Mapping[str, str]) -> Casing:
+        return cls(Lexicon.of({word: CASINGS.index(bucket) for word, bucket in buckets.items()}))
+
+    def get(self, word: str, /) -> str | None:
+        found = self.lexicon.find(word)
+        return None if found is None else CASINGS[found]
+
+    def __contains__(self, word: object, /) -> bool:
+        return word in self.lexicon
+
+    def of_words(self, words: Iterable[str]) -> dict[str, str]:
+        """The buckets of these words (lower-cased) that the lexicon has: what tagging one text asks."""
+        found = self.lexicon.lookups(word.lower() for word in words)
+        return {word: CASINGS[n] for word, n in found.items() if n is not None}
 
 
 @dataclass(frozen=True)
@@ -92,16 +126,19 @@ class Recogniser:
         self,
         index: Mapping[int, int],
         weights: Sequence[float],
-        casing: Mapping[str, str],
+        casing: Casing,
         scale: float = 1.0,
     ) -> None:
         self.index, self.weights, self.casing, self.scale = index, weights, casing, scale
 
-    def scores(self, words: Sequence[str], position: int, previous: str, before: str) -> list[float]:
+    def scores(
+        self, words: Sequence[str], position: int, previous: str, before: str, casing: Mapping[str, str]
+    ) -> list[float]:
+        """Each tag's score for the word at ``position``; ``casing``: the text's words' buckets."""
         index, weights = self.index, self.weights
         offsets = [
             o
-            for f in features(words, position, previous, before, self.casing)
+            for f in features(words, position, previous, before, casing)
             if (o := index.get(feature_key(f))) is not None
         ]
         return [sum(weights[o + t] for o in offsets) for t in range(WIDTH)]
@@ -115,8 +152,9 @@ class Recogniser:
         out: list[str] = []
         margins: list[float] = []
         previous = before = "<s>"
+        casing = self.casing.of_words(words)
         for position in range(len(words)):
-            scores = self.scores(words, position, previous, before)
+            scores = self.scores(words, position, previous, before, casing)
             best = max(_ALLOWED[previous], key=scores.__getitem__)
             other = max(scores[t] for t in _ALLOWED[previous][1:]) if best == 0 else scores[0]
             margins.append((scores[best] - other) / self.scale)
@@ -149,7 +187,7 @@ def feature_key(feature: str) -> int:
     return zlib.crc32(feature.encode())
 
 
-def dump(index: Mapping[int, int], weights: Sequence[float], casing: Mapping[str, str]) -> bytes:
+def dump(index: Mapping[int, int], weights: Sequence[float], casing: Casing) -> bytes:
     """The model file's bytes (the same model gives the same file). Not compressed: unpacking would
     cost every cold start more than the file's size costs the layer."""
     keys = sorted(index)
@@ -160,38 +198,28 @@ def dump(index: Mapping[int, int], weights: Sequence[float], casing: Mapping[str
     for part in (packed, crcs):
         if sys.byteorder != "little":
             part.byteswap()
-    lexicon = {bucket: sorted(w for w, b in casing.items() if b == bucket) for bucket in CASINGS}
-    text = "\n".join(word for bucket in CASINGS for word in lexicon[bucket]).encode()
-    header = {"tags": list(TAGS), "features": len(keys), "scale": scale,
-              "casing": {b: len(v) for b, v in lexicon.items()}}  # fmt: skip
-    raw = json.dumps(header).encode() + b"\n" + crcs.tobytes() + packed.tobytes() + text
-    return raw
+    header = {"tags": list(TAGS), "features": len(keys), "scale": scale, "casings": list(CASINGS),
+              "words": len(casing.lexicon)}  # fmt: skip
+    return json.dumps(header).encode() + b"\n" + crcs.tobytes() + packed.tobytes() + casing.lexicon.tobytes()
 
 
 def load(data: bytes) -> Recogniser:
-    """A model from its file: the keys and weights are arrays read as they are, the lexicon one split."""
-    raw = data
-    first = raw.index(b"\n")
-    header = json.loads(raw[:first])
-    if tuple(header["tags"]) != TAGS:
-        raise ValueError(f"the model's tags {header['tags']} are not {TAGS}")
+    """A model from its file: arrays read as they are, one dict of the features' keys."""
+    first = data.index(b"\n")
+    header = json.loads(data[:first])
+    if tuple(header["tags"]) != TAGS or tuple(header["casings"]) != CASINGS:
+        raise ValueError(f"the model's tags {header['tags']} or casings {header['casings']} are not these")
     count = header["features"]
     crcs, weights = array("I"), array("h")
     keys_end = first + 1 + count * crcs.itemsize
     weights_end = keys_end + count * WIDTH * weights.itemsize
-    crcs.frombytes(raw[first + 1 : keys_end])
-    weights.frombytes(raw[keys_end:weights_end])
+    crcs.frombytes(data[first + 1 : keys_end])
+    weights.frombytes(data[keys_end:weights_end])
     for part in (crcs, weights):
         if sys.byteorder != "little":
             part.byteswap()
     index = dict(zip(crcs, range(0, count * WIDTH, WIDTH), strict=True))
-    words = raw[weights_end:].decode().split("\n")
-    casing: dict[str, str] = {}
-    position = 0
-    for bucket in CASINGS:
-        size = header["casing"][bucket]
-        casing.update(dict.fromkeys(words[position : position + size], bucket))
-        position += size
+    casing = Casing(Lexicon.frombytes(memoryview(data)[weights_end:], header["words"]))
     return Recogniser(index, weights, casing, header["scale"])
 
 

@@ -24,6 +24,7 @@ good candidates a list is shorter rather than padded.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import defaultdict
@@ -33,6 +34,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 
+from kabar.text.lexicon import Lexicon
 from kabar.text.tag_suggestion import STOPWORDS
 
 PROFILE_TERMS = 30
@@ -111,19 +113,20 @@ def words(text: str) -> list[str]:
 
 
 @cache
-def _frequencies() -> tuple[int, dict[str, str]]:
-    """IndoSum's article count and the articles with each stem (``make wordlist``), as written:
-    one split of the file, the numbers read when a stem is weighed."""
-    text = (Path(__file__).parent / "data" / "stem_frequencies.txt").read_text(encoding="utf-8")
-    words = text.split("\n", 1)[1].split()  # the first line is the licence note
-    return int(words[0]), dict(zip(words[1::2], words[2::2], strict=True))
+def _frequencies() -> tuple[int, Lexicon]:
+    """IndoSum's article count and the articles with each stem (``make wordlist``): a JSON line,
+    then a :class:`~kabar.text.lexicon.Lexicon` of uint16 counts, read as it is."""
+    data = (Path(__file__).parent / "data" / "stem_frequencies.bin").read_bytes()
+    first = data.index(b"\n")
+    header = json.loads(data[:first])
+    return int(header["articles"]), Lexicon.frombytes(memoryview(data)[first + 1 :], header["stems"], "H")
 
 
 def rarity(stem: str) -> float:
     """A stem's inverse document frequency in IndoSum's news (smoothed: an unseen stem is as rare as
     a stem in one article)."""
     articles, counts = _frequencies()
-    return math.log((articles + 1) / (int(counts.get(stem, 1)) + 1)) + 1.0
+    return math.log((articles + 1) / ((counts.find(stem) or 1) + 1)) + 1.0
 
 
 def text_terms(title: str, lead: str | None, body: str, limit: int = PROFILE_TERMS) -> dict[str, float]:

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from kabar.slugs import slugify
+from kabar.text.entities import CasingLookup
 from kabar.text.mentions import Mention
 
 WEIGHTS = {"lead": 2.0, "opening": 1.5, "body": 1.0}
@@ -199,7 +200,7 @@ def names(
     *,
     title: str = "",
     texts: Iterable[str] = (),
-    casing: Mapping[str, str] | None = None,
+    casing: CasingLookup | None = None,
 ) -> list[Name]:
     """The article's entities, most salient first. ``texts``: the lead and body, for acronyms;
     ``casing``: the recogniser's casing lexicon (a part of a longer name that cased news does not
@@ -262,7 +263,7 @@ def _join_partial_people(groups: dict[str, Name]) -> None:
         _absorb(groups[holders[0]], groups.pop(short))
 
 
-def _join_fragments(groups: dict[str, Name], casing: Mapping[str, str]) -> None:
+def _join_fragments(groups: dict[str, Name], casing: CasingLookup) -> None:
     for short in sorted(groups, key=len):
         group = groups.get(short)
         if group is None or group.kinds.get("PER"):
