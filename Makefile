@@ -32,7 +32,7 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml shared/requirements.txt functions/publish/requirements.txt
+$(STAMP): pyproject.toml shared/requirements.txt functions/publish/requirements.txt functions/images/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

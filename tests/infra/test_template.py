@@ -230,6 +230,7 @@ def test_handler_imports_stay_lean(template: Template, function: str) -> None:
     # botocore's client machinery (about 100 ms with a client) waits for the first client.
     assert "boto3" not in imported
     assert not modules & {"botocore.session", "botocore.client", "botocore.endpoint"}
+    assert "PIL" not in imported  # Pillow is for the photos' variants only (kabar.images.variants)
     publishing_only = {"markdown", "nh3", "yaml"}
     if function == "PublishFunction":
         assert {"markdown", "nh3"} <= imported  # yaml loads on the first Markdown file

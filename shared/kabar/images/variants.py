@@ -1,0 +1,209 @@
+"""A photo read safely, turned upright, made sRGB, stripped of every piece of metadata, and its
+variants: widths for ``srcset`` in WebP and JPEG (never wider than the photo), and crops at 16:9,
+4:3 and 1:1 around a focus point for structured data and social cards.
+
+Pillow does the imaging (its aarch64/cp313 wheels carry libjpeg-turbo, libwebp and littlecms;
+see docs/architecture.md for the choice) and is imported inside these functions, so only the
+code that makes variants loads it. :func:`read` refuses, with every reason it finds, bytes
+that are not what :mod:`kabar.images.formats` accepts, images over the pixel limit (checked
+from the header, before anything is decoded: a decompression bomb never expands), animated
+images, and files that are damaged or cut short.
+
+Nothing of the original's metadata reaches a variant: EXIF (GPS positions, camera serials),
+XMP, IPTC and the colour profile are dropped after the orientation is applied and the colours
+converted to sRGB (a browser takes untagged colours as sRGB). The credit an editor gives is
+kept in the table, not in the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kabar.images.formats import ACCEPTED, sniff
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+DEFAULT_WIDTHS = (320, 640, 960, 1280, 1920)
+CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
+CROP_WIDTH = 1200  # Google's structured data asks for images at least 1,200 px wide
+MAX_PIXELS = 50_000_000  # a 24 MP camera's photo is 24 million; a bomb is billions
+FORMATS = {"webp": ("WEBP", "image/webp", ".webp"), "jpeg": ("JPEG", "image/jpeg", ".jpg")}
+QUALITY = {"webp": 80, "jpeg": 82}
+_PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+
+
+class Refused(ValueError):
+    """The file is no photo Kabar takes: every reason, each a sentence an editor can act on."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str  # "640" (a width) or "16x9" (a crop)
+    width: int
+    height: int
+    kind: str  # "webp" or "jpeg"
+    data: bytes
+
+    @property
+    def content_type(self) -> str:
+        return FORMATS[self.kind][1]
+
+    def path(self, digest: str) -> str:
+        """Where the site bucket keeps it: content-addressed (the same photo, the same paths)."""
+        return f"v1/images/{digest[:32]}/{self.name}{FORMATS[self.kind][2]}"
+
+
+def digest(data: bytes) -> str:
+    """The original's SHA-256: its id in paths (the same bytes uploaded twice are stored once)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read(data: bytes, filename: str = "", *, max_pixels: int = MAX_PIXELS) -> Image:
+    """The photo upright, in sRGB (RGB, or RGBA when it has transparency), without metadata."""
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    sniffed = sniff(data, filename)
+    if sniffed.kind is None:
+        raise Refused([sniffed.reason or "not an image"])
+    name = filename or "the file"
+    try:
+        image = PILImage.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[sniffed.kind]])
+    except PILImage.DecompressionBombError:
+        raise Refused([f"{name} has too many pixels (a decompression bomb?)"]) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise Refused([f"{name} cannot be read as {sniffed.kind.upper()}: {exc}"]) from None
+    reasons = []
+    width, height = image.size
+    if width * height > max_pixels:
+        reasons.append(f"{name} is {width} x {height} pixels, over the limit of {max_pixels:,}")
+    if getattr(image, "is_animated", False):
+        reasons.append(f"{name} is animated: upload a still photo")
+    if reasons:
+        raise Refused(reasons)
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise Refused([f"{name} is damaged or cut short ({exc})"]) from None
+    upright = ImageOps.exif_transpose(image)
+    return _clean(_srgb(upright))
+
+
+def _srgb(image: Image) -> Image:
+    """Colours converted from the photo's embedded profile (if any) to sRGB."""
+    from PIL import ImageCms
+
+    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    target = "RGBA" if alpha else "RGB"
+    profile = image.info.get("icc_profile")
+    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            converted = ImageCms.profileToProfile(
+                image,
+                source,
+                ImageCms.createProfile("sRGB"),
+                outputMode=target if image.mode != "L" else "RGB",
+            )
+            if converted is not None:
+                return converted.convert(target) if converted.mode != target else converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: the colours as they are
+    return image.convert(target) if image.mode != target else image.copy()
+
+
+def _clean(image: Image) -> Image:
+    """The pixels alone: no EXIF, XMP, IPTC, comment or profile left for a writer to copy."""
+    image.info = {}
+    return image
+
+
+def _encode(image: Image, kind: str) -> bytes:
+    out = io.BytesIO()
+    if kind == "jpeg" and image.mode == "RGBA":
+        from PIL import Image as PILImage
+
+        flat = PILImage.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    options: dict[str, Any] = {"quality": QUALITY[kind]}
+    if kind == "jpeg":
+        options |= {"optimize": True, "progressive": True}
+    else:
+        options |= {"method": 4}
+    image.save(out, FORMATS[kind][0], **options)
+    return out.getvalue()
+
+
+def _resized(image: Image, width: int) -> Image:
+    from PIL import Image as PILImage
+
+    if width >= image.width:
+        return image
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def widths(
+    image: Image, wanted: Iterable[int] = DEFAULT_WIDTHS, kinds: Iterable[str] = ("webp", "jpeg")
+) -> list[Variant]:
+    """A variant per wanted width narrower than the photo (the photo's own width when it is
+    narrower than all of them), in each kind: never upscaled."""
+    sizes = sorted({w for w in wanted if 0 < w < image.width}) or [image.width]
+    found = []
+    for size in sizes:
+        resized = _resized(image, size)
+        found += [
+            Variant(str(size), resized.width, resized.height, kind, _encode(resized, kind)) for kind in kinds
+        ]
+    return found
+
+
+def crop_box(
+    size: tuple[int, int], ratio: tuple[int, int], focus: tuple[float, float]
+) -> tuple[int, int, int, int]:
+    """The largest box of ``ratio`` in an image of ``size``, centred on ``focus`` (fractions of the
+    width and height) as far as the edges allow."""
+    width, height = size
+    across, down = ratio
+    box_w, box_h = width, round(width * down / across)
+    if box_h > height:
+        box_w, box_h = round(height * across / down), height
+    fx, fy = (min(max(f, 0.0), 1.0) for f in focus)
+    left = min(max(round(fx * width - box_w / 2), 0), width - box_w)
+    top = min(max(round(fy * height - box_h / 2), 0), height - box_h)
+    return left, top, left + box_w, top + box_h
+
+
+def crops(image: Image, focus: tuple[float, float] = (0.5, 0.5), width: int = CROP_WIDTH) -> list[Variant]:
+    """The 16:9, 4:3 and 1:1 crops around ``focus``, ``width`` wide (or as wide as the crop is), JPEG;
+    named by ratio, and by focus (in hundredths) when it is not the centre."""
+    at = "" if focus == (0.5, 0.5) else "-{:.0f}-{:.0f}".format(*(min(max(f, 0.0), 1.0) * 100 for f in focus))
+    found = []
+    for name, ratio in CROPS.items():
+        cropped = _resized(image.crop(crop_box(image.size, ratio, focus)), width)
+        found.append(Variant(f"{name}{at}", cropped.width, cropped.height, "jpeg", _encode(cropped, "jpeg")))
+    return found
+
+
+__all__ = [
+    "ACCEPTED",
+    "CROPS",
+    "DEFAULT_WIDTHS",
+    "Refused",
+    "Variant",
+    "crop_box",
+    "crops",
+    "digest",
+    "read",
+    "widths",
+]
