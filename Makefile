@@ -10,7 +10,7 @@ CHECKOV_VENV := .venv-checkov
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-tags bench-spam bench-publish wordlist train-tagger bench-local-latency bench-local-memory schemas openapi alarms clean
+.PHONY: help venv run test test-fast lint format typecheck template-check build deploy preflight bench bench-cold bench-tags bench-spam bench-images bench-publish wordlist train-tagger bench-local-latency bench-local-memory schemas openapi alarms clean
 
 help:
 	@echo "make run             start the local stack (moto, local API and CDN) with sample content"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-cold      cold starts only (a few minutes): each handler's import, and import + first invocation on moto"
 	@echo "make bench-tags      tag and related-list quality beside baselines (a few minutes; needs ../shared/data)"
 	@echo "make bench-spam      the comment content rules on labelled sets: judol promotions kept, readers held"
+	@echo "make bench-images    a 12 and a 24 MP photo's variants: time, peak memory, bytes (about a minute)"
 	@echo "make bench-publish   one publish at 10k/1M articles, 50/2,000 a day, 100/100k tags: requests, items, documents, cost"
 	@echo "make bench-local-latency  upload to JSON on the local CDN: 500 uploads in a row, p50 and p95, memory (about 15 min)"
 	@echo "make bench-local-memory  the local stack's memory with 2,000 published articles"
@@ -126,6 +127,10 @@ bench-tags: venv
 # spam or held, time per comment; benchmarks/spam_quality.py.
 bench-spam: venv
 	$(PY) benchmarks/spam_quality.py
+
+# Photos (issue 15): time and peak memory for a 12 and a 24 MP photo's variants (KABAR_BENCH_IMAGE_RUNS, default 3).
+bench-images: venv
+	$(PY) benchmarks/images_bench.py
 
 # The local stack as `make run` starts it, 2,000 articles published through it (KABAR_BENCH_LOCAL_ARTICLES).
 # One publish at newsroom scale (part of `make bench`, a few minutes): benchmarks/publish_bench.py; fails when a

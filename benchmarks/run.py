@@ -17,6 +17,8 @@
    (benchmarks/comments_bench.py), and the content rules on labelled comments: judol
    promotions kept, ordinary comments marked spam or held, time per comment
    (benchmarks/spam_quality.py, also ``make bench-spam``).
+6. Photos: time and peak memory to make a 12 and a 24 megapixel photo's variants, and
+   their bytes (benchmarks/images_bench.py, also ``make bench-images``).
 
 Results go to docs/benchmarks.md and into the README between the bench markers.
 """
@@ -51,7 +53,7 @@ def main() -> int:
     from benchmarks import cold_start
 
     cold = cold_start.measure()  # first: fresh interpreters, before moto holds 10,000 items
-    from benchmarks import comments_bench, publish_bench, related_bench, spam_quality
+    from benchmarks import comments_bench, images_bench, publish_bench, related_bench, spam_quality
     from benchmarks.quality_sections import section as quality_section
 
     related = related_bench.measure()
@@ -59,7 +61,7 @@ def main() -> int:
     publish, publish_ok = publish_bench.run()
     text = "\n".join([publish, cold_start.report(cold), quality_section(), related_bench.report(related),
                       comments_bench.report(comments), spam_quality.report(spam_quality.measure()),
-                      _kept_local_sections()])  # fmt: skip
+                      images_bench.report(images_bench.measure()), _kept_local_sections()])  # fmt: skip
     RESULTS.write_text("# Benchmarks\n\n" + text, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     begin, end = "<!-- bench:start -->", "<!-- bench:end -->"

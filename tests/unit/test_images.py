@@ -185,3 +185,14 @@ def test_the_same_photo_gets_the_same_paths() -> None:
     assert key == digest(bytes(photo)) and key != digest(jpeg((100, 51)))
     assert Variant("640", 640, 320, "webp", b"").path(key) == f"v1/images/{key[:32]}/640.webp"
     assert Variant("16x9", 1200, 675, "jpeg", b"").path(key).endswith("/16x9.jpg")
+
+
+def test_a_large_jpeg_is_decoded_only_as_large_as_its_variants_need() -> None:
+    large = jpeg((4000, 3000))
+    image = read(large, "besar.jpg", largest=1920)  # 1920 of 4000, and 1200 of the 3000 for the square crop
+    assert image.size == (2000, 1500)
+    assert read(large, "besar.jpg").size == (4000, 3000)  # no widest variant given: every pixel
+    assert [v.width for v in widths(image, (1920,), ("jpeg",))] == [1920]
+    assert read(jpeg((2400, 1600)), "a.jpg", largest=1920).size == (2400, 1600)  # half would be too small
+    turned = read(jpeg((4000, 2000), orientation=6), "miring.jpg", largest=1920)  # upright, 2000 wide
+    assert turned.size == (2000, 4000)
