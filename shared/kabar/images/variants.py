@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kabar.images.formats import ACCEPTED, sniff
+from kabar.images.formats import sniff
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -105,8 +105,8 @@ def read(
         image.load()
     except (OSError, SyntaxError, ValueError) as exc:
         raise Refused([f"{name} is damaged or cut short ({exc})"]) from None
-    upright = ImageOps.exif_transpose(image)
-    return _clean(_srgb(upright))
+    ImageOps.exif_transpose(image, in_place=True)  # no copy of a photo already upright
+    return _clean(_srgb(image))
 
 
 def _needed(image: Image, largest: int) -> tuple[int, int]:
@@ -138,7 +138,7 @@ def _srgb(image: Image) -> Image:
                 return converted.convert(target) if converted.mode != target else converted
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: the colours as they are
-    return image.convert(target) if image.mode != target else image.copy()
+    return image.convert(target) if image.mode != target else image
 
 
 def _clean(image: Image) -> Image:
@@ -216,7 +216,6 @@ def crops(image: Image, focus: tuple[float, float] = (0.5, 0.5), width: int = CR
 
 
 __all__ = [
-    "ACCEPTED",
     "CROPS",
     "DEFAULT_WIDTHS",
     "Refused",

@@ -55,10 +55,11 @@ class Lexicon:
 
     def tobytes(self) -> bytes:
         """The keys, then the values, little-endian."""
+        if sys.byteorder == "little":
+            return self.keys.tobytes() + self.values.tobytes()
         parts = [array(self.keys.typecode, self.keys), array(self.values.typecode, self.values)]
-        if sys.byteorder != "little":
-            for part in parts:
-                part.byteswap()
+        for part in parts:
+            part.byteswap()
         return b"".join(part.tobytes() for part in parts)
 
     def __len__(self) -> int:
