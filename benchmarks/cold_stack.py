@@ -154,6 +154,25 @@ def upload(bench: Bench, title: str) -> dict[str, Any]:
     }
 
 
+def upload_photo(bench: Bench, number: int) -> dict[str, Any]:
+    """A photo uploaded alone (into the library), as `kabar upload photo.jpg` does: a small camera
+    JPEG (800 x 600, EXIF and GPS), new bytes each time (so that it is processed, not found stored)."""
+    from tests.support.photos import jpeg
+
+    ticket = bench.api("UploadsFunction", "POST", "/uploads", {"filename": "foto.jpg"},
+                       groups=_group(bench, "EDITORS"))  # fmt: skip
+    fields = ticket["upload"]["fields"]
+    body = jpeg((800 + number, 600), gps=True)
+    put = bench.session.client("s3").put_object(Bucket=bench.stack.ref("IncomingBucket"), Key=fields["key"],
+                                                ContentType=fields["Content-Type"], Body=body)  # fmt: skip
+    return {
+        "key": fields["key"],
+        "size": len(body),
+        "eTag": put["ETag"].strip('"'),
+        "versionId": put["VersionId"],
+    }
+
+
 def _group(bench: Bench, which: str) -> str:
     defaults = {"EDITORS": "editors", "MODERATORS": "moderators"}
     return next((env[f"{which}_GROUP"] for env in bench.environments.values() if f"{which}_GROUP" in env),
@@ -173,6 +192,7 @@ def drive(bench: Bench) -> str:
 
     router = Router(bench.template, bench.stack, bench.call, bench.session)
     upload(bench, ARTICLE["title"])
+    upload_photo(bench, 0)
     router.drain()
     slug = slugify(str(ARTICLE["title"]))
     taken = bench.api(
@@ -200,6 +220,7 @@ EVENTS = {
     "CommentsFunction": "POST /articles/{slug}/comments: 201, a new reader each time",
     "PublishFunction": "SQS: a new upload's S3 notification, published",
     "TaggingFunction": "SQS, 1 message(s) (the publish's, its stored tags removed first: tagged again)",
+    "ImagesFunction": "SQS: a new 800 x 600 photo's S3 notification (an image alone): checked, 1 width in 2 kinds, 3 crops",
 }
 
 
@@ -207,10 +228,11 @@ def first_event(bench: Bench, function: str, slug: str, number: int) -> dict[str
     """The event of one first-invocation sample (None: the pipeline never invoked the function)."""
     if function in REQUESTS:
         return REQUESTS[function](bench, slug, number)
-    if function == "PublishFunction":  # the first notification (not S3's test event), for a new upload
+    if function in ("PublishFunction", "ImagesFunction"):  # the first notification, for a new upload
         records = [r for e in bench.recorded[function] for r in e["Records"] if '"ObjectCreated' in r["body"]]
         record, notification = dict(records[0]), json.loads(records[0]["body"])
-        created = upload(bench, f"{ARTICLE['title']} {number}")
+        created = (upload(bench, f"{ARTICLE['title']} {number}") if function == "PublishFunction"
+                   else upload_photo(bench, number + 1))  # fmt: skip
         notification["Records"][0]["s3"]["object"].update(created, key=quote(created["key"], safe=""))
         record.update(body=json.dumps(notification), messageId=str(uuid.uuid4()))
         return {"Records": [record]}

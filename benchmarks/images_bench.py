@@ -103,7 +103,7 @@ def report(found: dict[str, Any]) -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, Pillow, median of {RUNS} fresh interpreters): a camera "
         "JPEG (quality 92, EXIF and GPS) read, turned upright, made sRGB and stripped, then every default "
         "width (320-1920) in WebP and JPEG and the three 1,200 px crops. *needed*: decoded only as large as "
-        "the widest variant and the crops need (libjpeg's scaled decoding, as ImagesFunction will read); "
+        "the widest variant and the crops need (libjpeg's scaled decoding, as ImagesFunction reads); "
         "*every*: every pixel decoded. Memory is the peak resident size over the interpreter's after "
         "importing Pillow and Kabar.",
         "",

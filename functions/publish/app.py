@@ -30,7 +30,9 @@ def publish(created: S3ObjectCreated) -> None:
     try:
         process_upload(created.key, created.size, uploads=stores().uploads, articles=stores().articles,
                        read_object=lambda key: read_incoming(key, created.version_id),
-                       max_bytes=settings.upload_max_bytes, cdn_url=settings.cdn_url)  # fmt: skip
+                       max_bytes=settings.upload_max_bytes, cdn_url=settings.cdn_url,
+                       library=stores().images.get_many, version_id=created.version_id,
+                       wait_seconds=settings.image_wait_seconds)  # fmt: skip
     except NotAnUpload:
         logger.warning("object outside uploads/<id>/ ignored", extra={"key": created.key})
 

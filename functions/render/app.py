@@ -31,7 +31,8 @@ def new_renderer() -> Renderer:
     site = SiteSettings(site_name=settings.site_name, language=settings.site_language,
                         page_size=settings.page_size, tags_listed=settings.tags_listed,
                         read_also_auto=settings.read_also_auto,
-                        comments_close_days=settings.comments_close_days)  # fmt: skip
+                        comments_close_days=settings.comments_close_days,
+                        media_url=settings.cdn_url or "/")  # fmt: skip
     return Renderer(sources, site_bucket(), site)
 
 

@@ -28,10 +28,10 @@ app = resolver(guard=current_editor)
 @app.bind(routes.CREATE)
 def create_upload(request: UploadRequest) -> Answer:
     editor, settings = current_editor(), get_settings()
-    ticket = uploads.request_upload(
-        request, editor=editor, uploads=stores().uploads, max_bytes=settings.upload_max_bytes,
-        presign=aws.presigned_post(settings.incoming_bucket), expires_seconds=settings.upload_expires_seconds,
-    )  # fmt: skip
+    limits = uploads.Limits(article_bytes=settings.upload_max_bytes, image_bytes=settings.image_max_bytes,
+                            expires_seconds=settings.upload_expires_seconds)  # fmt: skip
+    ticket = uploads.request_upload(request, editor=editor, uploads=stores().uploads, limits=limits,
+                                    presign=aws.presigned_post(settings.incoming_bucket))  # fmt: skip
     logger.info("upload requested", extra={"upload_id": ticket.upload_id, "editor": editor})
     return json_response(201, ticket.model_dump(mode="json"))
 

@@ -68,6 +68,13 @@ def s3() -> S3Client:
     return _client("s3", "s3v4")  # type: ignore[no-any-return]
 
 
+def object_bytes(bucket: str, key: str, version_id: str | None = None) -> bytes:
+    """An object's bytes (the version named, in a versioned bucket)."""
+    if version_id:
+        return s3().get_object(Bucket=bucket, Key=key, VersionId=version_id)["Body"].read()
+    return s3().get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
 def cloudfront() -> CloudFrontClient:
     """The CloudFront client."""
     return _client("cloudfront")  # type: ignore[no-any-return]

@@ -154,6 +154,21 @@ def then(first: Check, *rules: Callable[[Any], Any]) -> Check:
     return check
 
 
+def record(rules: Mapping[str, tuple[Check, Any]]) -> Check:
+    """A mapping (a YAML mapping, a JSON object) whose fields are checked by ``rules``: every
+    problem at its path below the field (``image.alt``)."""
+
+    def check(value: Any) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise Invalid("dict_type", "Input should be a valid dictionary")
+        values, problems = check_fields(rules, value)
+        if problems:
+            raise Invalid("", "", problems)
+        return values
+
+    return check
+
+
 def check_fields(
     rules: Mapping[str, tuple[Check, Any]], given: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Problem]]:

@@ -24,6 +24,8 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 CACHE_ARTICLE = "public, max-age=300, s-maxage=86400, stale-while-revalidate=60"
 # Lists change with every publish: short, and served stale while refreshing.
 CACHE_LIST = "public, max-age=60, s-maxage=60, stale-while-revalidate=300"
+# An image's variants never change at their path (content-addressed): cached for a year.
+CACHE_IMAGE = "public, max-age=31536000, immutable"
 CACHE_SITE = "public, max-age=300, s-maxage=3600, stale-while-revalidate=600"
 # What is invalidated on CloudFront when written or deleted: articles, which the edge keeps
 # for a day. Not lists: the edge refreshes them within a minute anyway, and CloudFront bills
@@ -141,6 +143,52 @@ class RelatedLink(_Document):
 
 
 @dataclass(kw_only=True)
+class ImageSource(_Document):
+    """One file of an image: an entry of ``srcset``."""
+
+    path: str = described("Its path on the CDN (cached for a year: a path never changes)")
+    width: int
+    height: int
+    type: Literal["image/webp", "image/jpeg"]
+
+
+@dataclass(kw_only=True)
+class Thumbnail(_Document):
+    """What a list shows of an article's featured image: its small widths."""
+
+    alt: str
+    width: int = described("The image's own width: with height, its proportions (to reserve its space)")
+    height: int
+    src: str = described("A JPEG, for an <img> without srcset")
+    srcset: list[ImageSource] = described("WebP and JPEG at the widths up to 640 px")
+
+
+@dataclass(kw_only=True)
+class ImageCrop(_Document):
+    """A crop for structured data and social cards (Google asks for 16:9, 4:3 and 1:1, 1,200 px wide)."""
+
+    ratio: Literal["16x9", "4x3", "1x1"]
+    path: str
+    width: int
+    height: int
+
+
+@dataclass(kw_only=True)
+class ArticleImage(_Document):
+    """The featured image: everything a page needs for <picture>, Open Graph and NewsArticle.image."""
+
+    id: str = described("The image's id in the library (the first 32 hex digits of its SHA-256)")
+    alt: str
+    caption: str | None
+    credit: str | None = described("The editor's credit, or the one the photo's metadata named")
+    width: int = described("The image's own width (upright): with height, the space to reserve")
+    height: int
+    src: str = described("The widest JPEG, for an <img> without srcset")
+    srcset: list[ImageSource] = described("Every width in WebP and JPEG, narrowest first: never upscaled")
+    crops: list[ImageCrop] = described("16:9, 4:3 and 1:1 around the editor's focus point")
+
+
+@dataclass(kw_only=True)
 class ArticleSummary(_Document):
     """What lists show of an article."""
 
@@ -152,6 +200,7 @@ class ArticleSummary(_Document):
     category: CategoryLink | None = None
     published_at: datetime
     updated_at: datetime
+    image: Thumbnail | None = described("The featured image's thumbnail (null without one)", default=None)
 
 
 @dataclass(kw_only=True)
@@ -229,7 +278,12 @@ class ArticleDocument(_Document):
     tags: list[TagLink]
     published_at: datetime
     updated_at: datetime
-    body_html: str = described("Sanitized HTML: no script elements, event handler attributes or script URLs")
+    body_html: str = described(
+        "Sanitized HTML: no script elements, event handler attributes or script URLs; its images as "
+        "<picture> (WebP and JPEG srcset) or <figure> with their caption, each <img> with alt, width, "
+        'height, sizes and loading="lazy"'
+    )
+    image: ArticleImage | None = described("The featured image (null without one)", default=None)
     read_also: list[ReadAlsoLink] = described(
         "Inline 'read also' links and where each stands in the body: the editor's, or "
         "else the best related articles (as many as the site's READ_ALSO_AUTO setting)"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote_plus, unquote_plus
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,18 @@ def s3_objects(body: str) -> list[S3ObjectCreated]:
             )
         )
     return objects
+
+
+def resumed_publish(bucket: str, key: str, size: int, version_id: str | None) -> dict[str, Any]:
+    """The message ImagesFunction sends PublishFunction when the last image of a waiting article
+    is processed: the article file's own notification again, in S3's shape (so it is handled as a
+    replay of it would be), marked as Kabar's (``eventSource``)."""
+    created: dict[str, Any] = {"key": quote_plus(key), "size": size}
+    if version_id:
+        created["versionId"] = version_id
+    record = {"eventSource": "kabar:images", "eventName": "ObjectCreated:ImagesProcessed",
+              "s3": {"bucket": {"name": bucket}, "object": created}}  # fmt: skip
+    return {"Records": [record]}
 
 
 # Table stream records, as typed changes ---------------------------------------------

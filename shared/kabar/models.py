@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from kabar.images.records import ImageInfo, ImageUse, UploadFile
 from kabar.record import Record, described
 
 if TYPE_CHECKING:
@@ -30,12 +31,14 @@ class UploadState(StrEnum):
     PUBLISHED = "published"
     REJECTED = "rejected"
     EXPIRED = "expired"  # no file processed when its ticket expired
+    WAITING = "waiting"  # the article was read; images uploaded with it are still being processed
+    STORED = "stored"  # an image uploaded alone is in the library
 
     @property
     def awaits_file(self) -> bool:
-        """Whether a file arriving now is processed: pending, or expired (S3 refuses posts after
-        the ticket's expiry, so a file that arrives was posted in time and is processed)."""
-        return self in (UploadState.PENDING, UploadState.EXPIRED)
+        """Whether a file arriving now is processed: pending, waiting (for its images), or expired
+        (S3 refuses posts after the ticket's expiry, so a file that arrives was posted in time)."""
+        return self in (UploadState.PENDING, UploadState.EXPIRED, UploadState.WAITING)
 
 
 @dataclass(kw_only=True)
@@ -91,6 +94,18 @@ class Upload(Record):
         "Files posted with the ticket after the upload was processed: not published, kept in the "
         "incoming bucket (the first 10)", default_factory=list,
     )  # fmt: skip
+    kind: Literal["article", "image"] = described("An article (with its images), or an image alone",
+                                                  default="article")  # fmt: skip
+    files: dict[str, UploadFile] = described(
+        "The images uploaded with the article (or the image uploaded alone), by file name",
+        default_factory=dict,
+    )  # fmt: skip
+    waiting_until: datetime | None = described(
+        "While waiting: when the article is rejected if its images are not processed by then", default=None
+    )  # fmt: skip
+    image: ImageInfo | None = described("An image uploaded alone, once stored", default=None)
+    file_size: int | None = None  # while waiting: the article file's size and version, to resume with
+    file_version: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -191,6 +206,8 @@ class Article(Record):
     comments: CommentsSetting = "open"
     content_hash: str
     upload_id: str
+    image: ImageUse | None = None  # the featured image
+    images: list[ImageUse] = field(default_factory=list)  # the body's, in order (markers in body_html)
 
     def summary(self) -> ArticleSummary:
         """What lists show of this article: the one summary shape (stored, listed, linked)."""
@@ -199,11 +216,13 @@ class Article(Record):
             CategoryLink,
             article_path,
         )
+        from kabar.images.markup import thumbnail
 
         category = CategoryLink(name=self.category.name, slug=self.category.slug) if self.category else None
         return ArticleSummary(
             slug=self.slug, path=article_path(self.slug), title=self.title, subtitle=self.subtitle,
             lead=self.lead, category=category, published_at=self.published_at, updated_at=self.updated_at,
+            image=thumbnail(self.image) if self.image else None,
         )  # fmt: skip
 
 

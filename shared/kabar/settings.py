@@ -55,6 +55,12 @@ class Settings:
     tags_listed: int = _setting("TAGS_LISTED", 200, low=1, high=1000)
     upload_max_bytes: int = _setting("UPLOAD_MAX_BYTES", 1_048_576, low=1)
     upload_expires_seconds: int = _setting("UPLOAD_EXPIRES_SECONDS", 300, low=30)
+    # Photos (kabar.workflows.images): the largest file taken, the widths made, and how long an
+    # article waits for the images uploaded with it before it is rejected naming them.
+    image_max_bytes: int = _setting("IMAGE_MAX_BYTES", 20_971_520, low=1)
+    image_widths: str = _setting("IMAGE_WIDTHS", "320,640,960,1280,1920")
+    image_wait_seconds: int = _setting("IMAGE_WAIT_SECONDS", 600, low=10, high=86_400)
+    publish_queue_url: str = _setting("PUBLISH_QUEUE_URL", "")
     max_tags: int = _setting("MAX_TAGS", 8, low=1, high=30)
     # "publish": suggestions outside the vocabulary are public at once; "review": they wait.
     suggested_tags: str = _setting("SUGGESTED_TAGS", "publish", choices=("publish", "review"))
@@ -73,6 +79,11 @@ class Settings:
     comment_moderation: str = _setting("COMMENT_MODERATION_WORDS", "")
     # Origins (comma-separated) whose pages may post comments from a browser; "*": any site.
     comment_origins: str = _setting("COMMENT_ORIGINS", "*")
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """The image widths setting as numbers (checked when the settings are read)."""
+        return _widths(self.image_widths)
 
     def stage_queue(self, stage: str) -> str:
         """The queue URL of a stage (``tagging``, ``related``, ``render``)."""
@@ -95,6 +106,10 @@ class Settings:
                 values[spec.name] = _read(raw, spec.default, rule)
             except ValueError as exc:
                 problems.append(f"{rule['env']}={raw!r}: {exc}")
+        try:
+            _widths(values.get("image_widths", cls.image_widths))
+        except ValueError as exc:
+            problems.append(f"IMAGE_WIDTHS={environ.get('IMAGE_WIDTHS')!r}: {exc}")
         if problems:
             raise SettingsError("invalid settings: " + "; ".join(problems))
         return cls(**values)
@@ -119,6 +134,17 @@ def _read(raw: str, default: Any, rule: Mapping[str, Any]) -> Any:
         ]
         raise ValueError(f"must be {kind} " + " and ".join(b for b in bounds if b))
     return value
+
+
+def _widths(raw: str) -> tuple[int, ...]:
+    """ "320,640" as (320, 640): one to ten widths, each 16 to 4096 pixels."""
+    try:
+        found = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+    except ValueError:
+        raise ValueError("must be comma-separated whole numbers, e.g. 320,640,1280") from None
+    if not 1 <= len(found) <= 10 or not all(16 <= width <= 4096 for width in found):
+        raise ValueError("must be one to ten widths, each 16 to 4096 pixels")
+    return found
 
 
 @cache

@@ -24,7 +24,18 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, get_args
 
-from kabar.checks import REQUIRED, Check, Invalid, Problem, check_fields, items, nullable, one_of, text
+from kabar.checks import (
+    REQUIRED,
+    Check,
+    Invalid,
+    Problem,
+    check_fields,
+    items,
+    nullable,
+    one_of,
+    record,
+    text,
+)
 from kabar.models import ArticleStatus, CommentsSetting, FieldError
 from kabar.record import Record
 from kabar.slugs import SLUG_PATTERN, slugify
@@ -34,6 +45,17 @@ CODE_PATTERN = r"^[A-Z][A-Z0-9]{0,9}$"
 ISO_TIME = "must be an ISO 8601 time with a UTC offset, e.g. 2026-11-24T09:00:00+07:00"
 NEEDS_OFFSET = "needs a time and a UTC offset, e.g. 2026-11-24T09:00:00+07:00"
 NOT_A_NUMBER = f"{ISO_TIME}, not a number (a number is not read as seconds since 1970)"
+
+
+@dataclass(kw_only=True)
+class FeaturedImage(Record):
+    """Front matter ``image``: a file uploaded with the article (its name) or a library image (its id)."""
+
+    src: str
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    focus: tuple[float, float] | None = None
 
 
 @dataclass(kw_only=True)
@@ -57,6 +79,7 @@ class ArticleSubmission(Record):
     exclude_related: list[str] = field(default_factory=list)  # never listed as related
     comments: CommentsSetting = "open"
     body: str
+    image: FeaturedImage | None = None
 
 
 FIELDS = frozenset(spec.name for spec in fields(ArticleSubmission))
@@ -130,6 +153,34 @@ def _parse_time(value: str) -> datetime:
         raise Invalid("datetime_parsing", ISO_TIME) from None
 
 
+IMAGE_SHAPE = (
+    "must be a mapping: src (a file name or an image id) and alt, and caption, credit, focus if wanted"
+)
+FOCUS = "must be two fractions [x, y] from 0 to 1 (across, down), e.g. [0.5, 0.3]"
+
+
+def focus(value: Any) -> tuple[float, float]:
+    """A focus point: two numbers from 0 to 1 (from the left, from the top)."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise Invalid("value_error", FOCUS)
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in value):
+        raise Invalid("value_error", FOCUS)
+    return float(value[0]), float(value[1])
+
+
+def featured(value: Any) -> FeaturedImage:
+    """Front matter ``image``: ``{src, alt, caption, credit, focus}`` (``src``: a file name or image id)."""
+    return FeaturedImage(**_IMAGE(value))
+
+
+_IMAGE = record({
+    "src": (text(min_length=1, max_length=200, before=plain_text), REQUIRED),
+    "alt": (text(min_length=1, max_length=300, before=plain_text), REQUIRED),
+    "caption": (nullable(text(max_length=1000, before=plain_text)), None),
+    "credit": (nullable(text(max_length=200, before=plain_text)), None),
+    "focus": (nullable(focus), None),
+})  # fmt: skip
+
 SLUG = text(max_length=80, pattern=SLUG_PATTERN)
 SLUGS = items(SLUG)
 
@@ -152,6 +203,7 @@ RULES: dict[str, tuple[Check, Any]] = {
     "exclude_related": (items(SLUG, max_length=50), []),
     "comments": (one_of(get_args(CommentsSetting)), "open"),
     "body": (text(min_length=1, max_length=200_000), REQUIRED),
+    "image": (nullable(featured), None),
 }
 _RANK = {name: rank for rank, name in enumerate(RULES)}
 
@@ -176,6 +228,8 @@ def reason(problem: Problem) -> str:
         return "is required"
     if problem.kind == "extra_forbidden":
         return "is not a known field"
+    if problem.kind == "dict_type":
+        return IMAGE_SHAPE
     if problem.kind == "string_too_short" and problem.context["min_length"] == 1:
         return "must not be empty"
     if problem.kind == "string_too_long":

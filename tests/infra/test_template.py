@@ -32,6 +32,7 @@ def _ref(value: Any) -> str:
 FUNCTIONS = [
     "UploadsFunction", "VocabularyFunction", "PublishFunction", "TaggingFunction", "RenderFunction",
     "RelatedFunction", "CommentsFunction", "ModerationFunction", "InvalidateFunction", "DispatchFunction",
+    "ImagesFunction",
 ]  # fmt: skip
 
 
@@ -82,13 +83,15 @@ def test_every_consumer_reports_partial_failures_and_has_an_on_failure_destinati
             assert 0 < props["MaximumRetryAttempts"] <= 10
 
 
-def test_uploads_reach_the_publish_queue(template: Template) -> None:
+def test_uploads_reach_the_publish_queue_and_images_the_images_queue(template: Template) -> None:
     bucket = template.resources["IncomingBucket"]["Properties"]
-    (notification,) = bucket["NotificationConfiguration"]["QueueConfigurations"]
-    assert notification["Event"] == "s3:ObjectCreated:*"
-    assert notification["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "uploads/"}]
-    publish_queue = template.function("PublishFunction").events[0].properties["Queue"]
-    assert _ref(notification["Queue"]) == _ref(publish_queue)
+    articles, images = bucket["NotificationConfiguration"]["QueueConfigurations"]
+    for notification, prefix, function in ((articles, "uploads/", "PublishFunction"),
+                                           (images, "images/", "ImagesFunction")):  # fmt: skip
+        assert notification["Event"] == "s3:ObjectCreated:*"
+        assert notification["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": prefix}]
+        queue = template.function(function).events[0].properties["Queue"]
+        assert _ref(notification["Queue"]) == _ref(queue)
     assert bucket["VersioningConfiguration"]["Status"] == "Enabled"
 
 

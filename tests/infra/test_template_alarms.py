@@ -64,6 +64,7 @@ def test_every_failure_queue_alarms_on_its_first_message(
     failures = alarms.failure_queues(template)
     assert failures == [
         "DispatchFailureQueue",
+        "ImagesDeadLetterQueue",
         "InvalidationDeadLetterQueue",
         "PublishDeadLetterQueue",
         "RelatedDeadLetterQueue",
@@ -76,7 +77,14 @@ def test_every_failure_queue_alarms_on_its_first_message(
         assert (props["Statistic"], props["Threshold"]) == ("Maximum", 1), queue
         assert "kabar ops replay" in props["AlarmDescription"], queue
     # The work queues themselves: the oldest message waiting says the consumer is stuck.
-    for queue in ("PublishQueue", "TaggingQueue", "RelatedQueue", "RenderQueue", "InvalidationQueue"):
+    for queue in (
+        "PublishQueue",
+        "ImagesQueue",
+        "TaggingQueue",
+        "RelatedQueue",
+        "RenderQueue",
+        "InvalidationQueue",
+    ):
         assert (queue, "ApproximateAgeOfOldestMessage") in alarmed, queue
     queues = {k for k, v in transformed["Resources"].items() if v["Type"] == "AWS::SQS::Queue"}
     assert {queue for queue, _ in alarmed} == queues
@@ -84,7 +92,7 @@ def test_every_failure_queue_alarms_on_its_first_message(
 
 def test_every_function_alarms_on_errors_and_throttles(transformed: dict[str, Any]) -> None:
     functions = {k for k, v in transformed["Resources"].items() if v["Type"] == "AWS::Lambda::Function"}
-    assert len(functions) == 10
+    assert len(functions) == 11
     alarmed = _by_target(transformed, "FunctionName")
     for function in functions:
         for metric in ("Errors", "Throttles"):

@@ -87,6 +87,29 @@ class App:
         self.router.drain()
         return str(ticket["upload_id"])
 
+    def upload_with(
+        self, filename: str, data: bytes, images: dict[str, bytes], *, article_first: bool = False,
+        post: tuple[str, ...] | None = None, focus: dict[str, list[float]] | None = None,
+    ) -> str:  # fmt: skip
+        """One upload of an article and its images (or of an image alone when ``data`` is one): the
+        images posted first (or after the article), those in ``post`` only when given, events routed."""
+        focus = focus or {}
+        wanted = [{"filename": name} | ({"focus": focus[name]} if name in focus else {}) for name in images]
+        status, ticket = self.api(
+            "POST", "/uploads", {"filename": filename, **({"images": wanted} if wanted else {})}
+        )
+        assert status == 201, ticket
+        files = [(t["upload"]["fields"], images[t["filename"]]) for t in ticket["images"]
+                 if post is None or t["filename"] in post]  # fmt: skip
+        article = [(ticket["upload"]["fields"], data)]
+        for fields, body in [*article, *files] if article_first else [*files, *article]:
+            self.s3.put_object(Bucket=self.incoming_bucket, Key=fields["key"], Body=body,
+                               ContentType=fields["Content-Type"])  # fmt: skip
+            if article_first:
+                self.router.drain()
+        self.router.drain()
+        return str(ticket["upload_id"])
+
     def status(self, upload_id: str) -> dict[str, Any]:
         status, body = self.api("GET", f"/uploads/{upload_id}")
         assert status == 200, body

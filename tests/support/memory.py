@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kabar.documents import ArticleSummary
 from kabar.errors import AlreadyProcessed, CommentRefused, Conflict, Stale, TagMergedMeanwhile
+from kabar.images.records import LibraryImage
 from kabar.models import (
     Article,
     ArticleFacts,
@@ -185,6 +186,23 @@ class MemoryUploads:
         self.uploads[upload_id] = stored.replace(state=UploadState.EXPIRED)
         return _copy(self.uploads[upload_id])
 
+    def wait(self, upload: Upload, awaited: list[str]) -> bool:
+        stored = self.uploads.get(upload.upload_id)
+        if stored is None or not stored.state.awaits_file:
+            return False
+        if any(stored.files[name].state != "pending" for name in awaited):
+            return False
+        self.uploads[upload.upload_id] = _copy(upload.replace(files=stored.files))
+        return True
+
+    def give_up(self, upload: Upload) -> Upload | None:
+        stored = self.uploads.get(upload.upload_id)
+        if stored is None or stored.state is not UploadState.WAITING:
+            return None
+        self.uploads[upload.upload_id] = stored.replace(state=upload.state, processed_at=upload.processed_at,
+                                                        errors=upload.errors)  # fmt: skip
+        return _copy(self.uploads[upload.upload_id])
+
     def ignore(self, upload_id: str, file: IgnoredFile, keep: int) -> Upload | None:
         stored = self.uploads.get(upload_id)
         if stored is None or len(stored.ignored_files) >= keep:
@@ -227,6 +245,10 @@ class MemoryArticles:
     current: dict[str, Article] = field(default_factory=dict)
     history: dict[tuple[str, int], Article] = field(default_factory=dict)
     rendered: dict[str, tuple[int, str]] = field(default_factory=dict)
+    library: dict[str, LibraryImage] = field(default_factory=dict)  # kabar.table.images.ImageStore's items
+
+    def images(self, image_ids: Iterable[str]) -> dict[str, LibraryImage]:
+        return {image: self.library[image] for image in image_ids if image in self.library}
 
     def reading_ahead(self, slugs: Iterable[str], *, linked: bool = False) -> AbstractContextManager[None]:
         """Nothing to read ahead: memory answers each read at once."""

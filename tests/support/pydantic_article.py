@@ -26,7 +26,7 @@ from pydantic import (
 
 from kabar.models import ArticleStatus, CommentsSetting, FieldError
 from kabar.slugs import SLUG_PATTERN, slugify
-from kabar.submissions import ISO_TIME, NEEDS_OFFSET, NOT_A_NUMBER
+from kabar.submissions import IMAGE_SHAPE, ISO_TIME, NEEDS_OFFSET, NOT_A_NUMBER
 from kabar.text.plain import plain_text
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
@@ -51,6 +51,16 @@ def _not_a_number(value: Any) -> Any:
 Codes = Annotated[list[Code], BeforeValidator(_split_codes), Field(max_length=20)]
 
 
+class PydanticImage(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    src: Annotated[str, Field(min_length=1, max_length=200), PLAIN_TEXT]
+    alt: Annotated[str, Field(min_length=1, max_length=300), PLAIN_TEXT]
+    caption: Annotated[str, Field(max_length=1000), PLAIN_TEXT] | None = None
+    credit: Annotated[str, Field(max_length=200), PLAIN_TEXT] | None = None
+    focus: tuple[float, float] | None = None  # its own rule is tested on its own (test_submission_rules)
+
+
 class PydanticArticle(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -73,6 +83,7 @@ class PydanticArticle(BaseModel):
     exclude_related: Annotated[list[Slug], Field(max_length=50)] = []
     comments: CommentsSetting = "open"
     body: Annotated[str, Field(min_length=1, max_length=200_000)]
+    image: PydanticImage | None = None
 
     @field_validator("tags")
     @classmethod
@@ -101,6 +112,7 @@ _MESSAGES = {
     "datetime_type": ISO_TIME,
     "datetime_parsing": ISO_TIME,
     "datetime_from_date_parsing": ISO_TIME,
+    "model_type": IMAGE_SHAPE,
 }
 
 

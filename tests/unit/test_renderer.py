@@ -42,6 +42,7 @@ SUMMARY = {
     "category": {"name": "Nasional", "slug": "nasional"},
     "published_at": "2026-11-20T03:00:00Z",
     "updated_at": "2026-11-20T03:00:00Z",
+    "image": None,
 }
 
 
@@ -74,6 +75,7 @@ def test_a_published_article_gets_its_document_its_lists_and_its_tags_pages() ->
         "published_at": "2026-11-20T03:00:00Z",
         "updated_at": "2026-11-20T03:00:00Z",
         "body_html": "<p>Satu.</p>\n<p>Dua.</p>",
+        "image": None,
         "read_also": [],
         "related": [],
         "comments": {"count": 0, "path": None, "open": True, "closes_at": None},

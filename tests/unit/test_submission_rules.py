@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from kabar.models import FieldError
-from kabar.submissions import ISO_TIME, check_article
+from kabar.submissions import FOCUS, ISO_TIME, check_article
 from tests.support.pydantic_article import pydantic_answer
 
 WIB = timezone(timedelta(hours=7))
@@ -67,6 +67,22 @@ def a_code(rng: random.Random) -> Any:
     return pick(rng, CODES)
 
 
+def an_image(rng: random.Random) -> Any:
+    """Front matter ``image``: each field present or not, good or bad (a focus only when good: its
+    messages are Kabar's own, tested below)."""
+    if rng.random() < 0.1:
+        return rng.choice([None, []])
+    image: dict[str, Any] = {}
+    for name in ("src", "alt", "caption", "credit"):
+        if rng.random() < 0.8:
+            image[name] = text_value(rng)
+    if rng.random() < 0.3:
+        image["focus"] = rng.choice([[0.5, 0.5], (0, 1), [0.25, 0.75]])
+    if rng.random() < 0.05:
+        image["title"] = "?"
+    return image
+
+
 def article_fields(rng: random.Random) -> dict[str, Any]:
     makers: dict[str, Any] = {
         "title": text_value, "subtitle": text_value, "lead": text_value, "category": text_value,
@@ -80,6 +96,7 @@ def article_fields(rng: random.Random) -> dict[str, Any]:
         "read_also": lambda r: a_list(r, lambda q: pick(q, SLUGS), SLUGS[:2]),
         "related": lambda r: a_list(r, lambda q: pick(q, SLUGS), SLUGS[:2]),
         "exclude_related": lambda r: a_list(r, lambda q: pick(q, SLUGS), SLUGS[:2]),
+        "image": an_image,
     }  # fmt: skip
     fields = {"title": "Judul", "body": "Isi."}
     for name in rng.sample(sorted(makers), rng.randint(1, 5)):
@@ -123,6 +140,27 @@ def test_bytes_are_not_text_nor_a_time(name: str) -> None:
             field=field, message=ISO_TIME if name == "published_at" else "Input should be a valid string"
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "value", [[0.5], [0.5, 1.5], [-0.1, 0.5], ["0.5", 0.5], [True, 0.5], 0.5, [0.1, 0.2, 0.3]]
+)
+def test_a_focus_point_is_two_fractions(value: Any) -> None:
+    _, errors = check_article(
+        {"title": "Judul", "body": "Isi.", "image": {"src": "a.jpg", "alt": "A", "focus": value}}
+    )
+    assert errors == [FieldError(field="image.focus", message=FOCUS)]
+
+
+def test_an_image_names_every_missing_field() -> None:
+    _, errors = check_article({"title": "Judul", "body": "Isi.", "image": {"caption": "Banjir"}})
+    assert errors == [FieldError(field="image.src", message="is required"),
+                      FieldError(field="image.alt", message="is required")]  # fmt: skip
+    submission, errors = check_article(
+        {"title": "Judul", "body": "Isi.", "image": {"src": "a.jpg", "alt": " Banjir ", "focus": [0, 1]}}
+    )
+    assert errors == [] and submission is not None and submission.image is not None
+    assert (submission.image.alt, submission.image.focus) == ("Banjir", (0.0, 1.0))
 
 
 def test_a_long_text_reports_the_length_that_counts() -> None:

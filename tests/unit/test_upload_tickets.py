@@ -13,7 +13,7 @@ import yaml
 from kabar.models import Upload, UploadState
 from kabar.workflows.publish import IGNORED_FILES_KEPT, process_upload
 from kabar.workflows.upload_forms import UploadRequest
-from kabar.workflows.uploads import EXPIRY_GRACE, request_upload, upload_status
+from kabar.workflows.uploads import EXPIRY_GRACE, Limits, request_upload, upload_status
 from tests.support.memory import MemoryStores
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -29,9 +29,9 @@ def ticket(stores: MemoryStores) -> str:
     def presign(key: str, content_type: str, max_bytes: int, expires: int) -> dict[str, Any]:
         return {"url": "https://incoming.example.test/", "fields": {"key": key}}
 
+    limits = Limits(article_bytes=1000, image_bytes=5000, expires_seconds=TICKET_SECONDS)
     issued = request_upload(UploadRequest(filename="a.md"), editor="editor1", uploads=stores.uploads,
-                            presign=presign, max_bytes=1000, expires_seconds=TICKET_SECONDS,
-                            now=NOW)  # fmt: skip
+                            presign=presign, limits=limits, now=NOW)  # fmt: skip
     return issued.upload_id
 
 

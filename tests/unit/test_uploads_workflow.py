@@ -10,7 +10,7 @@ import pytest
 from kabar.errors import InvalidRequest, NotFound
 from kabar.models import ArticleRef, Upload, UploadState
 from kabar.workflows.upload_forms import PresignedPost, UploadRequest
-from kabar.workflows.uploads import UploadStatus, request_upload, upload_status
+from kabar.workflows.uploads import ARTICLE_OR_IMAGE, Limits, UploadStatus, request_upload, upload_status
 from tests.support.memory import MemoryStores
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -34,8 +34,7 @@ def ask(stores: MemoryStores, filename: str, content_type: str | None = None) ->
         editor="editor1",
         uploads=stores.uploads,
         presign=presign,
-        max_bytes=1000,
-        expires_seconds=600,
+        limits=Limits(article_bytes=1000, image_bytes=5000, expires_seconds=600),
         now=NOW,
     )
     return ticket, presign
@@ -82,7 +81,7 @@ NO_NAME = "needs a name before the extension, e.g."
 @pytest.mark.parametrize(
     ("filename", "content_type", "error"),
     [
-        ("berita.exe", None, {"field": "filename", "message": "must end in .md, .markdown or .json"}),
+        ("berita.exe", None, {"field": "filename", "message": ARTICLE_OR_IMAGE}),
         (
             "berita.md",
             "text/html",

@@ -83,8 +83,15 @@ class KabarClient:
             raise ApiError(response.status_code, payload)
         return payload
 
-    def request_upload(self, filename: str) -> dict[str, Any]:
-        return self._call("POST", "/uploads", {"filename": filename})  # type: ignore[no-any-return]
+    def request_upload(
+        self, filename: str, images: list[dict[str, Any]] | None = None, focus: list[float] | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"filename": filename}
+        if images:
+            body["images"] = images
+        if focus is not None:
+            body["focus"] = focus
+        return self._call("POST", "/uploads", body)  # type: ignore[no-any-return]
 
     def load_tags(self, tags: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Store vocabulary tags (PUT /tags), at most 500 a request."""
@@ -140,20 +147,30 @@ class KabarClient:
     def status(self, upload_id: str) -> dict[str, Any]:
         return self._call("GET", f"/uploads/{upload_id}")  # type: ignore[no-any-return]
 
-    def upload(self, path: Path) -> dict[str, Any]:
-        """Request an upload and POST the file to S3; the upload ticket."""
-        ticket = self.request_upload(path.name)
-        post = ticket["upload"]
+    def upload(
+        self, path: Path, images: list[Path] | None = None, focus: dict[str, list[float]] | None = None
+    ) -> dict[str, Any]:
+        """Request an upload and POST its files to S3 (the images first, then the article); the
+        ticket. ``images``: files uploaded with the article; ``focus``: crops' focus by file name."""
+        focus = focus or {}
+        wanted = [{"filename": image.name} | ({"focus": focus[image.name]} if image.name in focus else {})
+                  for image in images or []]  # fmt: skip
+        ticket = self.request_upload(path.name, wanted, focus.get(path.name) if not images else None)
+        for image, image_ticket in zip(images or [], ticket.get("images", []), strict=True):
+            self._post(image_ticket["upload"], image, image_ticket["content_type"])
+        self._post(ticket["upload"], path, ticket["content_type"])
+        return ticket
+
+    def _post(self, post: dict[str, Any], path: Path, content_type: str) -> None:
         with path.open("rb") as handle:
             response = requests.post(
                 post["url"],
                 data=post["fields"],
-                files={"file": (path.name, handle, ticket["content_type"])},
+                files={"file": (path.name, handle, content_type)},
                 timeout=self.timeout,
             )
         if response.status_code not in (200, 201, 204):
             raise ApiError(response.status_code, response.text[:500])
-        return ticket
 
     def wait(self, upload_id: str, timeout: float = 60.0, interval: float = 0.3) -> dict[str, Any]:
         """Poll until the upload is rejected or expired, or published and (unless a draft) live on
@@ -161,7 +178,7 @@ class KabarClient:
         deadline = time.monotonic() + timeout
         while True:
             status = self.status(upload_id)
-            if status["state"] in ("rejected", "expired"):
+            if status["state"] in ("rejected", "expired", "stored"):
                 return status
             if status["state"] == "published" and (
                 status.get("live") or status.get("unchanged")

@@ -51,6 +51,7 @@ STAGES = {
     "publish": Stage(
         "publish", "PublishDeadLetterQueue", "PublishFunction", "PublishLogGroup", "PublishQueue"
     ),
+    "images": Stage("images", "ImagesDeadLetterQueue", "ImagesFunction", "ImagesLogGroup", "ImagesQueue"),
     "dispatch": Stage("dispatch", "DispatchFailureQueue", "DispatchFunction", "DispatchLogGroup"),
     **{name: _queued_stage(name) for name in QUEUED_STAGES},
     "invalidation": Stage(
@@ -92,11 +93,12 @@ def peek(sqs: Any, url: str, limit: int = 100) -> list[dict[str, Any]]:
     return list(seen.values())[:limit]
 
 
-def publish_failure(message: dict[str, Any], uploads: Any) -> Failure:
-    """A dead-lettered S3 notification: the upload it is about, and that upload's state now."""
+def publish_failure(message: dict[str, Any], uploads: Any, stage: str = "publish") -> Failure:
+    """A dead-lettered S3 notification (an article's, or an image's for ``images``): the upload it
+    is about, and that upload's state now."""
     from kabar.events import s3_objects
 
-    failure = _failure("publish", message)
+    failure = _failure(stage, message)
     try:
         created = s3_objects(message["Body"])
     except (ValueError, KeyError, TypeError):
@@ -105,7 +107,7 @@ def publish_failure(message: dict[str, Any], uploads: Any) -> Failure:
     for obj in created:
         parts = obj.key.split("/")
         version = f", version {obj.version_id}" if obj.version_id else ""
-        upload = uploads.get(parts[1]) if len(parts) == 3 and parts[0] == "uploads" else None
+        upload = uploads.get(parts[1]) if len(parts) == 3 and parts[0] in ("uploads", "images") else None
         state = f"{upload.state.value}, by {upload.created_by}" if upload else "no such upload"
         if upload is not None and upload.article is not None:
             state += f": article {upload.article.slug} v{upload.article.version}"

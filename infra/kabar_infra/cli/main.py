@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--mfa-code", help="the code your authenticator app shows now (else a prompt asks)")
     parser.add_argument("--json", action="store_true", help="print answers as JSON")
     commands = parser.add_subparsers(dest="command", required=True)
-    upload = commands.add_parser("upload", help="upload article files and wait for the outcome")
+    upload = commands.add_parser("upload", help=(
+        "upload articles (each with the images it names: kabar upload story.md photo.jpg) or images "
+        "alone (into the library) and wait for the outcome"))  # fmt: skip
     upload.add_argument("files", nargs="+", type=Path)
     upload.add_argument("--no-wait", action="store_true", help="print the upload id and return")
     upload.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each outcome")
@@ -139,6 +141,12 @@ def _outcome(name: str, status: dict[str, Any]) -> str:
             line = f"published {name}: {article.get('url') or article['path']}{note}"
         lines = [line] + [f"  warning {w['field']}: {w['message']}" for w in status.get("warnings", [])]
         return "\n".join(lines)
+    if state == "stored":
+        return (
+            f"stored {name}: image {status['image']['id']} in the library (name it as image: {{src: <id>}})"
+        )
+    if state == "waiting":
+        return f"waiting {name}: upload {status['upload_id']} waits for its images"
     if state == "rejected":
         return "\n".join(
             [f"rejected {name}:"] + [f"  - {e['field']}: {e['message']}" for e in status["errors"]]
@@ -147,24 +155,9 @@ def _outcome(name: str, status: dict[str, Any]) -> str:
 
 
 def _upload(args: argparse.Namespace, client: KabarClient) -> int:
-    outcome = 0
-    for path in args.files:
-        if not path.is_file():
-            print(f"kabar: {path}: no such file", file=sys.stderr)
-            outcome = EXIT_ERROR
-            continue
-        ticket = client.upload(path)
-        if args.no_wait:
-            line = {"filename": path.name, "upload_id": ticket["upload_id"]}
-            print(json.dumps(line) if args.json else f"uploaded {path.name}: upload {ticket['upload_id']}")
-            continue
-        status = client.wait(ticket["upload_id"], timeout=args.timeout)
-        print(json.dumps(status, indent=2) if args.json else _describe(path.name, status))
-        if status["state"] == "rejected":
-            outcome = max(outcome, EXIT_REJECTED)
-        elif status["state"] in ("pending", "expired"):
-            outcome = EXIT_ERROR
-    return outcome
+    from kabar_infra.cli import uploads
+
+    return uploads.run(args, client, _outcome)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -180,7 +173,10 @@ def _run(args: argparse.Namespace) -> int:
         return tags.run_remote(args, client)
     if args.command == "status":
         status = client.status(args.upload_id)
-        print(json.dumps(status, indent=2) if args.json else _describe(status["filename"], status))
+        from kabar_infra.cli.uploads import describe
+
+        described = describe(status["filename"], status, _describe(status["filename"], status))
+        print(json.dumps(status, indent=2) if args.json else described)
         return EXIT_REJECTED if status["state"] == "rejected" else 0
     return _upload(args, client)
 

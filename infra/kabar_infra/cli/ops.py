@@ -129,8 +129,8 @@ def failures(target: Target, stage: str, limit: int = 100) -> list[Failure]:
     """The messages of one stage's failure queue, with what each concerns."""
     spec = STAGES[stage]
     messages = peek(target.client("sqs"), target.resources[spec.queue], limit)
-    if stage == "publish":
-        return [publish_failure(message, target.stores.uploads) for message in messages]
+    if stage in ("publish", "images"):
+        return [publish_failure(message, target.stores.uploads, stage) for message in messages]
     if stage == "invalidation":
         return [invalidation_failure(message) for message in messages]
     if stage in QUEUED_STAGES:
@@ -239,7 +239,7 @@ def run(args: Any, target: Target | None = None) -> int:
             for failure in found:
                 print("\n".join(describe(failure)))
         return 0
-    if args.stage in ("publish", "invalidation") and args.slug:
+    if args.stage in ("publish", "images", "invalidation") and args.slug:
         raise SystemExit(f"kabar: --slug replays articles; {args.stage} replays its dead-letter queue only")
     if STAGES[args.stage].source and not args.slug:
         print(replay_dead_letters(target, args.stage))

@@ -17,6 +17,7 @@ kept in the table, not in the file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import math
@@ -188,6 +189,119 @@ def widths(
     return found
 
 
+@dataclass(frozen=True)
+class Made:
+    """What :func:`make` made of an original: its kind, upright size, credit and variants."""
+
+    kind: str
+    width: int
+    height: int
+    credit: str | None
+    variants: list[Variant]
+
+
+def make(
+    data: bytes,
+    filename: str = "",
+    *,
+    wanted: Iterable[int] = DEFAULT_WIDTHS,
+    focus: tuple[float, float] = (0.5, 0.5),
+    have: Iterable[str] = (),
+    max_pixels: int = MAX_PIXELS,
+) -> Made:
+    """Every variant of the original ``data`` (Refused with every reason): the widths ``wanted``
+    in WebP and JPEG, and the crops around ``focus``; none of those named in ``have`` (variants
+    already stored, as ``<name>.<kind>``)."""
+    wanted = sorted(set(wanted))
+    image = read(data, filename, max_pixels=max_pixels, largest=max(wanted))  # Refused: nothing else read
+    kind = sniff(data, filename).kind
+    size, credit = upright_size(data), credit_of(data)
+    skip = set(have)
+    made = [v for v in widths(image, wanted) if f"{v.name}.{v.kind}" not in skip]
+    if not all(f"{name}.jpeg" in skip for name in crop_names(focus)):
+        made += crops(image, focus)
+    return Made(str(kind), size[0], size[1], credit, made)
+
+
+def upright_size(data: bytes) -> tuple[int, int]:
+    """The photo's size once turned upright (from its header: nothing is decoded)."""
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    return (height, width) if turned else (width, height)
+
+
+_CREDIT_TAGS = ((2, 110), (2, 80), (2, 116))  # IPTC Credit, By-line, Copyright Notice
+_XMP_CREDIT = (b"photoshop:Credit", b"dc:creator", b"dc:rights")
+
+
+def credit_of(data: bytes) -> str | None:
+    """The credit the original's metadata names (IPTC Credit or By-line, XMP photoshop:Credit or
+    dc:creator, EXIF Artist or Copyright), as plain text: kept in the table, while every variant
+    is stripped. None when it names none."""
+    from PIL import Image as PILImage
+    from PIL import IptcImagePlugin
+
+    found: list[object] = []
+    with (
+        PILImage.open(io.BytesIO(data)) as image,
+        contextlib.suppress(Exception),
+    ):  # a broken block: no credit
+        iptc = (IptcImagePlugin.getiptcinfo(image) or {}) if image.format == "JPEG" else {}
+        found += [_first(iptc.get(tag)) for tag in _CREDIT_TAGS]
+        xmp = image.info.get("xmp") or b""
+        found += [_xmp_value(xmp if isinstance(xmp, bytes) else xmp.encode(), name) for name in _XMP_CREDIT]
+        exif = image.getexif()
+        found += [exif.get(0x013B), exif.get(0x8298)]  # Artist, Copyright
+    for value in found:
+        text = _plain(value)
+        if text:
+            return text
+    return None
+
+
+def _first(value: object) -> bytes | None:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value if isinstance(value, bytes) else None
+
+
+def _xmp_value(xmp: bytes, name: bytes) -> bytes | None:
+    """A property's first text in an XMP packet: as an attribute, an element, or an rdf:li."""
+    import re
+
+    escaped = re.escape(name)
+    for pattern in (
+        escaped + rb'="([^"]{1,400})"',
+        escaped + rb">\s*(?:<rdf:\w+>\s*<rdf:li[^>]*>)?([^<]{1,400})<",
+    ):
+        match = re.search(pattern, xmp)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _plain(value: object) -> str | None:
+    if isinstance(value, bytes):
+        raw = value
+        try:
+            value = raw.decode()
+        except UnicodeDecodeError:
+            value = raw.decode("latin-1")
+    if not isinstance(value, str):
+        return None
+    text = " ".join("".join(c if c.isprintable() else " " for c in value).split())
+    return text[:200] or None
+
+
+def crop_names(focus: tuple[float, float]) -> list[str]:
+    """The crops' names around ``focus``: ``16x9``, or ``16x9-30-40`` away from the centre."""
+    at = "" if focus == (0.5, 0.5) else "-{:.0f}-{:.0f}".format(*(min(max(f, 0.0), 1.0) * 100 for f in focus))
+    return [f"{name}{at}" for name in CROPS]
+
+
 def crop_box(
     size: tuple[int, int], ratio: tuple[int, int], focus: tuple[float, float]
 ) -> tuple[int, int, int, int]:
@@ -207,22 +321,24 @@ def crop_box(
 def crops(image: Image, focus: tuple[float, float] = (0.5, 0.5), width: int = CROP_WIDTH) -> list[Variant]:
     """The 16:9, 4:3 and 1:1 crops around ``focus``, ``width`` wide (or as wide as the crop is), JPEG;
     named by ratio, and by focus (in hundredths) when it is not the centre."""
-    at = "" if focus == (0.5, 0.5) else "-{:.0f}-{:.0f}".format(*(min(max(f, 0.0), 1.0) * 100 for f in focus))
     found = []
-    for name, ratio in CROPS.items():
+    for name, ratio in zip(crop_names(focus), CROPS.values(), strict=True):
         cropped = _resized(image.crop(crop_box(image.size, ratio, focus)), width)
-        found.append(Variant(f"{name}{at}", cropped.width, cropped.height, "jpeg", _encode(cropped, "jpeg")))
+        found.append(Variant(name, cropped.width, cropped.height, "jpeg", _encode(cropped, "jpeg")))
     return found
 
 
 __all__ = [
     "CROPS",
     "DEFAULT_WIDTHS",
+    "Made",
     "Refused",
     "Variant",
+    "credit_of",
     "crop_box",
     "crops",
     "digest",
+    "make",
     "read",
     "widths",
 ]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kabar.table.articles import ArticleStore
     from kabar.table.base import Table
     from kabar.table.comments import CommentStore
+    from kabar.table.images import ImageStore
     from kabar.table.links import LinkStore
     from kabar.table.lists import ListStore
     from kabar.table.related import RelatedListStore
@@ -40,6 +41,12 @@ class Stores:
         from kabar.table.uploads import UploadStore
 
         return UploadStore(self.table)
+
+    @cached_property
+    def images(self) -> ImageStore:
+        from kabar.table.images import ImageStore
+
+        return ImageStore(self.table)
 
     @cached_property
     def articles(self) -> ArticleStore:

@@ -16,11 +16,15 @@ from kabar.table.uploads import finish_update
 
 if TYPE_CHECKING:
     from kabar.documents import ArticleSummary  # imported where summaries are read (never by the API)
+    from kabar.images.records import LibraryImage
     from kabar.models import Upload  # the upload's outcome, written by PublishFunction
 
 TYPE_ARTICLE = "article"
 TYPE_ARTICLE_VERSION = "article_version"
 TYPE_RENDERED = "rendered"
+# What rendering reads of a library image (its variants, not where its original is).
+IMAGE_FIELDS = ("id", "width", "height", "format", "credit", "variants", "sha256", "original_key",
+                "created_at", "created_by", "upload_id")  # fmt: skip
 FACTS = ("slug", "status", "version", "published_at", "category", "related", "exclude_related", "comments")
 
 
@@ -30,6 +34,7 @@ def summary_values(summary: ArticleSummary) -> dict[str, Any]:
         "slug": summary.slug, "path": summary.path, "title": summary.title, "subtitle": summary.subtitle,
         "lead": summary.lead, "category": summary.category.to_json() if summary.category else None,
         "published_at": summary.published_at.isoformat(), "updated_at": summary.updated_at.isoformat(),
+        "image": summary.image.to_json() if summary.image else None,
     }  # fmt: skip
     return {k: v for k, v in values.items() if v is not None}
 
@@ -38,6 +43,7 @@ class ArticleStore:
     def __init__(self, table: Table) -> None:
         self.table = table
         self._linked: dict[str, dict[str, Any] | None] = {}  # summaries read ahead, by slug
+        self._images: dict[str, dict[str, Any] | None] = {}  # the articles' library images, by id
 
     @contextmanager
     def reading_ahead(self, slugs: Iterable[str], *, linked: bool = False) -> Iterator[None]:
@@ -52,24 +58,43 @@ class ArticleStore:
             try:
                 yield
             finally:
-                self._linked = {}
+                self._linked, self._images = {}, {}
 
     def _read_linked(self, slugs: list[str], read: dict[tuple[str, str], Any]) -> dict[str, Any]:
+        """The summaries of what these articles link to, and their images (one batch get for both:
+        summaries and images share no attribute but ``slug`` and ``status``, which images lack)."""
         names: set[str] = set()
+        images: set[str] = set()
         for slug in slugs:
             article, listed = keys.article(slug), keys.related(slug)
             current = read.get((article["pk"], article["sk"])) or {}
             related = read.get((listed["pk"], listed["sk"])) or {}
             names.update(map(str, current.get("read_also") or []), map(str, related.get("pinned") or []))
             names.update(str(entry["slug"]) for entry in related.get("auto") or [] if isinstance(entry, dict))
-        if not names:
+            images.update(str(use["id"]) for use in [current.get("image"), *(current.get("images") or [])]
+                          if isinstance(use, dict))  # fmt: skip
+        if not names and not images:
             return {}
         try:
-            items = self.table.batch_get(map(keys.article, names), projection=("slug", "status", "summary"))
+            items = self.table.batch_get([*map(keys.article, names), *map(keys.image, images)],
+                                         projection=("slug", "status", "summary", *IMAGE_FIELDS))  # fmt: skip
         except Exception:  # each article's summaries are then read on their own
             return {}
-        found = {str(item["slug"]): item for item in items}
+        found = {str(item["slug"]): item for item in items if "slug" in item}
+        stored = {str(item["id"]): item for item in items if "id" in item}
+        self._images = {image: stored.get(image) for image in images}
         return {name: found.get(name) for name in names}
+
+    def images(self, image_ids: Iterable[str]) -> dict[str, LibraryImage]:
+        """The library images among these ids (read ahead with what the articles link to)."""
+        from kabar.images.records import LibraryImage
+
+        wanted = list(dict.fromkeys(image_ids))
+        items = [item for image in wanted if (item := self._images.get(image))]
+        unread = [image for image in wanted if image not in self._images]
+        if unread:
+            items += self.table.batch_get(map(keys.image, unread), projection=IMAGE_FIELDS)
+        return {str(item["id"]): LibraryImage.from_json(item) for item in items}
 
     def get(self, slug: str) -> Article | None:
         item = self.table.get(keys.article(slug))

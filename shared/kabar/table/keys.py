@@ -7,6 +7,7 @@ Single-table layout (``pk`` / ``sk``, all strings):
 item                           pk                   sk
 =============================  ===================  ==================================
 upload request and status      ``UPLOAD#<id>``      ``UPLOAD``
+image in the library           ``IMAGE#<id>``       ``IMAGE``
 article, current version       ``ARTICLE#<slug>``   ``CURRENT``
 article, one history entry     ``ARTICLE#<slug>``   ``VERSION#<000001>``
 article, version on the CDN    ``ARTICLE#<slug>``   ``RENDERED``
@@ -65,12 +66,14 @@ VOCABULARY = "VOCAB"
 ItemKind = Literal[
     "upload", "article", "version", "rendered", "tags", "membership", "term", "category", "related",
     "listed_by", "named_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
-    "tag_stats", "vocabulary", "merge", "alias", "alias_offer", "page", "spam_names", "spam_name", "unknown",
+    "tag_stats", "vocabulary", "merge", "alias", "alias_offer", "page", "spam_names", "spam_name", "image",
+    "unknown",
 ]  # fmt: skip
 
 # pk prefix -> the sort key of that partition's single item, and its kind.
 _SINGLE = {
     "UPLOAD#": ("UPLOAD", "upload"),
+    "IMAGE#": ("IMAGE", "image"),
     "COMMENT#": ("COMMENT", "comment"),
     "COMMENTER#": ("COMMENTER", "commenter"),
     "NETWORK#": ("NETWORK", "network"),
@@ -137,6 +140,11 @@ def _article(slug: str, sk: str) -> Key:
 
 def upload(upload_id: str) -> Key:
     return {"pk": f"UPLOAD#{upload_id}", "sk": "UPLOAD"}
+
+
+def image(image_id: str) -> Key:
+    """An image in the library (its id: the original's SHA-256, 32 hex digits)."""
+    return {"pk": f"IMAGE#{image_id}", "sk": "IMAGE"}
 
 
 def article(slug: str) -> Key:

@@ -12,17 +12,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from kabar.authoring import ArticleFileError, parse_article_file
 from kabar.documents import article_path
 from kabar.errors import AlreadyProcessed
 from kabar.html import render_markdown
+from kabar.images.records import ImageInfo
 from kabar.models import Article, ArticleRef, Category, FieldError, IgnoredFile, TagRef, Upload, UploadState
 from kabar.observability import logger, metric
 from kabar.slugs import slugify
 from kabar.submissions import FIELDS, ArticleSubmission
+from kabar.workflows.article_images import Library, Resolution, resolve
 
 IGNORED_FILES_KEPT = 10  # files noted on an upload whose ticket was used again; more are only logged
 
@@ -30,6 +32,7 @@ IGNORED_FILES_KEPT = 10  # files noted on an upload whose ticket was used again;
 class Uploads(Protocol):
     def get(self, upload_id: str) -> Upload | None: ...
     def finish(self, upload: Upload) -> None: ...
+    def wait(self, upload: Upload, awaited: list[str]) -> bool: ...
     def ignore(self, upload_id: str, file: IgnoredFile, keep: int) -> Upload | None: ...
 
 
@@ -51,6 +54,11 @@ def parse_upload_key(key: str) -> tuple[str, str]:
     return parts[1], parts[2]
 
 
+def no_library(image_ids: Iterable[str]) -> dict[str, ImageInfo]:
+    """No library (tests and tools that publish without one): no image id is known."""
+    return {}
+
+
 def process_upload(
     key: str,
     size: int,
@@ -60,12 +68,16 @@ def process_upload(
     read_object: Callable[[str], bytes],
     max_bytes: int,
     cdn_url: str = "",
+    library: Library = no_library,
+    version_id: str | None = None,
+    wait_seconds: int = 600,
     now: datetime | None = None,
 ) -> Upload:
-    """Publish or reject the file at ``key`` and record the outcome on its upload.
+    """Publish or reject the file at ``key`` and record the outcome on its upload; or, while images
+    uploaded with it are still being processed, mark it ``waiting`` (for ``wait_seconds`` at most:
+    ImagesFunction resumes it, and a status read past then rejects it naming them).
 
-    Returns the upload as recorded. A replayed event returns the recorded
-    outcome without writing anything.
+    Returns the upload as recorded; a replayed event, the recorded outcome, writing nothing.
     """
     upload_id, filename = parse_upload_key(key)
     now = now or datetime.now(UTC)
@@ -82,11 +94,16 @@ def process_upload(
         submission, slug, existing = _read(
             upload, key, size, articles=articles, read_object=read_object, max_bytes=max_bytes, read=read
         )
+        waiting = _waiting(upload, read["sha256"], size=size, version_id=version_id,
+                           until=upload.waiting_until or now + timedelta(seconds=wait_seconds))  # fmt: skip
+        images = _resolve_images(submission, upload, uploads=uploads, library=library, waiting=waiting)
+        if isinstance(images, Upload):
+            return images
     except ArticleFileError as exc:
         rejected = {"state": UploadState.REJECTED, "processed_at": now, "errors": exc.errors, **read}
         return _finish(uploads, upload.replace(**rejected))
-    warnings = _link_warnings(submission, articles)
-    article = build_article(submission, slug, existing, upload_id, now)
+    warnings = [*_link_warnings(submission, articles), *images.warnings]
+    article = build_article(submission, slug, existing, upload_id, now, images=images)
     path = article_path(slug)
     outcome = {"state": UploadState.PUBLISHED, "processed_at": now, "warnings": warnings, **read}
     if existing is not None and existing.content_hash == article.content_hash:
@@ -98,13 +115,37 @@ def process_upload(
     except AlreadyProcessed:
         logger.info("upload already processed", extra={"upload_id": upload_id})
         return uploads.get(upload_id) or published
-    logger.info(
-        "article stored",
-        extra={"upload_id": upload_id, "slug": slug, "version": article.version,
-               "status": article.status},
-    )  # fmt: skip
+    logger.info("article stored", extra={"upload_id": upload_id, "slug": slug, "version": article.version,
+                                         "status": article.status})  # fmt: skip
     metric("ArticlesPublished" if article.status == "published" else "DraftsStored")
     return published
+
+
+def _waiting(upload: Upload, sha256: str, *, size: int, version_id: str | None, until: datetime) -> Upload:
+    """The upload as it waits for its images: the article file read (to resume with), and until when."""
+    return upload.replace(state=UploadState.WAITING, sha256=sha256, file_size=size,
+                          file_version=version_id, waiting_until=until)  # fmt: skip
+
+
+def _resolve_images(
+    submission: ArticleSubmission, upload: Upload, *, uploads: Uploads, library: Library, waiting: Upload
+) -> Resolution | Upload:
+    """The article's images resolved (ArticleFileError with every reason one cannot be); or, while
+    some uploaded with it are still being processed, the upload marked waiting for them."""
+    for _ in range(3):  # an image processed just as the upload is marked waiting: read it again
+        images = resolve(submission, render_markdown(submission.body), upload, library)
+        if not images.waiting:  # (with files still pending, it waits for them to give every reason)
+            if images.errors:
+                raise ArticleFileError(images.errors)
+            return images
+        if uploads.wait(waiting, images.waiting):
+            logger.info("article waits for its images", extra={"upload_id": upload.upload_id,
+                                                                "files": images.waiting})  # fmt: skip
+            return waiting
+        upload = uploads.get(upload.upload_id) or upload
+        waiting = waiting.replace(files=upload.files)
+    message = "its images were being processed while it was read, three times: upload it again"
+    raise ArticleFileError([FieldError(field="files", message=message)])
 
 
 def _read(
@@ -243,10 +284,19 @@ def build_article(
     existing: Article | None,
     upload_id: str,
     now: datetime,
+    *,
+    images: Resolution | None = None,
 ) -> Article:
-    """The stored article for a validated submission (the next version of ``existing``)."""
+    """The stored article for a validated submission (the next version of ``existing``), with its
+    images as resolved (``images``; none when not given)."""
     fields = submission.to_json()
     fields["slug"] = slug
+    if fields.get("image") is None:  # the hash of an article without one is what it always was
+        fields.pop("image", None)
+    images = images or Resolution(body_html=render_markdown(submission.body))
+    used = [use.id for use in [images.featured, *images.body] if use is not None]
+    if used:  # the same file name with other bytes is another image: another version
+        fields["image_ids"] = used
     digest = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     published_at = submission.published_at or (existing.published_at if existing else now)
     tags: dict[str, TagRef] = {}
@@ -272,13 +322,15 @@ def build_article(
         published_at=published_at,
         created_at=existing.created_at if existing else now,
         updated_at=now,
-        body_html=render_markdown(submission.body),
+        body_html=images.body_html,
         read_also=list(dict.fromkeys(submission.read_also)),
         related=list(dict.fromkeys(submission.related)),
         exclude_related=list(dict.fromkeys(submission.exclude_related)),
         comments=submission.comments,
         content_hash=digest,
         upload_id=upload_id,
+        image=images.featured,
+        images=images.body,
     )
 
 

@@ -18,8 +18,10 @@ from kabar.documents import (
     comments_path,
     tag_path,
 )
+from kabar.images.markup import article_image, picture
 from kabar.models import Article, RelatedList
 from kabar.text.relatedness import spread
+from kabar.workflows.article_images import expand
 from kabar.workflows.render.sources import SiteSettings, Sources
 
 
@@ -45,6 +47,14 @@ def article_document(
     category = (
         CategoryLink(name=article.category.name, slug=article.category.slug) if article.category else None
     )
+    images = sources.articles.images([use.id for use in [article.image, *article.images] if use])
+    featured = article.image
+    image = article_image(featured, images[featured.id]) if featured and featured.id in images else None
+
+    def body_image(kind: str, index: int) -> str:
+        use = article.images[index] if index < len(article.images) else None
+        return picture(use, images.get(use.id), settings.media_url, figure=kind == "figure") if use else ""
+
     return ArticleDocument(
         slug=article.slug, path=article_path(article.slug), version=article.version, title=article.title,
         subtitle=article.subtitle, lead=article.lead, category=category,
@@ -52,7 +62,8 @@ def article_document(
         editors=article.editors, sources=article.sources,
         credit_line=f"({'/'.join(codes)})" if codes else None,
         tags=[TagLink(name=tag.name, slug=tag.slug, path=tag_path(tag.slug)) for tag in tags],
-        published_at=article.published_at, updated_at=article.updated_at, body_html=article.body_html,
+        published_at=article.published_at, updated_at=article.updated_at,
+        body_html=expand(article.body_html, body_image), image=image,
         read_also=_read_also(article, summaries, related, settings.read_also_auto), related=related,
         comments=comments,
     )  # fmt: skip

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from kabar.documents import CACHE_LIST, EDGE_INVALIDATED, ArticleSummary
+from kabar.images.records import ImageInfo
 from kabar.models import Article, ArticleFacts, ArticleTags, RelatedList, TagCount, VocabularyEntry
 from kabar.paging import PageBound
 from kabar.record import Record
@@ -18,6 +19,7 @@ class Articles(Protocol):
     def get(self, slug: str) -> Article | None: ...
     def facts(self, slug: str) -> ArticleFacts | None: ...
     def summaries(self, slugs: Iterable[str]) -> dict[str, ArticleSummary]: ...
+    def images(self, image_ids: Iterable[str]) -> Mapping[str, ImageInfo]: ...
     def mark_rendered(self, slug: str, version: int, status: str) -> None: ...
     def reading_ahead(
         self, slugs: Iterable[str], *, linked: bool = False
@@ -87,6 +89,7 @@ class SiteSettings:
     tags_listed: int = 200
     read_also_auto: int = 2
     comments_close_days: int = 0
+    media_url: str = "/"  # what the body's image paths are prefixed with: the CDN's address, or "/"
 
 
 class Site(Protocol):
