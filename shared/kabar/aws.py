@@ -85,6 +85,16 @@ def sqs() -> SQSClient:
     return _client("sqs")  # type: ignore[no-any-return]
 
 
+def send_messages(queue_url: str, bodies: list[str]) -> None:
+    """Send these message bodies (SendMessageBatch, ten at a time); raises when SQS did not take
+    every one, so that the caller's message is retried (the receivers are idempotent)."""
+    for start in range(0, len(bodies), 10):
+        entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies[start : start + 10])]
+        failed = sqs().send_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])  # type: ignore[arg-type]
+        if failed:
+            raise RuntimeError(f"{queue_url} refused {len(failed)} of {len(entries)}: {failed[0]}")
+
+
 def presigned_post(bucket: str) -> Callable[[str, str, int, int], dict[str, Any]]:
     """``presign(key, content_type, max_bytes, expires)``: a presigned POST into ``bucket`` for
     exactly this key, content type and size range."""

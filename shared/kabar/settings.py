@@ -61,6 +61,7 @@ class Settings:
     image_widths: str = _setting("IMAGE_WIDTHS", "320,640,960,1280,1920")
     image_wait_seconds: int = _setting("IMAGE_WAIT_SECONDS", 600, low=10, high=86_400)
     publish_queue_url: str = _setting("PUBLISH_QUEUE_URL", "")
+    images_queue_url: str = _setting("IMAGES_QUEUE_URL", "")  # a rebuild's next steps
     max_tags: int = _setting("MAX_TAGS", 8, low=1, high=30)
     # "publish": suggestions outside the vocabulary are public at once; "review": they wait.
     suggested_tags: str = _setting("SUGGESTED_TAGS", "publish", choices=("publish", "review"))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kabar import aws
-from kabar.documents import JSON_CONTENT_TYPE
+from kabar.documents import CACHE_IMAGE, JSON_CONTENT_TYPE
 from kabar.invalidation import PATHS_PER_MESSAGE, edge_path
 
 if TYPE_CHECKING:
@@ -36,6 +36,11 @@ class SiteBucket:
             ContentType=JSON_CONTENT_TYPE,
             CacheControl=cache_control,
         )
+
+    def put_image(self, path: str, data: bytes, content_type: str) -> None:
+        """An image variant: under its content-addressed path, cached for a year, immutable."""
+        aws.s3().put_object(Bucket=self.bucket, Key=path, Body=data, ContentType=content_type,
+                            CacheControl=CACHE_IMAGE)  # fmt: skip
 
     def delete(self, path: str) -> None:
         aws.s3().delete_object(Bucket=self.bucket, Key=path)

@@ -230,7 +230,11 @@ def test_a_bad_upload_request_gets_a_400_naming_the_field(local_stack: dict[str,
     response = requests.post(f"{api}/uploads", json={"filename": "foto.exe"}, headers=headers, timeout=10)
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"field": "filename", "message": "must end in .md, .markdown or .json"}
+        {
+            "field": "filename",
+            "message": "must end in .md, .markdown or .json (an article), "
+            "or .jpg, .jpeg, .png or .webp (an image)",
+        }
     ]
     as_json = {**headers, "Content-Type": "application/json"}
     response = requests.post(f"{api}/uploads", data="{not json", headers=as_json, timeout=10)

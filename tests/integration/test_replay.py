@@ -27,11 +27,7 @@ from tests.support.failures import (
 
 
 def target(app: App) -> ops.Target:
-    resources = {
-        logical_id: attrs["Ref"] for logical_id, attrs in app.stack.attributes.items() if "Ref" in attrs
-    }
-    resources |= {spec.logical_id: spec.logical_id for spec in app.template.functions()}
-    return ops.Target(resources, app.stack.region, local=True, invoker=app.invoke)
+    return app.ops_target()  # type: ignore[no-any-return]
 
 
 def run(app: App, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

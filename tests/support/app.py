@@ -110,6 +110,15 @@ class App:
         self.router.drain()
         return str(ticket["upload_id"])
 
+    def ops_target(self) -> Any:
+        """What ``kabar ops`` and ``kabar images`` work on: this stack's resources on moto, its
+        functions invoked in this process."""
+        from kabar_infra.cli import ops
+
+        resources = {name: attrs["Ref"] for name, attrs in self.stack.attributes.items() if "Ref" in attrs}
+        resources |= {spec.logical_id: spec.logical_id for spec in self.template.functions()}
+        return ops.Target(resources, self.stack.region, local=True, invoker=self.invoke)
+
     def status(self, upload_id: str) -> dict[str, Any]:
         status, body = self.api("GET", f"/uploads/{upload_id}")
         assert status == 200, body

@@ -99,6 +99,8 @@ def publish_failure(message: dict[str, Any], uploads: Any, stage: str = "publish
     from kabar.events import s3_objects
 
     failure = _failure(stage, message)
+    if stage == "images" and message["Body"].startswith('{"kabar"'):
+        return _rebuild_failure(failure, message["Body"])
     try:
         created = s3_objects(message["Body"])
     except (ValueError, KeyError, TypeError):
@@ -114,6 +116,24 @@ def publish_failure(message: dict[str, Any], uploads: Any, stage: str = "publish
         upload_id = parts[1] if len(parts) == 3 else "?"
         failure.concerns.append(f"upload {upload_id} ({obj.key}{version}): {state}")
     failure.names = "; ".join(f"s3://{obj.bucket}/{obj.key}" for obj in created) or "no object"
+    return failure
+
+
+def _rebuild_failure(failure: Failure, body: str) -> Failure:
+    """A step of ``kabar images rebuild`` that failed five times (its images' originals gone, say)."""
+    from kabar.workflows.image_rebuild import REBUILD, BadRebuildMessage, read_request
+
+    try:
+        step = read_request(json.loads(body))
+    except (ValueError, BadRebuildMessage) as exc:
+        failure.names = f"not a rebuild step ({exc}): {body[:80]!r}"
+        return failure
+    if step.kind == REBUILD:
+        failure.names = f"images rebuild: {len(step.images)} images"
+        failure.concerns = [f"image {image}" for image in step.images]
+    else:
+        after = step.after or "the first"
+        failure.names = f"images rebuild: the articles using image {step.image} after {after}"
     return failure
 
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra.cli import comments, keys, ops, related, tags
+from kabar_infra.cli import comments, images, keys, ops, related, tags
 from kabar_infra.cli.auth import Prompter, SignInError, TokenCache, sign_out
 from kabar_infra.cli.client import ApiError, Credentials, KabarClient, load_local_config
 from kabar_infra.cli.config import ConfigNotFound, find_local_config, unreachable
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     tags.add_commands(commands)
     related.add_commands(commands)
     comments.add_commands(commands)
+    images.add_commands(commands)
     keys.add_commands(ops.add_commands(commands))
     return parser
 
@@ -166,6 +167,8 @@ def _run(args: argparse.Namespace) -> int:
         return _session(args)
     if args.command == "ops":
         return _ops(args)
+    if args.command == "images":
+        return ops.main(args, images.run)
     client = _client(args, "moderator" if args.command == "comments" else "editor")
     if args.command == "comments":
         return comments.run_remote(args, client)

@@ -257,12 +257,13 @@ def _as_json(failure: Failure) -> dict[str, Any]:
             "expired": failure.expired, "concerns": failure.concerns, "keys": failure.keys}  # fmt: skip
 
 
-def main(args: Any) -> int:
-    """``kabar ops``, with AWS's refusals as one line rather than a traceback."""
+def main(args: Any, command: Callable[[Any], int] = run) -> int:
+    """``kabar ops`` (or another ``command`` on AWS itself), with AWS's refusals as one line rather
+    than a traceback."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        return run(args)
+        return command(args)
     except (BotoCoreError, ClientError) as exc:
         print(f"kabar: {exc}", file=sys.stderr)
         return 2

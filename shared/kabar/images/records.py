@@ -16,6 +16,9 @@ from kabar.record import Record, described
 
 IMAGE_ID = re.compile(r"^[0-9a-f]{32}$")
 FileState = Literal["pending", "stored", "rejected"]
+# The featured image and the body's, at most: each is a reverse-index entry (keys.image_user)
+# written in the article's publish transaction.
+IMAGES_PER_ARTICLE = 25
 
 
 def image_id(sha256: str) -> str:
@@ -63,7 +66,10 @@ class LibraryImage(ImageInfo):
     original_key: str = described("The original in the incoming bucket (kept: variants are remade from it)")
     original_version: str | None = None
     original_bytes: int = 0
-    widths: list[int] = field(default_factory=list)  # the widths setting the variants were made for
+    widths: list[int] = field(default_factory=list)  # the widths settings the variants were made for
+    # The widths setting the articles using it were last rendered for (kabar images rebuild): a
+    # rebuild that stopped between adding variants and rendering them finds it behind.
+    rendered_widths: list[int] = field(default_factory=list)
     created_at: datetime
     created_by: str
     upload_id: str

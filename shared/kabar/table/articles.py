@@ -11,6 +11,7 @@ from kabar.errors import AlreadyProcessed, Conflict
 from kabar.models import Article, ArticleFacts
 from kabar.table import keys
 from kabar.table.base import CONDITION_FAILED, ConditionFailed, Table
+from kabar.table.images import image_changes
 from kabar.table.links import link_changes
 from kabar.table.uploads import finish_update
 
@@ -127,7 +128,7 @@ class ArticleStore:
 
     def publish(self, upload: Upload, article: Article, previous: Article | None = None) -> None:
         """Store a new article version, its history entry, the upload's outcome and the reverse
-        index of the articles it names (replacing ``previous``'s entries) at once.
+        indexes of the articles and images it uses (replacing ``previous``'s entries) at once.
 
         Raises AlreadyProcessed when the upload was handled before (a replayed
         event), Conflict when another write changed the article meanwhile.
@@ -160,6 +161,7 @@ class ArticleStore:
             self.table.put_op(values, **current),
             self.table.put_op(history, ConditionExpression="attribute_not_exists(pk)"),
             *link_changes(self.table, previous, article),
+            *image_changes(self.table, previous, article),
         ], refused)  # fmt: skip
 
     def versions(self, slug: str) -> list[int]:

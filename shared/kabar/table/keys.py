@@ -8,6 +8,7 @@ item                           pk                   sk
 =============================  ===================  ==================================
 upload request and status      ``UPLOAD#<id>``      ``UPLOAD``
 image in the library           ``IMAGE#<id>``       ``IMAGE``
+<slug> uses the image          ``IMAGE#<id>``       ``USEDBY#<slug>``
 article, current version       ``ARTICLE#<slug>``   ``CURRENT``
 article, one history entry     ``ARTICLE#<slug>``   ``VERSION#<000001>``
 article, version on the CDN    ``ARTICLE#<slug>``   ``RENDERED``
@@ -43,7 +44,8 @@ that stem: related-article candidates by text) and ``CATEGORY#<category>``, each
 (vocabulary entries, by slug); ``COMMENTS#<slug>`` (an article's approved
 comments by zero-padded approval number) and ``COMMENTS#pending`` (``spam``,
 ``trash``: the moderation queues, ``<created_at>#<id>``); ``OFFERS`` (alias offers waiting
-for an editor, ``<tag>#<key>``). Drafts carry no gsi1
+for an editor, ``<tag>#<key>``); ``IMAGES`` (the image library, ``<created_at>#<id>``: what
+``kabar images rebuild`` pages through). Drafts carry no gsi1
 keys. GSI ``gsi2`` holds the tags by article count (``gsi2pk`` ``TAGS``, sort key
 the numeric ``count``), for ``tags.json``'s most used tags in one query.
 template.yaml's FilterCriteria spell a few of these prefixes too (a
@@ -67,7 +69,7 @@ ItemKind = Literal[
     "upload", "article", "version", "rendered", "tags", "membership", "term", "category", "related",
     "listed_by", "named_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
     "tag_stats", "vocabulary", "merge", "alias", "alias_offer", "page", "spam_names", "spam_name", "image",
-    "unknown",
+    "image_user", "unknown",
 ]  # fmt: skip
 
 # pk prefix -> the sort key of that partition's single item, and its kind.
@@ -91,6 +93,8 @@ ARTICLE, TAG, VERSION, LISTED_BY, NAMED_BY, CATEGORY, COMMENTS, TERM = (
     "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "NAMEDBY#", "CATEGORY#", "COMMENTS#", "TERM#",
 )  # fmt: skip
 PAGES = "PAGES#"
+IMAGE, USED_BY = "IMAGE#", "USEDBY#"
+IMAGES = "IMAGES"  # gsi1: the image library, oldest first
 OFFER = "OFFER#"
 ALIAS_OFFERS = "OFFERS"  # gsi1: the alias offers waiting for an editor, by tag and key
 # The upper bound of a list's newest page: after every position (which start with a year).
@@ -128,6 +132,8 @@ def parse(pk: str, sk: str) -> ItemKey:
         if sk.startswith(OFFER):
             return ItemKey("alias_offer", pk.removeprefix(TAG), sk.removeprefix(OFFER))
         return ItemKey(_TAG_ITEMS.get(sk, "unknown"), pk.removeprefix(TAG))  # type: ignore[arg-type]
+    if pk.startswith(IMAGE) and sk.startswith(USED_BY):
+        return ItemKey("image_user", pk.removeprefix(IMAGE), sk.removeprefix(USED_BY))
     for prefix, (single_sk, kind) in _SINGLE.items():
         if pk.startswith(prefix) and sk == single_sk:
             return ItemKey(kind, pk.removeprefix(prefix))  # type: ignore[arg-type]
@@ -144,7 +150,16 @@ def upload(upload_id: str) -> Key:
 
 def image(image_id: str) -> Key:
     """An image in the library (its id: the original's SHA-256, 32 hex digits)."""
-    return {"pk": f"IMAGE#{image_id}", "sk": "IMAGE"}
+    return {"pk": f"{IMAGE}{image_id}", "sk": "IMAGE"}
+
+
+def image_user(image_id: str, slug: str) -> Key:
+    """The reverse index of images: article ``slug`` uses the image (featured or in its body)."""
+    return {"pk": f"{IMAGE}{image_id}", "sk": f"{USED_BY}{slug}"}
+
+
+def image_partition(image_id: str) -> str:
+    return f"{IMAGE}{image_id}"
 
 
 def article(slug: str) -> Key:
@@ -271,6 +286,11 @@ def comments_list(status: str, slug: str | None = None) -> str:
 def approved_position(seq: int) -> str:
     """An approved comment's sort key: its approval number, zero-padded."""
     return f"{seq:09d}"
+
+
+def library_position(created_at: datetime, image_id: str) -> str:
+    """An image's sort key in the library (gsi1 ``IMAGES``): oldest first by when it was stored."""
+    return f"{utc_stamp(created_at)}#{image_id}"
 
 
 def queue_position(created_at: str, comment_id: str) -> str:

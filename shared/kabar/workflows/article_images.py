@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kabar.images.records import IMAGE_ID, ImageInfo, ImageUse, ImageVariant
+from kabar.images.records import IMAGE_ID, IMAGES_PER_ARTICLE, ImageInfo, ImageUse, ImageVariant
 from kabar.models import FieldError, Upload
 from kabar.workflows.uploads import safe_filename
 
@@ -47,6 +47,10 @@ def resolve(submission: ArticleSubmission, body_html: str, upload: Upload, libra
     """Every image the article uses, resolved (or why not: each reason, each file still pending)."""
     tags = [_attributes(tag) for tag in _IMG.findall(body_html)]
     sources = [image.src for image in [submission.image] if image] + [tag.get("src", "") for tag in tags]
+    if len(set(sources)) > IMAGES_PER_ARTICLE:
+        message = (f"the article uses {len(set(sources))} different images; at most {IMAGES_PER_ARTICLE} "
+                   "(the featured one and the body's): make a gallery of several articles")  # fmt: skip
+        return Resolution(errors=[FieldError(field="body", message=message)], body_html=body_html)
     resolver = _Resolver(upload, library([src for src in sources if IMAGE_ID.match(src)]))
     found = resolver.found
     if submission.image is not None:

@@ -15,13 +15,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kabar.images.records import ImageVariant, LibraryImage, UploadFile, image_id
 from kabar.models import FieldError, Upload, UploadState
 from kabar.observability import logger, metric
 
+if TYPE_CHECKING:
+    from kabar.images.variants import Made
+
 KINDS = {"image/webp": "webp", "image/jpeg": "jpeg"}
+CENTRE = (0.5, 0.5)
 Resume = Callable[[str, int, str | None], None]  # (the article's key, its size, its version id)
 WriteFile = Callable[[str, bytes, str], None]  # (path in the site bucket, bytes, content type)
 
@@ -124,50 +128,70 @@ def store_image(
 ) -> LibraryImage:
     """The library image of ``data``: the one stored already when it has every variant wanted,
     else with the missing ones made and written (Refused when the bytes are no photo Kabar takes)."""
-    from kabar.images.variants import make
-
     sha256 = hashlib.sha256(data).hexdigest()
     found, widths = images.get(image_id(sha256)), sorted(set(widths))
-    focus = file.focus or (0.5, 0.5)
-    have = {f"{v.name}.{KINDS[v.type]}" for v in found.variants} if found else set()
-    if found is not None and expected_variants(found.width, widths, focus) <= have:
+    focus = file.focus or CENTRE
+    if found is not None:
+        return complete(found, data, focus, images=images, write_file=write_file, widths=widths)
+    made, new = make_variants(data, file.filename, sha256, focus=focus, have=(), write_file=write_file,
+                              widths=widths)  # fmt: skip
+    image = LibraryImage(
+        id=image_id(sha256), width=made.width, height=made.height, format=made.kind, credit=made.credit,
+        variants=new, sha256=sha256, original_key=file.key, original_version=version_id,
+        original_bytes=len(data), widths=widths, rendered_widths=widths, created_at=now,
+        created_by=upload.created_by, upload_id=upload.upload_id,
+    )  # fmt: skip
+    images.put(image)
+    return image
+
+
+def complete(
+    found: LibraryImage,
+    data: bytes | Callable[[], bytes],
+    focus: tuple[float, float],
+    *,
+    images: Images,
+    write_file: WriteFile,
+    widths: Iterable[int],
+) -> LibraryImage:
+    """A stored image with every variant of ``widths`` and the crops around ``focus``: as it is
+    when it has them (``data``, or the function that reads it, is then not needed), else with the
+    missing ones made from the original and appended (the others stay: pages may name them)."""
+    widths = sorted(set(widths))
+    have = {f"{v.name}.{KINDS[v.type]}" for v in found.variants}
+    if expected_variants(found.width, widths, focus) <= have:
         return found
-    made = make(data, file.filename, wanted=widths, focus=focus, have=have)
+    original = data if isinstance(data, bytes) else data()
+    _, new = make_variants(original, found.original_key, found.sha256, focus=focus, have=have,
+                           write_file=write_file, widths=widths)  # fmt: skip
+    image = found.replace(variants=[*found.variants, *new], widths=sorted({*found.widths, *widths}))
+    images.put(image)
+    return image
+
+
+def make_variants(
+    data: bytes,
+    filename: str,
+    sha256: str,
+    *,
+    focus: tuple[float, float],
+    have: Iterable[str],
+    write_file: WriteFile,
+    widths: list[int],
+) -> tuple[Made, list[ImageVariant]]:
+    """The variants ``data`` lacks (``have``: ``<name>.<kind>``), written to the site bucket."""
+    from kabar.images.variants import make
+
+    made = make(data, filename.rsplit("/", 1)[-1], wanted=widths, focus=focus, have=have)
     new = []
     for variant in made.variants:
         path = variant.path(sha256)
         write_file(path, variant.data, variant.content_type)
         crop = variant.name.split("-", 1)[0] if "x" in variant.name else None
-        new.append(
-            ImageVariant(
-                name=variant.name,
-                path=path,
-                width=variant.width,
-                height=variant.height,
-                type=variant.content_type,
-                bytes=len(variant.data),
-                crop=crop,
-                focus=focus if crop else None,
-            )
-        )
-    image = LibraryImage(
-        id=image_id(sha256),
-        width=made.width,
-        height=made.height,
-        format=made.kind,
-        credit=made.credit,
-        variants=[*(found.variants if found else []), *new],
-        sha256=sha256,
-        original_key=file.key,
-        original_version=version_id,
-        original_bytes=len(data),
-        widths=sorted({*(found.widths if found else []), *widths}),
-        created_at=found.created_at if found else now,
-        created_by=upload.created_by,
-        upload_id=upload.upload_id,
-    )
-    images.put(image)
-    return image
+        new.append(ImageVariant(name=variant.name, path=path, width=variant.width, height=variant.height,
+                                type=variant.content_type, bytes=len(variant.data), crop=crop,
+                                focus=focus if crop else None))  # fmt: skip
+    return made, new
 
 
 def _finish_alone(upload: Upload, outcome: UploadFile, sha256: str | None, now: datetime) -> Upload:
