@@ -85,12 +85,14 @@ def sqs() -> SQSClient:
     return _client("sqs")  # type: ignore[no-any-return]
 
 
-def send_messages(queue_url: str, bodies: list[str]) -> None:
-    """Send these message bodies (SendMessageBatch, ten at a time); raises when SQS did not take
-    every one, so that the caller's message is retried (the receivers are idempotent)."""
+def send_messages(queue_url: str, bodies: list[str], client: Any = None) -> None:
+    """Send these message bodies (SendMessageBatch, ten at a time, with ``client`` or this
+    module's); raises when SQS did not take every one, so that the caller's message is retried
+    (the receivers are idempotent)."""
+    sender: Any = client or sqs()
     for start in range(0, len(bodies), 10):
         entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies[start : start + 10])]
-        failed = sqs().send_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])  # type: ignore[arg-type]
+        failed = sender.send_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])
         if failed:
             raise RuntimeError(f"{queue_url} refused {len(failed)} of {len(entries)}: {failed[0]}")
 

@@ -92,14 +92,11 @@ def rebuild(
 
 def _queue(target: Target, ids: list[str]) -> None:
     """The images on ImagesQueue, IMAGES_PER_MESSAGE to a message, ten messages to a request."""
+    from kabar.aws import send_messages
+
     per = IMAGES_PER_MESSAGE
     bodies = [rebuild_message(ids[start : start + per]) for start in range(0, len(ids), per)]
-    sqs, url = target.client("sqs"), target.resources["ImagesQueue"]
-    for first in range(0, len(bodies), 10):
-        entries = [{"Id": str(n), "MessageBody": body} for n, body in enumerate(bodies[first : first + 10])]
-        failed = sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])
-        if failed:
-            raise RuntimeError(f"ImagesQueue refused {len(failed)} messages: {failed[0].get('Message')}")
+    send_messages(target.resources["ImagesQueue"], bodies, target.client("sqs"))
 
 
 def wait_until_done(target: Target, timeout: float, clock: Callable[[], float] = time.monotonic) -> bool:
