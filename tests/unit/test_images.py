@@ -149,3 +149,27 @@ def test_a_large_jpeg_is_decoded_only_as_large_as_its_variants_need() -> None:
     assert read(jpeg((2400, 1600)), "a.jpg", largest=1920).size == (2400, 1600)  # half would be too small
     turned = read(jpeg((4000, 2000), orientation=6), "miring.jpg", largest=1920)  # upright, 2000 wide
     assert turned.size == (2000, 4000)
+
+
+def test_making_variants_loads_only_the_plugins_of_the_kinds_kabar_takes() -> None:
+    """Pillow's Image.init() (every plugin: TIFF, PSD, EPS, ...) is never reached from a JPEG, PNG or
+    WebP: less to load on a cold start, and no reader of a refused format in reach of an upload."""
+    import subprocess
+    import sys
+
+    code = (
+        "import io, sys\n"
+        "from PIL import Image\n"
+        "from kabar.images.variants import make\n"
+        "for kind in ('JPEG', 'PNG', 'WEBP'):\n"
+        "    out = io.BytesIO()\n"
+        "    Image.new('RGB', (700, 500), (9, 99, 199)).save(out, kind)\n"
+        "    assert make(out.getvalue(), 'f', wanted=(320,)).variants\n"
+        "print(Image._initialized, sorted(m for m in sys.modules if m.endswith('ImagePlugin')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    initialized, plugins = result.stdout.strip().split(" ", 1)
+    assert initialized == "1"  # preinit() only: init() would make it 2
+    assert {p.removeprefix("'PIL.").split("ImagePlugin")[0] for p in plugins.strip("[]").split(", ")} <= {
+        "Jpeg", "Png", "WebP", "Bmp", "Gif", "Ppm", "Iptc", "Tiff"
+    }  # fmt: skip

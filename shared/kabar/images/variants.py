@@ -79,16 +79,16 @@ def read(
     scales while it decodes: a 24 MP photo then costs a quarter of the memory and time), never
     smaller than the variants and crops need.
     """
-    from PIL import Image as PILImage
     from PIL import ImageOps
 
+    pil = _pillow()
     sniffed = sniff(data, filename)
     if sniffed.kind is None:
         raise Refused([sniffed.reason or "not an image"])
     name = filename or "the file"
     try:
-        image = PILImage.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[sniffed.kind]])
-    except PILImage.DecompressionBombError:
+        image = pil.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[sniffed.kind]])
+    except pil.DecompressionBombError:
         raise Refused([f"{name} has too many pixels (a decompression bomb?)"]) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise Refused([f"{name} cannot be read as {sniffed.kind.upper()}: {exc}"]) from None
@@ -110,6 +110,20 @@ def read(
     return _clean(_srgb(image))
 
 
+def _pillow() -> Any:
+    """Pillow's ``Image`` with the plugins of the kinds Kabar takes registered, and only those:
+    opening or saving one of them then never calls ``Image.init()``, which imports all of
+    Pillow's 45 plugins (40 ms of a cold start, and readers of formats Kabar refuses)."""
+    from PIL import Image, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
+
+    return Image
+
+
+def _open(data: bytes) -> Any:
+    """The file opened (its header read, nothing decoded) by the plugins Kabar takes alone."""
+    return _pillow().open(io.BytesIO(data), formats=list(_PILLOW_FORMATS.values()))
+
+
 def _needed(image: Image, largest: int) -> tuple[int, int]:
     """The smallest size (as stored, before turning upright) the variants and crops can be made from."""
     width, height = image.size
@@ -121,12 +135,12 @@ def _needed(image: Image, largest: int) -> tuple[int, int]:
 
 def _srgb(image: Image) -> Image:
     """Colours converted from the photo's embedded profile (if any) to sRGB."""
-    from PIL import ImageCms
-
     alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     target = "RGBA" if alpha else "RGB"
     profile = image.info.get("icc_profile")
     if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
+        from PIL import ImageCms  # littlecms: loaded only for a photo that carries a profile
+
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             converted = ImageCms.profileToProfile(
@@ -151,9 +165,7 @@ def _clean(image: Image) -> Image:
 def _encode(image: Image, kind: str) -> bytes:
     out = io.BytesIO()
     if kind == "jpeg" and image.mode == "RGBA":
-        from PIL import Image as PILImage
-
-        flat = PILImage.new("RGB", image.size, (255, 255, 255))
+        flat = _pillow().new("RGB", image.size, (255, 255, 255))
         flat.paste(image, mask=image.getchannel("A"))
         image = flat
     options: dict[str, Any] = {"quality": QUALITY[kind]}
@@ -166,12 +178,10 @@ def _encode(image: Image, kind: str) -> bytes:
 
 
 def _resized(image: Image, width: int) -> Image:
-    from PIL import Image as PILImage
-
     if width >= image.width:
         return image
     height = max(1, round(image.height * width / image.width))
-    return image.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+    return image.resize((width, height), _pillow().Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def widths(
@@ -225,9 +235,7 @@ def make(
 
 def upright_size(data: bytes) -> tuple[int, int]:
     """The photo's size once turned upright (from its header: nothing is decoded)."""
-    from PIL import Image as PILImage
-
-    with PILImage.open(io.BytesIO(data)) as image:
+    with _open(data) as image:
         width, height = image.size
         turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
     return (height, width) if turned else (width, height)
@@ -241,12 +249,11 @@ def credit_of(data: bytes) -> str | None:
     """The credit the original's metadata names (IPTC Credit or By-line, XMP photoshop:Credit or
     dc:creator, EXIF Artist or Copyright), as plain text: kept in the table, while every variant
     is stripped. None when it names none."""
-    from PIL import Image as PILImage
     from PIL import IptcImagePlugin
 
     found: list[object] = []
     with (
-        PILImage.open(io.BytesIO(data)) as image,
+        _open(data) as image,
         contextlib.suppress(Exception),
     ):  # a broken block: no credit
         iptc = (IptcImagePlugin.getiptcinfo(image) or {}) if image.format == "JPEG" else {}
