@@ -32,7 +32,8 @@ def new_renderer() -> Renderer:
                         page_size=settings.page_size, tags_listed=settings.tags_listed,
                         read_also_auto=settings.read_also_auto,
                         comments_close_days=settings.comments_close_days,
-                        media_url=settings.cdn_url or "/")  # fmt: skip
+                        media_url=settings.cdn_url or "/", urls=settings.urls,
+                        logo_url=settings.site_logo_url)  # fmt: skip
     return Renderer(sources, site_bucket(), site)
 
 

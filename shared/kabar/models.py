@@ -115,6 +115,14 @@ class Category(Record):
 
 
 @dataclass(kw_only=True)
+class Correction(Record):
+    """A correction an editor notes on an article (front matter ``corrections``): when, and what."""
+
+    at: datetime
+    text: str
+
+
+@dataclass(kw_only=True)
 class TagRef(Record):
     name: str
     slug: str
@@ -208,6 +216,7 @@ class Article(Record):
     upload_id: str
     image: ImageUse | None = None  # the featured image
     images: list[ImageUse] = field(default_factory=list)  # the body's, in order (markers in body_html)
+    corrections: list[Correction] = field(default_factory=list)  # oldest first
 
     def summary(self) -> ArticleSummary:
         """What lists show of this article: the one summary shape (stored, listed, linked)."""
@@ -221,7 +230,8 @@ class Article(Record):
         category = CategoryLink(name=self.category.name, slug=self.category.slug) if self.category else None
         return ArticleSummary(
             slug=self.slug, path=article_path(self.slug), title=self.title, subtitle=self.subtitle,
-            lead=self.lead, category=category, published_at=self.published_at, updated_at=self.updated_at,
+            lead=self.lead, category=category, author=self.author, published_at=self.published_at,
+            updated_at=self.updated_at,
             image=thumbnail(self.image) if self.image else None,
         )  # fmt: skip
 

@@ -35,7 +35,7 @@ class SchemaDocument(Record):
 
 def _documents() -> list[type]:
     """Every document class, parts included."""
-    base = documents._Document
+    base = documents.PublicDocument
     return [value for value in vars(documents).values()
             if isinstance(value, type) and issubclass(value, base) and value is not base]  # fmt: skip
 

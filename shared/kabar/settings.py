@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kabar.urls import SiteUrls
 
 
 def _setting(env: str, default: Any, low: float | None = None, high: float | None = None,
@@ -48,6 +52,15 @@ class Settings:
     cdn_url: str = _setting("CDN_URL", "")
     site_name: str = _setting("SITE_NAME", "Kabar")
     site_language: str = _setting("SITE_LANGUAGE", "id")
+    # The site's public addresses (kabar.urls): its pages' base URL (empty: the CDN's), the
+    # patterns of its article, category, tag and author pages, its logo, and its clock.
+    site_url: str = _setting("SITE_URL", "")
+    article_url_pattern: str = _setting("ARTICLE_URL_PATTERN", "/{yyyy}/{mm}/{dd}/{slug}/")
+    category_url_pattern: str = _setting("CATEGORY_URL_PATTERN", "/category/{category}/")
+    tag_url_pattern: str = _setting("TAG_URL_PATTERN", "/tag/{tag}/")
+    author_url_pattern: str = _setting("AUTHOR_URL_PATTERN", "/author/{author}/")
+    site_logo_url: str = _setting("SITE_LOGO_URL", "")
+    site_utc_offset: str = _setting("SITE_UTC_OFFSET", "+07:00")
     editors_group: str = _setting("EDITORS_GROUP", "editors")
     moderators_group: str = _setting("MODERATORS_GROUP", "moderators")
     # Articles in each list document: the newest page (latest.json, a tag's page) and older pages.
@@ -82,6 +95,17 @@ class Settings:
     comment_origins: str = _setting("COMMENT_ORIGINS", "*")
 
     @property
+    def urls(self) -> SiteUrls:
+        """The site's addresses (the patterns checked when the settings are read)."""
+        from kabar.urls import SiteUrls, utc_offset
+
+        return SiteUrls(
+            base=self.site_url or self.cdn_url, article_pattern=self.article_url_pattern,
+            category_pattern=self.category_url_pattern, tag_pattern=self.tag_url_pattern,
+            author_pattern=self.author_url_pattern, offset=utc_offset(self.site_utc_offset),
+        )  # fmt: skip
+
+    @property
     def widths(self) -> tuple[int, ...]:
         """The image widths setting as numbers (checked when the settings are read)."""
         return _widths(self.image_widths)
@@ -111,6 +135,7 @@ class Settings:
             _widths(values.get("image_widths", cls.image_widths))
         except ValueError as exc:
             problems.append(f"IMAGE_WIDTHS={environ.get('IMAGE_WIDTHS')!r}: {exc}")
+        problems += _site_problems(environ)
         if problems:
             raise SettingsError("invalid settings: " + "; ".join(problems))
         return cls(**values)
@@ -146,6 +171,27 @@ def _widths(raw: str) -> tuple[int, ...]:
     if not 1 <= len(found) <= 10 or not all(16 <= width <= 4096 for width in found):
         raise ValueError("must be one to ten widths, each 16 to 4096 pixels")
     return found
+
+
+def _site_problems(environ: Mapping[str, str]) -> list[str]:
+    """What is wrong with the site's address settings that are set."""
+    from kabar.urls import pattern_problem, utc_offset
+
+    problems = []
+    for kind in ("article", "category", "tag", "author"):
+        name = f"{kind.upper()}_URL_PATTERN"
+        if name in environ and (problem := pattern_problem(kind, environ[name])):
+            problems.append(f"{name}={environ[name]!r}: {problem}")
+    for name in ("SITE_URL", "SITE_LOGO_URL"):
+        value = environ.get(name, "")
+        if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+            problems.append(f"{name}={value!r}: must be an http(s) URL, e.g. https://www.example.id")
+    if "SITE_UTC_OFFSET" in environ:
+        try:
+            utc_offset(environ["SITE_UTC_OFFSET"])
+        except ValueError as exc:
+            problems.append(f"SITE_UTC_OFFSET={environ['SITE_UTC_OFFSET']!r}: {exc}")
+    return problems
 
 
 @cache

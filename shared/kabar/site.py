@@ -37,6 +37,11 @@ class SiteBucket:
             CacheControl=cache_control,
         )
 
+    def put_bytes(self, path: str, body: bytes, content_type: str, cache_control: str) -> None:
+        """A document that is not JSON (a feed, a sitemap, robots.txt)."""
+        aws.s3().put_object(Bucket=self.bucket, Key=path, Body=body, ContentType=content_type,
+                            CacheControl=cache_control)  # fmt: skip
+
     def put_image(self, path: str, data: bytes, content_type: str) -> None:
         """An image variant: under its content-addressed path, cached for a year, immutable."""
         aws.s3().put_object(Bucket=self.bucket, Key=path, Body=data, ContentType=content_type,

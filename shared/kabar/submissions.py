@@ -36,7 +36,7 @@ from kabar.checks import (
     record,
     text,
 )
-from kabar.models import ArticleStatus, CommentsSetting, FieldError
+from kabar.models import ArticleStatus, CommentsSetting, Correction, FieldError
 from kabar.record import Record
 from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.text.plain import plain_text
@@ -80,6 +80,7 @@ class ArticleSubmission(Record):
     comments: CommentsSetting = "open"
     body: str
     image: FeaturedImage | None = None
+    corrections: list[Correction] = field(default_factory=list)
 
 
 FIELDS = frozenset(spec.name for spec in fields(ArticleSubmission))
@@ -156,6 +157,7 @@ def _parse_time(value: str) -> datetime:
 IMAGE_SHAPE = (
     "must be a mapping: src (a file name or an image id) and alt, and caption, credit, focus if wanted"
 )
+CORRECTION_SHAPE = "must be a mapping: at (when, with a UTC offset) and text (what was corrected)"
 FOCUS = "must be two fractions [x, y] from 0 to 1 (across, down), e.g. [0.5, 0.3]"
 
 
@@ -181,6 +183,17 @@ _IMAGE = record({
     "focus": (nullable(focus), None),
 })  # fmt: skip
 
+
+def correction(value: Any) -> Correction:
+    """One entry of front matter ``corrections``: ``{at, text}``."""
+    return Correction(**_CORRECTION(value))
+
+
+_CORRECTION = record({
+    "at": (moment, REQUIRED),
+    "text": (text(min_length=1, max_length=1000, before=plain_text), REQUIRED),
+})  # fmt: skip
+
 SLUG = text(max_length=80, pattern=SLUG_PATTERN)
 SLUGS = items(SLUG)
 
@@ -204,6 +217,7 @@ RULES: dict[str, tuple[Check, Any]] = {
     "comments": (one_of(get_args(CommentsSetting)), "open"),
     "body": (text(min_length=1, max_length=200_000), REQUIRED),
     "image": (nullable(featured), None),
+    "corrections": (items(correction, max_length=20), []),
 }
 _RANK = {name: rank for rank, name in enumerate(RULES)}
 
@@ -229,7 +243,7 @@ def reason(problem: Problem) -> str:
     if problem.kind == "extra_forbidden":
         return "is not a known field"
     if problem.kind == "dict_type":
-        return IMAGE_SHAPE
+        return CORRECTION_SHAPE if problem.at.startswith("corrections.") else IMAGE_SHAPE
     if problem.kind == "string_too_short" and problem.context["min_length"] == 1:
         return "must not be empty"
     if problem.kind == "string_too_long":

@@ -9,9 +9,11 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
@@ -96,6 +98,25 @@ def test_upload_with_the_cli_then_read_it_from_the_cdn(local_stack: dict[str, An
 
     latest = requests.get(f"{local_stack['cdn_url']}/v1/latest.json", timeout=10).json()
     assert slug in [a["slug"] for a in latest["articles"]]
+    wib = datetime.fromisoformat(doc["published_at"].replace("Z", "+00:00")).astimezone(
+        timezone(timedelta(hours=7))
+    )
+    canonical = f"{local_stack['cdn_url']}/{wib:%Y/%m/%d}/{slug}/"  # the default pattern, on WIB's date
+    assert doc["url"] == canonical and doc["structured_data"]["@graph"][0]["url"] == canonical
+    for path in ("v1/feed.xml", "v1/tags/garut/feed.xml"):  # written with the lists, after their pages
+
+        def feed_lists_it(path: str = path) -> bool:
+            feed = requests.get(f"{local_stack['cdn_url']}/{path}", timeout=10)
+            if feed.status_code != 200:
+                return False
+            assert feed.headers["Content-Type"].startswith("application/rss+xml"), path
+            parsed = feedparser.parse(feed.content)
+            return not parsed.bozo and canonical in [entry.link for entry in parsed.entries]
+
+        wait_for(feed_lists_it, timeout=15)
+    as_json = requests.get(f"{local_stack['cdn_url']}/v1/feed.json", timeout=10)
+    assert as_json.headers["Content-Type"].startswith("application/feed+json")
+    assert canonical in [item["url"] for item in as_json.json()["items"]]
     missing = requests.get(f"{local_stack['cdn_url']}/v1/articles/tidak-ada.json", timeout=10)
     assert missing.status_code == 404 and missing.json()["kind"] == "error"
     root = requests.get(f"{local_stack['cdn_url']}/", timeout=10)

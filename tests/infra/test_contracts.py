@@ -42,6 +42,7 @@ def test_sample_documents_validate_against_their_schemas(tmp_path: Path) -> None
         sources=[], credit_line=None, tags=[], published_at="2026-11-24T09:00:00+07:00",  # type: ignore[arg-type]
         updated_at="2026-11-24T09:00:00+07:00", body_html="<p>a</p>", read_also=[], related=[],  # type: ignore[arg-type]
         comments=CommentsInfo(count=0, path=None, open=True, closes_at=None),
+        url="https://kabar.example/2026/11/24/a/", corrections=[], structured_data={"@context": "https://schema.org"},
     )  # fmt: skip
     jsonschema.validate(document.to_json(), document_schema("article"))
     shown = [

@@ -12,6 +12,7 @@ from kabar.table import keys
 from kabar.table.codec import to_item
 from tests.support.app import CDN_URL, App, article_file
 from tests.support.photos import SVG_WITH_SCRIPT, jpeg, metadata_of, png_claiming
+from tests.support.structured import article_problems
 
 STORY = {
     "title": "Banjir Rendam Kampung Melayu",
@@ -63,6 +64,10 @@ def test_an_article_and_its_photos_are_published_as_one_upload_with_every_varian
         ("4x3", 1200),
         ("1x1", 1200),
     ]
+    # The structured data names the three crops, at the CDN's address, as Google asks.
+    news = doc["structured_data"]["@graph"][0]
+    assert news["image"] == [f"{CDN_URL}/{crop['path']}" for crop in image["crops"]]
+    assert article_problems(news) == []
     for source in [*image["srcset"], *image["crops"]]:
         head = app.s3.head_object(Bucket=app.site_bucket, Key=source["path"])
         assert head["ContentType"] == source.get("type", "image/jpeg")

@@ -80,7 +80,8 @@ def test_120_articles_in_pages_of_50_and_an_unpublish_touches_only_its_page(
     assert rendering.apply(plan(gone)) == set()
     written = {path for path in rendering.out.written if not path.startswith("v1/articles/")}
     tag_holder = next(path for path, listed in walk(read, "v1/tags/banjir.json") if "berita-011" in listed)
-    assert written == {holder, "v1/latest.json", tag_holder, "v1/tags/banjir.json", "v1/tags.json"}
+    feeds = {"v1/feed.xml", "v1/feed.json", "v1/tags/banjir/feed.xml", "v1/tags/banjir/feed.json"}
+    assert written == {holder, "v1/latest.json", tag_holder, "v1/tags/banjir.json", "v1/tags.json", *feeds}
     assert [slug for _, listed in walk(read, "v1/latest.json") for slug in listed] == [
         slug for slug in slugs if slug != "berita-010"
     ]

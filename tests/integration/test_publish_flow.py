@@ -159,6 +159,32 @@ def test_an_update_with_the_slug_makes_a_new_version_and_replaces_the_document(a
     assert "Versi kedua" in doc["body_html"]
 
 
+def test_a_correction_noted_in_an_update_reaches_the_document_and_its_json_ld(app: App) -> None:
+    first = {"title": "Inflasi November 2,4 Persen", "slug": "inflasi-november", "category": "Ekonomi",
+             "published_at": "2026-11-20T09:00:00+07:00",
+             "body": "Inflasi tahunan 2,4 persen.\n"}  # fmt: skip
+    app.upload("inflasi.md", article_file(**first))
+    noted = [{"at": "2026-11-20T14:00:00+07:00", "text": "Angka inflasi 2,1 persen."}]
+    fixed = {**first, "title": "Inflasi November 2,1 Persen", "body": "Inflasi tahunan 2,1 persen.\n",
+             "corrections": noted}  # fmt: skip
+    status = app.status(app.upload("inflasi.md", article_file(**fixed)))
+    assert status["state"] == "published" and status["article"]["version"] == 2
+    doc = app.document("v1/articles/inflasi-november.json")
+    assert doc is not None
+    assert doc["url"] == f"{CDN_URL}/2026/11/20/inflasi-november/"
+    assert doc["corrections"] == [{"at": "2026-11-20T14:00:00+07:00", "text": "Angka inflasi 2,1 persen."}]
+    news = doc["structured_data"]["@graph"][0]
+    assert news["correction"][0]["text"] == "Angka inflasi 2,1 persen." and news["headline"] == fixed["title"]
+    assert news["dateModified"] >= doc["updated_at"] and news["datePublished"] == "2026-11-20T09:00:00+07:00"
+    bad = {**first, "corrections": [{"text": "Tanpa waktu"}, "Ralat"]}
+    status = app.status(app.upload("inflasi.md", article_file(**bad)))
+    assert status["state"] == "rejected"
+    assert {(e["field"], e["message"]) for e in status["errors"]} >= {
+        ("corrections.0.at", "is required"),
+        ("corrections.1", "must be a mapping: at (when, with a UTC offset) and text (what was corrected)"),
+    }
+
+
 def test_a_slug_clash_is_rejected_not_overwritten(app: App) -> None:
     app.upload("a.md", article_file(title="Gempa di Cianjur", body="Asli.\n"))
     upload_id = app.upload("b.md", article_file(title="Gempa di Cianjur", body="Lain.\n"))

@@ -45,6 +45,8 @@ class App:
             body = self.s3.get_object(Bucket=self.site_bucket, Key=path)["Body"].read()
         except self.s3.exceptions.NoSuchKey:
             return None
+        if not path.endswith(".json"):  # a feed, a sitemap: its text
+            return {"text": body.decode()}
         return json.loads(body)  # type: ignore[no-any-return]
 
     def table_items(self) -> list[dict[str, Any]]:

@@ -286,6 +286,9 @@ _EPOCH = re.compile(r"(?<![0-9a-z.])(1\d{9})(?:\.(\d{1,9}))?(?![0-9a-z.])")
 _HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 _UUID = re.compile(r"(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])")
 _COMMENT_TIME = re.compile(r"^(\d{8}T\d{12})Z")
+# RFC 822 times (RSS's pubDate, lastBuildDate) and dates in a page's path (/2026/11/24/).
+_RFC822 = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
+_PATH_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
 
 
 def _shape(match: re.Match[str]) -> str:
@@ -352,6 +355,8 @@ class Masker:
     def text(self, value: str) -> str:
         if self.seeds:
             value = self.seed_pattern.sub(lambda m: self.seeds[m.group(0)], value)
+        value = _RFC822.sub(self._rfc822, value)
+        value = _PATH_DATE.sub(self._path_date, value)
         value = _ISO.sub(self._iso, value)
         value = _BASIC.sub(self._basic, value)
         value = _MONTH.sub(self._month, value)
@@ -381,6 +386,19 @@ class Masker:
         if fraction:
             return f"<{self._instant(when)}|{_shape(match)}>"
         return f"<time|{_shape(match)}>"
+
+    def _rfc822(self, match: re.Match[str]) -> str:
+        when = datetime.strptime(match.group(0), "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=UTC)
+        return "<time|RFC822>" if self._in_window(when) else match.group(0)
+
+    def _path_date(self, match: re.Match[str]) -> str:
+        """A date in a URL's path, on the site's clock (WIB): a day of the scenario or the next."""
+        try:
+            day = datetime(*map(int, match.groups()), tzinfo=UTC)
+        except ValueError:
+            return match.group(0)
+        volatile = self._day_in_window(day) or self._day_in_window(day - timedelta(days=1))
+        return "/<date|YYYY/MM/DD>/" if volatile else match.group(0)
 
     def _basic(self, match: re.Match[str]) -> str:
         *day, hour, minute, second, zone = match.groups()

@@ -696,6 +696,7 @@ class MemorySite:
     """
 
     documents: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # not JSON: body, Content-Type
     cache_control: dict[str, str] = field(default_factory=dict)
     invalidations: list[list[str]] = field(default_factory=list)
     failing: set[str] = field(default_factory=set)
@@ -710,9 +711,15 @@ class MemorySite:
         self.documents[path] = json.loads(document_bytes(document))
         self.cache_control[path] = cache_control
 
+    def put_bytes(self, path: str, body: bytes, content_type: str, cache_control: str) -> None:
+        self._refuse(path)
+        self.files[path] = (body, content_type)
+        self.cache_control[path] = cache_control
+
     def delete(self, path: str) -> None:
         self._refuse(path)
         self.documents.pop(path, None)
+        self.files.pop(path, None)
         self.cache_control.pop(path, None)
 
     def request_invalidation(self, paths: Iterable[str]) -> int:

@@ -26,7 +26,7 @@ from pydantic import (
 
 from kabar.models import ArticleStatus, CommentsSetting, FieldError
 from kabar.slugs import SLUG_PATTERN, slugify
-from kabar.submissions import IMAGE_SHAPE, ISO_TIME, NEEDS_OFFSET, NOT_A_NUMBER
+from kabar.submissions import CORRECTION_SHAPE, IMAGE_SHAPE, ISO_TIME, NEEDS_OFFSET, NOT_A_NUMBER
 from kabar.text.plain import plain_text
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
@@ -61,6 +61,13 @@ class PydanticImage(BaseModel):
     focus: tuple[float, float] | None = None  # its own rule is tested on its own (test_submission_rules)
 
 
+class PydanticCorrection(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    at: Annotated[AwareDatetime, BeforeValidator(_not_a_number)]
+    text: Annotated[str, Field(min_length=1, max_length=1000), PLAIN_TEXT]
+
+
 class PydanticArticle(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -84,6 +91,7 @@ class PydanticArticle(BaseModel):
     comments: CommentsSetting = "open"
     body: Annotated[str, Field(min_length=1, max_length=200_000)]
     image: PydanticImage | None = None
+    corrections: Annotated[list[PydanticCorrection], Field(max_length=20)] = []
 
     @field_validator("tags")
     @classmethod
@@ -125,6 +133,8 @@ def pydantic_answer(fields: dict[str, Any]) -> dict[str, Any] | list[FieldError]
         for error in exc.errors(include_url=False):
             field = ".".join(str(part) for part in error["loc"])
             message = _MESSAGES.get(error["type"], error["msg"])
+            if error["type"] == "model_type" and field.startswith("corrections."):
+                message = CORRECTION_SHAPE
             if error["type"] == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
                 message = "must not be empty"
             if error["type"] == "string_too_long" and isinstance(error.get("input"), str):

@@ -65,7 +65,9 @@ def test_a_new_article_rewrites_only_the_newest_pages() -> None:
     renderer = render(stores, site, published(stores, "terbaru", published_at=later, tags=["Banjir"]))
     lists = [path for path in renderer.out.written if not path.startswith("v1/articles/")]
     # Unless a newest page just filled up (then one new older page), only the newest pages.
-    assert set(lists) - {"v1/latest.json", "v1/tags/banjir.json", "v1/tags.json"} <= {
+    feeds = {"v1/feed.xml", "v1/feed.json", "v1/tags/banjir/feed.xml", "v1/tags/banjir/feed.json"}
+    assert feeds <= set(lists)  # the feeds of the lists it joined, and no other
+    assert set(lists) - {"v1/latest.json", "v1/tags/banjir.json", "v1/tags.json", *feeds} <= {
         path for path in lists if "/pages/" in path
     }
     assert len([path for path in lists if "/pages/" in path]) <= 2
@@ -81,7 +83,7 @@ def test_unpublishing_an_old_article_rewrites_only_its_page_and_the_newest() -> 
     assert every(site) == [slug for slug in slugs[::-1] if slug != victim]
     holder = next(path for path, listed in walk(before.get, "v1/latest.json") if victim in listed)
     lists = {path for path in renderer.out.written if not path.startswith("v1/articles/")}
-    assert lists == {holder, "v1/latest.json"}
+    assert lists == {holder, "v1/latest.json", "v1/feed.xml", "v1/feed.json"}
 
 
 def test_a_backdated_article_splits_a_full_older_page_and_the_walk_stays_whole() -> None:

@@ -9,6 +9,7 @@ from kabar.documents import CACHE_ARTICLE, CACHE_LIST, CACHE_SITE, DOCUMENT_MODE
 from kabar.events import ArticleChanged, CommentChanged, RelatedChanged, TableChange, TagMerged, TagsChanged
 from kabar.keyring import Keyring
 from kabar.models import RelatedEntry, RelatedList
+from kabar.urls import SiteUrls
 from kabar.workflows.comments import IntakeRules, read_submission, submit
 from kabar.workflows.moderation import moderate
 from kabar.workflows.render.plan import plan
@@ -20,7 +21,10 @@ from kabar.workflows.vocabulary_forms import MergeRequest, TagRequest
 from tests.support.memory import PUBLISHED_AT, MemorySite, MemoryStores
 from tests.support.rendering import publish, published
 
-SETTINGS = SiteSettings(site_name="Kabar", language="id", page_size=50)
+SETTINGS = SiteSettings(
+    site_name="Kabar", language="id", page_size=50, urls=SiteUrls("https://kabar.example")
+)
+URL = "https://kabar.example/2026/11/20/gempa/"  # published at 03:00 UTC, 10:00 WIB
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 GEMPA: dict[str, Any] = dict(
     title="Gempa Guncang Garut",
@@ -36,10 +40,12 @@ GEMPA: dict[str, Any] = dict(
 SUMMARY = {
     "slug": "gempa",
     "path": "v1/articles/gempa.json",
+    "url": URL,
     "title": "Gempa Guncang Garut",
     "subtitle": None,
     "lead": "Gempa magnitudo 5 mengguncang Garut.",
     "category": {"name": "Nasional", "slug": "nasional"},
+    "author": "Redaksi",
     "published_at": "2026-11-20T03:00:00Z",
     "updated_at": "2026-11-20T03:00:00Z",
     "image": None,
@@ -54,10 +60,15 @@ def test_a_published_article_gets_its_document_its_lists_and_its_tags_pages() ->
     stores, site = MemoryStores.new(), MemorySite()
     assert render(stores, site, *published(stores, "gempa", **GEMPA)) == set()
 
-    assert site.documents["v1/articles/gempa.json"] == {
+    document = dict(site.documents["v1/articles/gempa.json"])
+    ld = document.pop("structured_data")
+    assert [part["@type"] for part in ld["@graph"]] == ["NewsArticle", "BreadcrumbList"]
+    assert ld["@graph"][0]["url"] == URL and ld["@graph"][0]["articleSection"] == "Nasional"
+    assert document == {
         "kind": "article",
         "slug": "gempa",
         "path": "v1/articles/gempa.json",
+        "url": URL,
         "version": 1,
         "title": "Gempa Guncang Garut",
         "subtitle": None,
@@ -79,6 +90,7 @@ def test_a_published_article_gets_its_document_its_lists_and_its_tags_pages() ->
         "read_also": [],
         "related": [],
         "comments": {"count": 0, "path": None, "open": True, "closes_at": None},
+        "corrections": [],
     }
     assert site.cache_control["v1/articles/gempa.json"] == CACHE_ARTICLE
     assert stores.articles.rendered_version("gempa") == (1, "published")
@@ -158,6 +170,7 @@ def test_related_articles_and_read_also_links_name_only_published_articles() -> 
             "slug": "longsor",
             "title": "Longsor",
             "path": "v1/articles/longsor.json",
+            "url": "https://kabar.example/2026/11/20/longsor/",
             "lead": "Tentang longsor.",
             "category": None,
             "published_at": "2026-11-20T03:00:00Z",
@@ -167,6 +180,7 @@ def test_related_articles_and_read_also_links_name_only_published_articles() -> 
             "slug": "banjir",
             "title": "Banjir",
             "path": "v1/articles/banjir.json",
+            "url": "https://kabar.example/2026/11/20/banjir/",
             "lead": "Tentang banjir.",
             "category": None,
             "published_at": "2026-11-20T03:00:00Z",
@@ -178,6 +192,7 @@ def test_related_articles_and_read_also_links_name_only_published_articles() -> 
             "slug": "longsor",
             "title": "Longsor",
             "path": "v1/articles/longsor.json",
+            "url": "https://kabar.example/2026/11/20/longsor/",
             "after_paragraph": 2,
             "origin": "related",
         },
@@ -185,6 +200,7 @@ def test_related_articles_and_read_also_links_name_only_published_articles() -> 
             "slug": "banjir",
             "title": "Banjir",
             "path": "v1/articles/banjir.json",
+            "url": "https://kabar.example/2026/11/20/banjir/",
             "after_paragraph": 4,
             "origin": "related",
         },

@@ -83,6 +83,23 @@ def an_image(rng: random.Random) -> Any:
     return image
 
 
+GOOD_CORRECTION = {"at": "2026-11-24T10:00:00+07:00", "text": "Nama narasumber diperbaiki."}
+
+
+def a_correction(rng: random.Random) -> Any:
+    """One entry of ``corrections``: each field present or not, good or bad."""
+    if rng.random() < 0.1:
+        return rng.choice([None, "Ralat", []])
+    found: dict[str, Any] = {}
+    if rng.random() < 0.85:
+        found["at"] = pick(rng, TIMES)
+    if rng.random() < 0.85:
+        found["text"] = text_value(rng)
+    if rng.random() < 0.05:
+        found["oleh"] = "?"
+    return found
+
+
 def article_fields(rng: random.Random) -> dict[str, Any]:
     makers: dict[str, Any] = {
         "title": text_value, "subtitle": text_value, "lead": text_value, "category": text_value,
@@ -97,6 +114,7 @@ def article_fields(rng: random.Random) -> dict[str, Any]:
         "related": lambda r: a_list(r, lambda q: pick(q, SLUGS), SLUGS[:2]),
         "exclude_related": lambda r: a_list(r, lambda q: pick(q, SLUGS), SLUGS[:2]),
         "image": an_image,
+        "corrections": lambda r: a_list(r, a_correction, [GOOD_CORRECTION]),
     }  # fmt: skip
     fields = {"title": "Judul", "body": "Isi."}
     for name in rng.sample(sorted(makers), rng.randint(1, 5)):

@@ -293,6 +293,8 @@ def build_article(
     fields["slug"] = slug
     if fields.get("image") is None:  # the hash of an article without one is what it always was
         fields.pop("image", None)
+    if not fields.get("corrections"):  # likewise without corrections
+        fields.pop("corrections", None)
     images = images or Resolution(body_html=render_markdown(submission.body))
     used = [use.id for use in [images.featured, *images.body] if use is not None]
     if used:  # the same file name with other bytes is another image: another version
@@ -331,6 +333,7 @@ def build_article(
         upload_id=upload_id,
         image=images.featured,
         images=images.body,
+        corrections=sorted(submission.corrections, key=lambda entry: entry.at),
     )
 
 

@@ -10,6 +10,7 @@ from kabar.documents import (
     ArticleSummary,
     CategoryLink,
     CommentsInfo,
+    CorrectionNotice,
     Dateline,
     ReadAlsoLink,
     RelatedLink,
@@ -20,6 +21,7 @@ from kabar.documents import (
 )
 from kabar.images.markup import article_image, picture
 from kabar.models import Article, RelatedList
+from kabar.structured import Publisher, structured_data
 from kabar.text.relatedness import spread
 from kabar.workflows.article_images import expand
 from kabar.workflows.render.sources import SiteSettings, Sources
@@ -36,7 +38,7 @@ def article_document(
     listed = [*stored.pinned, *(entry.slug for entry in stored.auto)] if stored else []
     # One read for every linked article: only published ones are linked.
     summaries = sources.articles.summaries([*article.read_also, *listed])
-    related = _related_links(listed, summaries, stored)
+    related = _related_links(listed, summaries, stored, settings)
     count, seq = counters
     comments = CommentsInfo(
         count=count, path=comments_path(article.slug) if seq else None, open=article.comments == "open",
@@ -55,8 +57,10 @@ def article_document(
         use = article.images[index] if index < len(article.images) else None
         return picture(use, images.get(use.id), settings.media_url, figure=kind == "figure") if use else ""
 
-    return ArticleDocument(
-        slug=article.slug, path=article_path(article.slug), version=article.version, title=article.title,
+    url = settings.urls.article(article.slug, article.published_at, category.slug if category else None)
+    document = ArticleDocument(
+        slug=article.slug, path=article_path(article.slug), url=url, version=article.version,
+        title=article.title,
         subtitle=article.subtitle, lead=article.lead, category=category,
         dateline=Dateline(place=article.dateline, outlet=settings.site_name), author=article.author,
         editors=article.editors, sources=article.sources,
@@ -64,17 +68,26 @@ def article_document(
         tags=[TagLink(name=tag.name, slug=tag.slug, path=tag_path(tag.slug)) for tag in tags],
         published_at=article.published_at, updated_at=article.updated_at,
         body_html=expand(article.body_html, body_image), image=image,
-        read_also=_read_also(article, summaries, related, settings.read_also_auto), related=related,
-        comments=comments,
+        read_also=_read_also(article, summaries, related, settings), related=related,
+        comments=comments, corrections=[CorrectionNotice(at=c.at, text=c.text) for c in article.corrections],
+        structured_data={},
     )  # fmt: skip
+    publisher = Publisher(name=settings.site_name, urls=settings.urls, language=settings.language,
+                          logo_url=settings.logo_url, media_url=settings.media_url)  # fmt: skip
+    document.structured_data = structured_data(document, publisher)
+    return document
 
 
 def _related_links(
-    listed: list[str], summaries: dict[str, ArticleSummary], stored: RelatedList | None
+    listed: list[str],
+    summaries: dict[str, ArticleSummary],
+    stored: RelatedList | None,
+    settings: SiteSettings,
 ) -> list[RelatedLink]:
     return [
         RelatedLink(
-            slug=slug, title=summaries[slug].title, path=article_path(slug), lead=summaries[slug].lead,
+            slug=slug, title=summaries[slug].title, path=article_path(slug),
+            url=settings.urls.of(summaries[slug]), lead=summaries[slug].lead,
             category=summaries[slug].category, published_at=summaries[slug].published_at,
             pinned=stored is not None and slug in stored.pinned,
         )
@@ -83,19 +96,22 @@ def _related_links(
 
 
 def _read_also(
-    article: Article, summaries: dict[str, ArticleSummary], related: list[RelatedLink], auto: int
+    article: Article, summaries: dict[str, ArticleSummary], related: list[RelatedLink], settings: SiteSettings
 ) -> list[ReadAlsoLink]:
     """The editor's read-also links, or else the best related ones, spread through the body."""
     paragraphs = article.body_html.count("</p>")
     if article.read_also:
-        chosen = [(slug, summaries[slug].title) for slug in article.read_also if slug in summaries]
+        chosen = [(slug, summaries[slug].title, settings.urls.of(summaries[slug]))
+                  for slug in article.read_also if slug in summaries]  # fmt: skip
         positions = spread(len(chosen), paragraphs, keep_all=True)
         origin: Literal["editor", "related"] = "editor"
     else:
-        chosen = [(link.slug, link.title) for link in related[:auto]]
+        chosen = [(link.slug, link.title, link.url) for link in related[: settings.read_also_auto]]
         positions = spread(len(chosen), paragraphs)
         origin = "related"
     return [
-        ReadAlsoLink(slug=slug, title=title, path=article_path(slug), after_paragraph=after, origin=origin)
-        for (slug, title), after in zip(chosen, positions, strict=False)
+        ReadAlsoLink(
+            slug=slug, title=title, path=article_path(slug), url=url, after_paragraph=after, origin=origin
+        )
+        for (slug, title, url), after in zip(chosen, positions, strict=False)
     ]

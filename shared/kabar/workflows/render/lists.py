@@ -16,6 +16,7 @@ from kabar.documents import (
     DOCUMENT_MODELS,
     ArticleSummary,
     ErrorDocument,
+    FeedLinks,
     LatestDocument,
     SiteDocument,
     TagCount,
@@ -24,6 +25,7 @@ from kabar.documents import (
     TagMergedDocument,
     TagsDocument,
     error_path,
+    feed_path,
     latest_page_path,
     latest_path,
     schema_path,
@@ -33,6 +35,7 @@ from kabar.documents import (
     tags_path,
 )
 from kabar.models import TagCount as StoredCount
+from kabar.workflows.render.feeds import render_feeds
 from kabar.workflows.render.pages import ListDocuments, Written, moved, refresh
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
@@ -52,12 +55,15 @@ class ListRenderer:
         position in the list of every article (an article's tags changed, a tag was merged):
         nothing there changed, since what lists show of an article holds no tags."""
         lists, size = self.sources.lists, self.settings.page_size
-        latest = ListDocuments(tag=None, write_newest=self._write_latest, page_path=latest_page_path)
+        latest = ListDocuments(tag=None, write_newest=self._write_latest, page_path=latest_page_path,
+                               link=self.settings.link)  # fmt: skip
         positions = set(positions)
         if positions and refresh(latest, positions, self.sources.lists, self.out, self.settings.page_size):
             # The site's first article: make sure site.json and its companions exist. They
             # never change with content, so this is rare and cheap.
             self.render_site()
+        if positions:
+            render_feeds(self.sources, self.settings, self.out)
         with self.sources.tags.reading_counts_ahead(tags):  # one request for every tag's count
             counts = {slug: self.sources.tags.count(slug) for slug in tags}
         # Every tag's pages written first, then checked in one request: a tag whose pages
@@ -68,6 +74,8 @@ class ListRenderer:
             refresh(documents[slug], tag_positions, lists, self.out, size, unchecked=unchecked)
         for again in sorted(str(tag) for tag in (moved(unchecked, lists) if unchecked else ())):
             refresh(documents[again], tags[again], lists, self.out, size)
+        for slug in sorted(tags):
+            render_feeds(self.sources, self.settings, self.out, documents[slug].tag_link)
         if tags:
             self.render_tags()
 
@@ -75,7 +83,11 @@ class ListRenderer:
         link = TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug))
         write = partial(self._write_tag, link, stats.count if stats else 0)
         return ListDocuments(
-            tag=slug, write_newest=write, page_path=partial(tag_page_path, slug), tag_link=link
+            tag=slug,
+            write_newest=write,
+            page_path=partial(tag_page_path, slug),
+            tag_link=link,
+            link=self.settings.link,
         )
 
     def _write_latest(self, articles: list[ArticleSummary], more: str | None) -> None:
@@ -116,7 +128,10 @@ class ListRenderer:
         for kind in DOCUMENT_MODELS:
             self.out.put(schema_path(kind), SchemaDocument(document_schema(kind)), CACHE_SITE)
         document = SiteDocument(
-            name=self.settings.site_name, language=self.settings.language, latest=latest_path(),
-            tags=tags_path(), schemas={kind: schema_path(kind) for kind in DOCUMENT_MODELS},
+            name=self.settings.site_name, url=self.settings.urls.home(), language=self.settings.language,
+            latest=latest_path(), tags=tags_path(),
+            schemas={kind: schema_path(kind) for kind in DOCUMENT_MODELS},
+            feeds=FeedLinks(rss=feed_path("rss"), json=feed_path("json")),
+            tag_feeds=FeedLinks(rss=feed_path("rss", "{tag}"), json=feed_path("json", "{tag}")),
         )  # fmt: skip
         self.out.put(site_path(), document, CACHE_SITE)

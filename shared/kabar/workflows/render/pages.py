@@ -34,12 +34,14 @@ Entry = tuple[str, ArticleSummary]  # an article's position in the list, and wha
 @dataclass(frozen=True)
 class ListDocuments:
     """How one list's pages become documents: ``write_newest(articles, more)`` writes the list's
-    own document (it may delete it, or write a pointer, when there are no articles)."""
+    own document (it may delete it, or write a pointer, when there are no articles); ``link``
+    makes a stored summary what the list shows (its canonical URL added)."""
 
     tag: str | None
     write_newest: Callable[[list[ArticleSummary], str | None], None]
     page_path: Callable[[int], str]
     tag_link: TagLink | None = None
+    link: Callable[[ArticleSummary], ArticleSummary] = lambda summary: summary  # its canonical URL added
 
 
 @dataclass
@@ -176,7 +178,7 @@ def _split(tag: str | None, bound: PageBound, entries: list[Entry], lists: Lists
 def _write(docs: ListDocuments, change: Change, out: Output) -> None:
     deleted = {b.upper for b in change.delete}
     for page, entries in change.documents:
-        summaries = [summary for _, summary in entries]
+        summaries = [docs.link(summary) for _, summary in entries]
         more = docs.page_path(page.older) if page.older else None
         if page.upper in deleted:
             out.delete(docs.page_path(page.number))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -13,6 +13,7 @@ from kabar.images.records import ImageInfo
 from kabar.models import Article, ArticleFacts, ArticleTags, RelatedList, TagCount, VocabularyEntry
 from kabar.paging import PageBound
 from kabar.record import Record
+from kabar.urls import SiteUrls
 
 
 class Articles(Protocol):
@@ -46,6 +47,7 @@ class Lists(Protocol):
     """The lists' pages (kabar.table.lists.ListStore); ``tag`` None: every article's list."""
 
     def position(self, published_at: datetime, slug: str) -> str: ...
+    def newest(self, limit: int, tag: str | None = None) -> list[ArticleSummary]: ...
     def page_of(self, tag: str | None, position: str) -> PageBound | None: ...
     def newest_page(self, tag: str | None) -> PageBound: ...
     def page(self, tag: str | None, upper: str) -> PageBound | None: ...
@@ -90,10 +92,17 @@ class SiteSettings:
     read_also_auto: int = 2
     comments_close_days: int = 0
     media_url: str = "/"  # what the body's image paths are prefixed with: the CDN's address, or "/"
+    urls: SiteUrls = field(default_factory=SiteUrls)  # the site's pages' addresses (canonical URLs)
+    logo_url: str = ""  # the publisher's logo in structured data (empty: none named)
+
+    def link(self, summary: ArticleSummary) -> ArticleSummary:
+        """A summary as lists show it: with its canonical URL."""
+        return replace(summary, url=self.urls.of(summary))
 
 
 class Site(Protocol):
     def put(self, path: str, document: Record, cache_control: str) -> None: ...
+    def put_bytes(self, path: str, body: bytes, content_type: str, cache_control: str) -> None: ...
     def delete(self, path: str) -> None: ...
     def request_invalidation(self, paths: Iterable[str]) -> int: ...
 
@@ -110,6 +119,13 @@ class Output:
 
     def put(self, path: str, document: Record, cache_control: str) -> None:
         self.site.put(path, document, cache_control)
+        self.written.append(path)
+        if cache_control in EDGE_INVALIDATED:
+            self.stale.append(path)
+
+    def put_bytes(self, path: str, body: bytes, content_type: str, cache_control: str = CACHE_LIST) -> None:
+        """A document that is not JSON (a feed, a sitemap), as it is served."""
+        self.site.put_bytes(path, body, content_type, cache_control)
         self.written.append(path)
         if cache_control in EDGE_INVALIDATED:
             self.stale.append(path)

@@ -1,0 +1,105 @@
+"""Lists (every article's, a tag's, the tags), the site's own documents and the error page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from kabar.documents.articles import ArticleSummary, TagLink
+from kabar.documents.base import PublicDocument
+from kabar.record import described
+
+
+@dataclass(kw_only=True)
+class LatestDocument(PublicDocument):
+    """``v1/latest.json``: the newest page of every published article, newest first."""
+
+    kind: Literal["latest"] = "latest"
+    articles: list[ArticleSummary] = described("The newest page: at most PageSize (50) articles")
+    more: str | None = described(
+        'The next older page ("Show More"), from which each page\'s `older` link leads back'
+    )
+
+
+@dataclass(kw_only=True)
+class PageDocument(PublicDocument):
+    """An older page of a list, newest first: ``v1/latest/pages/<n>.json`` (every article) or
+    ``v1/tags/<tag>/pages/<n>.json`` (a tag's). Pages are numbered as they are made, not by
+    position; following ``older`` from the newest page reaches every article exactly once."""
+
+    kind: Literal["page"] = "page"
+    number: int
+    tag: TagLink | None = described(default=None, description="The tag, on a tag's page")
+    articles: list[ArticleSummary] = described("At most PageSize (50) articles")
+    older: str | None = described('The next older page ("Show More"); none on the oldest')
+
+
+@dataclass(kw_only=True)
+class TagDocument(PublicDocument):
+    """``v1/tags/<tag>.json``: a tag's newest articles ("Show More": ``more``)."""
+
+    kind: Literal["tag"] = "tag"
+    slug: str
+    name: str
+    path: str
+    count: int = described("How many published articles have the tag")
+    articles: list[ArticleSummary] = described("The tag's newest page: at most PageSize (50) articles")
+    more: str | None = described('The next older page of the tag ("Show More")')
+
+
+@dataclass(kw_only=True)
+class TagMergedDocument(PublicDocument):
+    """``v1/tags/<old>.json`` once a tag was merged: where its articles are now."""
+
+    kind: Literal["tag_merged"] = "tag_merged"
+    slug: str
+    merged_into: TagLink
+
+
+@dataclass(kw_only=True)
+class TagCount(PublicDocument):
+    name: str
+    slug: str
+    path: str
+    count: int
+
+
+@dataclass(kw_only=True)
+class TagsDocument(PublicDocument):
+    """``v1/tags.json``: the most used tags with published articles (TagsListed, 200), most used
+    first; a tag's own page holds its articles whatever its rank."""
+
+    kind: Literal["tags"] = "tags"
+    tags: list[TagCount]
+
+
+@dataclass(kw_only=True)
+class FeedLinks(PublicDocument):
+    """Where a list's feeds are: RSS 2.0 (application/rss+xml) and JSON Feed 1.1 (application/feed+json)."""
+
+    rss: str
+    json: str
+
+
+@dataclass(kw_only=True)
+class SiteDocument(PublicDocument):
+    """``v1/site.json``: what a site needs to find everything else."""
+
+    kind: Literal["site"] = "site"
+    name: str
+    url: str = described("The site's home page (SiteUrl, or the CDN's address)")
+    language: str
+    latest: str
+    tags: str
+    schemas: dict[str, str]
+    feeds: FeedLinks = described("The site's feeds: its newest 50 articles")
+    tag_feeds: FeedLinks = described("A tag's feeds, {tag} standing for its slug")
+
+
+@dataclass(kw_only=True)
+class ErrorDocument(PublicDocument):
+    """``v1/errors/<status>.json``: what a reader gets for a missing document."""
+
+    kind: Literal["error"] = "error"
+    status: int
+    message: str = described("Shown to readers, in the site's language")
