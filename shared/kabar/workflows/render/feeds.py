@@ -1,21 +1,30 @@
-"""A list's feeds (RSS 2.0 and JSON Feed 1.1, kabar.feeds), written with the list: the site's
-with the list of every article, a tag's with the tag's. A publish rewrites the feeds of the
-lists it changed, nothing else: the site's and at most MaxTags tags', one Query of the
-list's newest FEED_SIZE summaries each, however many articles exist."""
+"""A list's feeds (RSS 2.0 and JSON Feed 1.1, kabar.feeds), written with the list's newest page:
+the site's with the list of every article, a tag's with the tag's. A publish rewrites the feeds
+of the lists it changed, nothing else: the site's and at most MaxTags tags'. A feed's entries
+are the newest page's when that page holds them all (the list has no older page, or the page
+has FEED_SIZE articles), else one Query of the list's newest FEED_SIZE, however many articles
+exist: the feed and the list's document are written from the same read."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kabar.documents import CACHE_LIST, TagLink, feed_path
+from kabar.documents import CACHE_LIST, ArticleSummary, TagLink, feed_path
 from kabar.feeds import FEED_SIZE, JSON_FEED_CONTENT_TYPE, RSS_CONTENT_TYPE, Channel, json_feed, rss
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 
-def render_feeds(sources: Sources, settings: SiteSettings, out: Output, tag: TagLink | None = None) -> None:
-    """Write the site's feeds (``tag`` None) or a tag's; a tag without articles has none."""
+def render_feeds(
+    sources: Sources, settings: SiteSettings, out: Output, tag: TagLink | None = None, *,
+    newest: list[ArticleSummary] | None = None,
+) -> None:  # fmt: skip
+    """Write the site's feeds (``tag`` None) or a tag's; a tag without articles has none.
+    ``newest``: the list's newest articles as its newest page shows them (with their URLs),
+    when that page holds the feed's all; otherwise they are read (one Query)."""
     slug = tag.slug if tag else None
-    articles = [settings.link(summary) for summary in sources.lists.newest(FEED_SIZE, slug)]
+    if newest is None:
+        newest = [settings.link(summary) for summary in sources.lists.newest(FEED_SIZE, slug)]
+    articles = newest[:FEED_SIZE]
     paths = feed_path("rss", slug), feed_path("json", slug)
     if tag is not None and not articles:
         for path in paths:

@@ -34,6 +34,7 @@ from kabar.documents import (
     tag_path,
     tags_path,
 )
+from kabar.feeds import FEED_SIZE
 from kabar.models import TagCount as StoredCount
 from kabar.workflows.render.feeds import render_feeds
 from kabar.workflows.render.pages import ListDocuments, Written, moved, refresh
@@ -41,6 +42,12 @@ from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 # Readers see this; the site's language is Indonesian.
 NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"
+
+
+def _feed_articles(newest_page: list[ArticleSummary], more: str | None) -> list[ArticleSummary] | None:
+    """A list's feed entries from its newest page, when that page holds them all (the list has no
+    older page, or the page has a feed's worth); None: the feed reads them itself."""
+    return newest_page[:FEED_SIZE] if more is None or len(newest_page) >= FEED_SIZE else None
 
 
 class ListRenderer:
@@ -62,8 +69,6 @@ class ListRenderer:
             # The site's first article: make sure site.json and its companions exist. They
             # never change with content, so this is rare and cheap.
             self.render_site()
-        if positions:
-            render_feeds(self.sources, self.settings, self.out)
         with self.sources.tags.reading_counts_ahead(tags):  # one request for every tag's count
             counts = {slug: self.sources.tags.count(slug) for slug in tags}
         # Every tag's pages written first, then checked in one request: a tag whose pages
@@ -74,8 +79,6 @@ class ListRenderer:
             refresh(documents[slug], tag_positions, lists, self.out, size, unchecked=unchecked)
         for again in sorted(str(tag) for tag in (moved(unchecked, lists) if unchecked else ())):
             refresh(documents[again], tags[again], lists, self.out, size)
-        for slug in sorted(tags):
-            render_feeds(self.sources, self.settings, self.out, documents[slug].tag_link)
         if tags:
             self.render_tags()
 
@@ -92,14 +95,17 @@ class ListRenderer:
 
     def _write_latest(self, articles: list[ArticleSummary], more: str | None) -> None:
         self.out.put(latest_path(), LatestDocument(articles=articles, more=more), CACHE_LIST)
+        render_feeds(self.sources, self.settings, self.out, newest=_feed_articles(articles, more))
 
     def _write_tag(self, tag: TagLink, count: int, articles: list[ArticleSummary], more: str | None) -> None:
         if not articles and not more:
             self._tag_without_articles(tag)
+            render_feeds(self.sources, self.settings, self.out, tag, newest=[])
             return
         document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=count, articles=articles,
                                more=more)  # fmt: skip
         self.out.put(tag.path, document, CACHE_LIST)
+        render_feeds(self.sources, self.settings, self.out, tag, newest=_feed_articles(articles, more))
 
     def _tag_without_articles(self, tag: TagLink) -> None:
         """A merged tag's page points to its target; any other empty tag has no page."""
