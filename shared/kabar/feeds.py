@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from kabar.documents import ArticleSummary
 from kabar.record import iso
+from kabar.urls import joined
 
 FEED_SIZE = 50  # the newest articles a feed holds
 RSS_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
@@ -56,12 +57,12 @@ def _rfc822(moment: datetime) -> str:
 def _image(summary: ArticleSummary, media_url: str) -> tuple[str, int, int] | None:
     if summary.image is None:
         return None
-    image, base = summary.image, media_url.rstrip("/") + "/"
+    image = summary.image
     jpegs = [source for source in image.srcset if source.type == "image/jpeg"]
     if not jpegs:
-        return base + image.src.lstrip("/"), image.width, image.height
+        return joined(media_url, image.src), image.width, image.height
     largest = max(jpegs, key=lambda source: source.width)
-    return base + largest.path.lstrip("/"), largest.width, largest.height
+    return joined(media_url, largest.path), largest.width, largest.height
 
 
 def _newest_change(articles: Sequence[ArticleSummary], fallback: datetime) -> datetime:

@@ -20,7 +20,7 @@ from typing import Any
 
 from kabar.documents import ArticleDocument
 from kabar.record import iso
-from kabar.urls import SiteUrls
+from kabar.urls import SiteUrls, joined
 
 HEADLINE_MAX = 110
 DESCRIPTION_MAX = 300
@@ -107,7 +107,7 @@ def _images(document: ArticleDocument, media_url: str) -> list[str] | None:
         return None
     crops = {crop.ratio: crop.path for crop in image.crops}
     paths = [crops[ratio] for ratio in CROP_ORDER if ratio in crops] or [image.src]
-    return [media_url.rstrip("/") + "/" + path.lstrip("/") for path in paths]
+    return [joined(media_url, path) for path in paths]
 
 
 def _authors(document: ArticleDocument, publisher: Publisher) -> list[dict[str, Any]]:

@@ -55,6 +55,11 @@ def pattern_problem(kind: str, pattern: str) -> str | None:
     return None
 
 
+def joined(base: str, path: str) -> str:
+    """``path`` under ``base`` (an address, or "/"), with one slash between them."""
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
 def utc_offset(text: str) -> timedelta:
     """``+07:00`` as a timedelta (ValueError for anything else)."""
     found = _OFFSET.fullmatch(text)
@@ -82,7 +87,7 @@ class SiteUrls:
 
     def absolute(self, path: str) -> str:
         """A path of the site as a full URL."""
-        return self.base.rstrip("/") + "/" + path.lstrip("/")
+        return joined(self.base, path)
 
     def article(self, slug: str, published_at: datetime, category: str | None) -> str:
         """The canonical URL of an article's page (``category``: its category's slug)."""

@@ -11,20 +11,22 @@ from datetime import UTC, datetime
 
 from kabar.documents import CACHE_LIST, ArticleSummary, TagLink, feed_path
 from kabar.feeds import FEED_SIZE, JSON_FEED_CONTENT_TYPE, RSS_CONTENT_TYPE, Channel, json_feed, rss
+from kabar.urls import joined
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 
 def render_feeds(
-    sources: Sources, settings: SiteSettings, out: Output, tag: TagLink | None = None, *,
-    newest: list[ArticleSummary] | None = None,
+    sources: Sources, settings: SiteSettings, out: Output, tag: TagLink | None, *,
+    newest_page: list[ArticleSummary], more: str | None,
 ) -> None:  # fmt: skip
-    """Write the site's feeds (``tag`` None) or a tag's; a tag without articles has none.
-    ``newest``: the list's newest articles as its newest page shows them (with their URLs),
-    when that page holds the feed's all; otherwise they are read (one Query)."""
+    """Write the site's feeds (``tag`` None) or a tag's, with the list's newest page as just
+    written (``newest_page``, with their URLs; ``more``: its link to an older page); a tag
+    without articles has none."""
     slug = tag.slug if tag else None
-    if newest is None:
-        newest = [settings.link(summary) for summary in sources.lists.newest(FEED_SIZE, slug)]
-    articles = newest[:FEED_SIZE]
+    if more is None or len(newest_page) >= FEED_SIZE:  # the page holds every entry of the feed
+        articles = newest_page[:FEED_SIZE]
+    else:
+        articles = [settings.link(summary) for summary in sources.lists.newest(FEED_SIZE, slug)]
     paths = feed_path("rss", slug), feed_path("json", slug)
     if tag is not None and not articles:
         for path in paths:
@@ -37,9 +39,9 @@ def render_feeds(
     else:
         title, link = f"{tag.name} - {settings.site_name}", settings.urls.tag(tag.slug)
         description = f"Berita terbaru tentang {tag.name} dari {settings.site_name}"
-    at_cdn = settings.media_url.rstrip("/") + "/"
+    cdn = settings.media_url
     channel = Channel(title=title, link=link, description=description, language=settings.language,
-                      rss_url=at_cdn + paths[0], json_url=at_cdn + paths[1],
-                      media_url=settings.media_url)  # fmt: skip
+                      rss_url=joined(cdn, paths[0]), json_url=joined(cdn, paths[1]),
+                      media_url=cdn)  # fmt: skip
     out.put_bytes(paths[0], rss(channel, articles, datetime.now(UTC)), RSS_CONTENT_TYPE, CACHE_LIST)
     out.put_bytes(paths[1], json_feed(channel, articles), JSON_FEED_CONTENT_TYPE, CACHE_LIST)

@@ -34,7 +34,6 @@ from kabar.documents import (
     tag_path,
     tags_path,
 )
-from kabar.feeds import FEED_SIZE
 from kabar.models import TagCount as StoredCount
 from kabar.workflows.render.feeds import render_feeds
 from kabar.workflows.render.pages import ListDocuments, Written, moved, refresh
@@ -42,12 +41,6 @@ from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 # Readers see this; the site's language is Indonesian.
 NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"
-
-
-def _feed_articles(newest_page: list[ArticleSummary], more: str | None) -> list[ArticleSummary] | None:
-    """A list's feed entries from its newest page, when that page holds them all (the list has no
-    older page, or the page has a feed's worth); None: the feed reads them itself."""
-    return newest_page[:FEED_SIZE] if more is None or len(newest_page) >= FEED_SIZE else None
 
 
 class ListRenderer:
@@ -95,17 +88,17 @@ class ListRenderer:
 
     def _write_latest(self, articles: list[ArticleSummary], more: str | None) -> None:
         self.out.put(latest_path(), LatestDocument(articles=articles, more=more), CACHE_LIST)
-        render_feeds(self.sources, self.settings, self.out, newest=_feed_articles(articles, more))
+        render_feeds(self.sources, self.settings, self.out, None, newest_page=articles, more=more)
 
     def _write_tag(self, tag: TagLink, count: int, articles: list[ArticleSummary], more: str | None) -> None:
         if not articles and not more:
             self._tag_without_articles(tag)
-            render_feeds(self.sources, self.settings, self.out, tag, newest=[])
+            render_feeds(self.sources, self.settings, self.out, tag, newest_page=[], more=None)
             return
         document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=count, articles=articles,
                                more=more)  # fmt: skip
         self.out.put(tag.path, document, CACHE_LIST)
-        render_feeds(self.sources, self.settings, self.out, tag, newest=_feed_articles(articles, more))
+        render_feeds(self.sources, self.settings, self.out, tag, newest_page=articles, more=more)
 
     def _tag_without_articles(self, tag: TagLink) -> None:
         """A merged tag's page points to its target; any other empty tag has no page."""
