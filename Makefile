@@ -54,8 +54,10 @@ $(CHECKOV_VENV)/.installed:
 run: venv
 	$(PY) -m kabar_infra.local
 
+# pytest-xdist: one worker per core, each test file on one worker (its module fixtures, such as a
+# local stack, start once).
 test: venv lint template-check
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # tests/infra translate the template with the aws-sam-cli virtualenv's samtranslator.
 test-fast: venv $(SAM_VENV)/.installed
