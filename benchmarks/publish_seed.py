@@ -1,7 +1,7 @@
 """The table a publish meets at newsroom scale, small enough for moto (``make bench-publish``).
 
 A publish reads and writes the same items whatever the corpus holds beyond what it can reach:
-the newest page of each list the article joins (latest, its tags), the newest articles of its
+the newest page of each list the article joins (latest, its tags, the newest sitemap), the newest articles of its
 tags (RelatedFunction's bounded candidates, their profiles and related lists), the most-used
 tags (``tags.json``, one Query of gsi2), its own items and the articles it names. Nothing older
 is read (older pages are immutable until one of their articles changes). So the seed holds,
@@ -14,6 +14,9 @@ for a corpus of ``articles`` published ``per_day`` a day over ``tags`` tags:
   as full as the whole list's would be and numbered as though the rest of the list were
   there: page numbers, the newest page's ``seq`` and the oldest seeded page's link to the
   next older one are offset by the pages the unseeded articles fill;
+- the sitemaps' pages over the same articles (SITEMAP_SIZE), numbered likewise: a publish reads
+  the newest sitemap's articles, and the news sitemap's from two days ago (the window holds
+  NEWS_SIZE, the most it names);
 - every tag's count (all ``tags`` of them, gsi2's sort key), summing to two tags an article;
 
 ``benchmarks/publish_bench.py`` checks the equivalence at 10,000 articles: a full seed (every
@@ -27,7 +30,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-WINDOW = 400  # newest articles seeded; more than any list's newest page and related's reach
+from kabar.listnames import SITEMAP_LIST
+from kabar.sitemaps import SITEMAP_SIZE
+
+# Newest articles seeded: more than any list's newest page, the newest sitemap (SITEMAP_SIZE plus
+# half), the news sitemap (NEWS_SIZE) and related's reach.
+WINDOW = 1000
 PAGE_SIZE = 50  # the template's default PageSize
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 HOT = ("suriah", "aleppo")  # the new article's editor tags: among the most used, so the busiest lists
@@ -134,10 +142,13 @@ def items(corpus: Corpus) -> list[dict[str, Any]]:
     listed = {None: corpus.articles, **counts}
     for tag, seeded in positions.items():
         out += _pages(tag, seeded, listed[tag])
+    out += _pages(SITEMAP_LIST, positions[None], corpus.articles, SITEMAP_SIZE)
     return out
 
 
-def _pages(tag: str | None, positions: list[str], in_list: int) -> list[dict[str, Any]]:
+def _pages(
+    tag: str | None, positions: list[str], in_list: int, size: int = PAGE_SIZE
+) -> list[dict[str, Any]]:
     """A list's pages over the seeded positions, numbered as though all ``in_list`` were there.
 
     The newest page holds as many articles as it would over the whole list: the oldest seeded
@@ -146,15 +157,15 @@ def _pages(tag: str | None, positions: list[str], in_list: int) -> list[dict[str
     from dataclasses import asdict
 
     from kabar.table import keys
-    from kabar.table.lists import TYPE_PAGE, ListStore, _partition
+    from kabar.table.lists import TYPE_PAGE, ListStore
     from kabar.workflows.render.pages import paged
 
-    half = (PAGE_SIZE + 1) // 2
+    half = (size + 1) // 2
     kept = sorted(positions)
-    if in_list > len(kept) > PAGE_SIZE + half:
+    if in_list > len(kept) > size + half:
         kept = kept[(len(kept) - in_list) % half :]
     offset = max(0, in_list - len(kept)) // half
-    bounds = paged(kept, PAGE_SIZE, ListStore.newest_page_of_nothing())
+    bounds = paged(kept, size, ListStore.newest_page_of_nothing())
     shifted = []
     for bound in bounds:
         if bound.newest:
@@ -167,5 +178,5 @@ def _pages(tag: str | None, positions: list[str], in_list: int) -> list[dict[str
     for bound in shifted:
         values = asdict(bound)
         upper = values.pop("upper")
-        out.append({**keys.page_bound(_partition(tag), upper), "type": TYPE_PAGE, **values})
+        out.append({**keys.page_bound(keys.list_pages(tag), upper), "type": TYPE_PAGE, **values})
     return out

@@ -14,7 +14,7 @@ def page_items(positions: Mapping[str | None, Iterable[str]], size: int = PAGE_S
     from dataclasses import asdict
 
     from kabar.table import keys
-    from kabar.table.lists import TYPE_PAGE, ListStore, _partition
+    from kabar.table.lists import TYPE_PAGE, ListStore
     from kabar.workflows.render.pages import paged
 
     items = []
@@ -23,5 +23,5 @@ def page_items(positions: Mapping[str | None, Iterable[str]], size: int = PAGE_S
         for bound in paged(listed, size, newest):
             values = asdict(bound)
             upper = values.pop("upper")
-            items.append({**keys.page_bound(_partition(tag), upper), "type": TYPE_PAGE, **values})
+            items.append({**keys.page_bound(keys.list_pages(tag), upper), "type": TYPE_PAGE, **values})
     return items

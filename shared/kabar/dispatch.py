@@ -29,6 +29,7 @@ from kabar.events import (
     ArticleChanged,
     CommentChanged,
     RelatedChanged,
+    Scheduled,
     TableChange,
     TagMerged,
     TagsChanged,
@@ -40,6 +41,9 @@ TAGGING, RELATED, RENDER = "tagging", "related", "render"
 STAGES = (TAGGING, RELATED, RENDER)
 FORMAT = 1  # the message format's version, in every message
 SEND_BATCH = 10  # messages per SendMessageBatch, SQS's most
+# What the template's schedules send RenderQueue (their Input: {"format": 1, "change": "scheduled",
+# "task": ...}); no table change, so DispatchFunction never sends one.
+SCHEDULED_TASKS = frozenset({"sitemaps"})
 
 
 class BadMessage(ValueError):
@@ -84,8 +88,8 @@ def encode(change: TableChange, correlation_id: str | None, about: dict[str, Any
         body.update(change="article", slug=change.slug, positions=sorted(change.positions),
                     republished=change.republished, relink=change.relink)  # fmt: skip
     elif isinstance(change, TagsChanged):
-        positions = {tag: sorted(found) for tag, found in sorted(change.tag_positions.items())}
-        body.update(change="tags", slug=change.slug, tag_positions=positions)
+        positions = {name: sorted(found) for name, found in sorted(change.list_positions.items())}
+        body.update(change="tags", slug=change.slug, list_positions=positions)
     elif isinstance(change, RelatedChanged):
         body.update(change="related", slug=change.slug)
     elif isinstance(change, TagMerged):
@@ -95,6 +99,8 @@ def encode(change: TableChange, correlation_id: str | None, about: dict[str, Any
     elif isinstance(change, CommentChanged):
         body.update(change="comment", slug=change.slug, pages=sorted(change.pages),
                     count_changed=change.count_changed)  # fmt: skip
+    elif isinstance(change, Scheduled):
+        body.update(change="scheduled", task=change.task)
     else:
         raise BadMessage(f"no stage acts on {type(change).__name__}")
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
@@ -121,7 +127,7 @@ def _change(message: dict[str, Any]) -> TableChange:
         again, relink = bool(message["republished"]), bool(message["relink"])
         return ArticleChanged(_text(message, "slug"), positions, republished=again, relink=relink)
     if kind == "tags":
-        known = {str(tag): frozenset(map(str, found)) for tag, found in message["tag_positions"].items()}
+        known = {str(name): frozenset(map(str, found)) for name, found in message["list_positions"].items()}
         return TagsChanged(_text(message, "slug"), known=known)
     if kind == "related":
         return RelatedChanged(_text(message, "slug"))
@@ -132,6 +138,11 @@ def _change(message: dict[str, Any]) -> TableChange:
     if kind == "comment":
         return CommentChanged(_text(message, "slug"), frozenset(int(page) for page in message["pages"]),
                               count_changed=bool(message["count_changed"]))  # fmt: skip
+    if kind == "scheduled":
+        task = _text(message, "task")
+        if task not in SCHEDULED_TASKS:
+            raise BadMessage(f"unknown scheduled task {task!r}")
+        return Scheduled(task)
     raise BadMessage(f"unknown change {kind!r}")
 
 

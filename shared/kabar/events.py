@@ -75,8 +75,9 @@ class ArticleChanged:
 
 @dataclass
 class TagsChanged:
-    """An article's computed tags changed. ``tag_positions``: where the article was and is in
-    each affected tag's list (while published), read from the images when first asked, or as
+    """An article's computed tags (and its category) changed. ``list_positions``: where the
+    article was and is in each affected list (each tag's, the category's: named as in
+    kabar.listnames.list_kind) while published, read from the images when first asked, or as
     DispatchFunction read them (``known``, in a stage queue's message)."""
 
     slug: str
@@ -84,8 +85,8 @@ class TagsChanged:
     known: dict[str, frozenset[str]] | None = None
 
     @cached_property
-    def tag_positions(self) -> dict[str, frozenset[str]]:
-        return self.known if self.known is not None else _tag_positions(self.images)
+    def list_positions(self) -> dict[str, frozenset[str]]:
+        return self.known if self.known is not None else _list_positions(self.images)
 
 
 @dataclass
@@ -119,6 +120,15 @@ class CommentChanged:
 
 
 @dataclass
+class Scheduled:
+    """A task the template's schedule asks for, not a table change (``task``: "sitemaps", the
+    hourly rewrite of the news sitemap, so that articles leave it as they age even when nothing
+    is published, and of the sitemap index, with every sitemap's last write)."""
+
+    task: str
+
+
+@dataclass
 class Unhandled:
     """A record of an item no function acts on (FilterCriteria keep these away)."""
 
@@ -127,7 +137,14 @@ class Unhandled:
 
 
 TableChange = (
-    ArticleChanged | TagsChanged | RelatedChanged | TagMerged | UnlistContinued | CommentChanged | Unhandled
+    ArticleChanged
+    | TagsChanged
+    | RelatedChanged
+    | TagMerged
+    | UnlistContinued
+    | CommentChanged
+    | Scheduled
+    | Unhandled
 )
 
 
@@ -159,18 +176,21 @@ def table_change(record: dict[str, Any]) -> TableChange:
     return Unhandled(pk, sk)
 
 
-def _tag_positions(images: Iterable[dict[str, Any]]) -> dict[str, frozenset[str]]:
+def _list_positions(images: Iterable[dict[str, Any]]) -> dict[str, frozenset[str]]:
+    from kabar.listnames import category_list_name
     from kabar.models import ArticleTags
     from kabar.table import keys
 
-    tag_positions: dict[str, set[str]] = {}
+    positions: dict[str, set[str]] = {}
     for image in images:
         tagged = ArticleTags.from_json(image)
         if tagged.status == "published" and tagged.published_at is not None:
             position = keys.listing_position(tagged.published_at, tagged.slug)
-            for tag in tagged.tags:
-                tag_positions.setdefault(tag.slug, set()).add(position)
-    return {tag: frozenset(positions) for tag, positions in tag_positions.items()}
+            lists = [tag.slug for tag in tagged.tags]
+            lists += [category_list_name(tagged.category)] if tagged.category else []
+            for name in lists:
+                positions.setdefault(name, set()).add(position)
+    return {name: frozenset(found) for name, found in positions.items()}
 
 
 def _comment_change(old: dict[str, Any] | None, new: dict[str, Any] | None) -> CommentChanged | None:
@@ -191,7 +211,7 @@ def table_changes(records: list[dict[str, Any]]) -> tuple[list[tuple[str, TableC
         try:
             change = table_change(record)
             if isinstance(change, TagsChanged):
-                change.tag_positions  # noqa: B018 (read now, so that a bad image fails this record alone)
+                change.list_positions  # noqa: B018 (read now, so that a bad image fails this record alone)
             changes.append((sequence, change))
         except (KeyError, TypeError, ValueError):
             unreadable.add(sequence)

@@ -12,21 +12,20 @@ cannot carry at all are dropped (editors' text has none: the upload refuses them
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from xml.sax.saxutils import escape, quoteattr
 
 from kabar.documents import ArticleSummary
 from kabar.record import iso
 from kabar.urls import joined
+from kabar.xmltext import attr as _attr
+from kabar.xmltext import text as _text
 
 FEED_SIZE = 50  # the newest articles a feed holds
 RSS_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,6 @@ class Channel:
     rss_url: str
     json_url: str
     media_url: str = "/"  # the CDN's address: image paths are made absolute with it
-
-
-def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
-
-
-def _attr(value: str) -> str:
-    return quoteattr(_NOT_XML.sub("", value))
 
 
 def _rfc822(moment: datetime) -> str:

@@ -154,6 +154,7 @@ class ArticleTags(Record):
     version: int
     status: ArticleStatus
     published_at: datetime | None = None  # while published: where the article sits in its lists
+    category: str | None = None  # while published: the slug of the category whose list it is in
     tags: list[ScoredTag] = field(default_factory=list)
     pending: list[ScoredTag] = field(
         default_factory=list

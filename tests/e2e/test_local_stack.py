@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -491,6 +491,89 @@ def test_the_local_admin_the_cli_from_another_directory_and_a_key_rotation(
     rotated = kabar(local_stack, "ops", "rotate-comment-key")
     assert rotated.returncode == 0, rotated.stderr
     assert rotated.stdout.startswith("comment key rotated: k2 is current; k1 is still tried until ")
+
+
+def test_search_engines_and_readers_find_a_new_article_and_lose_it_when_unpublished(
+    local_stack: dict[str, Any], tmp_path: Path
+) -> None:
+    """robots.txt, the sitemap index, the sitemaps, the news sitemap, the feeds and the category's
+    document, over HTTP from the local CDN, as a publish and an unpublish leave them."""
+    from tests.support.sitemaps import index_sitemaps, news_entries, sitemap_urls
+
+    cdn = local_stack["cdn_url"]
+    now = datetime.now(UTC).replace(microsecond=0)
+    files = {
+        "segar.md": ("Harga Cabai Turun di Pasar Induk", now - timedelta(hours=1)),
+        "lama.md": ("Arsip Banjir Tiga Hari Lalu", now - timedelta(days=3)),
+    }
+    for name, (title, moment) in files.items():
+        front = (
+            f"---\ntitle: {title}\ncategory: Ekonomi Daerah\npublished_at: {moment.isoformat()}\n---\nIsi.\n"
+        )
+        (tmp_path / name).write_text(front, encoding="utf-8")
+        result = kabar(local_stack, "upload", str(tmp_path / name))
+        assert result.returncode == 0, result.stdout + result.stderr
+    fresh, old = "harga-cabai-turun-di-pasar-induk", "arsip-banjir-tiga-hari-lalu"
+    urls = {
+        slug: requests.get(f"{cdn}/v1/articles/{slug}.json", timeout=10).json()["url"]
+        for slug in (fresh, old)
+    }
+
+    def get(path: str, kind: str) -> bytes:
+        response = requests.get(f"{cdn}/{path}", timeout=10)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"] == kind, path
+        return response.content
+
+    def in_sitemaps() -> set[str]:
+        index = index_sitemaps(get("sitemap.xml", "application/xml; charset=utf-8"))
+        found: set[str] = set()
+        for loc in index:
+            found |= set(sitemap_urls(get(loc.removeprefix(f"{cdn}/"), "application/xml; charset=utf-8")))
+        return found
+
+    def listed_everywhere() -> bool:
+        news = news_entries(get("news-sitemap.xml", "application/xml; charset=utf-8"))
+        category = requests.get(f"{cdn}/v1/categories/ekonomi-daerah.json", timeout=10)
+        feed = feedparser.parse(
+            get("v1/categories/ekonomi-daerah/feed.xml", "application/rss+xml; charset=utf-8")
+        )
+        return (
+            news.get(urls[fresh]) is not None and urls[old] not in news
+            and {urls[fresh], urls[old]} <= in_sitemaps()
+            and category.status_code == 200
+            and [a["slug"] for a in category.json()["articles"]] == [fresh, old]
+            and [e.link for e in feed.entries] == [urls[fresh], urls[old]]
+        )  # fmt: skip
+
+    wait_for(listed_everywhere, timeout=20)
+    robots = get("robots.txt", "text/plain; charset=utf-8").decode()
+    assert f"Sitemap: {cdn}/sitemap.xml" in robots and f"Sitemap: {cdn}/news-sitemap.xml" in robots
+    assert urls[fresh] in [
+        e.link for e in feedparser.parse(get("v1/feed.xml", "application/rss+xml; charset=utf-8")).entries
+    ]
+    get("v1/categories.json", "application/json; charset=utf-8")
+
+    unpublish = tmp_path / "segar-draf.md"
+    unpublish.write_text(
+        f"---\ntitle: {files['segar.md'][0]}\nslug: {fresh}\nstatus: draft\n---\nIsi.\n", encoding="utf-8"
+    )
+    assert kabar(local_stack, "upload", str(unpublish)).returncode == 0
+
+    def gone_everywhere() -> bool:
+        news = news_entries(get("news-sitemap.xml", "application/xml; charset=utf-8"))
+        feeds = [
+            get(p, "application/rss+xml; charset=utf-8")
+            for p in ("v1/feed.xml", "v1/categories/ekonomi-daerah/feed.xml")
+        ]
+        category = requests.get(f"{cdn}/v1/categories/ekonomi-daerah.json", timeout=10).json()
+        return (
+            urls[fresh] not in news and urls[fresh] not in in_sitemaps()
+            and all(urls[fresh] not in [e.link for e in feedparser.parse(f).entries] for f in feeds)
+            and [a["slug"] for a in category["articles"]] == [old]
+        )  # fmt: skip
+
+    wait_for(gone_everywhere, timeout=20)
 
 
 def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:

@@ -60,11 +60,6 @@ T = TypeVar("T")
 # Lists (gsi1) ------------------------------------------------------------------------
 
 
-def _list_of(tag: str | None) -> str:
-    """The gsi1 partition of a tag's list, or of every published article's (``None``)."""
-    return keys.tag_list(tag) if tag else keys.LATEST
-
-
 @dataclass
 class Listed:
     """One article in one list (an item with gsi1 keys): the list, the article's sort key in it
@@ -85,6 +80,7 @@ class MemoryLists:
 
     items: dict[tuple[str, str], Listed] = field(default_factory=dict)
     pages: dict[str, dict[str, PageBound]] = field(default_factory=dict)  # list -> upper bound -> page
+    written: dict[tuple[str, str], datetime] = field(default_factory=dict)  # when each page was committed
 
     def put(self, key: keys.Key, listed: Listed) -> None:
         self.items[(key["pk"], key["sk"])] = _copy(listed)
@@ -97,8 +93,13 @@ class MemoryLists:
         found = [listed for listed in self.items.values() if listed.partition == partition]
         return [_copy(listed) for listed in sorted(found, key=lambda listed: listed.position)]
 
-    def newest(self, limit: int, tag: str | None = None) -> list[ArticleSummary]:
-        return [listed.summary for listed in reversed(self.members(_list_of(tag)))][:limit]
+    def newest(self, limit: int, name: str | None = None) -> list[ArticleSummary]:
+        return [listed.summary for listed in reversed(self.members(keys.list_partition(name)))][:limit]
+
+    def since(self, lower: str, limit: int, *, before: str | None = None) -> list[ArticleSummary]:
+        newest = reversed(self.members(keys.LATEST))
+        inside = [m for m in newest if m.position >= lower and (before is None or m.position < before)]
+        return [listed.summary for listed in inside][:limit]
 
     # pages, as kabar.table.lists.ListStore keeps them ------------------------------------
 
@@ -106,28 +107,28 @@ class MemoryLists:
     def position(published_at: datetime, slug: str) -> str:
         return keys.listing_position(published_at, slug)
 
-    def _bounds(self, tag: str | None) -> dict[str, PageBound]:
-        return self.pages.setdefault(_list_of(tag), {})
+    def _bounds(self, name: str | None) -> dict[str, PageBound]:
+        return self.pages.setdefault(keys.list_pages(name), {})
 
-    def page_of(self, tag: str | None, position: str) -> PageBound | None:
-        above = sorted(upper for upper in self._bounds(tag) if upper > position)
-        return self._bounds(tag)[above[0]] if above else None
+    def page_of(self, name: str | None, position: str) -> PageBound | None:
+        above = sorted(upper for upper in self._bounds(name) if upper > position)
+        return self._bounds(name)[above[0]] if above else None
 
-    def newest_page(self, tag: str | None) -> PageBound:
-        return self._bounds(tag).get(keys.OPEN_PAGE) or PageBound(upper=keys.OPEN_PAGE)
+    def newest_page(self, name: str | None) -> PageBound:
+        return self._bounds(name).get(keys.OPEN_PAGE) or PageBound(upper=keys.OPEN_PAGE)
 
-    def page(self, tag: str | None, upper: str) -> PageBound | None:
-        return self._bounds(tag).get(upper)
+    def page(self, name: str | None, upper: str) -> PageBound | None:
+        return self._bounds(name).get(upper)
 
-    def entries(self, tag: str | None, page: PageBound) -> list[tuple[str, ArticleSummary]]:
-        members = self.members(_list_of(tag))
+    def entries(self, name: str | None, page: PageBound) -> list[tuple[str, ArticleSummary]]:
+        members = self.members(keys.list_partition(name))
         inside = [m for m in members if m.position >= page.lower and (page.newest or m.position < page.upper)]
         return [(listed.position, listed.summary) for listed in reversed(inside)]
 
-    def commit(self, tag: str | None, *, put: Iterable[PageBound] = (), delete: Iterable[PageBound] = (),
+    def commit(self, name: str | None, *, put: Iterable[PageBound] = (), delete: Iterable[PageBound] = (),
                seq: tuple[int, int] | None = None) -> None:  # fmt: skip
         """All or nothing; Conflict when a page is not at the version read (as the transaction)."""
-        bounds, put, delete = self._bounds(tag), list(put), list(delete)
+        bounds, put, delete = self._bounds(name), list(put), list(delete)
         stored = {upper: bound.version for upper, bound in bounds.items()}
         stale = [b for b in put if stored.get(b.upper, 0) != b.version - 1]
         stale += [b for b in delete if stored.get(b.upper) != b.version]
@@ -140,16 +141,21 @@ class MemoryLists:
             del bounds[bound.upper]
         for bound in put:
             bounds[bound.upper] = bound
+            self.written[(keys.list_pages(name), bound.upper)] = datetime.now(UTC)
         if seq is not None and newest is not None and not any(b.upper == keys.OPEN_PAGE for b in put):
             bounds[keys.OPEN_PAGE] = replace(bounds[keys.OPEN_PAGE], seq=seq[1])
 
-    def versions(self, tag: str | None, uppers: Iterable[str]) -> dict[str, int]:
-        bounds = self._bounds(tag)
+    def every_page(self, name: str | None) -> list[tuple[PageBound, datetime | None]]:
+        pages = self._bounds(name)
+        return [(pages[upper], self.written.get((keys.list_pages(name), upper))) for upper in sorted(pages)]
+
+    def versions(self, name: str | None, uppers: Iterable[str]) -> dict[str, int]:
+        bounds = self._bounds(name)
         return {upper: bounds[upper].version for upper in uppers if upper in bounds}
 
     def versions_of(self, uppers: Mapping[str | None, Iterable[str]]) -> dict[tuple[str | None, str], int]:
-        return {(tag, upper): version for tag, listed in uppers.items()
-                for upper, version in self.versions(tag, listed).items()}  # fmt: skip
+        return {(name, upper): version for name, listed in uppers.items()
+                for upper, version in self.versions(name, listed).items()}  # fmt: skip
 
 
 # Uploads and articles ----------------------------------------------------------------
@@ -316,9 +322,12 @@ class MemoryTags:
     vocabulary: MemoryVocabulary | None = None  # for the check that a joined tag is not merged
     tagged: dict[str, ArticleTags] = field(default_factory=dict)
     stats: dict[str, TagCount] = field(default_factory=dict)
+    category_stats: dict[str, TagCount] = field(default_factory=dict)
     merges: dict[str, MergeProgress] = field(default_factory=dict)
 
-    def reading_counts_ahead(self, tags: Iterable[str]) -> AbstractContextManager[None]:
+    def reading_counts_ahead(
+        self, tags: Iterable[str], categories: Iterable[str] = ()
+    ) -> AbstractContextManager[None]:
         """Nothing to read ahead: memory answers each read at once."""
         return nullcontext()
 
@@ -332,7 +341,7 @@ class MemoryTags:
         previous: ArticleTags | None,
         summary: ArticleSummary | None,
         published_at: datetime | None,
-        category: str | None = None,
+        category: Category | None = None,
     ) -> None:
         """As TagStore.store: Stale unless newer (or, for a re-tag of the same version, unless the
         revision read is the one stored); memberships only while published (``summary``)."""
@@ -357,7 +366,7 @@ class MemoryTags:
         profile = {
             "terms": dict(tagged.terms),
             "tags": list(now),
-            **({"category": category} if category else {}),
+            **({"category": category.slug} if category else {}),
         }
         for slug, tag in now.items():
             assert summary is not None
@@ -366,11 +375,15 @@ class MemoryTags:
             )
             if slug not in was:
                 self._count(tag, +1)
-        if summary is not None and category and published_at is not None:
-            listed = Listed(keys.category_list(category), position, summary, profile)
+        in_list = category if summary is not None and category and published_at is not None else None
+        if in_list is not None:
+            listed = Listed(keys.category_list(in_list.slug), position, summary, profile)
             self.lists.put(keys.category_membership(tagged.slug), listed)
         else:
             self.lists.remove(keys.category_membership(tagged.slug))
+        self._category_counts(
+            previous.category if previous and previous.status == "published" else None, in_list
+        )
         for slug, tag in was.items():
             if slug not in now:
                 self.lists.remove(keys.membership(tagged.slug, slug))
@@ -383,6 +396,16 @@ class MemoryTags:
             self.lists.put(keys.term_membership(tagged.slug, term), listed)
         for term in sorted(terms_was - set(terms_now)):
             self.lists.remove(keys.term_membership(tagged.slug, term))
+
+    def _category_counts(self, left: str | None, joined: Category | None) -> None:
+        if left == (joined.slug if joined else None):
+            return
+        if left:
+            old = self.category_stats[left]
+            self.category_stats[left] = replace(old, count=old.count - 1)
+        if joined is not None:
+            count = self.category_stats[joined.slug].count if joined.slug in self.category_stats else 0
+            self.category_stats[joined.slug] = TagCount(slug=joined.slug, name=joined.name, count=count + 1)
 
     def _count(self, tag: ScoredTag, delta: int) -> None:
         """The tag's count moves by ``delta``; its name is the one last given."""
@@ -403,6 +426,13 @@ class MemoryTags:
 
     def count(self, tag: str) -> TagCount | None:
         return self.stats.get(tag)
+
+    def category_count(self, category: str) -> TagCount | None:
+        return self.category_stats.get(category)
+
+    def categories(self, limit: int) -> list[TagCount]:
+        found = [self.category_stats[slug] for slug in sorted(self.category_stats)][:limit]
+        return [category for category in found if category.count > 0]
 
     def most_used(self, limit: int) -> list[TagCount]:
         used = sorted((t for t in self.stats.values() if t.count > 0), key=lambda t: (-t.count, t.slug))

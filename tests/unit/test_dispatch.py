@@ -62,7 +62,7 @@ def test_each_change_goes_to_the_stages_that_act_on_it_and_reads_back_the_same(
     assert (correlation_id, about) == ("upload-1", ABOUT)
     if isinstance(change, TagsChanged):
         assert isinstance(back, TagsChanged) and back.slug == change.slug
-        assert back.tag_positions == change.tag_positions
+        assert back.list_positions == change.list_positions
     else:
         assert back == change
 
@@ -111,7 +111,7 @@ def test_one_record_reaches_every_stage_that_acts_on_it_in_batches_of_ten() -> N
     assert result.failed == set() and result.sent == {TAGGING: 23, RENDER: 24, RELATED: 1}
     assert [len(batch) for batch in queues.sent[TAGGING]] == [SEND_BATCH, SEND_BATCH, 3]
     tags = queues.sent[RELATED][0][0]
-    assert tags["change"] == "tags" and tags["tag_positions"] == {"garut": [at("2026-11", "a1")]}
+    assert tags["change"] == "tags" and tags["list_positions"] == {"garut": [at("2026-11", "a1")]}
     assert tags["record"]["sequence_number"] == "30" and tags["record"]["sk"] == "TAGS"
 
 

@@ -58,6 +58,11 @@ def test_show_more_walks_every_article_once_newest_first_in_pages_of_at_most_the
     assert site.documents[pages(site, "v1/tags/banjir.json")[1][0]]["tag"]["slug"] == "banjir"
 
 
+# With every change to the list of every article: the newest sitemap (34 articles fit in one) and the
+# news sitemap (the sitemap index only when the set of sitemaps changes).
+SEARCH = {"sitemap-newest.xml", "news-sitemap.xml"}
+
+
 def test_a_new_article_rewrites_only_the_newest_pages() -> None:
     stores, site = MemoryStores.new(), MemorySite()
     publish_many(stores, site, 30, tags=["Banjir"])
@@ -66,8 +71,8 @@ def test_a_new_article_rewrites_only_the_newest_pages() -> None:
     lists = [path for path in renderer.out.written if not path.startswith("v1/articles/")]
     # Unless a newest page just filled up (then one new older page), only the newest pages.
     feeds = {"v1/feed.xml", "v1/feed.json", "v1/tags/banjir/feed.xml", "v1/tags/banjir/feed.json"}
-    assert feeds <= set(lists)  # the feeds of the lists it joined, and no other
-    assert set(lists) - {"v1/latest.json", "v1/tags/banjir.json", "v1/tags.json", *feeds} <= {
+    assert feeds | SEARCH <= set(lists)  # the feeds of the lists it joined, and no other
+    assert set(lists) - {"v1/latest.json", "v1/tags/banjir.json", "v1/tags.json", *feeds, *SEARCH} <= {
         path for path in lists if "/pages/" in path
     }
     assert len([path for path in lists if "/pages/" in path]) <= 2
@@ -83,7 +88,7 @@ def test_unpublishing_an_old_article_rewrites_only_its_page_and_the_newest() -> 
     assert every(site) == [slug for slug in slugs[::-1] if slug != victim]
     holder = next(path for path, listed in walk(before.get, "v1/latest.json") if victim in listed)
     lists = {path for path in renderer.out.written if not path.startswith("v1/articles/")}
-    assert lists == {holder, "v1/latest.json", "v1/feed.xml", "v1/feed.json"}
+    assert lists == {holder, "v1/latest.json", "v1/feed.xml", "v1/feed.json", *SEARCH}
 
 
 def test_a_backdated_article_splits_a_full_older_page_and_the_walk_stays_whole() -> None:

@@ -83,7 +83,7 @@ def test_a_tags_record_gives_each_tags_positions_while_published() -> None:
         )
     )
     assert isinstance(moved, TagsChanged) and moved.slug == "gempa" and len(moved.images) == 2
-    assert moved.tag_positions == {"garut": {at("2026-10")}, "gempa": {at("2026-10"), at("2026-11")},
+    assert moved.list_positions == {"garut": {at("2026-10")}, "gempa": {at("2026-10"), at("2026-11")},
                                  "cianjur": {at("2026-11")}}  # fmt: skip
     drafted = table_change(
         record(
@@ -93,9 +93,9 @@ def test_a_tags_record_gives_each_tags_positions_while_published() -> None:
             tags_image("gempa", "draft", None, "gempa"),
         )
     )
-    assert isinstance(drafted, TagsChanged) and drafted.tag_positions == {"gempa": {at("2026-11")}}
+    assert isinstance(drafted, TagsChanged) and drafted.list_positions == {"gempa": {at("2026-11")}}
     never = table_change(record("3", key, None, tags_image("gempa", "draft", None, "gempa")))
-    assert isinstance(never, TagsChanged) and never.tag_positions == {}
+    assert isinstance(never, TagsChanged) and never.list_positions == {}
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_an_article_is_rendered_once_however_many_of_its_records_arrive() -> Non
         ]
     )
     assert work.articles == {"gempa": {"1", "2", "3"}, "banjir": {"4"}}
-    assert (work.positions, work.tag_positions, work.list_records) == (
+    assert (work.positions, work.list_positions, work.list_records) == (
         {"2026-11"},
         {"garut": {at("2026-11")}},
         {"1", "2"},
@@ -219,7 +219,7 @@ def test_lists_gather_every_position_and_tag_of_the_batch() -> None:
         ]
     )
     assert work.positions == {"2026-09", "2026-10", "2026-11"}  # as the records gave them
-    assert work.tag_positions == {"garut": {at("2026-10"), at("2026-11")}, "cianjur": {at("2026-11")},
+    assert work.list_positions == {"garut": {at("2026-10"), at("2026-11")}, "cianjur": {at("2026-11")},
                                   "jalur-gaza": set()}  # fmt: skip
     assert work.list_records == {"1", "2", "3", "4"}
     assert work.records() == {"1", "2", "3", "4"}  # 5, 6 and 7 ask for nothing
@@ -271,7 +271,7 @@ def test_a_whole_batch_from_records_to_plan() -> None:
         articles={"gempa": {"10", "11", "12"}},
         comments={"gempa": CommentWork(pages={1}, every=False, records={"12"})},
         positions={at("2026-10"), at("2026-11")},
-        tag_positions={"garut": {at("2026-10"), at("2026-11")}},
+        list_positions={"garut": {at("2026-10"), at("2026-11")}},
         list_records={"10", "11"},
     )
 

@@ -45,6 +45,7 @@ def test_the_current_version_is_tagged_and_listed_under_each_tag_and_its_categor
         version=1,
         status="published",
         published_at=stored.published_at,
+        category="dunia",
         tags=[editor("Perang", "perang"), editor("Timur Tengah", "timur-tengah")],
         pending=[
             ScoredTag(name=t.name, slug=t.slug, score=t.score, origin=t.origin)

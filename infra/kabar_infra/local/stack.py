@@ -28,6 +28,7 @@ from kabar_infra.local.functions import WorkerFunctions
 from kabar_infra.local.invoke import LambdaEndpoint
 from kabar_infra.local.moto_server import MotoServer, PortInUse, bind, expire_noncurrent_versions
 from kabar_infra.local.router import Router
+from kabar_infra.local.schedules import LocalScheduler
 from kabar_infra.provision import Stack, function_environment, provision
 from kabar_infra.template import ROOT, Template
 
@@ -102,6 +103,7 @@ class LocalStack:
         self.router: Router | None = None
         self.lambda_url = ""  # Lambda's Invoke API for the functions (kabar_infra.local.invoke)
         self.moto: MotoServer | None = None
+        self.scheduler: LocalScheduler | None = None
 
     @property
     def endpoint(self) -> str:
@@ -196,6 +198,9 @@ class LocalStack:
         functions = self.functions = WorkerFunctions(self.template.functions(), environments, self._log)
         self.router = Router(self.template, stack, functions, session, on_consumed=self._trim)
         self._spawn(self.router.run, self._stop)
+        # moto fires no schedule: the template's are fired here (kabar_infra.local.schedules).
+        self.scheduler = LocalScheduler(self.template, stack, session)
+        self._spawn(self.scheduler.run, self._stop)
         invoke = bind(lambda: LambdaEndpoint(functions, environments).server(HOST, self.ports.invoke),
                       _WHAT["invoke"], self.ports.invoke, PORT_VARIABLES["invoke"])  # fmt: skip
         self._serve(invoke)

@@ -1,11 +1,12 @@
-"""Lists (every article's, a tag's, the tags), the site's own documents and the error page."""
+"""Lists (every article's, a tag's, a category's, the tags, the categories), the site's own
+documents and the error page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from kabar.documents.articles import ArticleSummary, TagLink
+from kabar.documents.articles import ArticleSummary, CategoryLink, TagLink
 from kabar.documents.base import PublicDocument
 from kabar.record import described
 
@@ -23,13 +24,15 @@ class LatestDocument(PublicDocument):
 
 @dataclass(kw_only=True)
 class PageDocument(PublicDocument):
-    """An older page of a list, newest first: ``v1/latest/pages/<n>.json`` (every article) or
-    ``v1/tags/<tag>/pages/<n>.json`` (a tag's). Pages are numbered as they are made, not by
-    position; following ``older`` from the newest page reaches every article exactly once."""
+    """An older page of a list, newest first: ``v1/latest/pages/<n>.json`` (every article),
+    ``v1/tags/<tag>/pages/<n>.json`` (a tag's) or ``v1/categories/<slug>/pages/<n>.json``.
+    Pages are numbered as they are made, not by position; following ``older`` from the newest
+    page reaches every article exactly once."""
 
     kind: Literal["page"] = "page"
     number: int
     tag: TagLink | None = described(default=None, description="The tag, on a tag's page")
+    category: CategoryLink | None = described(default=None, description="The category, on a category's page")
     articles: list[ArticleSummary] = described("At most PageSize (50) articles")
     older: str | None = described('The next older page ("Show More"); none on the oldest')
 
@@ -74,6 +77,39 @@ class TagsDocument(PublicDocument):
 
 
 @dataclass(kw_only=True)
+class CategoryDocument(PublicDocument):
+    """``v1/categories/<slug>.json``: a category's newest articles ("Show More": ``more``)."""
+
+    kind: Literal["category"] = "category"
+    slug: str
+    name: str
+    path: str
+    url: str = described("The category's page on the site (CategoryUrlPattern)")
+    count: int = described("How many published articles are in the category")
+    articles: list[ArticleSummary] = described("The category's newest page: at most PageSize (50) articles")
+    more: str | None = described('The next older page of the category ("Show More")')
+    feeds: FeedLinks = described("The category's feeds: its newest 50 articles")
+
+
+@dataclass(kw_only=True)
+class CategoryCount(PublicDocument):
+    name: str
+    slug: str
+    path: str
+    url: str
+    count: int
+
+
+@dataclass(kw_only=True)
+class CategoriesDocument(PublicDocument):
+    """``v1/categories.json``: every category with published articles, by slug (a newsroom has
+    tens of them; at most CATEGORIES_LISTED)."""
+
+    kind: Literal["categories"] = "categories"
+    categories: list[CategoryCount]
+
+
+@dataclass(kw_only=True)
 class FeedLinks(PublicDocument):
     """Where a list's feeds are: RSS 2.0 (application/rss+xml) and JSON Feed 1.1 (application/feed+json)."""
 
@@ -92,8 +128,13 @@ class SiteDocument(PublicDocument):
     latest: str
     tags: str
     schemas: dict[str, str]
+    categories: str
     feeds: FeedLinks = described("The site's feeds: its newest 50 articles")
     tag_feeds: FeedLinks = described("A tag's feeds, {tag} standing for its slug")
+    category_feeds: FeedLinks = described("A category's feeds, {category} standing for its slug")
+    sitemap: str = described("The sitemap index (sitemaps.org), naming every sitemap of articles")
+    news_sitemap: str = described("The Google News sitemap: the articles of the last two days")
+    robots: str = described("robots.txt, naming the sitemap index and the news sitemap")
 
 
 @dataclass(kw_only=True)

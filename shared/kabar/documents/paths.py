@@ -66,11 +66,40 @@ def tag_page_path(slug: str, number: int) -> str:
     return f"{API_VERSION}/tags/{slug}/pages/{number}.json"
 
 
-def feed_path(kind: str, tag: str | None = None) -> str:
+def categories_path() -> str:
+    return f"{API_VERSION}/categories.json"
+
+
+def category_path(slug: str) -> str:
+    return f"{API_VERSION}/categories/{slug}.json"
+
+
+def category_page_path(slug: str, number: int) -> str:
+    """An older page of a category's list (``v1/categories/<slug>.json`` is the newest)."""
+    return f"{API_VERSION}/categories/{slug}/pages/{number}.json"
+
+
+def feed_path(kind: str, tag: str | None = None, *, category: str | None = None) -> str:
     """A list's feed: ``kind`` "rss" (``feed.xml``) or "json" (``feed.json``); the site's
-    (``tag`` None) or a tag's."""
+    (neither ``tag`` nor ``category``), a tag's or a category's."""
     name = "feed.xml" if kind == "rss" else "feed.json"
+    if category:
+        return f"{API_VERSION}/categories/{category}/{name}"
     return f"{API_VERSION}/tags/{tag}/{name}" if tag else f"{API_VERSION}/{name}"
+
+
+# Search engines' documents, at the CDN's root: robots.txt must be there, and a sitemap may list
+# only URLs at or below its own directory. The sitemaps of articles are the pages of
+# kabar.listnames.SITEMAP_LIST: numbered as they are made (1 the oldest), the newest unnumbered.
+ROBOTS_PATH = "robots.txt"
+SITEMAP_INDEX_PATH = "sitemap.xml"
+NEWS_SITEMAP_PATH = "news-sitemap.xml"
+NEWEST_SITEMAP_PATH = "sitemap-newest.xml"
+
+
+def sitemap_path(number: int) -> str:
+    """An older sitemap of articles (``sitemap-newest.xml`` holds the newest)."""
+    return f"sitemap-{number}.xml"
 
 
 def site_path() -> str:

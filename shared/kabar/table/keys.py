@@ -57,6 +57,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal, NamedTuple
 
+from kabar.listnames import SITEMAP_LIST, list_kind
+
 Key = dict[str, str]
 GSI1 = "gsi1"
 GSI2 = "gsi2"
@@ -239,6 +241,11 @@ def spam_name(name: str) -> Key:
     return {"pk": f"SPAMNAME#{name}", "sk": "SPAMNAME"}
 
 
+def category_stats(category: str) -> Key:
+    """A category's article count (and name), listed in gsi1 ``CATEGORIES``."""
+    return {"pk": f"{CATEGORY}{category}", "sk": "STATS"}
+
+
 def tag_stats(tag: str) -> Key:
     return {"pk": f"{TAG}{tag}", "sk": "STATS"}
 
@@ -268,6 +275,24 @@ def article_partition(slug: str) -> str:
 
 def tag_list(tag: str) -> str:
     return f"{TAG}{tag}"
+
+
+CATEGORIES = "CATEGORIES"  # gsi1: the categories with their counts, by slug
+SITEMAP_PAGES = "SITEMAP"  # the pages of kabar.listnames.SITEMAP_LIST
+
+
+def list_partition(name: str | None) -> str:
+    """The gsi1 partition holding the articles of the list ``name``."""
+    kind, slug = list_kind(name)
+    if kind == "tag":
+        return tag_list(slug)
+    return category_list(slug) if kind == "category" else LATEST
+
+
+def list_pages(name: str | None) -> str:
+    """What the pages of the list ``name`` are kept under (``page_bound``, ``pages_of``): its gsi1
+    partition, but the sitemaps' own for the sitemaps (the same articles as ``LATEST``)."""
+    return SITEMAP_PAGES if name == SITEMAP_LIST else list_partition(name)
 
 
 def term_list(term: str) -> str:
@@ -319,7 +344,7 @@ def month_of_position(position: str) -> str:
 
 
 def page_bound(partition: str, upper: str) -> Key:
-    """A page of a gsi1 list (``partition``): the item keyed by the page's upper bound (the
+    """A page of a list (``partition``: ``list_pages``): the item keyed by the page's upper bound (the
     position of the next newer page's oldest article, or OPEN_PAGE for the newest page)."""
     return {"pk": f"{PAGES}{partition}", "sk": upper}
 
@@ -329,5 +354,5 @@ def pages_of(partition: str) -> str:
 
 
 def partition_of_pages(pk: str) -> str:
-    """The gsi1 partition whose pages a page item's ``pk`` holds (``pages_of`` read back)."""
+    """What a page item's ``pk`` holds the pages of (``pages_of`` read back)."""
     return pk.removeprefix(PAGES)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from kabar.documents import ArticleSummary
 from kabar.errors import Conflict, Stale, TagMergedMeanwhile
-from kabar.models import ArticleTags, ScoredTag, TagCount, list_terms
+from kabar.models import ArticleTags, Category, ScoredTag, TagCount, list_terms
 from kabar.table import keys
 from kabar.table.articles import summary_values
 from kabar.table.base import CONDITION_FAILED, Table, names
@@ -20,6 +20,7 @@ TYPE_MEMBERSHIP = "tag_membership"
 TYPE_CATEGORY_MEMBERSHIP = "category_membership"
 TYPE_TERM_MEMBERSHIP = "term_membership"
 TYPE_TAG_STATS = "tag_stats"
+TYPE_CATEGORY_STATS = "category_stats"
 TYPE_MERGE_PROGRESS = "tag_merge_progress"
 
 
@@ -39,22 +40,27 @@ class TagStore:
         previous: ArticleTags | None,
         summary: ArticleSummary | None,
         published_at: datetime | None,
-        category: str | None = None,
+        category: Category | None = None,
     ) -> None:
-        """Store an article's tags, its memberships and the tags' counts in one transaction.
+        """Store an article's tags, its memberships and the tags' and categories' counts in one
+        transaction.
 
         Memberships (in each tag, the category, its strongest stems' lists) exist only while the
         article is published (``summary`` given); each carries the profile related-article scoring
-        compares (and a tag's or category's the summary lists show). Raises Stale when a version at
-        least as new was stored already.
+        compares (and a tag's or category's the summary lists show). ``tagged.category`` must be
+        ``category``'s slug while published. Raises Stale when a version at least as new was
+        stored already.
         """
-        was = {t.slug: t for t in previous.tags} if previous and previous.status == "published" else {}
+        was = {t.slug: t for t in previous.tags} if was_published(previous) else {}
         now = {t.slug: t for t in tagged.tags} if summary is not None else {}
         values = {**keys.article_tags(tagged.slug), "type": TYPE_ARTICLE_TAGS,
                   **tagged.to_json(exclude_none=True)}  # fmt: skip
         items: list[Any] = [self.table.put_op(values, **_tags_condition(tagged, previous))]
         listed = summary_values(summary) if summary is not None else {}
-        profile = {"terms": tagged.terms, "tags": list(now), **({"category": category} if category else {})}
+        in_list = category if summary is not None and category and published_at is not None else None
+        profile = {"terms": tagged.terms, "tags": list(now)} | (
+            {"category": category.slug} if category else {}
+        )
         position = keys.listing_position(published_at, tagged.slug) if published_at else ""
         member = {"slug": tagged.slug, "gsi1sk": position, "summary": listed, "profile": profile}
         for slug, tag in now.items():
@@ -63,12 +69,7 @@ class TagStore:
             items.append(self.table.put_op(membership))
             if slug not in was:
                 items.append(self._count_update(tag, +1))
-        if summary is not None and category and published_at is not None:
-            in_category = {**keys.category_membership(tagged.slug), "type": TYPE_CATEGORY_MEMBERSHIP,
-                           **member, "gsi1pk": keys.category_list(category)}  # fmt: skip
-            items.append(self.table.put_op(in_category))
-        else:
-            items.append(self.table.delete_op(keys.category_membership(tagged.slug)))
+        items += self._category_changes(tagged.slug, previous, member, in_list)
         for slug, tag in was.items():
             if slug not in now:
                 items.append(self.table.delete_op(keys.membership(tagged.slug, slug)))
@@ -97,7 +98,7 @@ class TagStore:
     ) -> list[dict[str, Any]]:
         """The article in the lists of its profile's strongest stems while published (``member``):
         candidates by text. No summary: no page shows these lists."""
-        was = set(list_terms(previous.terms)) if previous and previous.status == "published" else set()
+        was = set(list_terms(previous.terms)) if was_published(previous) else set()
         if member is None:
             return [self.table.delete_op(keys.term_membership(tagged.slug, t)) for t in sorted(was)]
         now = list_terms(tagged.terms)
@@ -110,6 +111,54 @@ class TagStore:
         return items + [
             self.table.delete_op(keys.term_membership(tagged.slug, t)) for t in sorted(was - set(now))
         ]
+
+    def _category_changes(
+        self, slug: str, previous: ArticleTags | None, member: dict[str, Any], now: Category | None
+    ) -> list[dict[str, Any]]:
+        """The article in its category's list while published (``now``); the category it left
+        counts one less, the one it joined one more."""
+        items: list[dict[str, Any]] = []
+        if now is not None:
+            in_category = {**keys.category_membership(slug), "type": TYPE_CATEGORY_MEMBERSHIP, **member,
+                           "gsi1pk": keys.category_list(now.slug)}  # fmt: skip
+            items.append(self.table.put_op(in_category))
+        else:
+            items.append(self.table.delete_op(keys.category_membership(slug)))
+        was = previous.category if was_published(previous) else None
+        if was == (now.slug if now else None):
+            return items
+        if was:
+            items.append(self.table.update_op(
+                keys.category_stats(was), UpdateExpression="ADD #count :delta",
+                ExpressionAttributeNames=names("count"), ExpressionAttributeValues=to_item({":delta": -1}),
+            ))  # fmt: skip
+        if now is not None:
+            items.append(self.table.update_op(
+                keys.category_stats(now.slug),
+                UpdateExpression="SET #type = :type, #slug = :slug, #name = :name, gsi1pk = :pk, "
+                "gsi1sk = :slug ADD #count :delta",
+                ExpressionAttributeNames=names("type", "slug", "name", "count"),
+                ExpressionAttributeValues=to_item({":type": TYPE_CATEGORY_STATS, ":slug": now.slug,
+                                                   ":name": now.name, ":pk": keys.CATEGORIES, ":delta": 1}),
+            ))  # fmt: skip
+        return items
+
+    def categories(self, limit: int) -> list[TagCount]:
+        """Up to ``limit`` categories with published articles, by slug: one query (a newsroom has
+        tens of categories)."""
+        items, _ = self.table.query_page(
+            IndexName=keys.GSI1, KeyConditionExpression="gsi1pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": keys.CATEGORIES}}, Limit=limit,
+        )  # fmt: skip
+        found = [TagCount(slug=str(item["gsi1sk"]), name=str(item.get("name", item["gsi1sk"])),
+                          count=int(item.get("count", 0))) for item in items]  # fmt: skip
+        return [category for category in found if category.count > 0]
+
+    def category_count(self, category: str) -> TagCount | None:
+        item = self.table.get(keys.category_stats(category))
+        if not item:
+            return None
+        return TagCount(slug=category, name=str(item.get("name", category)), count=int(item.get("count", 0)))
 
     def _count_update(self, tag: ScoredTag, delta: int) -> dict[str, Any]:
         return self.table.update_op(
@@ -158,9 +207,13 @@ class TagStore:
                           count=int(item["count"])) for item in items]  # fmt: skip
         return sorted(found, key=lambda t: (-t.count, t.slug))
 
-    def reading_counts_ahead(self, tags: Iterable[str]) -> AbstractContextManager[Any]:
-        """While the block runs, these tags' counts read in one batch get (``Table.reading_ahead``)."""
-        return self.table.reading_ahead([keys.tag_stats(tag) for tag in tags])
+    def reading_counts_ahead(
+        self, tags: Iterable[str], categories: Iterable[str] = ()
+    ) -> AbstractContextManager[Any]:
+        """While the block runs, these tags' and categories' counts read in one batch get
+        (``Table.reading_ahead``)."""
+        wanted = [keys.tag_stats(tag) for tag in tags] + [keys.category_stats(c) for c in categories]
+        return self.table.reading_ahead(wanted)
 
     def count(self, tag: str) -> TagCount | None:
         item = self.table.get(keys.tag_stats(tag))
@@ -170,6 +223,10 @@ class TagStore:
         """How many published articles each of these tags has (tags never used are left out)."""
         items = self.table.batch_get(map(keys.tag_stats, tags), projection=("slug", "count"))
         return {str(item["slug"]): int(item["count"]) for item in items}
+
+
+def was_published(previous: ArticleTags | None) -> TypeGuard[ArticleTags]:
+    return previous is not None and previous.status == "published"
 
 
 _NOT_MERGED = {

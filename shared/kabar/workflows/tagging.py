@@ -15,7 +15,7 @@ from typing import Protocol
 
 from kabar.documents import ArticleSummary
 from kabar.errors import Stale, TagMergedMeanwhile
-from kabar.models import Article, ArticleTags, ScoredTag, VocabularyEntry
+from kabar.models import Article, ArticleTags, Category, ScoredTag, VocabularyEntry
 from kabar.observability import logger
 from kabar.text.relatedness import text_terms
 from kabar.text.tag_suggestion import Tag, Vocabulary, match_key, suggest_tags
@@ -32,7 +32,7 @@ class Tags(Protocol):
     def get(self, slug: str) -> ArticleTags | None: ...
     def store(
         self, tagged: ArticleTags, *, previous: ArticleTags | None, summary: ArticleSummary | None,
-        published_at: datetime | None, category: str | None = None,
+        published_at: datetime | None, category: Category | None = None,
     ) -> None: ...  # fmt: skip
     def member_slugs(self, tag: str, limit: int) -> list[str]: ...
     def record_merge_progress(self, tag: str, moved: int) -> None: ...
@@ -104,6 +104,7 @@ def _tag_once(
         version=article.version,
         status=article.status,
         published_at=article.published_at if published else None,
+        category=article.category.slug if published and article.category else None,
         tags=[t for t in scored if t not in waiting],
         pending=waiting,
         terms=text_terms(article.title, article.lead, body) if published else {},
@@ -118,7 +119,7 @@ def _tag_once(
             previous=previous,
             summary=article.summary() if published else None,
             published_at=article.published_at,
-            category=article.category.slug if article.category else None,
+            category=article.category,
         )
     except Stale:
         logger.info("newer tags stored meanwhile", extra={"slug": slug, "version": article.version})

@@ -1,8 +1,10 @@
-"""Lists: latest.json and its older pages, each tag's page and its older pages, tags.json,
-site.json.
+"""Lists: latest.json and its older pages, each tag's and each category's page and its older
+pages, their feeds, tags.json, categories.json, site.json (and, with the list of every article,
+the sitemaps: kabar.workflows.render.search).
 
 Work per batch is bounded: the pages holding the positions the batch's articles were and are
-at, each list's newest page, and tags.json when tags changed (kabar.workflows.render.pages).
+at, each list's newest page, and tags.json or categories.json when a tag's or category's list
+changed (kabar.workflows.render.pages).
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from kabar.documents import (
     CACHE_LIST,
     CACHE_SITE,
     DOCUMENT_MODELS,
+    NEWS_SITEMAP_PATH,
+    ROBOTS_PATH,
+    SITEMAP_INDEX_PATH,
     ArticleSummary,
+    CategoriesDocument,
+    CategoryCount,
+    CategoryDocument,
+    CategoryLink,
     ErrorDocument,
     FeedLinks,
     LatestDocument,
@@ -24,6 +33,9 @@ from kabar.documents import (
     TagLink,
     TagMergedDocument,
     TagsDocument,
+    categories_path,
+    category_page_path,
+    category_path,
     error_path,
     feed_path,
     latest_page_path,
@@ -34,13 +46,16 @@ from kabar.documents import (
     tag_path,
     tags_path,
 )
+from kabar.listnames import category_list_name, list_kind
 from kabar.models import TagCount as StoredCount
-from kabar.workflows.render.feeds import render_feeds
+from kabar.workflows.render.feeds import category_feed, render_feeds, site_feed, tag_feed
 from kabar.workflows.render.pages import ListDocuments, Written, moved, refresh
+from kabar.workflows.render.search import SearchRenderer
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 # Readers see this; the site's language is Indonesian.
 NOT_FOUND_MESSAGE = "Halaman tidak ditemukan"
+CATEGORIES_LISTED = 1000  # categories.json lists every category (a newsroom has tens) up to this
 
 
 class ListRenderer:
@@ -48,57 +63,100 @@ class ListRenderer:
         self.sources = sources
         self.settings = settings
         self.out = out
+        self.search = SearchRenderer(sources, settings, out)
 
-    def render(self, positions: Iterable[str], tags: Mapping[str, Iterable[str]]) -> None:
+    def render(self, positions: Iterable[str], lists: Mapping[str, Iterable[str]]) -> None:
         """Rewrite the pages holding ``positions`` in the list of every article (and its newest
-        page), and likewise for each tag (``tags``: positions per tag), then tags.json. No
-        position in the list of every article (an article's tags changed, a tag was merged):
-        nothing there changed, since what lists show of an article holds no tags."""
-        lists, size = self.sources.lists, self.settings.page_size
-        latest = ListDocuments(tag=None, write_newest=self._write_latest, page_path=latest_page_path,
+        page, the sitemaps and the news sitemap), and likewise for each tag's and category's list
+        (``lists``: positions per list, named as kabar.listnames.list_kind reads them), then
+        tags.json and categories.json. No position in the list of every article (an article's
+        tags changed, a tag was merged): nothing there changed, since what lists show of an
+        article holds no tags."""
+        size = self.settings.page_size
+        latest = ListDocuments(name=None, write_newest=self._write_latest, page_path=latest_page_path,
                                link=self.settings.link)  # fmt: skip
         positions = set(positions)
-        if positions and refresh(latest, positions, self.sources.lists, self.out, self.settings.page_size):
-            # The site's first article: make sure site.json and its companions exist. They
-            # never change with content, so this is rare and cheap.
-            self.render_site()
-        with self.sources.tags.reading_counts_ahead(tags):  # one request for every tag's count
-            counts = {slug: self.sources.tags.count(slug) for slug in tags}
-        # Every tag's pages written first, then checked in one request: a tag whose pages
+        if positions:
+            if refresh(latest, positions, self.sources.lists, self.out, size):
+                # The site's first article: make sure site.json and its companions exist. They
+                # never change with content, so this is rare and cheap.
+                self.render_site()
+            self.search.render_sitemaps(positions)
+            self.search.render_news_sitemap()
+        kinds = {name: list_kind(name) for name in lists}
+        tags = [slug for kind, slug in kinds.values() if kind == "tag"]
+        categories = [slug for kind, slug in kinds.values() if kind == "category"]
+        # One request for every tag's and category's count.
+        with self.sources.tags.reading_counts_ahead(tags, categories):
+            documents = {name: self._documents(name) for name in lists}
+        # Every list's pages written first, then checked in one request: a list whose pages
         # another render committed meanwhile is rendered again, checked as it goes (pages.moved).
         unchecked: list[Written] = []
-        documents = {slug: self._tag_documents(slug, counts[slug]) for slug in tags}
-        for slug, tag_positions in sorted(tags.items()):
-            refresh(documents[slug], tag_positions, lists, self.out, size, unchecked=unchecked)
-        for again in sorted(str(tag) for tag in (moved(unchecked, lists) if unchecked else ())):
-            refresh(documents[again], tags[again], lists, self.out, size)
+        for name, found in sorted(lists.items()):
+            refresh(documents[name], found, self.sources.lists, self.out, size, unchecked=unchecked)
+        for again in sorted((moved(unchecked, self.sources.lists) if unchecked else ()), key=str):
+            if again is not None:
+                refresh(documents[again], lists[again], self.sources.lists, self.out, size)
         if tags:
             self.render_tags()
+        if categories:
+            self.render_categories()
+
+    def _documents(self, name: str) -> ListDocuments:
+        kind, slug = list_kind(name)
+        if kind == "category":
+            return self._category_documents(slug, self.sources.tags.category_count(slug))
+        return self._tag_documents(slug, self.sources.tags.count(slug))
 
     def _tag_documents(self, slug: str, stats: StoredCount | None) -> ListDocuments:
         link = TagLink(name=stats.name if stats else slug, slug=slug, path=tag_path(slug))
         write = partial(self._write_tag, link, stats.count if stats else 0)
         return ListDocuments(
-            tag=slug,
+            name=slug,
             write_newest=write,
             page_path=partial(tag_page_path, slug),
-            tag_link=link,
+            tag=link,
             link=self.settings.link,
         )
 
+    def _category_documents(self, slug: str, stats: StoredCount | None) -> ListDocuments:
+        link = CategoryLink(name=stats.name if stats else slug, slug=slug)
+        write = partial(self._write_category, link, stats.count if stats else 0)
+        return ListDocuments(name=category_list_name(slug), write_newest=write,
+                             page_path=partial(category_page_path, slug), category=link,
+                             link=self.settings.link)  # fmt: skip
+
     def _write_latest(self, articles: list[ArticleSummary], more: str | None) -> None:
         self.out.put(latest_path(), LatestDocument(articles=articles, more=more), CACHE_LIST)
-        render_feeds(self.sources, self.settings, self.out, None, newest_page=articles, more=more)
+        render_feeds(self.sources, self.settings, self.out, site_feed(self.settings), newest_page=articles,
+                     more=more)  # fmt: skip
 
     def _write_tag(self, tag: TagLink, count: int, articles: list[ArticleSummary], more: str | None) -> None:
         if not articles and not more:
             self._tag_without_articles(tag)
-            render_feeds(self.sources, self.settings, self.out, tag, newest_page=[], more=None)
+            render_feeds(self.sources, self.settings, self.out, tag_feed(self.settings, tag), newest_page=[],
+                         more=None)  # fmt: skip
             return
         document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=count, articles=articles,
                                more=more)  # fmt: skip
         self.out.put(tag.path, document, CACHE_LIST)
-        render_feeds(self.sources, self.settings, self.out, tag, newest_page=articles, more=more)
+        feed = tag_feed(self.settings, tag)
+        render_feeds(self.sources, self.settings, self.out, feed, newest_page=articles, more=more)
+
+    def _write_category(
+        self, category: CategoryLink, count: int, articles: list[ArticleSummary], more: str | None
+    ) -> None:
+        feed = category_feed(self.settings, category)
+        path = category_path(category.slug)
+        if not articles and not more:  # the category's last article left it
+            self.out.delete(path)
+        else:
+            document = CategoryDocument(
+                slug=category.slug, name=category.name, path=path, url=feed.link, count=count,
+                articles=articles, more=more, feeds=FeedLinks(rss=feed.rss_path, json=feed.json_path),
+            )  # fmt: skip
+            self.out.put(path, document, CACHE_LIST)
+        render_feeds(self.sources, self.settings, self.out, feed, newest_page=articles, more=more)
 
     def _tag_without_articles(self, tag: TagLink) -> None:
         """A merged tag's page points to its target; any other empty tag has no page."""
@@ -119,6 +177,16 @@ class ListRenderer:
         )
         self.out.put(tags_path(), document, CACHE_LIST)
 
+    def render_categories(self) -> None:
+        """categories.json: every category with published articles, by slug (one query)."""
+        found = self.sources.tags.categories(CATEGORIES_LISTED)
+        urls = self.settings.urls
+        document = CategoriesDocument(categories=[
+            CategoryCount(name=c.name, slug=c.slug, path=category_path(c.slug), url=urls.category(c.slug),
+                          count=c.count) for c in found
+        ])  # fmt: skip
+        self.out.put(categories_path(), document, CACHE_LIST)
+
     def render_site(self) -> None:
         """site.json, the error page and the schemas: what changes only with the site itself."""
         from kabar.schemas import SchemaDocument, document_schema
@@ -128,9 +196,13 @@ class ListRenderer:
             self.out.put(schema_path(kind), SchemaDocument(document_schema(kind)), CACHE_SITE)
         document = SiteDocument(
             name=self.settings.site_name, url=self.settings.urls.home(), language=self.settings.language,
-            latest=latest_path(), tags=tags_path(),
+            latest=latest_path(), tags=tags_path(), categories=categories_path(),
             schemas={kind: schema_path(kind) for kind in DOCUMENT_MODELS},
             feeds=FeedLinks(rss=feed_path("rss"), json=feed_path("json")),
             tag_feeds=FeedLinks(rss=feed_path("rss", "{tag}"), json=feed_path("json", "{tag}")),
+            category_feeds=FeedLinks(rss=feed_path("rss", category="{category}"),
+                                     json=feed_path("json", category="{category}")),
+            sitemap=SITEMAP_INDEX_PATH, news_sitemap=NEWS_SITEMAP_PATH, robots=ROBOTS_PATH,
         )  # fmt: skip
         self.out.put(site_path(), document, CACHE_SITE)
+        self.search.render_robots()

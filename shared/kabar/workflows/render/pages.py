@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from kabar.documents import CACHE_LIST, ArticleSummary, PageDocument, TagLink
+from kabar.documents import CACHE_LIST, ArticleSummary, CategoryLink, PageDocument, TagLink
 from kabar.errors import Conflict
 from kabar.paging import PageBound
 from kabar.workflows.render.sources import Lists, Output
@@ -33,15 +33,19 @@ Entry = tuple[str, ArticleSummary]  # an article's position in the list, and wha
 
 @dataclass(frozen=True)
 class ListDocuments:
-    """How one list's pages become documents: ``write_newest(articles, more)`` writes the list's
-    own document (it may delete it, or write a pointer, when there are no articles); ``link``
+    """How the pages of one list (``name``: kabar.listnames.list_kind) become documents:
+    ``write_newest(articles, more)`` writes the list's own document (it may delete it, or write
+    a pointer, when there are no articles), ``write_older(page, articles, older)`` an older page
+    (at ``page_path(page)``; by default a PageDocument naming ``tag`` or ``category``); ``link``
     makes a stored summary what the list shows (its canonical URL added)."""
 
-    tag: str | None
+    name: str | None
     write_newest: Callable[[list[ArticleSummary], str | None], None]
     page_path: Callable[[int], str]
-    tag_link: TagLink | None = None
+    tag: TagLink | None = None
+    category: CategoryLink | None = None
     link: Callable[[ArticleSummary], ArticleSummary] = lambda summary: summary  # its canonical URL added
+    write_older: Callable[[int, list[ArticleSummary], str | None], None] | None = None
 
 
 @dataclass
@@ -59,7 +63,7 @@ class Written:
     """Pages a render wrote without checking yet that no other render committed them since:
     the versions it committed (``put``), and the pages it deleted."""
 
-    tag: str | None
+    name: str | None
     put: tuple[PageBound, ...]
     deleted: tuple[str, ...]
 
@@ -75,7 +79,7 @@ def refresh(
     rendered: set[str] = set()
     newest: PageBound | None = None  # found on the way: the newest page holds a position
     for position in sorted(set(positions), reverse=True):
-        bound = lists.page_of(docs.tag, position)
+        bound = lists.page_of(docs.name, position)
         if bound is not None and bound.newest:
             newest = newest or bound
         elif bound is not None and bound.upper not in rendered:
@@ -87,10 +91,10 @@ def refresh(
 def moved(unchecked: list[Written], lists: Lists) -> set[str | None]:
     """The lists among ``unchecked`` whose pages another render committed after these were
     written (their documents may be the older render's): to render again, with checks."""
-    stored = lists.versions_of({w.tag: [b.upper for b in w.put] + list(w.deleted) for w in unchecked})
-    return {w.tag for w in unchecked
-            if any(stored.get((w.tag, b.upper)) != b.version for b in w.put)
-            or any((w.tag, upper) in stored for upper in w.deleted)}  # fmt: skip
+    stored = lists.versions_of({w.name: [b.upper for b in w.put] + list(w.deleted) for w in unchecked})
+    return {w.name for w in unchecked
+            if any(stored.get((w.name, b.upper)) != b.version for b in w.put)
+            or any((w.name, upper) in stored for upper in w.deleted)}  # fmt: skip
 
 
 def _render(
@@ -101,66 +105,66 @@ def _render(
     committed it meanwhile; the pages written, and whether the newest page was created.
     ``found``: the page already looked up for ``position`` (the first attempt's)."""
     for _ in range(ATTEMPTS):
-        bound = found or (lists.page_of(docs.tag, position) if position is not None else None)
-        bound, found = bound or lists.newest_page(docs.tag), None
-        change = _reshape(docs.tag, bound, lists.entries(docs.tag, bound), lists, size)
+        bound = found or (lists.page_of(docs.name, position) if position is not None else None)
+        bound, found = bound or lists.newest_page(docs.name), None
+        change = _reshape(docs.name, bound, lists.entries(docs.name, bound), lists, size)
         if change.put or change.delete:
             try:
-                lists.commit(docs.tag, put=change.put, delete=change.delete, seq=change.seq)
+                lists.commit(docs.name, put=change.put, delete=change.delete, seq=change.seq)
             except Conflict:
                 continue
         _write(docs, change, out)
         if unchecked is not None:
-            unchecked.append(Written(docs.tag, tuple(change.put), tuple(b.upper for b in change.delete)))
+            unchecked.append(Written(docs.name, tuple(change.put), tuple(b.upper for b in change.delete)))
             return {b.upper for b in change.put}, any(b.newest and b.version == 1 for b in change.put)
-        stored = lists.versions(docs.tag, [b.upper for b in change.put + change.delete])
+        stored = lists.versions(docs.name, [b.upper for b in change.put + change.delete])
         if all(stored.get(b.upper) == b.version for b in change.put) and not any(
             b.upper in stored for b in change.delete
         ):
             created = any(b.newest and b.version == 1 for b in change.put)
             return {b.upper for b in change.put}, created
-    raise Conflict(f"pages of list {docs.tag or 'latest'} kept changing: {ATTEMPTS} renders lost")
+    raise Conflict(f"pages of list {docs.name or 'latest'} kept changing: {ATTEMPTS} renders lost")
 
 
-def _reshape(tag: str | None, bound: PageBound, entries: list[Entry], lists: Lists, size: int) -> Change:
+def _reshape(name: str | None, bound: PageBound, entries: list[Entry], lists: Lists, size: int) -> Change:
     """The page as it should be stored now: kept, split, or merged into its neighbour."""
     if len(entries) > size:
-        return _split(tag, bound, entries, lists, size)
+        return _split(name, bound, entries, lists, size)
     if entries:
         kept = replace(bound, version=bound.version + 1)
         return Change(put=[kept], documents=[(kept, entries)])
     if not bound.newest:
         # Empty: the newer neighbour takes over its range (and its link to the older page).
-        newer = lists.page_of(tag, bound.upper)
+        newer = lists.page_of(name, bound.upper)
         if newer is None:
             raise Conflict(f"no page above {bound.upper}")
-        return _merge(tag, newer, bound, lists)
+        return _merge(name, newer, bound, lists)
     if bound.older:
         # The newest page is empty: it takes in the next older page.
-        older = lists.page(tag, bound.lower)
+        older = lists.page(name, bound.lower)
         if older is None:
             raise Conflict(f"no page below the newest at {bound.lower}")
-        return _merge(tag, bound, older, lists)
+        return _merge(name, bound, older, lists)
     if bound.version == 0:
         return Change(documents=[(bound, [])])  # a list that never had an article: nothing to store
     kept = replace(bound, version=bound.version + 1)
     return Change(put=[kept], documents=[(kept, [])])
 
 
-def _merge(tag: str | None, kept: PageBound, gone: PageBound, lists: Lists) -> Change:
+def _merge(name: str | None, kept: PageBound, gone: PageBound, lists: Lists) -> Change:
     """``gone``'s range (and its link to the page older than it) joins the next newer page ``kept``."""
     grown = replace(kept, lower=gone.lower, older=gone.older, version=kept.version + 1)
-    return Change(put=[grown], delete=[gone], documents=[(grown, lists.entries(tag, grown)), (gone, [])])
+    return Change(put=[grown], delete=[gone], documents=[(grown, lists.entries(name, grown)), (gone, [])])
 
 
-def _split(tag: str | None, bound: PageBound, entries: list[Entry], lists: Lists, size: int) -> Change:
+def _split(name: str | None, bound: PageBound, entries: list[Entry], lists: Lists, size: int) -> Change:
     """The oldest articles, half a page at a time, become new older pages until the rest fits."""
     oldest_first, half = entries[::-1], (size + 1) // 2
     pieces: list[list[Entry]] = []
     while len(oldest_first) > size:
         pieces.append(oldest_first[:half])
         oldest_first = oldest_first[half:]
-    seq = bound.seq if bound.newest else lists.newest_page(tag).seq
+    seq = bound.seq if bound.newest else lists.newest_page(name).seq
     made: list[PageBound] = []
     for index in range(len(pieces)):
         upper = pieces[index + 1][0][0] if index + 1 < len(pieces) else oldest_first[0][0]
@@ -184,8 +188,11 @@ def _write(docs: ListDocuments, change: Change, out: Output) -> None:
             out.delete(docs.page_path(page.number))
         elif page.newest:
             docs.write_newest(summaries, more)
+        elif docs.write_older is not None:
+            docs.write_older(page.number, summaries, more)
         else:
-            document = PageDocument(number=page.number, tag=docs.tag_link, articles=summaries, older=more)
+            document = PageDocument(number=page.number, tag=docs.tag, category=docs.category,
+                                    articles=summaries, older=more)  # fmt: skip
             out.put(docs.page_path(page.number), document, CACHE_LIST)
 
 

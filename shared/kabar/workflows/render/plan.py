@@ -15,6 +15,7 @@ from kabar.events import (
     ArticleChanged,
     CommentChanged,
     RelatedChanged,
+    Scheduled,
     TableChange,
     TagMerged,
     TagsChanged,
@@ -43,8 +44,9 @@ class RenderPlan:
     referrers: dict[str, set[str]] = field(default_factory=dict)  # named slug -> records that asked
     comments: dict[str, CommentWork] = field(default_factory=dict)
     positions: set[str] = field(default_factory=set)
-    tag_positions: dict[str, set[str]] = field(default_factory=dict)
+    list_positions: dict[str, set[str]] = field(default_factory=dict)
     list_records: set[str] = field(default_factory=set)
+    hourly: set[str] = field(default_factory=set)  # the schedule's records: the sitemaps' hourly work
 
     def article(self, slug: str, record: str) -> None:
         self.articles.setdefault(slug, set()).add(record)
@@ -67,25 +69,27 @@ class RenderPlan:
         """Positions in the list of every article, and in tags' lists, whose pages to render for
         ``records`` (a tag with none: only its newest page)."""
         self.positions.update(positions)
-        for tag, tag_positions in (tags or {}).items():
-            self.tag_positions.setdefault(tag, set()).update(tag_positions)
+        for tag, list_positions in (tags or {}).items():
+            self.list_positions.setdefault(tag, set()).update(list_positions)
         self.list_records.update(records)
 
     def records(self) -> set[str]:
         """Every record that asked for any of this work."""
-        asked = set(self.list_records).union(*self.articles.values(), *self.referrers.values())
+        asked = set(self.list_records | self.hourly).union(*self.articles.values(), *self.referrers.values())
         return asked.union(*(work.records for work in self.comments.values()))
 
     @property
     def has_lists(self) -> bool:
-        return bool(self.positions or self.tag_positions)
+        return bool(self.positions or self.list_positions)
 
 
 def plan(changes: Iterable[tuple[str, TableChange]]) -> RenderPlan:
     """The work a batch of ``(record id, change)`` asks for."""
     work = RenderPlan()
     for record, change in changes:
-        if isinstance(change, CommentChanged):
+        if isinstance(change, Scheduled) and change.task == "sitemaps":
+            work.hourly.add(record)
+        elif isinstance(change, CommentChanged):
             work.comment_pages(change.slug, record, change.pages)
             if change.count_changed:
                 work.article(change.slug, record)  # its document states the count
@@ -95,7 +99,7 @@ def plan(changes: Iterable[tuple[str, TableChange]]) -> RenderPlan:
             # A tag was merged: its page becomes a pointer once its articles have moved.
             work.listed([record], tags={change.tag: ()})
         elif isinstance(change, TagsChanged):
-            work.listed([record], tags=change.tag_positions)
+            work.listed([record], tags=change.list_positions)
             work.article(change.slug, record)
         elif isinstance(change, ArticleChanged):
             if change.republished:

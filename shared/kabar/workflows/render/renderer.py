@@ -49,8 +49,10 @@ class Renderer:
             render = partial(self.render_comments, slug, work.pages, every=work.every)
             self._run(f"comments of {slug}", work.records, failed, render)
         if plan.has_lists:
-            render_lists = partial(self.lists.render, plan.positions, plan.tag_positions)
+            render_lists = partial(self.lists.render, plan.positions, plan.list_positions)
             self._run("lists", plan.list_records, failed, render_lists)
+        if plan.hourly:
+            self._run("hourly sitemaps", plan.hourly, failed, self.lists.search.render_hourly)
         # Long-cached documents written but not queued for invalidation would stay stale at
         # the edge for a day: all of it again. (The invalidation itself retries on its own.)
         self._run("invalidation", plan.records(), failed, self.out.invalidate)
