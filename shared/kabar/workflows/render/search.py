@@ -59,13 +59,12 @@ class SearchRenderer:
     def render_sitemaps(self, positions: Iterable[str]) -> None:
         """The sitemaps holding ``positions`` (in the list of every article) and the newest; the
         index when the set of sitemaps changed."""
-        lists, name = self.sources.lists, SITEMAP_LIST
-        docs = ListDocuments(name=name, write_newest=self._write_newest, page_path=sitemap_path,
-                             link=self.settings.link, write_older=self._write_older)  # fmt: skip
-        before, deleted = lists.newest_page(name), len(self.out.deleted)
-        created = refresh(docs, positions, lists, self.out, self.settings.sitemap_size)
-        merged = any(path.startswith("sitemap-") for path in self.out.deleted[deleted:])
-        if created or merged or lists.newest_page(name).seq != before.seq or not self._has_articles:
+        reshaped: list[bool] = []
+        docs = ListDocuments(name=SITEMAP_LIST, write_newest=self._write_newest, page_path=sitemap_path,
+                             link=self.settings.link, write_older=self._write_older,
+                             reshaped=lambda: reshaped.append(True))  # fmt: skip
+        refresh(docs, positions, self.sources.lists, self.out, self.settings.sitemap_size)
+        if reshaped or not self._has_articles:
             self.render_index()
 
     @property
