@@ -88,22 +88,22 @@ class ListRenderer:
         categories = [slug for kind, slug in kinds.values() if kind == "category"]
         # One request for every tag's and category's count.
         with self.sources.tags.reading_counts_ahead(tags, categories):
-            documents = {name: self._documents(name) for name in lists}
+            documents = {name: self._documents(*kinds[name]) for name in lists}
         # Every list's pages written first, then checked in one request: a list whose pages
         # another render committed meanwhile is rendered again, checked as it goes (pages.moved).
         unchecked: list[Written] = []
         for name, found in sorted(lists.items()):
             refresh(documents[name], found, self.sources.lists, self.out, size, unchecked=unchecked)
-        for again in sorted((moved(unchecked, self.sources.lists) if unchecked else ()), key=str):
-            if again is not None:
-                refresh(documents[again], lists[again], self.sources.lists, self.out, size)
+        for again in sorted(
+            name for name in (moved(unchecked, self.sources.lists) if unchecked else ()) if name
+        ):
+            refresh(documents[again], lists[again], self.sources.lists, self.out, size)
         if tags:
             self.render_tags()
         if categories:
             self.render_categories()
 
-    def _documents(self, name: str) -> ListDocuments:
-        kind, slug = list_kind(name)
+    def _documents(self, kind: str, slug: str) -> ListDocuments:
         if kind == "category":
             return self._category_documents(slug, self.sources.tags.category_count(slug))
         return self._tag_documents(slug, self.sources.tags.count(slug))
@@ -134,13 +134,11 @@ class ListRenderer:
     def _write_tag(self, tag: TagLink, count: int, articles: list[ArticleSummary], more: str | None) -> None:
         if not articles and not more:
             self._tag_without_articles(tag)
-            render_feeds(self.sources, self.settings, self.out, tag_feed(self.settings, tag), newest_page=[],
-                         more=None)  # fmt: skip
-            return
-        document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=count, articles=articles,
-                               more=more)  # fmt: skip
-        self.out.put(tag.path, document, CACHE_LIST)
-        feed = tag_feed(self.settings, tag)
+        else:
+            document = TagDocument(slug=tag.slug, name=tag.name, path=tag.path, count=count,
+                                   articles=articles, more=more)  # fmt: skip
+            self.out.put(tag.path, document, CACHE_LIST)
+        feed = tag_feed(self.settings, tag)  # none while the tag has no article
         render_feeds(self.sources, self.settings, self.out, feed, newest_page=articles, more=more)
 
     def _write_category(

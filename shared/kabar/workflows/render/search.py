@@ -1,10 +1,11 @@
 """What search engines read (kabar.sitemaps), rewritten with the list of every article.
 
-The sitemaps of articles are the pages of their own list, ``kabar.listnames.SITEMAP_LIST``: every published
-article again, but in pages of ``SiteSettings.sitemap_size`` (kabar.sitemaps.SITEMAP_SIZE), kept
-as kabar.workflows.render.pages keeps the lists' pages. A publish rewrites the sitemaps that hold
-the positions the article was and is at, and the newest, never the others: at most three (an
-older one it was in, the newest, and one split off the newest).
+The sitemaps of articles are the pages of their own list, ``kabar.listnames.SITEMAP_LIST``:
+every published article again, but in pages of ``SiteSettings.sitemap_size``
+(kabar.sitemaps.SITEMAP_SIZE), kept as kabar.workflows.render.pages keeps the lists' pages. A
+publish rewrites the sitemaps that hold the positions the article was and is at, and the newest,
+never the others: at most three (an older one it was in, the newest, and one split off the
+newest).
 
 The index names every sitemap with when its page was last written: one Query of the pages'
 items (about 5,000 in a MB), so it is not rewritten with every publish. A publish rewrites it
