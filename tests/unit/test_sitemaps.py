@@ -55,6 +55,9 @@ def test_every_article_is_in_one_sitemap_and_a_publish_rewrites_only_the_newest(
     moments = {f"berita-{n:02d}": NOW - timedelta(days=30) + timedelta(hours=n) for n in range(23)}
     for slug, moment in moments.items():
         render(stores, site, published(stores, slug, published_at=moment))
+    # The first split named its sitemap at once; the later ones wait for the hourly rewrite.
+    assert set(every_sitemap(site)) == {"sitemap-newest.xml", "sitemap-1.xml"}
+    render(stores, site, [("schedule-1", Scheduled("sitemaps"))])
     sitemaps = every_sitemap(site)
     assert len(sitemaps) >= 3 and all(len(urls) <= 10 for urls in sitemaps.values())
     listed = [loc for urls in sitemaps.values() for loc in urls]
@@ -69,12 +72,14 @@ def test_every_article_is_in_one_sitemap_and_a_publish_rewrites_only_the_newest(
     xml = {path for path in renderer.out.written if path.endswith(".xml") and "feed" not in path}
     # The newest sitemap had room: it and the news sitemap, never another sitemap nor the index.
     assert xml == {"sitemap-newest.xml", "news-sitemap.xml"} and site.files["sitemap.xml"] == index_before
-    for number in range(10):  # until the newest splits: the index names the new sitemap at once
+    for number in range(10):  # until the newest splits: no publish reads every sitemap's page
         render(
             stores,
             site,
             published(stores, f"baru-{number}", published_at=NOW - timedelta(days=4, hours=number)),
         )
+    assert site.files["sitemap.xml"] == index_before
+    render(stores, site, [("schedule-2", Scheduled("sitemaps"))])  # the hour names the new one
     assert len(every_sitemap(site)) > len(sitemaps)
     assert sum(len(urls) for urls in every_sitemap(site).values()) == 23 + 1 + 10
 
@@ -91,6 +96,22 @@ def test_unpublishing_an_old_article_rewrites_its_sitemap_and_it_leaves_every_on
                                               published_at=moments[victim]))  # fmt: skip
     assert holder in renderer.out.written
     assert not any(url(victim, moments[victim]) in urls for urls in every_sitemap(site).values())
+
+
+def test_a_sitemap_emptied_by_unpublishing_leaves_the_index_at_once() -> None:
+    stores, site = MemoryStores.new(), MemorySite()
+    moments = {f"berita-{n:02d}": NOW - timedelta(days=10, hours=n) for n in range(20)}
+    for slug, moment in moments.items():
+        render(stores, site, published(stores, slug, published_at=moment))
+    render(stores, site, [("schedule-1", Scheduled("sitemaps"))])
+    oldest = next(iter(every_sitemap(site)))  # oldest first: the index's order
+    assert oldest != "sitemap-newest.xml"
+    gone = [slug for slug, moment in moments.items() if url(slug, moment) in every_sitemap(site)[oldest]]
+    for slug in gone:
+        render(stores, site, published(stores, slug, version=2, status="draft", published_at=moments[slug]))
+    assert oldest not in site.files and oldest not in every_sitemap(site)  # every named one exists
+    listed = sorted(loc for urls in every_sitemap(site).values() for loc in urls)
+    assert listed == sorted(url(slug, moment) for slug, moment in moments.items() if slug not in gone)
 
 
 def test_the_news_sitemap_holds_the_last_two_days_and_slides_on_schedule() -> None:

@@ -37,8 +37,9 @@ class ListDocuments:
     ``write_newest(articles, more)`` writes the list's own document (it may delete it, or write
     a pointer, when there are no articles), ``write_older(page, articles, older)`` an older page
     (at ``page_path(page)``; by default a PageDocument naming ``tag`` or ``category``); ``link``
-    makes a stored summary what the list shows (its canonical URL added); ``reshaped()`` is told
-    when a render made a page or merged one away (the set of pages changed)."""
+    makes a stored summary what the list shows (its canonical URL added); ``reshaped(made, gone)``
+    is told when a render made pages or merged one away (the set of pages changed), with the
+    pages made and those deleted."""
 
     name: str | None
     write_newest: Callable[[list[ArticleSummary], str | None], None]
@@ -47,7 +48,7 @@ class ListDocuments:
     category: CategoryLink | None = None
     link: Callable[[ArticleSummary], ArticleSummary] = lambda summary: summary  # its canonical URL added
     write_older: Callable[[int, list[ArticleSummary], str | None], None] | None = None
-    reshaped: Callable[[], None] | None = None  # called when a page was made or merged away
+    reshaped: Callable[[list[PageBound], list[PageBound]], None] | None = None  # pages made, gone
 
 
 @dataclass
@@ -116,8 +117,9 @@ def _render(
             except Conflict:
                 continue
         _write(docs, change, out)
-        if docs.reshaped is not None and (change.delete or any(b.version == 1 for b in change.put)):
-            docs.reshaped()
+        made = [b for b in change.put if b.version == 1]
+        if docs.reshaped is not None and (change.delete or made):
+            docs.reshaped(made, change.delete)
         if unchecked is not None:
             unchecked.append(Written(docs.name, tuple(change.put), tuple(b.upper for b in change.delete)))
             return {b.upper for b in change.put}, any(b.newest and b.version == 1 for b in change.put)

@@ -8,10 +8,13 @@ never the others: at most three (an older one it was in, the newest, and one spl
 newest).
 
 The index names every sitemap with when its page was last written: one Query of the pages'
-items (about 5,000 in a MB), so it is not rewritten with every publish. A publish rewrites it
-only when the set of sitemaps changed (the newest split, or an emptied one merged away: one
-publish in SITEMAP_SIZE / 2), and the template's hourly schedule rewrites it to bring its
-``lastmod`` dates up to date.
+items (about 5,000 in a MB), which grow with the corpus, so no publish reads them. The
+template's hourly schedule rewrites the index, naming the sitemaps split off the newest since
+(one publish in SITEMAP_SIZE / 2 splits it; the articles moved wait at most an hour to be named
+again) and bringing the ``lastmod`` dates up to date. A render rewrites it at once only when
+that is cheap or needed: when it made the first sitemap besides the newest (the pages are then
+at most a few), and when an unpublish merged an emptied sitemap away (its file is deleted, and
+the index must not name it: a rare event, since it takes every article of a sitemap).
 
 The news sitemap is the articles published in the last two days (at most NEWS_SIZE), rewritten
 with every publish from the newest sitemap's articles when they reach back two days, else with
@@ -34,6 +37,7 @@ from kabar.documents import (
     sitemap_path,
 )
 from kabar.listnames import SITEMAP_LIST
+from kabar.paging import PageBound
 from kabar.sitemaps import (
     NEWS_SIZE,
     NEWS_WINDOW,
@@ -59,13 +63,20 @@ class SearchRenderer:
 
     def render_sitemaps(self, positions: Iterable[str]) -> None:
         """The sitemaps holding ``positions`` (in the list of every article) and the newest; the
-        index when the set of sitemaps changed."""
-        reshaped: list[bool] = []
+        index when a sitemap was deleted or the first ones made (the module's docstring)."""
+        index_now: list[bool] = []
+
+        def reshaped(made: list[PageBound], gone: list[PageBound]) -> None:
+            # A sitemap deleted, or the first made (the newest, or the first numbered one: no
+            # older page before it): the index at once. Any other split waits for the hour.
+            if gone or any(page.older == 0 for page in made):
+                index_now.append(True)
+
         docs = ListDocuments(name=SITEMAP_LIST, write_newest=self._write_newest, page_path=sitemap_path,
                              link=self.settings.link, write_older=self._write_older,
-                             reshaped=lambda: reshaped.append(True))  # fmt: skip
+                             reshaped=reshaped)  # fmt: skip
         refresh(docs, positions, self.sources.lists, self.out, self.settings.sitemap_size)
-        if reshaped or not self._has_articles:
+        if index_now or not self._has_articles:
             self.render_index()
 
     @property
