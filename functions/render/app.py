@@ -27,7 +27,7 @@ def new_renderer() -> Renderer:
     settings, every = get_settings(), stores()
     sources = Sources(articles=every.articles, tags=every.tags, related=every.related,
                       comments=every.comments, lists=every.lists, vocabulary=every.vocabulary,
-                      links=every.links)  # fmt: skip
+                      links=every.links, authors=every.authors)  # fmt: skip
     site = SiteSettings(site_name=settings.site_name, language=settings.site_language,
                         page_size=settings.page_size, tags_listed=settings.tags_listed,
                         read_also_auto=settings.read_also_auto,

@@ -1,4 +1,4 @@
-"""VocabularyFunction: the editors' tag vocabulary API (GET/PUT /tags, PUT /tags/{slug}, merges, aliases)."""
+"""VocabularyFunction: the editors' tags (GET/PUT /tags, merges, aliases) and authors (/authors/{slug})."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from kabar.api import Answer, caller_in_group, json_response, resolver
 from kabar.deps import stores
 from kabar.observability import correlate, logger, request_id
 from kabar.routes import vocabulary as routes
+from kabar.routes.authors import bind_authors
 from kabar.settings import get_settings
 from kabar.workflows import vocabulary
 
@@ -38,9 +39,7 @@ def put_many(bulk: routes.BulkRequest) -> Answer:
 @app.bind(routes.PUT)
 def put_one(slug: str, tag: routes.TagRequest) -> Answer:
     entry = vocabulary.put_tag(slug, tag, vocabulary=stores().vocabulary)
-    logger.info(
-        "vocabulary tag stored", extra={"editor": current_editor(), "slug": slug, "status": entry.status}
-    )
+    logger.info("tag stored", extra={"editor": current_editor(), "slug": slug, "status": entry.status})
     return json_response(200, entry.to_json())
 
 
@@ -52,6 +51,7 @@ def merge(slug: str, request: routes.MergeRequest) -> Answer:
 
 
 routes.bind_alias_offers(app, current_editor)  # GET /tags/aliases, POST /tags/{slug}/aliases
+bind_authors(app, current_editor)  # GET/PUT /authors/{slug}
 
 
 @logger.inject_lambda_context

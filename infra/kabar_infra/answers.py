@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kabar import models
+from kabar import documents, models
 from kabar.schemas import models_of
 from kabar.workflows import uploads, vocabulary
 from kabar.workflows.upload_forms import UploadTicket
@@ -23,11 +23,11 @@ from kabar.workflows.upload_forms import UploadTicket
 # from the dataclasses): every field is answered, so a default does not make one optional.
 _RECORDS = models_of(
     [models.FieldError, models.IgnoredFile, models.ArticleRef, uploads.UploadStatus, vocabulary.TagEntry,
-     models.AliasOffer],
+     models.AliasOffer, documents.AuthorProfile],
     ConfigDict(json_schema_serialization_defaults_required=True),
 )  # fmt: skip
 FieldError, UploadStatus, TagEntry = _RECORDS["FieldError"], _RECORDS["UploadStatus"], _RECORDS["TagEntry"]
-AliasOffer = _RECORDS["AliasOffer"]
+AliasOffer, AuthorProfile = _RECORDS["AliasOffer"], _RECORDS["AuthorProfile"]
 # (mypy sees the generated models as variables; pydantic reads the annotations below at run time)
 
 
@@ -125,5 +125,5 @@ class SpamNameForgotten(BaseModel):
 ANSWERS: dict[str, type[BaseModel]] = {
     model.__name__: model
     for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, AliasOffer, AliasOffers, Taken,
-                  Moderated, Queue, SpamNames, SpamNameForgotten)
+                  Moderated, Queue, SpamNames, SpamNameForgotten, AuthorProfile)
 }  # fmt: skip

@@ -27,6 +27,7 @@ from typing import Any
 
 from kabar.events import (
     ArticleChanged,
+    AuthorChanged,
     CommentChanged,
     RelatedChanged,
     Scheduled,
@@ -56,7 +57,7 @@ def routes(change: TableChange) -> tuple[str, ...]:
         return (TAGGING, RENDER)  # its tags; its document and lists
     if isinstance(change, TagsChanged):
         return (RELATED, RENDER)  # its related lists; its tag pages and document
-    if isinstance(change, RelatedChanged | CommentChanged):
+    if isinstance(change, RelatedChanged | CommentChanged | AuthorChanged):
         return (RENDER,)
     if isinstance(change, TagMerged):
         # A merged tag: its articles move (tagging) and its page points to the target (render);
@@ -99,6 +100,8 @@ def encode(change: TableChange, correlation_id: str | None, about: dict[str, Any
     elif isinstance(change, CommentChanged):
         body.update(change="comment", slug=change.slug, pages=sorted(change.pages),
                     count_changed=change.count_changed)  # fmt: skip
+    elif isinstance(change, AuthorChanged):
+        body.update(change="author", author=change.author)
     elif isinstance(change, Scheduled):
         body.update(change="scheduled", task=change.task)
     else:
@@ -135,6 +138,8 @@ def _change(message: dict[str, Any]) -> TableChange:
         return TagMerged(_text(message, "tag"), progress=bool(message["progress"]))
     if kind == "unlist":
         return UnlistContinued(_text(message, "slug"))
+    if kind == "author":
+        return AuthorChanged(_text(message, "author"))
     if kind == "comment":
         return CommentChanged(_text(message, "slug"), frozenset(int(page) for page in message["pages"]),
                               count_changed=bool(message["count_changed"]))  # fmt: skip

@@ -75,8 +75,8 @@ class ArticleChanged:
 
 @dataclass
 class TagsChanged:
-    """An article's computed tags (and its category) changed. ``list_positions``: where the
-    article was and is in each affected list (each tag's, the category's: named as in
+    """An article's computed tags (its category, its authors) changed. ``list_positions``: where the
+    article was and is in each affected list (each tag's, the category's, each author's: named as in
     kabar.listnames.list_kind) while published, read from the images when first asked, or as
     DispatchFunction read them (``known``, in a stage queue's message)."""
 
@@ -120,6 +120,13 @@ class CommentChanged:
 
 
 @dataclass
+class AuthorChanged:
+    """Editors changed an author's profile: the author's document shows it."""
+
+    author: str
+
+
+@dataclass
 class Scheduled:
     """A task the template's schedule asks for, not a table change (``task``: "sitemaps", the
     hourly rewrite of the news sitemap, so that articles leave it as they age even when nothing
@@ -143,6 +150,7 @@ TableChange = (
     | TagMerged
     | UnlistContinued
     | CommentChanged
+    | AuthorChanged
     | Scheduled
     | Unhandled
 )
@@ -173,11 +181,13 @@ def table_change(record: dict[str, Any]) -> TableChange:
         return UnlistContinued(key.name)
     if key.kind == "comment":
         return _comment_change(old, new) or Unhandled(pk, sk)
+    if key.kind == "author_profile":
+        return AuthorChanged(key.name)
     return Unhandled(pk, sk)
 
 
 def _list_positions(images: Iterable[dict[str, Any]]) -> dict[str, frozenset[str]]:
-    from kabar.listnames import category_list_name
+    from kabar.listnames import author_list_name, category_list_name
     from kabar.models import ArticleTags
     from kabar.table import keys
 
@@ -188,6 +198,7 @@ def _list_positions(images: Iterable[dict[str, Any]]) -> dict[str, frozenset[str
             position = keys.listing_position(tagged.published_at, tagged.slug)
             lists = [tag.slug for tag in tagged.tags]
             lists += [category_list_name(tagged.category)] if tagged.category else []
+            lists += [author_list_name(author) for author in tagged.authors]
             for name in lists:
                 positions.setdefault(name, set()).add(position)
     return {name: frozenset(found) for name, found in positions.items()}

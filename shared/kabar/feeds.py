@@ -2,11 +2,12 @@
 
 Both are built from the summaries a list page shows (no article body is read): title, the
 canonical link (also the guid and the JSON Feed id: it never changes for an article), the
-publish and update times, the author, the category, the lead as the description, and the
-featured image (``media:content`` in RSS, as Google News and most readers take it, since an
-``enclosure`` must state the file's length in bytes; ``image`` in JSON Feed). Each feed names
-itself (``atom:link rel="self"``, ``feed_url``). Text is escaped for XML, and characters XML
-cannot carry at all are dropped (editors' text has none: the upload refuses them).
+publish and update times, the authors (each a ``dc:creator``; in JSON Feed with their page), the
+category, the lead as the description, and the featured image (``media:content`` in RSS, as
+Google News and most readers take it, since an ``enclosure`` must state the file's length in
+bytes; ``image`` in JSON Feed). Each feed names itself (``atom:link rel="self"``,
+``feed_url``). Text is escaped for XML, and characters XML cannot carry at all are dropped
+(editors' text has none: the upload refuses them).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from email.utils import format_datetime
 
 from kabar.documents import ArticleSummary
 from kabar.record import iso
-from kabar.urls import joined
+from kabar.urls import SiteUrls, joined
 from kabar.xmltext import attr as _attr
 from kabar.xmltext import text as _text
 
@@ -39,6 +40,14 @@ class Channel:
     rss_url: str
     json_url: str
     media_url: str = "/"  # the CDN's address: image paths are made absolute with it
+    urls: SiteUrls | None = None  # the site's pages: each author's, in JSON Feed
+
+
+def _authors(summary: ArticleSummary) -> list[tuple[str, str | None]]:
+    """The byline's names with their slugs (a summary stored before authors: its byline, no slug)."""
+    if summary.authors:
+        return [(author.name, author.slug) for author in summary.authors]
+    return [(summary.author, None)] if summary.author else []
 
 
 def _rfc822(moment: datetime) -> str:
@@ -80,8 +89,7 @@ def rss(channel: Channel, articles: Sequence[ArticleSummary], now: datetime) -> 
                 f'<guid isPermaLink="true">{_text(url)}</guid>',
                 f"<pubDate>{_rfc822(article.published_at)}</pubDate>",
                 f"<atom:updated>{iso(article.updated_at)}</atom:updated>"]  # fmt: skip
-        if article.author:
-            out.append(f"<dc:creator>{_text(article.author)}</dc:creator>")
+        out += [f"<dc:creator>{_text(name)}</dc:creator>" for name, _ in _authors(article)]
         if article.category:
             out.append(f"<category>{_text(article.category.name)}</category>")
         if article.lead:
@@ -109,8 +117,10 @@ def json_feed(channel: Channel, articles: Sequence[ArticleSummary]) -> bytes:
         image = _image(article, channel.media_url)
         if image:
             item["image"] = image[0]
-        if article.author:
-            item["authors"] = [{"name": article.author}]
+        authors = [{"name": name} | ({"url": channel.urls.author(slug)} if slug and channel.urls else {})
+                   for name, slug in _authors(article)]  # fmt: skip
+        if authors:
+            item["authors"] = authors
         if article.category:
             item["tags"] = [article.category.name]
         items.append(item)

@@ -115,6 +115,21 @@ class Category(Record):
 
 
 @dataclass(kw_only=True)
+class AuthorRef(Record):
+    """One name of an article's byline, and the slug of that author's list."""
+
+    name: str
+    slug: str
+
+
+def byline_text(names: list[str]) -> str | None:
+    """The byline as readers see it: "A", "A dan B", "A, B dan C" (None without a name)."""
+    if len(names) < 2:
+        return names[0] if names else None
+    return f"{', '.join(names[:-1])} dan {names[-1]}"
+
+
+@dataclass(kw_only=True)
 class Correction(Record):
     """A correction an editor notes on an article (front matter ``corrections``): when, and what."""
 
@@ -155,6 +170,7 @@ class ArticleTags(Record):
     status: ArticleStatus
     published_at: datetime | None = None  # while published: where the article sits in its lists
     category: str | None = None  # while published: the slug of the category whose list it is in
+    authors: list[str] = field(default_factory=list)  # while published: the slugs of its authors' lists
     tags: list[ScoredTag] = field(default_factory=list)
     pending: list[ScoredTag] = field(
         default_factory=list
@@ -201,7 +217,8 @@ class Article(Record):
     lead: str | None = None
     category: Category | None = None
     dateline: str | None = None
-    author: str | None = None
+    author: str | None = None  # the byline as readers see it (byline_text of the authors' names)
+    authors: list[AuthorRef] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     tags: list[TagRef] = field(default_factory=list)
@@ -223,18 +240,30 @@ class Article(Record):
         """What lists show of this article: the one summary shape (stored, listed, linked)."""
         from kabar.documents import (  # the documents' models: on use
             ArticleSummary,
+            AuthorLink,
             CategoryLink,
             article_path,
+            author_path,
         )
         from kabar.images.markup import thumbnail
 
         category = CategoryLink(name=self.category.name, slug=self.category.slug) if self.category else None
+        authors = [AuthorLink(name=a.name, slug=a.slug, path=author_path(a.slug)) for a in self.bylines()]
         return ArticleSummary(
             slug=self.slug, path=article_path(self.slug), title=self.title, subtitle=self.subtitle,
-            lead=self.lead, category=category, author=self.author, published_at=self.published_at,
-            updated_at=self.updated_at,
+            lead=self.lead, category=category, author=self.author, authors=authors,
+            published_at=self.published_at, updated_at=self.updated_at,
             image=thumbnail(self.image) if self.image else None,
         )  # fmt: skip
+
+    def bylines(self) -> list[AuthorRef]:
+        """The article's authors; for a version stored before articles kept them, its byline's one name."""
+        if self.authors or not self.author:
+            return list(self.authors)
+        from kabar.slugs import slugify
+
+        slug = slugify(self.author)
+        return [AuthorRef(name=self.author, slug=slug)] if slug else []
 
 
 @dataclass(kw_only=True)

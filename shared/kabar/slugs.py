@@ -1,4 +1,4 @@
-"""Slugs: the stable, URL-safe names of articles, categories and tags."""
+"""Slugs: the stable, URL-safe names of articles, categories, tags and authors."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ import unicodedata
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_SLUG_LENGTH = 80
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def is_slug(value: str) -> bool:
+    """Whether ``value`` is a slug as Kabar makes them (lower-case a-z, 0-9, single hyphens, at most 80)."""
+    return len(value) <= MAX_SLUG_LENGTH and bool(_SLUG.match(value))
 
 
 def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:

@@ -2,8 +2,8 @@
 BreadcrumbList in one ``@graph``), built from the article's document (pure: no AWS).
 
 What Google documents for Article rich results: no property is required; recommended are
-``author`` (each a Person with ``name`` and, when known, ``url``; an article without a byline
-names the newsroom, an Organization), ``datePublished`` and
+``author`` (each a Person with ``name`` and ``url``, the author's page on the site; an article
+without a byline names the newsroom, an Organization), ``datePublished`` and
 ``dateModified`` (ISO 8601 with the offset), ``headline`` (Google shows at most 110
 characters: longer ones are cut at a word), and ``image`` (several aspect ratios, 16:9, 4:3 and
 1:1, at least 1,200 px wide: the crops ImagesFunction makes). The rest is schema.org's
@@ -111,7 +111,11 @@ def _images(document: ArticleDocument, media_url: str) -> list[str] | None:
 
 
 def _authors(document: ArticleDocument, publisher: Publisher) -> list[dict[str, Any]]:
-    """The byline's author, or else the newsroom itself (Google takes an Organization as author)."""
+    """The byline's authors, each a Person with their page on the site, or else the newsroom itself
+    (Google takes an Organization as author)."""
+    if document.authors:
+        return [{"@type": "Person", "name": author.name, "url": publisher.urls.author(author.slug)}
+                for author in document.authors]  # fmt: skip
     if document.author:
         return [{"@type": "Person", "name": document.author}]
     return [{"@type": "Organization", "name": publisher.name, "url": publisher.urls.home()}]

@@ -67,7 +67,7 @@ class ArticleSubmission(Record):
     lead: str | None = None
     category: str | None = None
     dateline: str | None = None
-    author: str | None = None
+    author: list[str] = field(default_factory=list)  # the byline's names: one, or a list
     editors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -108,6 +108,37 @@ def tags(value: Any) -> list[str]:
 
 
 _TAG_LIST = items(text(min_length=1, max_length=60, before=plain_text), max_length=30)
+MAX_AUTHORS = 5  # a byline's names: each joins its author's list in the tags' one transaction
+
+
+def authors(value: Any) -> list[str]:
+    """Front matter ``author``: one name, or a list of them (the byline's order); each must make a
+    slug (its author's list), and no two the same one."""
+    if value is None:
+        return []
+    if isinstance(value, str):  # one name; blank (once tidied) is none
+        name = _ONE_AUTHOR(value)
+        return authors([name]) if name else []
+    if not isinstance(value, list | tuple):
+        raise Invalid("string_type", "Input should be a valid string")
+    found: list[str] = _AUTHOR_LIST(value)
+    slugs: dict[str, str] = {}
+    for name in found:
+        slug = slugify(name)
+        if not slug:
+            raise Invalid(
+                "value_error", f"author {name!r} has no letters or digits a-z, 0-9 to make its slug of"
+            )
+        if slug in slugs:
+            raise Invalid(
+                "value_error", f"authors {slugs[slug]!r} and {name!r} are the same author (slug {slug!r})"
+            )
+        slugs[slug] = name
+    return found
+
+
+_ONE_AUTHOR = text(max_length=200, before=plain_text)
+_AUTHOR_LIST = items(text(min_length=1, max_length=200, before=plain_text), max_length=MAX_AUTHORS)
 
 # The times pydantic read: a date, then T (t, a space or _) and hh:mm[:ss[.fraction]], then Z or
 # an offset (+07:00 or +0700); a date alone is midnight without an offset.
@@ -204,7 +235,7 @@ RULES: dict[str, tuple[Check, Any]] = {
     "lead": (nullable(text(max_length=2000, before=plain_text)), None),
     "category": (nullable(text(min_length=1, max_length=100, before=plain_text)), None),
     "dateline": (nullable(text(min_length=1, max_length=100, before=plain_text)), None),
-    "author": (nullable(text(max_length=200, before=plain_text)), None),
+    "author": (authors, []),
     "editors": (codes, []),
     "sources": (codes, []),
     "tags": (tags, []),

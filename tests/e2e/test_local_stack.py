@@ -576,6 +576,35 @@ def test_search_engines_and_readers_find_a_new_article_and_lose_it_when_unpublis
     wait_for(gone_everywhere, timeout=20)
 
 
+def test_an_editor_sets_an_authors_profile_with_the_cli_and_their_page_shows_it(
+    local_stack: dict[str, Any],
+) -> None:
+    author_url = f"{local_stack['cdn_url']}/v1/authors/tim-redaksi.json"
+    before = requests.get(author_url, timeout=10)  # the samples' byline
+    assert before.status_code == 200 and before.json()["count"] >= 1 and before.json()["profile"] is None
+    stored = kabar(local_stack, "authors", "set", "tim-redaksi", "--name", "Tim Redaksi Kabar",
+                   "--bio", "Liputan bersama seluruh wartawan.")  # fmt: skip
+    assert stored.returncode == 0, stored.stderr
+
+    def shown() -> bool:
+        found = requests.get(author_url, timeout=10)
+        return found.status_code == 200 and (found.json()["profile"] or {}).get("name") == "Tim Redaksi Kabar"
+
+    wait_for(shown, timeout=15)
+    page = requests.get(author_url, timeout=10)
+    assert (
+        page.headers["Content-Type"].startswith("application/json")
+        and page.json()["name"] == "Tim Redaksi Kabar"
+    )
+    feed = requests.get(f"{local_stack['cdn_url']}/v1/authors/tim-redaksi/feed.xml", timeout=10)
+    assert feed.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+    assert len(feedparser.parse(feed.content).entries) == page.json()["count"]
+    shown_profile = kabar(local_stack, "authors", "show", "tim-redaksi")
+    assert shown_profile.returncode == 0 and "bio: Liputan bersama seluruh wartawan." in shown_profile.stdout
+    bad = kabar(local_stack, "authors", "set", "tim-redaksi", "--name", "Tim", "--url", "http://x.example")
+    assert bad.returncode == 2 and "url: " in bad.stderr and "https://" in bad.stderr
+
+
 def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:
     process = local_stack["_process"]
     process.send_signal(signal.SIGINT)

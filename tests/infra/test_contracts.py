@@ -38,7 +38,7 @@ def test_sample_documents_validate_against_their_schemas(tmp_path: Path) -> None
 
     document = ArticleDocument(
         slug="a", path="v1/articles/a.json", version=1, title="A", subtitle=None, lead=None,
-        category=None, dateline=Dateline(place=None, outlet="Kabar"), author=None, editors=[],
+        category=None, dateline=Dateline(place=None, outlet="Kabar"), author=None, authors=[], editors=[],
         sources=[], credit_line=None, tags=[], published_at="2026-11-24T09:00:00+07:00",  # type: ignore[arg-type]
         updated_at="2026-11-24T09:00:00+07:00", body_html="<p>a</p>", read_also=[], related=[],  # type: ignore[arg-type]
         comments=CommentsInfo(count=0, path=None, open=True, closes_at=None),

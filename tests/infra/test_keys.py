@@ -60,6 +60,9 @@ BUILT = {
     "alias_offer": keys.alias_offer("kpk", "komisi-pemberantasan-korupsi"),
     "image": keys.image("466b276c04ea214f183f81e5def85967"),
     "image_user": keys.image_user("466b276c04ea214f183f81e5def85967", "gempa"),
+    "authorship": keys.authorship("gempa", "ani-siregar"),
+    "author_stats": keys.author_stats("ani-siregar"),
+    "author_profile": keys.author_profile("ani-siregar"),
 }
 
 
@@ -92,7 +95,8 @@ def test_every_key_reads_back_as_what_it_names(kind: str) -> None:
     parsed = keys.parse(key["pk"], key["sk"])
     assert parsed.kind == kind
     assert parsed.name in key["pk"]
-    if kind in ("membership", "term", "alias_offer", "listed_by", "named_by", "version", "image_user"):
+    if kind in ("membership", "term", "alias_offer", "listed_by", "named_by", "version", "image_user",
+                "authorship"):  # fmt: skip
         assert parsed.other is not None and key["sk"].endswith(parsed.other)
 
 

@@ -80,6 +80,7 @@ def sources(stores: Any) -> Sources:
         lists=stores.lists,
         vocabulary=stores.vocabulary,
         links=stores.links,
+        authors=stores.authors,
     )
 
 

@@ -33,7 +33,7 @@ def table(stack: Stack) -> Stores:
 def sources(stores: Any, lists: Any = None) -> Sources:
     return Sources(articles=stores.articles, tags=stores.tags, related=stores.related,
                    comments=stores.comments, lists=lists or stores.lists, vocabulary=stores.vocabulary,
-                   links=stores.links)  # fmt: skip
+                   links=stores.links, authors=stores.authors)  # fmt: skip
 
 
 def renderer(stack: Stack, stores: Any, lists: Any = None) -> Renderer:

@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from kabar.documents import ArticleSummary
+from kabar.documents import ArticleSummary, AuthorProfile
 from kabar.errors import AlreadyProcessed, CommentRefused, Conflict, Stale, TagMergedMeanwhile
 from kabar.images.records import LibraryImage
 from kabar.models import (
     Article,
     ArticleFacts,
     ArticleTags,
+    AuthorRef,
     Candidate,
     Category,
     Comment,
@@ -323,10 +324,11 @@ class MemoryTags:
     tagged: dict[str, ArticleTags] = field(default_factory=dict)
     stats: dict[str, TagCount] = field(default_factory=dict)
     category_stats: dict[str, TagCount] = field(default_factory=dict)
+    author_stats: dict[str, TagCount] = field(default_factory=dict)
     merges: dict[str, MergeProgress] = field(default_factory=dict)
 
     def reading_counts_ahead(
-        self, tags: Iterable[str], categories: Iterable[str] = ()
+        self, tags: Iterable[str], categories: Iterable[str] = (), authors: Iterable[str] = ()
     ) -> AbstractContextManager[None]:
         """Nothing to read ahead: memory answers each read at once."""
         return nullcontext()
@@ -342,6 +344,7 @@ class MemoryTags:
         summary: ArticleSummary | None,
         published_at: datetime | None,
         category: Category | None = None,
+        authors: list[AuthorRef] | None = None,
     ) -> None:
         """As TagStore.store: Stale unless newer (or, for a re-tag of the same version, unless the
         revision read is the one stored); memberships only while published (``summary``)."""
@@ -388,6 +391,9 @@ class MemoryTags:
             if slug not in now:
                 self.lists.remove(keys.membership(tagged.slug, slug))
                 self._count(tag, -1)
+        listed_authors = (authors or []) if summary is not None and published_at is not None else []
+        self._authors(tagged.slug, previous, listed_authors, lambda author: Listed(
+            keys.author_list(author), position, summary, profile))  # type: ignore[arg-type]  # fmt: skip
         terms_was = set(list_terms(previous.terms)) if previous and previous.status == "published" else set()
         terms_now = list_terms(tagged.terms) if summary is not None and published_at is not None else []
         for term in terms_now:
@@ -396,6 +402,24 @@ class MemoryTags:
             self.lists.put(keys.term_membership(tagged.slug, term), listed)
         for term in sorted(terms_was - set(terms_now)):
             self.lists.remove(keys.term_membership(tagged.slug, term))
+
+    def _authors(
+        self, slug: str, previous: ArticleTags | None, now: list[AuthorRef], listed: Callable[[str], Listed]
+    ) -> None:
+        """The article in its authors' lists while published; their counts move as it joins or leaves."""
+        was = set(previous.authors) if previous and previous.status == "published" else set()
+        for author in now:
+            self.lists.put(keys.authorship(slug, author.slug), listed(author.slug))
+            count = self.author_stats[author.slug].count if author.slug in self.author_stats else 0
+            self.author_stats[author.slug] = TagCount(slug=author.slug, name=author.name,
+                                                      count=count + (author.slug not in was))  # fmt: skip
+        for gone in sorted(was - {author.slug for author in now}):
+            self.lists.remove(keys.authorship(slug, gone))
+            old = self.author_stats[gone]
+            self.author_stats[gone] = replace(old, count=old.count - 1)
+
+    def author_count(self, author: str) -> TagCount | None:
+        return self.author_stats.get(author)
 
     def _category_counts(self, left: str | None, joined: Category | None) -> None:
         if left == (joined.slug if joined else None):
@@ -778,6 +802,7 @@ class MemoryStores:
     comments: MemoryComments
     lists: MemoryLists
     links: MemoryLinks
+    authors: MemoryAuthors = field(default_factory=lambda: MemoryAuthors())  # noqa: PLW0108 (defined below)
 
     @classmethod
     def new(cls) -> MemoryStores:
@@ -807,7 +832,21 @@ class MemoryStores:
             lists=self.lists,
             vocabulary=self.vocabulary,
             links=self.links,
+            authors=self.authors,
         )
+
+
+@dataclass
+class MemoryAuthors:
+    """kabar.table.authors.AuthorStore: the authors' profiles."""
+
+    profiles: dict[str, AuthorProfile] = field(default_factory=dict)
+
+    def profile(self, slug: str) -> AuthorProfile | None:
+        return self.profiles.get(slug)
+
+    def put_profile(self, slug: str, profile: AuthorProfile, editor: str) -> None:
+        self.profiles[slug] = profile
 
 
 class Publishes(Protocol):

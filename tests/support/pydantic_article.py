@@ -13,6 +13,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -61,6 +62,9 @@ class PydanticImage(BaseModel):
     focus: tuple[float, float] | None = None  # its own rule is tested on its own (test_submission_rules)
 
 
+BLANK_IS_NONE = AfterValidator(lambda value: value or None)
+
+
 class PydanticCorrection(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -76,7 +80,8 @@ class PydanticArticle(BaseModel):
     lead: Annotated[str, Field(max_length=2000), PLAIN_TEXT] | None = None
     category: Annotated[str, Field(min_length=1, max_length=100), PLAIN_TEXT] | None = None
     dateline: Annotated[str, Field(min_length=1, max_length=100), PLAIN_TEXT] | None = None
-    author: Annotated[str, Field(max_length=200), PLAIN_TEXT] | None = None
+    # One name (a list of them is Kabar's alone, tested on its own); blank is none.
+    author: Annotated[str | None, Field(max_length=200), PLAIN_TEXT, BLANK_IS_NONE] = None
     editors: Codes = []
     sources: Codes = []
     tags: Annotated[
@@ -100,6 +105,13 @@ class PydanticArticle(BaseModel):
             if not slugify(tag):
                 raise ValueError(f"tag {tag!r} has no letters or digits a-z, 0-9 to make its slug of")
         return tags
+
+    @field_validator("author")
+    @classmethod
+    def _author_has_a_slug(cls, author: str | None) -> str | None:
+        if author and not slugify(author):  # their list's
+            raise ValueError(f"author {author!r} has no letters or digits a-z, 0-9 to make its slug of")
+        return author
 
     @field_validator("slug")
     @classmethod

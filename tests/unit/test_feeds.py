@@ -76,9 +76,9 @@ def test_the_site_feed_holds_the_newest_articles_and_parses_cleanly() -> None:
     feed = json.loads(data)
     assert json_feed_problems(feed) == [] and feed["feed_url"] == "https://cdn.kabar.example/v1/feed.json"
     assert [item["id"] for item in feed["items"]] == [entry.id for entry in parsed.entries]
-    assert feed["items"][0]["authors"] == [{"name": "Ani Siregar"}] and feed["items"][0]["tags"] == [
-        "Nasional"
-    ]
+    author_page = "https://www.kabar.example/author/ani-siregar/"  # AuthorUrlPattern's default
+    assert feed["items"][0]["authors"] == [{"name": "Ani Siregar", "url": author_page}]
+    assert feed["items"][0]["tags"] == ["Nasional"]
     tag_feed = feedparser.parse(site.files["v1/tags/banjir/feed.xml"][0])
     assert not tag_feed.bozo and tag_feed.feed.link == "https://www.kabar.example/tag/banjir/"
     assert len(tag_feed.entries) == FEED_SIZE and tag_feed.feed.title == "Banjir - Kabar & Co"

@@ -37,6 +37,7 @@ GEMPA: dict[str, Any] = dict(
     tags=["Gempa", "Garut"],
     body_html="<p>Satu.</p>\n<p>Dua.</p>",
 )
+REDAKSI = {"name": "Redaksi", "slug": "redaksi", "path": "v1/authors/redaksi.json"}
 SUMMARY = {
     "slug": "gempa",
     "path": "v1/articles/gempa.json",
@@ -46,6 +47,7 @@ SUMMARY = {
     "lead": "Gempa magnitudo 5 mengguncang Garut.",
     "category": {"name": "Nasional", "slug": "nasional"},
     "author": "Redaksi",
+    "authors": [REDAKSI],
     "published_at": "2026-11-20T03:00:00Z",
     "updated_at": "2026-11-20T03:00:00Z",
     "image": None,
@@ -76,6 +78,7 @@ def test_a_published_article_gets_its_document_its_lists_and_its_tags_pages() ->
         "category": {"name": "Nasional", "slug": "nasional"},
         "dateline": {"place": "GARUT", "outlet": "Kabar"},
         "author": "Redaksi",
+        "authors": [REDAKSI],
         "editors": ["AL"],
         "sources": ["FNA"],
         "credit_line": "(AL/FNA)",

@@ -51,6 +51,13 @@ def text_value(rng: random.Random) -> Any:
     return pick(rng, TEXTS)
 
 
+def one_name(rng: random.Random) -> Any:
+    """A byline's value as pydantic's rules knew it: not a list (a list of names is Kabar's alone,
+    test_the_byline_is_one_name_or_a_list)."""
+    value = text_value(rng)
+    return "Ani Siregar" if isinstance(value, list | tuple) else value
+
+
 def a_list(rng: random.Random, item: Any, good: list[str]) -> Any:
     """A list about its limit, of generated items or (a third of the time) of good ones only."""
     if rng.random() < 0.1:
@@ -103,7 +110,7 @@ def a_correction(rng: random.Random) -> Any:
 def article_fields(rng: random.Random) -> dict[str, Any]:
     makers: dict[str, Any] = {
         "title": text_value, "subtitle": text_value, "lead": text_value, "category": text_value,
-        "dateline": text_value, "author": text_value, "body": text_value,
+        "dateline": text_value, "author": one_name, "body": text_value,
         "editors": lambda r: pick(r, CODES) if r.random() < 0.3 else a_list(r, a_code, GOOD_CODES),
         "sources": lambda r: a_list(r, a_code, GOOD_CODES),
         "tags": lambda r: a_list(r, text_value, ["Gempa", "Café Ümit", " Garut "]),
@@ -131,7 +138,10 @@ def kabar_answer(fields: dict[str, Any]) -> dict[str, Any] | list[FieldError]:
     submission, errors = check_article(fields)
     if submission is None:
         return [error.replace(message=re.sub(r" \(it has \d+\)$", "", error.message)) for error in errors]
-    return submission.to_json()
+    found = submission.to_json()
+    if isinstance(fields.get("author"), str) or fields.get("author") is None:  # one name: as pydantic's
+        found["author"] = found["author"][0] if found["author"] else None
+    return found
 
 
 def test_every_generated_file_gets_the_answer_pydantic_gave() -> None:
@@ -179,6 +189,36 @@ def test_an_image_names_every_missing_field() -> None:
     )
     assert errors == [] and submission is not None and submission.image is not None
     assert (submission.image.alt, submission.image.focus) == ("Banjir", (0.0, 1.0))
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [("Ani Siregar", ["Ani Siregar"]), (["Ani Siregar", " Budi "], ["Ani Siregar", "Budi"]), ("  ", []),
+     (None, []), ([], [])],
+)  # fmt: skip
+def test_the_byline_is_one_name_or_a_list(value: Any, names: list[str]) -> None:
+    submission, errors = check_article({"title": "Judul", "body": "Isi.", "author": value})
+    assert errors == [] and submission is not None and submission.author == names
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "message"),
+    [
+        (
+            ["A", "B", "C", "D", "E", "F"],
+            "author",
+            "List should have at most 5 items after validation, not 6",
+        ),
+        (["Ani Siregar", "ANI  siregar"], "author", "authors 'Ani Siregar' and 'ANI  siregar' are the same"),
+        (["Ani", "日本"], "author", "author '日本' has no letters or digits a-z, 0-9"),
+        (["Ani", "<b>Budi</b>"], "author.1", "HTML is not allowed here"),
+        (["Ani", ""], "author.1", "must not be empty"),
+        ({"name": "Ani"}, "author", "Input should be a valid string"),
+    ],
+)
+def test_a_byline_that_cannot_make_its_authors_lists_is_refused(value: Any, field: str, message: str) -> None:
+    _, errors = check_article({"title": "Judul", "body": "Isi.", "author": value})
+    assert [error.field for error in errors] == [field] and message in errors[0].message, errors
 
 
 def test_a_long_text_reports_the_length_that_counts() -> None:

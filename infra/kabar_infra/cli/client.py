@@ -113,6 +113,13 @@ class KabarClient:
         body = {"alias": alias, "decision": decision}
         return self._call("POST", f"/tags/{slug}/aliases", body)  # type: ignore[no-any-return]
 
+    def put_author(self, slug: str, profile: dict[str, Any]) -> dict[str, Any]:
+        """Store an author's profile (PUT /authors/{slug})."""
+        return self._call("PUT", f"/authors/{slug}", profile)  # type: ignore[no-any-return]
+
+    def author(self, slug: str) -> dict[str, Any]:
+        return self._call("GET", f"/authors/{slug}")  # type: ignore[no-any-return]
+
     def comments(self, status: str = "pending", limit: int = 25, cursor: str | None = None) -> dict[str, Any]:
         """One page of a moderation queue (GET /comments), oldest first."""
         from urllib.parse import urlencode

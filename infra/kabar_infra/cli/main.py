@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra.cli import comments, images, keys, ops, related, tags
+from kabar_infra.cli import authors, comments, images, keys, ops, related, tags
 from kabar_infra.cli.auth import Prompter, SignInError, TokenCache, sign_out
 from kabar_infra.cli.client import ApiError, Credentials, KabarClient, load_local_config
 from kabar_infra.cli.config import ConfigNotFound, find_local_config, unreachable
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("sign-in", help="sign in to a deployed stack (--api) and cache the tokens")
     commands.add_parser("sign-out", help="revoke and forget the cached tokens (--api)")
     tags.add_commands(commands)
+    authors.add_commands(commands)
     related.add_commands(commands)
     comments.add_commands(commands)
     images.add_commands(commands)
@@ -174,6 +175,8 @@ def _run(args: argparse.Namespace) -> int:
         return comments.run_remote(args, client)
     if args.command == "tags":
         return tags.run_remote(args, client)
+    if args.command == "authors":
+        return authors.run_remote(args, client)
     if args.command == "status":
         status = client.status(args.upload_id)
         from kabar_infra.cli.uploads import describe
@@ -186,7 +189,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _on_files(args: argparse.Namespace) -> int:
     """The functions' own code on files: no AWS, no API."""
-    local = {"related": related.run, "comments": comments.run, "tags": tags.run}
+    local = {"related": related.run, "comments": comments.run, "tags": tags.run, "authors": authors.run_local}
     try:
         return local[args.command](args)
     except (ValueError, OSError) as exc:  # lines.InputError is a ValueError
@@ -204,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             and not getattr(args, "stack_names", False)
         )
         or (args.command == "tags" and args.tags_command == "suggest")
+        or (args.command == "authors" and args.authors_command == "slug")
     ):
         return _on_files(args)
     try:

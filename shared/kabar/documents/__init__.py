@@ -14,6 +14,7 @@ from kabar.documents.articles import (
     ArticleDocument,
     ArticleImage,
     ArticleSummary,
+    AuthorLink,
     CategoryLink,
     CommentsDocument,
     CommentsInfo,
@@ -32,6 +33,8 @@ from kabar.documents.base import (
     PublicDocument,
 )
 from kabar.documents.lists import (
+    AuthorDocument,
+    AuthorProfile,
     CategoriesDocument,
     CategoryCount,
     CategoryDocument,
@@ -59,6 +62,8 @@ from kabar.documents.paths import (
     ROBOTS_PATH,
     SITEMAP_INDEX_PATH,
     article_path,
+    author_page_path,
+    author_path,
     categories_path,
     category_page_path,
     category_path,
@@ -89,6 +94,7 @@ DOCUMENT_MODELS: dict[str, type[PublicDocument]] = {
     "tags": TagsDocument,
     "category": CategoryDocument,
     "categories": CategoriesDocument,
+    "author": AuthorDocument,
     "error": ErrorDocument,
 }
 
@@ -109,6 +115,9 @@ __all__ = [
     "ArticleDocument",
     "ArticleImage",
     "ArticleSummary",
+    "AuthorDocument",
+    "AuthorLink",
+    "AuthorProfile",
     "CategoriesDocument",
     "CategoryCount",
     "CategoryDocument",
@@ -136,6 +145,8 @@ __all__ = [
     "TagsDocument",
     "Thumbnail",
     "article_path",
+    "author_page_path",
+    "author_path",
     "categories_path",
     "category_page_path",
     "category_path",

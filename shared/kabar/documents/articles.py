@@ -23,6 +23,15 @@ class CategoryLink(PublicDocument):
 
 
 @dataclass(kw_only=True)
+class AuthorLink(PublicDocument):
+    """One of an article's authors, and their list (``v1/authors/<slug>.json``)."""
+
+    name: str
+    slug: str
+    path: str
+
+
+@dataclass(kw_only=True)
 class TagLink(PublicDocument):
     name: str
     slug: str
@@ -119,7 +128,9 @@ class ArticleSummary(PublicDocument):
     subtitle: str | None = None
     lead: str | None = None
     category: CategoryLink | None = None
-    author: str | None = described("The byline (null without one)", default=None)
+    author: str | None = described('The byline: the authors\' names, "A, B dan C" (null without one)',
+                                   default=None)  # fmt: skip
+    authors: list[AuthorLink] = described("The byline's authors, in its order", default_factory=list)
     published_at: datetime
     updated_at: datetime
     image: Thumbnail | None = described("The featured image's thumbnail (null without one)", default=None)
@@ -200,7 +211,8 @@ class ArticleDocument(PublicDocument):
     lead: str | None
     category: CategoryLink | None
     dateline: Dateline
-    author: str | None
+    author: str | None = described('The byline: the authors\' names, "A, B dan C" (null without one)')
+    authors: list[AuthorLink] = described("The byline's authors, in its order, each with their list")
     editors: list[str] = described("Editor codes, e.g. AL, RM")
     sources: list[str] = described("Agency codes, e.g. FNA")
     credit_line: str | None = described(

@@ -1,12 +1,12 @@
-"""Lists (every article's, a tag's, a category's, the tags, the categories), the site's own
-documents and the error page."""
+"""Lists (every article's, a tag's, a category's, an author's, the tags, the categories), the
+site's own documents and the error page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from kabar.documents.articles import ArticleSummary, CategoryLink, TagLink
+from kabar.documents.articles import ArticleSummary, AuthorLink, CategoryLink, TagLink
 from kabar.documents.base import PublicDocument
 from kabar.record import described
 
@@ -25,7 +25,8 @@ class LatestDocument(PublicDocument):
 @dataclass(kw_only=True)
 class PageDocument(PublicDocument):
     """An older page of a list, newest first: ``v1/latest/pages/<n>.json`` (every article),
-    ``v1/tags/<tag>/pages/<n>.json`` (a tag's) or ``v1/categories/<slug>/pages/<n>.json``.
+    ``v1/tags/<tag>/pages/<n>.json`` (a tag's), ``v1/categories/<slug>/pages/<n>.json`` or
+    ``v1/authors/<slug>/pages/<n>.json``.
     Pages are numbered as they are made, not by position; following ``older`` from the newest
     page reaches every article exactly once."""
 
@@ -33,6 +34,7 @@ class PageDocument(PublicDocument):
     number: int
     tag: TagLink | None = described(default=None, description="The tag, on a tag's page")
     category: CategoryLink | None = described(default=None, description="The category, on a category's page")
+    author: AuthorLink | None = described(default=None, description="The author, on an author's page")
     articles: list[ArticleSummary] = described("At most PageSize (50) articles")
     older: str | None = described('The next older page ("Show More"); none on the oldest')
 
@@ -110,6 +112,33 @@ class CategoriesDocument(PublicDocument):
 
 
 @dataclass(kw_only=True)
+class AuthorProfile(PublicDocument):
+    """What editors say of an author (``PUT /authors/{slug}``)."""
+
+    name: str = described("The name the author's page shows")
+    bio: str | None = described("A short biography (plain text)")
+    url: str | None = described("The author's own page elsewhere (https), e.g. a profile")
+    image: str | None = described("A portrait's address (https)")
+
+
+@dataclass(kw_only=True)
+class AuthorDocument(PublicDocument):
+    """``v1/authors/<slug>.json``: an author's newest articles ("Show More": ``more``) and, when
+    editors gave one, the author's profile."""
+
+    kind: Literal["author"] = "author"
+    slug: str
+    name: str = described("The profile's name, or else the name the newest byline gave")
+    path: str
+    url: str = described("The author's page on the site (AuthorUrlPattern)")
+    count: int = described("How many published articles the author has")
+    profile: AuthorProfile | None = described("What editors say of the author (null: nothing yet)")
+    articles: list[ArticleSummary] = described("The author's newest page: at most PageSize (50) articles")
+    more: str | None = described('The next older page of the author ("Show More")')
+    feeds: FeedLinks = described("The author's feeds: their newest 50 articles")
+
+
+@dataclass(kw_only=True)
 class FeedLinks(PublicDocument):
     """Where a list's feeds are: RSS 2.0 (application/rss+xml) and JSON Feed 1.1 (application/feed+json)."""
 
@@ -132,6 +161,8 @@ class SiteDocument(PublicDocument):
     feeds: FeedLinks = described("The site's feeds: its newest 50 articles")
     tag_feeds: FeedLinks = described("A tag's feeds, {tag} standing for its slug")
     category_feeds: FeedLinks = described("A category's feeds, {category} standing for its slug")
+    authors: str = described("An author's document, {author} standing for their slug")
+    author_feeds: FeedLinks = described("An author's feeds, {author} standing for their slug")
     sitemap: str = described("The sitemap index (sitemaps.org), naming every sitemap of articles")
     news_sitemap: str = described("The Google News sitemap: the articles of the last two days")
     robots: str = described("robots.txt, naming the sitemap index and the news sitemap")

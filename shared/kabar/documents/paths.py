@@ -79,12 +79,25 @@ def category_page_path(slug: str, number: int) -> str:
     return f"{API_VERSION}/categories/{slug}/pages/{number}.json"
 
 
-def feed_path(kind: str, tag: str | None = None, *, category: str | None = None) -> str:
+def author_path(slug: str) -> str:
+    return f"{API_VERSION}/authors/{slug}.json"
+
+
+def author_page_path(slug: str, number: int) -> str:
+    """An older page of an author's list (``v1/authors/<slug>.json`` is the newest)."""
+    return f"{API_VERSION}/authors/{slug}/pages/{number}.json"
+
+
+def feed_path(
+    kind: str, tag: str | None = None, *, category: str | None = None, author: str | None = None
+) -> str:
     """A list's feed: ``kind`` "rss" (``feed.xml``) or "json" (``feed.json``); the site's
-    (neither ``tag`` nor ``category``), a tag's or a category's."""
+    (none of ``tag``, ``category`` and ``author``), a tag's, a category's or an author's."""
     name = "feed.xml" if kind == "rss" else "feed.json"
     if category:
         return f"{API_VERSION}/categories/{category}/{name}"
+    if author:
+        return f"{API_VERSION}/authors/{author}/{name}"
     return f"{API_VERSION}/tags/{tag}/{name}" if tag else f"{API_VERSION}/{name}"
 
 

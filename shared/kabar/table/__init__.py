@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kabar.table.aliases import AliasOfferStore
     from kabar.table.articles import ArticleStore
+    from kabar.table.authors import AuthorStore
     from kabar.table.base import Table
     from kabar.table.comments import CommentStore
     from kabar.table.images import ImageStore
@@ -53,6 +54,12 @@ class Stores:
         from kabar.table.articles import ArticleStore
 
         return ArticleStore(self.table)
+
+    @cached_property
+    def authors(self) -> AuthorStore:
+        from kabar.table.authors import AuthorStore
+
+        return AuthorStore(self.table)
 
     @cached_property
     def tags(self) -> TagStore:

@@ -34,7 +34,7 @@ def summary_values(summary: ArticleSummary) -> dict[str, Any]:
     values = {
         "slug": summary.slug, "path": summary.path, "title": summary.title, "subtitle": summary.subtitle,
         "lead": summary.lead, "category": summary.category.to_json() if summary.category else None,
-        "author": summary.author,
+        "author": summary.author, "authors": [author.to_json() for author in summary.authors] or None,
         "published_at": summary.published_at.isoformat(), "updated_at": summary.updated_at.isoformat(),
         "image": summary.image.to_json() if summary.image else None,
     }  # fmt: skip

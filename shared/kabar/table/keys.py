@@ -15,6 +15,7 @@ article, version on the CDN    ``ARTICLE#<slug>``   ``RENDERED``
 article's tags (computed)      ``ARTICLE#<slug>``   ``TAGS``
 article in a tag               ``ARTICLE#<slug>``   ``TAG#<tag>``
 article in its category        ``ARTICLE#<slug>``   ``CATEGORY``
+article in an author's list    ``ARTICLE#<slug>``   ``AUTHOR#<author>``
 article in a profile term's    ``ARTICLE#<slug>``   ``TERM#<stem>``
 list (related candidates)
 article's related list         ``ARTICLE#<slug>``   ``RELATED``
@@ -30,6 +31,9 @@ the learned spam names         ``SPAMNAMES``        ``SPAMNAMES``
 one learned spam name          ``SPAMNAME#<name>``  ``SPAMNAME``
 a page of a list               ``PAGES#<list>``     ``<upper bound>`` (``~``: newest)
 tag's article count            ``TAG#<tag>``        ``STATS``
+category's article count       ``CATEGORY#<slug>``  ``STATS``
+author's article count         ``AUTHOR#<author>``  ``STATS``
+author's profile (editors')    ``AUTHOR#<author>``  ``PROFILE``
 tag in the vocabulary          ``TAG#<tag>``        ``VOCAB``
 merge of a tag, progress       ``TAG#<tag>``        ``MERGE``
 vocabulary alias               ``ALIAS#<key>``      ``ALIAS``
@@ -39,8 +43,9 @@ alias (editors decide)
 
 GSI ``gsi1`` holds every list: ``LATEST`` (published articles), ``TAG#<tag>``
 (a tag's memberships), ``TERM#<stem>`` (the articles whose profile leads with
-that stem: related-article candidates by text) and ``CATEGORY#<category>``, each newest first by
-``<published_at, UTC>#<slug>``; ``TAGS`` (tags with counts, by slug); ``VOCAB``
+that stem: related-article candidates by text), ``CATEGORY#<category>`` and ``AUTHOR#<author>``,
+each newest first by ``<published_at, UTC>#<slug>``; ``CATEGORIES`` (categories with counts, by
+slug); ``TAGS`` (tags with counts, by slug); ``VOCAB``
 (vocabulary entries, by slug); ``COMMENTS#<slug>`` (an article's approved
 comments by zero-padded approval number) and ``COMMENTS#pending`` (``spam``,
 ``trash``: the moderation queues, ``<created_at>#<id>``); ``OFFERS`` (alias offers waiting
@@ -68,7 +73,8 @@ VOCABULARY = "VOCAB"
 
 # What a key names: the article's items by their sort key, and every other partition.
 ItemKind = Literal[
-    "upload", "article", "version", "rendered", "tags", "membership", "term", "category", "related",
+    "upload", "article", "version", "rendered", "tags", "membership", "term", "category", "authorship",
+    "related", "author_stats", "author_profile",
     "listed_by", "named_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
     "tag_stats", "vocabulary", "merge", "alias", "alias_offer", "page", "spam_names", "spam_name", "image",
     "image_user", "unknown",
@@ -91,9 +97,10 @@ _ARTICLE_ITEMS = {
     "RELATED": "related", "UNLIST": "unlist", "COMMENTS": "comment_counter",
 }  # fmt: skip
 _TAG_ITEMS = {"STATS": "tag_stats", "VOCAB": "vocabulary", "MERGE": "merge"}
-ARTICLE, TAG, VERSION, LISTED_BY, NAMED_BY, CATEGORY, COMMENTS, TERM = (
-    "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "NAMEDBY#", "CATEGORY#", "COMMENTS#", "TERM#",
+ARTICLE, TAG, VERSION, LISTED_BY, NAMED_BY, CATEGORY, COMMENTS, TERM, AUTHOR = (
+    "ARTICLE#", "TAG#", "VERSION#", "LISTEDBY#", "NAMEDBY#", "CATEGORY#", "COMMENTS#", "TERM#", "AUTHOR#",
 )  # fmt: skip
+_AUTHOR_ITEMS = {"STATS": "author_stats", "PROFILE": "author_profile"}
 PAGES = "PAGES#"
 IMAGE, USED_BY = "IMAGE#", "USEDBY#"
 IMAGES = "IMAGES"  # gsi1: the image library, oldest first
@@ -101,7 +108,7 @@ OFFER = "OFFER#"
 ALIAS_OFFERS = "OFFERS"  # gsi1: the alias offers waiting for an editor, by tag and key
 # The upper bound of a list's newest page: after every position (which start with a year).
 OPEN_PAGE = "~"
-PREFIXES = (ARTICLE, TAG, PAGES, *_SINGLE)
+PREFIXES = (ARTICLE, TAG, AUTHOR, PAGES, *_SINGLE)
 
 
 class ItemKey(NamedTuple):
@@ -122,6 +129,7 @@ def parse(pk: str, sk: str) -> ItemKey:
         for prefix, kind in (
             (TAG, "membership"),
             (TERM, "term"),
+            (AUTHOR, "authorship"),
             (LISTED_BY, "listed_by"),
             (VERSION, "version"),
         ):
@@ -134,6 +142,8 @@ def parse(pk: str, sk: str) -> ItemKey:
         if sk.startswith(OFFER):
             return ItemKey("alias_offer", pk.removeprefix(TAG), sk.removeprefix(OFFER))
         return ItemKey(_TAG_ITEMS.get(sk, "unknown"), pk.removeprefix(TAG))  # type: ignore[arg-type]
+    if pk.startswith(AUTHOR):
+        return ItemKey(_AUTHOR_ITEMS.get(sk, "unknown"), pk.removeprefix(AUTHOR))  # type: ignore[arg-type]
     if pk.startswith(IMAGE) and sk.startswith(USED_BY):
         return ItemKey("image_user", pk.removeprefix(IMAGE), sk.removeprefix(USED_BY))
     for prefix, (single_sk, kind) in _SINGLE.items():
@@ -193,6 +203,11 @@ def category_membership(slug: str) -> Key:
     return _article(slug, "CATEGORY")
 
 
+def authorship(slug: str, author: str) -> Key:
+    """An article's entry in one of its authors' lists."""
+    return _article(slug, f"{AUTHOR}{author}")
+
+
 def related(slug: str) -> Key:
     return _article(slug, "RELATED")
 
@@ -246,6 +261,16 @@ def category_stats(category: str) -> Key:
     return {"pk": f"{CATEGORY}{category}", "sk": "STATS"}
 
 
+def author_stats(author: str) -> Key:
+    """An author's article count (and the name the newest byline gave)."""
+    return {"pk": f"{AUTHOR}{author}", "sk": "STATS"}
+
+
+def author_profile(author: str) -> Key:
+    """What editors say of an author (``PUT /authors/{slug}``)."""
+    return {"pk": f"{AUTHOR}{author}", "sk": "PROFILE"}
+
+
 def tag_stats(tag: str) -> Key:
     return {"pk": f"{TAG}{tag}", "sk": "STATS"}
 
@@ -286,6 +311,8 @@ def list_partition(name: str | None) -> str:
     kind, slug = list_kind(name)
     if kind == "tag":
         return tag_list(slug)
+    if kind == "author":
+        return author_list(slug)
     return category_list(slug) if kind == "category" else LATEST
 
 
@@ -301,6 +328,10 @@ def term_list(term: str) -> str:
 
 def category_list(category: str) -> str:
     return f"{CATEGORY}{category}"
+
+
+def author_list(author: str) -> str:
+    return f"{AUTHOR}{author}"
 
 
 def comments_list(status: str, slug: str | None = None) -> str:

@@ -1,4 +1,4 @@
-"""An article's computed tags, its memberships in tag and category lists, and tag counts."""
+"""An article's computed tags, its memberships in tag, category and author lists, and their counts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, TypeGuard
 
 from kabar.documents import ArticleSummary
 from kabar.errors import Conflict, Stale, TagMergedMeanwhile
-from kabar.models import ArticleTags, Category, ScoredTag, TagCount, list_terms
+from kabar.models import ArticleTags, AuthorRef, Category, ScoredTag, TagCount, list_terms
 from kabar.table import keys
 from kabar.table.articles import summary_values
 from kabar.table.base import CONDITION_FAILED, Table, names
@@ -21,6 +21,8 @@ TYPE_CATEGORY_MEMBERSHIP = "category_membership"
 TYPE_TERM_MEMBERSHIP = "term_membership"
 TYPE_TAG_STATS = "tag_stats"
 TYPE_CATEGORY_STATS = "category_stats"
+TYPE_AUTHORSHIP = "authorship"
+TYPE_AUTHOR_STATS = "author_stats"
 TYPE_MERGE_PROGRESS = "tag_merge_progress"
 
 
@@ -41,15 +43,17 @@ class TagStore:
         summary: ArticleSummary | None,
         published_at: datetime | None,
         category: Category | None = None,
+        authors: list[AuthorRef] | None = None,
     ) -> None:
-        """Store an article's tags, its memberships and the tags' and categories' counts in one
-        transaction.
+        """Store an article's tags, its memberships and the tags', categories' and authors' counts
+        in one transaction.
 
-        Memberships (in each tag, the category, its strongest stems' lists) exist only while the
-        article is published (``summary`` given); each carries the profile related-article scoring
-        compares (and a tag's or category's the summary lists show). ``tagged.category`` must be
-        ``category``'s slug while published. Raises Stale when a version at least as new was
-        stored already.
+        Memberships (in each tag, the category, each author's, its strongest stems' lists) exist
+        only while the article is published (``summary`` given); each carries the profile
+        related-article scoring compares (and a tag's, category's or author's the summary lists
+        show). ``tagged.category`` must be ``category``'s slug, and ``tagged.authors`` the slugs of
+        ``authors``, while published. Raises Stale when a version at least as new was stored
+        already.
         """
         was = {t.slug: t for t in previous.tags} if was_published(previous) else {}
         now = {t.slug: t for t in tagged.tags} if summary is not None else {}
@@ -57,10 +61,8 @@ class TagStore:
                   **tagged.to_json(exclude_none=True)}  # fmt: skip
         items: list[Any] = [self.table.put_op(values, **_tags_condition(tagged, previous))]
         listed = summary_values(summary) if summary is not None else {}
-        in_list = category if summary is not None and category and published_at is not None else None
-        profile = {"terms": tagged.terms, "tags": list(now)} | (
-            {"category": category.slug} if category else {}
-        )
+        listing = summary is not None and published_at is not None  # in its category's, authors', terms'
+        profile = {"terms": tagged.terms, "tags": list(now), **_category_of(category)}
         position = keys.listing_position(published_at, tagged.slug) if published_at else ""
         member = {"slug": tagged.slug, "gsi1sk": position, "summary": listed, "profile": profile}
         for slug, tag in now.items():
@@ -69,12 +71,13 @@ class TagStore:
             items.append(self.table.put_op(membership))
             if slug not in was:
                 items.append(self._count_update(tag, +1))
-        items += self._category_changes(tagged.slug, previous, member, in_list)
+        items += self._category_changes(tagged.slug, previous, member, category if listing else None)
+        items += self._author_changes(tagged.slug, previous, member, (authors or []) if listing else [])
         for slug, tag in was.items():
             if slug not in now:
                 items.append(self.table.delete_op(keys.membership(tagged.slug, slug)))
                 items.append(self._count_update(tag, -1))
-        items += self._term_changes(tagged, previous, member if summary and published_at else None)
+        items += self._term_changes(tagged, previous, member if listing else None)
         # A tag the article joins must not have been merged since the vocabulary was read:
         # the merge's mover lists the tag's members once, so a membership written after
         # that would stay in the merged tag for good. Tags already held are the mover's.
@@ -143,6 +146,40 @@ class TagStore:
             ))  # fmt: skip
         return items
 
+    def _author_changes(
+        self, slug: str, previous: ArticleTags | None, member: dict[str, Any], now: list[AuthorRef]
+    ) -> list[dict[str, Any]]:
+        """The article in each of its authors' lists while published (``now``); an author it lost
+        counts one less, one it gained one more (the count's name: the newest byline's)."""
+        items: list[dict[str, Any]] = []
+        was = set(previous.authors) if was_published(previous) else set()
+        for author in now:
+            entry = {**keys.authorship(slug, author.slug), "type": TYPE_AUTHORSHIP, **member,
+                     "author": author.slug, "gsi1pk": keys.author_list(author.slug)}  # fmt: skip
+            items.append(self.table.put_op(entry))
+            items.append(self.table.update_op(
+                keys.author_stats(author.slug),
+                UpdateExpression="SET #type = :type, #slug = :slug, #name = :name ADD #count :delta",
+                ExpressionAttributeNames=names("type", "slug", "name", "count"),
+                ExpressionAttributeValues=to_item({
+                    ":type": TYPE_AUTHOR_STATS, ":slug": author.slug, ":name": author.name,
+                    ":delta": 0 if author.slug in was else 1,
+                }),
+            ))  # fmt: skip
+        for gone in sorted(was - {author.slug for author in now}):
+            items.append(self.table.delete_op(keys.authorship(slug, gone)))
+            items.append(self.table.update_op(
+                keys.author_stats(gone), UpdateExpression="ADD #count :delta",
+                ExpressionAttributeNames=names("count"), ExpressionAttributeValues=to_item({":delta": -1}),
+            ))  # fmt: skip
+        return items
+
+    def author_count(self, author: str) -> TagCount | None:
+        item = self.table.get(keys.author_stats(author))
+        if not item:
+            return None
+        return TagCount(slug=author, name=str(item.get("name", author)), count=int(item.get("count", 0)))
+
     def categories(self, limit: int) -> list[TagCount]:
         """Up to ``limit`` categories with published articles, by slug: one query (a newsroom has
         tens of categories)."""
@@ -208,11 +245,14 @@ class TagStore:
         return sorted(found, key=lambda t: (-t.count, t.slug))
 
     def reading_counts_ahead(
-        self, tags: Iterable[str], categories: Iterable[str] = ()
+        self, tags: Iterable[str], categories: Iterable[str] = (), authors: Iterable[str] = ()
     ) -> AbstractContextManager[Any]:
-        """While the block runs, these tags' and categories' counts read in one batch get
-        (``Table.reading_ahead``)."""
+        """While the block runs, these tags', categories' and authors' counts (and the authors'
+        profiles) read in one batch get (``Table.reading_ahead``)."""
         wanted = [keys.tag_stats(tag) for tag in tags] + [keys.category_stats(c) for c in categories]
+        wanted += [
+            key for author in authors for key in (keys.author_stats(author), keys.author_profile(author))
+        ]
         return self.table.reading_ahead(wanted)
 
     def count(self, tag: str) -> TagCount | None:
@@ -223,6 +263,10 @@ class TagStore:
         """How many published articles each of these tags has (tags never used are left out)."""
         items = self.table.batch_get(map(keys.tag_stats, tags), projection=("slug", "count"))
         return {str(item["slug"]): int(item["count"]) for item in items}
+
+
+def _category_of(category: Category | None) -> dict[str, str]:
+    return {"category": category.slug} if category else {}
 
 
 def was_published(previous: ArticleTags | None) -> TypeGuard[ArticleTags]:

@@ -20,7 +20,18 @@ from kabar.documents import article_path
 from kabar.errors import AlreadyProcessed
 from kabar.html import render_markdown
 from kabar.images.records import ImageInfo
-from kabar.models import Article, ArticleRef, Category, FieldError, IgnoredFile, TagRef, Upload, UploadState
+from kabar.models import (
+    Article,
+    ArticleRef,
+    AuthorRef,
+    Category,
+    FieldError,
+    IgnoredFile,
+    TagRef,
+    Upload,
+    UploadState,
+    byline_text,
+)
 from kabar.observability import logger, metric
 from kabar.slugs import slugify
 from kabar.submissions import FIELDS, ArticleSubmission
@@ -295,6 +306,8 @@ def build_article(
         fields.pop("image", None)
     if not fields.get("corrections"):  # likewise without corrections
         fields.pop("corrections", None)
+    if len(submission.author) < 2:  # and with one author or none, as when "author" was one name
+        fields["author"] = submission.author[0] if submission.author else None
     images = images or Resolution(body_html=render_markdown(submission.body))
     used = [use.id for use in [images.featured, *images.body] if use is not None]
     if used:  # the same file name with other bytes is another image: another version
@@ -317,7 +330,8 @@ def build_article(
             else None
         ),
         dateline=submission.dateline,
-        author=submission.author,
+        author=byline_text(submission.author),
+        authors=[AuthorRef(name=name, slug=slugify(name)) for name in submission.author],
         editors=submission.editors,
         sources=submission.sources,
         tags=list(tags.values()),

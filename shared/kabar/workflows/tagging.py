@@ -15,7 +15,7 @@ from typing import Protocol
 
 from kabar.documents import ArticleSummary
 from kabar.errors import Stale, TagMergedMeanwhile
-from kabar.models import Article, ArticleTags, Category, ScoredTag, VocabularyEntry
+from kabar.models import Article, ArticleTags, AuthorRef, Category, ScoredTag, VocabularyEntry
 from kabar.observability import logger
 from kabar.text.relatedness import text_terms
 from kabar.text.tag_suggestion import Tag, Vocabulary, match_key, suggest_tags
@@ -33,6 +33,7 @@ class Tags(Protocol):
     def store(
         self, tagged: ArticleTags, *, previous: ArticleTags | None, summary: ArticleSummary | None,
         published_at: datetime | None, category: Category | None = None,
+        authors: list[AuthorRef] | None = None,
     ) -> None: ...  # fmt: skip
     def member_slugs(self, tag: str, limit: int) -> list[str]: ...
     def record_merge_progress(self, tag: str, moved: int) -> None: ...
@@ -88,14 +89,8 @@ def _tag_once(
         logger.info("tags already current", extra={"slug": slug, "version": previous.version})
         return previous
     body = html.unescape(article.body_html)
-    found = suggest_tags(
-        article.title,
-        article.lead,
-        body,
-        editor_tags=[tag.name for tag in article.tags],
-        vocabulary=vocabulary,
-        max_tags=max_tags,
-    )
+    found = suggest_tags(article.title, article.lead, body, editor_tags=[tag.name for tag in article.tags],
+                         vocabulary=vocabulary, max_tags=max_tags)  # fmt: skip
     scored = [ScoredTag(name=t.name, slug=t.slug, score=t.score, origin=t.origin) for t in found]
     waiting = [] if publish_suggestions else [t for t in scored if t.origin == "suggested"]
     published = article.status == "published"
@@ -105,6 +100,7 @@ def _tag_once(
         status=article.status,
         published_at=article.published_at if published else None,
         category=article.category.slug if published and article.category else None,
+        authors=[author.slug for author in article.bylines()] if published else [],
         tags=[t for t in scored if t not in waiting],
         pending=waiting,
         terms=text_terms(article.title, article.lead, body) if published else {},
@@ -120,6 +116,7 @@ def _tag_once(
             summary=article.summary() if published else None,
             published_at=article.published_at,
             category=article.category,
+            authors=article.bylines(),
         )
     except Stale:
         logger.info("newer tags stored meanwhile", extra={"slug": slug, "version": article.version})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -11,13 +10,11 @@ from kabar.errors import InvalidRequest, NotFound
 from kabar.models import TagCount, VocabularyEntry
 from kabar.record import Record
 from kabar.routing import field_errors
-from kabar.slugs import SLUG_PATTERN, slugify
+from kabar.slugs import is_slug, slugify
 from kabar.text.tag_suggestion import match_key
 
 if TYPE_CHECKING:
     from kabar.workflows.vocabulary_forms import BulkRequest, MergeRequest, TagRequest
-
-_SLUG = re.compile(SLUG_PATTERN)
 
 
 class Vocabulary(Protocol):
@@ -61,7 +58,7 @@ def merge_request(body: object) -> MergeRequest:
 
 
 def _check_slug(slug: str) -> None:
-    if not _SLUG.match(slug) or len(slug) > 80:
+    if not is_slug(slug):
         raise InvalidRequest(
             "not a tag slug", [{"field": "slug", "message": "lower-case letters, digits and hyphens"}]
         )

@@ -1,13 +1,14 @@
-"""The vocabulary API's bodies as pydantic models: ``PUT /tags/{slug}``, ``PUT /tags`` (a bulk
-load), ``POST /tags/{slug}/merge`` and ``POST /tags/{slug}/aliases``. Imported when a body is read
-(:mod:`kabar.workflows.vocabulary`, :mod:`kabar.workflows.aliases`).
+"""The editors' directory API's bodies as pydantic models: ``PUT /tags/{slug}``, ``PUT /tags`` (a
+bulk load), ``POST /tags/{slug}/merge``, ``POST /tags/{slug}/aliases`` and ``PUT /authors/{slug}``.
+Imported when a body is read (:mod:`kabar.workflows.vocabulary`, :mod:`kabar.workflows.aliases`,
+:mod:`kabar.workflows.authors`).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from kabar.slugs import SLUG_PATTERN
 from kabar.text.plain import plain_text
@@ -59,3 +60,29 @@ class AliasDecision(BaseModel):
     alias: Annotated[TagName, Field(description="The form offered (as `GET /tags/aliases` lists it)",
                                     examples=["Komisi Pemberantasan Korupsi"])]  # fmt: skip
     decision: Literal["accept", "reject"]
+
+
+def _https(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in value):
+        raise ValueError("must be an absolute https:// address")
+    return value
+
+
+HttpsUrl = Annotated[str, Field(max_length=500), AfterValidator(_https)]
+
+
+class AuthorRequest(BaseModel):
+    """``PUT /authors/{slug}`` body: what the author's page says of them (the slug is their byline's
+    name's: "Ani Siregar" is ``ani-siregar``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=200, examples=["Ani Siregar"]), PLAIN_TEXT]
+    bio: (
+        Annotated[str, Field(max_length=2000, examples=["Wartawan ekonomi sejak 2015."]), PLAIN_TEXT] | None
+    ) = None
+    url: Annotated[HttpsUrl, Field(examples=["https://x.com/anisiregar"])] | None = None
+    image: Annotated[HttpsUrl, Field(examples=["https://cdn.kabar.example/penulis/ani.jpg"])] | None = None

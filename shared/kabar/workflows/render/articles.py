@@ -8,6 +8,7 @@ from typing import Literal
 from kabar.documents import (
     ArticleDocument,
     ArticleSummary,
+    AuthorLink,
     CategoryLink,
     CommentsInfo,
     CorrectionNotice,
@@ -16,6 +17,7 @@ from kabar.documents import (
     RelatedLink,
     TagLink,
     article_path,
+    author_path,
     comments_path,
     tag_path,
 )
@@ -63,6 +65,7 @@ def article_document(
         title=article.title,
         subtitle=article.subtitle, lead=article.lead, category=category,
         dateline=Dateline(place=article.dateline, outlet=settings.site_name), author=article.author,
+        authors=[AuthorLink(name=a.name, slug=a.slug, path=author_path(a.slug)) for a in article.bylines()],
         editors=article.editors, sources=article.sources,
         credit_line=f"({'/'.join(codes)})" if codes else None,
         tags=[TagLink(name=tag.name, slug=tag.slug, path=tag_path(tag.slug)) for tag in tags],

@@ -1,19 +1,19 @@
 """A list's feeds (RSS 2.0 and JSON Feed 1.1, kabar.feeds), written with the list's newest page:
-the site's with the list of every article, a tag's or a category's with its own. A publish
-rewrites the feeds of the lists it changed, nothing else: the site's, its category's and at most
-MaxTags tags'. A feed's entries are the newest page's when that page holds them all (the list
-has no older page, or the page has FEED_SIZE articles), else one Query of the list's newest
-FEED_SIZE, however many articles exist: the feed and the list's document are written from the
-same read."""
+the site's with the list of every article, a tag's, a category's or an author's with its own. A
+publish rewrites the feeds of the lists it changed, nothing else: the site's, its category's, its
+authors' (at most MAX_AUTHORS) and at most MaxTags tags'. A feed's entries are the newest
+page's when that page holds them all (the list has no older page, or the page has FEED_SIZE
+articles), else one Query of the list's newest FEED_SIZE, however many articles exist: the feed
+and the list's document are written from the same read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kabar.documents import CACHE_LIST, ArticleSummary, CategoryLink, TagLink, feed_path
+from kabar.documents import CACHE_LIST, ArticleSummary, AuthorLink, CategoryLink, TagLink, feed_path
 from kabar.feeds import FEED_SIZE, JSON_FEED_CONTENT_TYPE, RSS_CONTENT_TYPE, Channel, json_feed, rss
-from kabar.listnames import category_list_name
+from kabar.listnames import author_list_name, category_list_name
 from kabar.urls import joined
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
@@ -52,12 +52,20 @@ def category_feed(settings: SiteSettings, category: CategoryLink) -> ListFeed:
                     feed_path("json", category=slug))  # fmt: skip
 
 
+def author_feed(settings: SiteSettings, author: AuthorLink) -> ListFeed:
+    site, slug = settings.site_name, author.slug
+    return ListFeed(author_list_name(slug), f"{author.name} - {site}", settings.urls.author(slug),
+                    f"Berita terbaru oleh {author.name} di {site}", feed_path("rss", author=slug),
+                    feed_path("json", author=slug))  # fmt: skip
+
+
 def render_feeds(
     sources: Sources, settings: SiteSettings, out: Output, feed: ListFeed, *,
     newest_page: list[ArticleSummary], more: str | None,
 ) -> None:  # fmt: skip
     """Write a list's feeds, with the list's newest page as just written (``newest_page``, with
-    their URLs; ``more``: its link to an older page); a tag or category without articles has none."""
+    their URLs; ``more``: its link to an older page); a tag, category or author without articles has
+    none."""
     if more is None or len(newest_page) >= FEED_SIZE:  # the page holds every entry of the feed
         articles = newest_page[:FEED_SIZE]
     else:
@@ -69,6 +77,6 @@ def render_feeds(
     cdn = settings.media_url
     channel = Channel(title=feed.title, link=feed.link, description=feed.description,
                       language=settings.language, rss_url=joined(cdn, feed.rss_path),
-                      json_url=joined(cdn, feed.json_path), media_url=cdn)  # fmt: skip
+                      json_url=joined(cdn, feed.json_path), media_url=cdn, urls=settings.urls)  # fmt: skip
     out.put_bytes(feed.rss_path, rss(channel, articles, datetime.now(UTC)), RSS_CONTENT_TYPE, CACHE_LIST)
     out.put_bytes(feed.json_path, json_feed(channel, articles), JSON_FEED_CONTENT_TYPE, CACHE_LIST)

@@ -1,4 +1,4 @@
-"""Lists: latest.json and its older pages, each tag's and each category's page and its older
+"""Lists: latest.json and its older pages, each tag's, category's and author's page and its older
 pages, their feeds, tags.json, categories.json, site.json (and, with the list of every article,
 the sitemaps: kabar.workflows.render.search).
 
@@ -20,6 +20,9 @@ from kabar.documents import (
     ROBOTS_PATH,
     SITEMAP_INDEX_PATH,
     ArticleSummary,
+    AuthorDocument,
+    AuthorLink,
+    AuthorProfile,
     CategoriesDocument,
     CategoryCount,
     CategoryDocument,
@@ -33,6 +36,8 @@ from kabar.documents import (
     TagLink,
     TagMergedDocument,
     TagsDocument,
+    author_page_path,
+    author_path,
     categories_path,
     category_page_path,
     category_path,
@@ -46,9 +51,9 @@ from kabar.documents import (
     tag_path,
     tags_path,
 )
-from kabar.listnames import category_list_name, list_kind
+from kabar.listnames import author_list_name, category_list_name, list_kind
 from kabar.models import TagCount as StoredCount
-from kabar.workflows.render.feeds import category_feed, render_feeds, site_feed, tag_feed
+from kabar.workflows.render.feeds import author_feed, category_feed, render_feeds, site_feed, tag_feed
 from kabar.workflows.render.pages import ListDocuments, Written, moved, refresh
 from kabar.workflows.render.search import SearchRenderer
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
@@ -86,8 +91,9 @@ class ListRenderer:
         kinds = {name: list_kind(name) for name in lists}
         tags = [slug for kind, slug in kinds.values() if kind == "tag"]
         categories = [slug for kind, slug in kinds.values() if kind == "category"]
-        # One request for every tag's and category's count.
-        with self.sources.tags.reading_counts_ahead(tags, categories):
+        authors = [slug for kind, slug in kinds.values() if kind == "author"]
+        # One request for every tag's, category's and author's count (and the authors' profiles).
+        with self.sources.tags.reading_counts_ahead(tags, categories, authors):
             documents = {name: self._documents(*kinds[name]) for name in lists}
         # Every list's pages written first, then checked in one request: a list whose pages
         # another render committed meanwhile is rendered again, checked as it goes (pages.moved).
@@ -106,6 +112,8 @@ class ListRenderer:
     def _documents(self, kind: str, slug: str) -> ListDocuments:
         if kind == "category":
             return self._category_documents(slug, self.sources.tags.category_count(slug))
+        if kind == "author":
+            return self._author_documents(slug, self.sources.tags.author_count(slug))
         return self._tag_documents(slug, self.sources.tags.count(slug))
 
     def _tag_documents(self, slug: str, stats: StoredCount | None) -> ListDocuments:
@@ -125,6 +133,31 @@ class ListRenderer:
         return ListDocuments(name=category_list_name(slug), write_newest=write,
                              page_path=partial(category_page_path, slug), category=link,
                              link=self.settings.link)  # fmt: skip
+
+    def _author_documents(self, slug: str, stats: StoredCount | None) -> ListDocuments:
+        profile = self.sources.authors.profile(slug)
+        name = profile.name if profile else stats.name if stats else slug
+        link = AuthorLink(name=name, slug=slug, path=author_path(slug))
+        write = partial(self._write_author, link, stats.count if stats else 0, profile)
+        return ListDocuments(name=author_list_name(slug), write_newest=write,
+                             page_path=partial(author_page_path, slug), author=link,
+                             link=self.settings.link)  # fmt: skip
+
+    def _write_author(
+        self, author: AuthorLink, count: int, profile: AuthorProfile | None, articles: list[ArticleSummary],
+        more: str | None,
+    ) -> None:  # fmt: skip
+        feed = author_feed(self.settings, author)
+        if not articles and not more and profile is None:  # no article, nothing said of them
+            self.out.delete(author.path)
+        else:
+            document = AuthorDocument(
+                slug=author.slug, name=author.name, path=author.path, url=feed.link, count=count,
+                profile=profile, articles=articles, more=more,
+                feeds=FeedLinks(rss=feed.rss_path, json=feed.json_path),
+            )  # fmt: skip
+            self.out.put(author.path, document, CACHE_LIST)
+        render_feeds(self.sources, self.settings, self.out, feed, newest_page=articles, more=more)
 
     def _write_latest(self, articles: list[ArticleSummary], more: str | None) -> None:
         self.out.put(latest_path(), LatestDocument(articles=articles, more=more), CACHE_LIST)
@@ -200,6 +233,9 @@ class ListRenderer:
             tag_feeds=FeedLinks(rss=feed_path("rss", "{tag}"), json=feed_path("json", "{tag}")),
             category_feeds=FeedLinks(rss=feed_path("rss", category="{category}"),
                                      json=feed_path("json", category="{category}")),
+            authors=author_path("{author}"),
+            author_feeds=FeedLinks(rss=feed_path("rss", author="{author}"),
+                                   json=feed_path("json", author="{author}")),
             sitemap=SITEMAP_INDEX_PATH, news_sitemap=NEWS_SITEMAP_PATH, robots=ROBOTS_PATH,
         )  # fmt: skip
         self.out.put(site_path(), document, CACHE_SITE)

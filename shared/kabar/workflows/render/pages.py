@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from kabar.documents import CACHE_LIST, ArticleSummary, CategoryLink, PageDocument, TagLink
+from kabar.documents import CACHE_LIST, ArticleSummary, AuthorLink, CategoryLink, PageDocument, TagLink
 from kabar.errors import Conflict
 from kabar.paging import PageBound
 from kabar.workflows.render.sources import Lists, Output
@@ -36,7 +36,7 @@ class ListDocuments:
     """How the pages of one list (``name``: kabar.listnames.list_kind) become documents:
     ``write_newest(articles, more)`` writes the list's own document (it may delete it, or write
     a pointer, when there are no articles), ``write_older(page, articles, older)`` an older page
-    (at ``page_path(page)``; by default a PageDocument naming ``tag`` or ``category``); ``link``
+    (at ``page_path(page)``; by default a PageDocument naming ``tag``, ``category`` or ``author``); ``link``
     makes a stored summary what the list shows (its canonical URL added); ``reshaped(made, gone)``
     is told when a render made pages or merged one away (the set of pages changed), with the
     pages made and those deleted."""
@@ -46,6 +46,7 @@ class ListDocuments:
     page_path: Callable[[int], str]
     tag: TagLink | None = None
     category: CategoryLink | None = None
+    author: AuthorLink | None = None
     link: Callable[[ArticleSummary], ArticleSummary] = lambda summary: summary  # its canonical URL added
     write_older: Callable[[int, list[ArticleSummary], str | None], None] | None = None
     reshaped: Callable[[list[PageBound], list[PageBound]], None] | None = None  # pages made, gone
@@ -198,7 +199,7 @@ def _write(docs: ListDocuments, change: Change, out: Output) -> None:
             docs.write_older(page.number, summaries, more)
         else:
             document = PageDocument(number=page.number, tag=docs.tag, category=docs.category,
-                                    articles=summaries, older=more)  # fmt: skip
+                                    author=docs.author, articles=summaries, older=more)  # fmt: skip
             out.put(docs.page_path(page.number), document, CACHE_LIST)
 
 

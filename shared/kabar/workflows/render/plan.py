@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kabar.events import (
     ArticleChanged,
+    AuthorChanged,
     CommentChanged,
     RelatedChanged,
     Scheduled,
@@ -20,6 +21,7 @@ from kabar.events import (
     TagMerged,
     TagsChanged,
 )
+from kabar.listnames import author_list_name
 
 # Articles that name an article (read-also, pinned related) rendered again when it is published
 # or taken down, per change: like the related lists' FAN_OUT, a publish changes at most this
@@ -95,6 +97,8 @@ def plan(changes: Iterable[tuple[str, TableChange]]) -> RenderPlan:
                 work.article(change.slug, record)  # its document states the count
         elif isinstance(change, RelatedChanged):
             work.article(change.slug, record)  # its related list changed
+        elif isinstance(change, AuthorChanged):  # the author's document shows the profile
+            work.listed([record], tags={author_list_name(change.author): ()})
         elif isinstance(change, TagMerged) and not change.progress:
             # A tag was merged: its page becomes a pointer once its articles have moved.
             work.listed([record], tags={change.tag: ()})

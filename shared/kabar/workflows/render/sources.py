@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from kabar.documents import CACHE_LIST, EDGE_INVALIDATED, ArticleSummary
+from kabar.documents import CACHE_LIST, EDGE_INVALIDATED, ArticleSummary, AuthorProfile
 from kabar.images.records import ImageInfo
 from kabar.models import Article, ArticleFacts, ArticleTags, RelatedList, TagCount, VocabularyEntry
 from kabar.paging import PageBound
@@ -31,11 +31,16 @@ class Tags(Protocol):
     def get(self, slug: str) -> ArticleTags | None: ...
     def count(self, tag: str) -> TagCount | None: ...
     def category_count(self, category: str) -> TagCount | None: ...
+    def author_count(self, author: str) -> TagCount | None: ...
     def reading_counts_ahead(
-        self, tags: Iterable[str], categories: Iterable[str] = ()
+        self, tags: Iterable[str], categories: Iterable[str] = (), authors: Iterable[str] = ()
     ) -> AbstractContextManager[None]: ...
     def most_used(self, limit: int) -> list[TagCount]: ...
     def categories(self, limit: int) -> list[TagCount]: ...
+
+
+class Authors(Protocol):
+    def profile(self, slug: str) -> AuthorProfile | None: ...
 
 
 class RelatedLists(Protocol):
@@ -88,6 +93,7 @@ class Sources:
     lists: Lists
     vocabulary: Vocabulary
     links: Links
+    authors: Authors
 
 
 @dataclass(frozen=True)
