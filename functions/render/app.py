@@ -33,7 +33,8 @@ def new_renderer() -> Renderer:
                         read_also_auto=settings.read_also_auto,
                         comments_close_days=settings.comments_close_days,
                         media_url=settings.cdn_url or "/", urls=settings.urls,
-                        logo_url=settings.site_logo_url)  # fmt: skip
+                        logo_url=settings.site_logo_url,
+                        feed_full_text=settings.feed_full_text == "true")  # fmt: skip
     return Renderer(sources, site_bucket(), site)
 
 

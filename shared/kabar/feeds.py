@@ -1,19 +1,21 @@
 """Feeds of a list's newest articles: RSS 2.0 and JSON Feed 1.1 (pure: no AWS).
 
-Both are built from the summaries a list page shows (no article body is read): title, the
+Both are built from the summaries a list page shows: title, the
 canonical link (also the guid and the JSON Feed id: it never changes for an article), the
 publish and update times, the authors (each a ``dc:creator``; in JSON Feed with their page), the
 category, the lead as the description, and the featured image (``media:content`` in RSS, as
 Google News and most readers take it, since an ``enclosure`` must state the file's length in
 bytes; ``image`` in JSON Feed). Each feed names itself (``atom:link rel="self"``,
-``feed_url``). Text is escaped for XML, and characters XML cannot carry at all are dropped
-(editors' text has none: the upload refuses them).
+``feed_url``). With FeedFullText, each entry also carries the article's whole body HTML
+(``content:encoded``, ``content_html``), which the caller finds (kabar.workflows.render.fulltext).
+Text is escaped for XML, and characters XML cannot carry at all are dropped (editors' text has
+none: the upload refuses them).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -69,12 +71,19 @@ def _newest_change(articles: Sequence[ArticleSummary], fallback: datetime) -> da
     return max((a.updated_at for a in articles), default=fallback)
 
 
-def rss(channel: Channel, articles: Sequence[ArticleSummary], now: datetime) -> bytes:
-    """The RSS 2.0 document of these articles (newest first, each with its ``url``)."""
+def rss(
+    channel: Channel,
+    articles: Sequence[ArticleSummary],
+    now: datetime,
+    contents: Mapping[str, str] | None = None,
+) -> bytes:
+    """The RSS 2.0 document of these articles (newest first, each with its ``url``); ``contents``:
+    the body HTML of those that carry it whole (``content:encoded``), by slug."""
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">',
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/">',
         "<channel>",
         f"<title>{_text(channel.title)}</title>",
         f"<link>{_text(channel.link)}</link>",
@@ -94,6 +103,8 @@ def rss(channel: Channel, articles: Sequence[ArticleSummary], now: datetime) -> 
             out.append(f"<category>{_text(article.category.name)}</category>")
         if article.lead:
             out.append(f"<description>{_text(article.lead)}</description>")
+        if contents and article.slug in contents:
+            out.append(f"<content:encoded>{_text(contents[article.slug])}</content:encoded>")
         image = _image(article, channel.media_url)
         if image:
             out.append(f'<media:content url={_attr(image[0])} medium="image" type="image/jpeg" '
@@ -103,8 +114,11 @@ def rss(channel: Channel, articles: Sequence[ArticleSummary], now: datetime) -> 
     return "\n".join(out).encode()
 
 
-def json_feed(channel: Channel, articles: Sequence[ArticleSummary]) -> bytes:
-    """The JSON Feed 1.1 document of these articles."""
+def json_feed(
+    channel: Channel, articles: Sequence[ArticleSummary], contents: Mapping[str, str] | None = None
+) -> bytes:
+    """The JSON Feed 1.1 document of these articles (``contents``: as for :func:`rss`, as
+    ``content_html``)."""
     items = []
     for article in articles:
         url = article.url or ""
@@ -114,6 +128,8 @@ def json_feed(channel: Channel, articles: Sequence[ArticleSummary]) -> bytes:
                                    "date_modified": iso(article.updated_at)}  # fmt: skip
         if article.lead:
             item["summary"] = article.lead
+        if contents and article.slug in contents:
+            item["content_html"] = contents[article.slug]
         image = _image(article, channel.media_url)
         if image:
             item["image"] = image[0]

@@ -61,6 +61,9 @@ class Settings:
     author_url_pattern: str = _setting("AUTHOR_URL_PATTERN", "/author/{author}/")
     site_logo_url: str = _setting("SITE_LOGO_URL", "")
     site_utc_offset: str = _setting("SITE_UTC_OFFSET", "+07:00")
+    # "true": each feed entry carries the article's whole body HTML (RSS content:encoded, JSON
+    # Feed content_html), not only its lead.
+    feed_full_text: str = _setting("FEED_FULL_TEXT", "false", choices=("false", "true"))
     editors_group: str = _setting("EDITORS_GROUP", "editors")
     moderators_group: str = _setting("MODERATORS_GROUP", "moderators")
     # Articles in each list document: the newest page (latest.json, a tag's page) and older pages.

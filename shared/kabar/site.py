@@ -28,6 +28,15 @@ class SiteBucket:
         self.bucket = bucket
         self.invalidation_queue_url = invalidation_queue_url
 
+    def get(self, path: str) -> bytes | None:
+        """A document as written (None: there is none)."""
+        s3 = aws.s3()
+        try:
+            body: bytes = s3.get_object(Bucket=self.bucket, Key=path)["Body"].read()
+        except s3.exceptions.NoSuchKey:
+            return None
+        return body
+
     def put(self, path: str, document: Record, cache_control: str) -> None:
         aws.s3().put_object(
             Bucket=self.bucket,

@@ -3,12 +3,15 @@ as a publish, an unpublish and the template's hourly schedule leave them."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import boto3
 import feedparser
 
 from kabar_infra.local.schedules import LocalScheduler, rate_seconds
+from kabar_infra.provision import Stack
+from kabar_infra.template import Template
 from tests.support.app import CDN_URL, App, article_file
 from tests.support.sitemaps import index_sitemaps, news_entries, sitemap_urls
 
@@ -86,3 +89,18 @@ def test_the_templates_schedule_rewrites_the_news_sitemap_through_render_queue(a
     document = app.document("v1/articles/berita-pagi.json")
     assert document is not None
     assert list(news_entries(body(app, "news-sitemap.xml")[0])) == [document["url"]]
+
+
+def test_full_text_feeds_keep_every_body_from_their_previous_version(
+    stack: Stack, template: Template
+) -> None:
+    app = App(template, stack, {"CDN_URL": CDN_URL, "FEED_FULL_TEXT": "true"})  # FeedFullText: "true"
+    app.upload("a.md", article_file(title="Banjir Bandang di Garut", body="Air **naik** & <em>deras</em>.\n"))
+    app.upload("b.md", article_file(title="Gempa Guncang Cianjur", body="Warga mengungsi.\n"))
+    feed = feedparser.parse(body(app, "v1/feed.xml")[0])
+    assert not feed.bozo and [e.content[0].value for e in feed.entries] == [
+        "<p>Warga mengungsi.</p>",
+        "<p>Air <strong>naik</strong> &amp; <em>deras</em>.</p>",  # the first, from the feed before
+    ]
+    items = json.loads(body(app, "v1/feed.json")[0])["items"]
+    assert [item["content_html"] for item in items] == [e.content[0].value for e in feed.entries]

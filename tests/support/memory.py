@@ -755,10 +755,17 @@ class MemorySite:
     invalidations: list[list[str]] = field(default_factory=list)
     failing: set[str] = field(default_factory=set)
     invalidation_fails: bool = False
+    reads: list[str] = field(default_factory=list)  # every get, in order
 
     def _refuse(self, path: str) -> None:
         if path in self.failing:
             raise OSError(f"the site refused {path}")
+
+    def get(self, path: str) -> bytes | None:
+        self.reads.append(path)
+        if path in self.files:
+            return self.files[path][0]
+        return json.dumps(self.documents[path]).encode() if path in self.documents else None
 
     def put(self, path: str, document: Record, cache_control: str) -> None:
         self._refuse(path)

@@ -153,3 +153,11 @@ def test_a_profiles_stream_record_asks_render_for_the_authors_document() -> None
     assert change == AuthorChanged("ani") and routes(change) == (RENDER,)
     assert decode(encode(change, "c-1", {}))[0] == change
     assert plan([("r", change)]).list_positions == {"author/ani": set()}
+
+
+def test_a_failed_profile_render_says_which_author_it_concerns() -> None:
+    from kabar_infra.cli.failures import change_failure
+
+    body = encode(AuthorChanged("ani-siregar"), "c-1", {"event_name": "MODIFY", "pk": "x", "sk": "PROFILE"})
+    failure = change_failure("render", {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body})
+    assert failure.concerns == ["author ani-siregar (profile changed) [correlation c-1]"]

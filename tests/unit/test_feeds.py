@@ -4,6 +4,7 @@ real feed parser (feedparser) and checked against the JSON Feed 1.1 specificatio
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -105,3 +106,57 @@ def test_the_site_document_says_where_the_feeds_are() -> None:
     assert found["url"] == "https://www.kabar.example/"
     assert found["feeds"] == {"rss": "v1/feed.xml", "json": "v1/feed.json"}
     assert found["tag_feeds"] == {"rss": "v1/tags/{tag}/feed.xml", "json": "v1/tags/{tag}/feed.json"}
+
+
+FULL = replace(SETTINGS, feed_full_text=True)
+
+
+def render_full(stores: MemoryStores, site: MemorySite, changes: Any) -> Renderer:
+    renderer = Renderer(stores.sources(), site, FULL)
+    assert renderer.apply(plan(changes)) == set()
+    return renderer
+
+
+def test_full_text_feeds_carry_each_body_without_reading_the_other_articles() -> None:
+    stores, site = MemoryStores.new(), MemorySite()
+    for number in range(3):
+        body, moment = f"<p>Isi berita {number} &amp; <b>lengkap</b>.</p>", START + timedelta(hours=number)
+        render_full(stores, site, published(stores, f"berita-{number}", published_at=moment, body_html=body,
+                                            tags=["Banjir"]))  # fmt: skip
+    rss = feedparser.parse(site.files["v1/feed.xml"][0])
+    assert not rss.bozo and [e.content[0].value for e in rss.entries] == [
+        f"<p>Isi berita {n} &amp; <b>lengkap</b>.</p>" for n in (2, 1, 0)
+    ]  # the HTML whole once the XML is parsed
+    items = json.loads(site.files["v1/tags/banjir/feed.json"][0])["items"]
+    assert (
+        json_feed_problems({"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": items})
+        == []
+    )
+    assert items[0]["content_html"] == "<p>Isi berita 2 &amp; <b>lengkap</b>.</p>"
+    # Each publish read only its feeds' previous JSON Feeds: no other article's document.
+    assert not [path for path in site.reads if path.startswith("v1/articles/")]
+
+    # The first render with full text on (or an entry new to a feed, not just rendered) reads the
+    # article's document; one whose document is older than its summary keeps only its lead.
+    plain = MemorySite()
+    for number in range(2):
+        render(
+            stores,
+            plain,
+            published(stores, f"lama-{number}", published_at=START - timedelta(days=1 + number)),
+        )
+    site.documents.update({k: v for k, v in plain.documents.items() if k.startswith("v1/articles/lama-")})
+    site.documents["v1/articles/lama-1.json"]["updated_at"] = "2020-01-01T00:00:00Z"  # stale
+    site.reads.clear()
+    render_full(stores, site, published(stores, "berita-3", published_at=START + timedelta(hours=3)))
+    assert "v1/articles/lama-0.json" in site.reads and "v1/articles/berita-2.json" not in site.reads
+    contents = {e.link.rsplit("/", 2)[-2]: getattr(e, "content", None) for e in
+                feedparser.parse(site.files["v1/feed.xml"][0]).entries}  # fmt: skip
+    assert contents["lama-0"] is not None and contents["lama-1"] is None and contents["berita-0"] is not None
+
+
+def test_feeds_without_full_text_carry_the_lead_only() -> None:
+    stores, site = MemoryStores.new(), MemorySite()
+    render(stores, site, published(stores, "berita", published_at=START, body_html="<p>Isi lengkap.</p>"))
+    assert b"content:encoded" not in site.files["v1/feed.xml"][0] and site.reads == []
+    assert "content_html" not in json.loads(site.files["v1/feed.json"][0])["items"][0]

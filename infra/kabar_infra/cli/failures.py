@@ -28,7 +28,16 @@ from kabar.table.codec import from_item
 
 # The item kinds DispatchFunction hands on (its FilterCriteria; kabar.dispatch.routes), the
 # only stream batches a failure queue holds.
-DISPATCHED_KINDS = {"article", "tags", "related", "unlist", "vocabulary", "merge", "comment"}
+DISPATCHED_KINDS = {
+    "article",
+    "tags",
+    "related",
+    "unlist",
+    "vocabulary",
+    "merge",
+    "comment",
+    "author_profile",
+}
 QUEUED_STAGES = ("tagging", "related", "render")  # fed by DispatchFunction through their queues
 EXPIRED_CODES = {"TrimmedDataAccessException", "ResourceNotFoundException", "ExpiredIteratorException"}
 
@@ -157,7 +166,14 @@ def invalidation_failure(message: dict[str, Any]) -> Failure:
 def change_failure(stage: str, message: dict[str, Any]) -> Failure:
     """A change a stage failed six times: what it concerns, and the stream record it came from."""
     from kabar.dispatch import BadMessage, decode
-    from kabar.events import ArticleChanged, CommentChanged, TagMerged, TagsChanged, UnlistContinued
+    from kabar.events import (
+        ArticleChanged,
+        AuthorChanged,
+        CommentChanged,
+        TagMerged,
+        TagsChanged,
+        UnlistContinued,
+    )
 
     failure = _failure(stage, message)
     try:
@@ -172,6 +188,8 @@ def change_failure(stage: str, message: dict[str, Any]) -> Failure:
         what = f"tag {change.tag} ({'merge progress' if change.progress else 'merged'})"
     elif isinstance(change, CommentChanged):
         what = f"comments of article {change.slug} (pages {', '.join(map(str, sorted(change.pages)))})"
+    elif isinstance(change, AuthorChanged):
+        what = f"author {change.author} (profile changed)"
     else:
         kind = {ArticleChanged: "article changed", TagsChanged: "tags changed",
                 UnlistContinued: "unlisting"}.get(type(change), "related list changed")  # fmt: skip
@@ -290,6 +308,8 @@ def _add_item(failure: Failure, pk: str, sk: str, image: dict[str, Any], event: 
         failure.concerns.append(f"comment {key.name}{on} ({image.get('status', event)}){correlation}")
     elif key.kind in ("vocabulary", "merge"):
         failure.concerns.append(f"tag {key.name} ({key.kind}){correlation}")
+    elif key.kind == "author_profile":
+        failure.concerns.append(f"author {key.name} (profile){correlation}")
     else:
         failure.concerns.append(f"article {key.name} ({sk}, {event}){correlation}")
 

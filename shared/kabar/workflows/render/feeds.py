@@ -15,6 +15,7 @@ from kabar.documents import CACHE_LIST, ArticleSummary, AuthorLink, CategoryLink
 from kabar.feeds import FEED_SIZE, JSON_FEED_CONTENT_TYPE, RSS_CONTENT_TYPE, Channel, json_feed, rss
 from kabar.listnames import author_list_name, category_list_name
 from kabar.urls import joined
+from kabar.workflows.render.fulltext import feed_contents
 from kabar.workflows.render.sources import Output, SiteSettings, Sources
 
 
@@ -78,5 +79,7 @@ def render_feeds(
     channel = Channel(title=feed.title, link=feed.link, description=feed.description,
                       language=settings.language, rss_url=joined(cdn, feed.rss_path),
                       json_url=joined(cdn, feed.json_path), media_url=cdn, urls=settings.urls)  # fmt: skip
-    out.put_bytes(feed.rss_path, rss(channel, articles, datetime.now(UTC)), RSS_CONTENT_TYPE, CACHE_LIST)
-    out.put_bytes(feed.json_path, json_feed(channel, articles), JSON_FEED_CONTENT_TYPE, CACHE_LIST)
+    contents = feed_contents(out, feed.json_path, articles) if settings.feed_full_text else {}
+    body = rss(channel, articles, datetime.now(UTC), contents)
+    out.put_bytes(feed.rss_path, body, RSS_CONTENT_TYPE, CACHE_LIST)
+    out.put_bytes(feed.json_path, json_feed(channel, articles, contents), JSON_FEED_CONTENT_TYPE, CACHE_LIST)

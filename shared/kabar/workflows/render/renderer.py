@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from kabar.documents import CACHE_ARTICLE, article_path
 from kabar.observability import logger
+from kabar.record import iso
 from kabar.workflows.render.articles import article_document
 from kabar.workflows.render.comments import every_page, remove_pages, write_pages
 from kabar.workflows.render.lists import ListRenderer
@@ -96,6 +97,7 @@ class Renderer:
             return frozenset()
         document = article_document(article, self.sources, self.settings, self.comment_counters(slug))
         self.out.put(path, document, CACHE_ARTICLE)
+        self.out.bodies[slug] = (iso(document.updated_at), document.body_html)
         self.sources.articles.mark_rendered(slug, article.version, article.status)
         return frozenset({self.sources.lists.position(article.published_at, slug)})
 

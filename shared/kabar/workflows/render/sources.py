@@ -108,6 +108,7 @@ class SiteSettings:
     media_url: str = "/"  # what the body's image paths are prefixed with: the CDN's address, or "/"
     urls: SiteUrls = field(default_factory=SiteUrls)  # the site's pages' addresses (canonical URLs)
     logo_url: str = ""  # the publisher's logo in structured data (empty: none named)
+    feed_full_text: bool = False  # feed entries carry the article's body HTML (FeedFullText)
 
     def link(self, summary: ArticleSummary) -> ArticleSummary:
         """A summary as lists show it: with its canonical URL."""
@@ -115,6 +116,7 @@ class SiteSettings:
 
 
 class Site(Protocol):
+    def get(self, path: str) -> bytes | None: ...
     def put(self, path: str, document: Record, cache_control: str) -> None: ...
     def put_bytes(self, path: str, body: bytes, content_type: str, cache_control: str) -> None: ...
     def delete(self, path: str) -> None: ...
@@ -130,6 +132,8 @@ class Output:
     deleted: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)  # long cached at the edge: to invalidate
     invalidated: int = 0
+    # The article documents written, by slug: when each was updated, and its body (full-text feeds).
+    bodies: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def put(self, path: str, document: Record, cache_control: str) -> None:
         self.site.put(path, document, cache_control)
