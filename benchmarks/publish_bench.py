@@ -3,8 +3,8 @@
 For 10,000 and 1,000,000 articles, 50 and 2,000 a day, 100 and 100,000 tags (eight tables,
 benchmarks/publish_seed.py), an editor publishes two new articles one after the other
 through the whole stack on moto (the API, S3, PublishQueue, the stream, DispatchFunction, the
-stages' queues, InvalidationQueue): each in the two busiest tags, with suggestions from its
-text and two read-also links. The first fills the newest page of ``latest.json`` past
+stages' queues, InvalidationQueue): each in the two busiest tags, the busiest category and by
+the busiest author, with suggestions from its text and two read-also links. The first fills the newest page of ``latest.json`` past
 PageSize (a split), the second lands on a page with room. Every AWS call the functions make
 is metered at botocore's API-call boundary: requests by function and operation, items read
 (returned or scanned) and written, the read and write units DynamoDB bills, documents
@@ -34,12 +34,14 @@ sys.path.insert(0, str(ROOT))
 MARKERS = ("<!-- bench:publish:start -->", "<!-- bench:publish:end -->")
 GRID = [(a, d, t) for a in (10_000, 1_000_000) for d in (50, 2_000) for t in (100, 100_000)]
 # Issue 12's bounds, and issue 16's documents on top: items read, the newest sitemap (at most
-# SITEMAP_SIZE, 500) and the news sitemap's articles older than it (at most NEWS_SIZE, 1,000, less
-# those in the newest sitemap); requests and documents, the category's page, its feeds and
-# categories.json, the sitemaps and the news sitemap (about 20 requests with their writes); the
-# largest document, the news sitemap of 1,000 articles (about 300 KB; Google takes 50 MB).
-# Each a constant, whatever the corpus.
-BOUNDS = {"read": 2100, "requests": 80, "documents": 24, "paths": 12, "largest": 512 * 1024}
+# SITEMAP_SIZE, 500), the news sitemap's articles older than it (at most NEWS_SIZE, 1,000, less
+# those in the newest sitemap), and the category's and the author's newest pages and feeds (a
+# page and the newest 50 each) and categories.json; requests and documents, the category's and
+# the author's documents and their feeds, categories.json, the sitemaps and the news sitemap
+# (about 40 requests with their writes); the largest document, the news sitemap of 1,000
+# articles (about 300 KB; Google takes 50 MB). Each a constant, whatever the corpus. The article
+# has one author, as most have: each more (at most 5) adds a document and two feeds.
+BOUNDS = {"read": 2400, "requests": 100, "documents": 32, "paths": 12, "largest": 512 * 1024}
 BOUND_NAMES = {"read": "items read", "requests": "AWS requests", "documents": "documents written",
                "paths": "paths invalidated", "largest": "bytes in the largest document"}  # fmt: skip
 # US dollars, us-east-1 list prices as AWS's pricing pages gave them (see docs/benchmarks.md).
@@ -144,13 +146,14 @@ def metered_functions(app: Any) -> Iterator[dict[str, dict[str, Any]]]:
 
 def publish_once(app: Any, number: int) -> dict[str, Any]:
     """One editor's publish through the stack; its metered totals."""
-    from benchmarks.publish_seed import NOW
+    from benchmarks.publish_seed import AUTHORS, CATEGORIES, NOW
     from tests.support.app import article_file
 
     _, ticket = app.api("POST", "/uploads", {"filename": f"baru-{number}.md"})
     body = ("Tentara Suriah bersama pasukan sekutu merebut kembali desa di selatan Aleppo. Jet tempur "
             "menggempur posisi kelompok bersenjata.\n\nSumber di Damaskus menyebut operasi berlanjut.\n")  # fmt: skip
     text = article_file(title=f"Pasukan Suriah Rebut Desa Dekat Aleppo {number}", tags=["Suriah", "Aleppo"],
+                        category=CATEGORIES[0], author=AUTHORS[0],
                         published_at=(NOW + timedelta(hours=number)).isoformat(), body=body,
                         read_also=["arsip-0000001", "arsip-0000002"])  # fmt: skip
     app.s3.put_object(Bucket=app.incoming_bucket, Key=ticket["upload"]["fields"]["key"], Body=text)

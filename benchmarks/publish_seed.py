@@ -18,6 +18,8 @@ for a corpus of ``articles`` published ``per_day`` a day over ``tags`` tags:
   the newest sitemap's articles, and the news sitemap's from two days ago (the window holds
   NEWS_SIZE, the most it names);
 - every tag's count (all ``tags`` of them, gsi2's sort key), summing to two tags an article;
+- a category and an author for each article (CATEGORIES and AUTHORS of them, the hot ones on a
+  quarter and a tenth of the articles), with their memberships, counts and pages, as the tags';
 
 ``benchmarks/publish_bench.py`` checks the equivalence at 10,000 articles: a full seed (every
 article) and this one give the same counts for the same publish.
@@ -42,6 +44,9 @@ PAGE_SIZE = 50  # the template's default PageSize
 # clock, so the seeded articles must be that recent for it to be measured at full size.
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)
 HOT = ("suriah", "aleppo")  # the new article's editor tags: among the most used, so the busiest lists
+# A newsroom's sections and bylines; the new article is in the busiest of each (the first).
+CATEGORIES = ["Berita Suriah", *(f"Rubrik {n:02d}" for n in range(1, 12))]
+AUTHORS = ["Tim Redaksi", *(f"Wartawan {n:02d}" for n in range(1, 40))]
 # Profile stems; the new article's strongest (aleppo, suriah, rebut) among them, so that its term lists
 # are full (RelatedFunction reads the newest PER_LIST of each).
 TERMS = ["serangan", "pasukan", "kota", "warga", "pemerintah", "harga", "banjir", "gempa", "pemilu",
@@ -83,6 +88,32 @@ def _article_tags(corpus: Corpus, index: int, rng: random.Random) -> list[str]:
     return sorted({first, second})
 
 
+def _category_of(index: int) -> str:
+    """The article's category: the hot one on every fourth article, the others in turn."""
+    return CATEGORIES[0] if index % 4 == 0 else CATEGORIES[1 + index % (len(CATEGORIES) - 1)]
+
+
+def _author_of(index: int) -> str:
+    """The article's byline: the hot author on every tenth article, the others in turn."""
+    return AUTHORS[0] if index % 10 == 0 else AUTHORS[1 + index % (len(AUTHORS) - 1)]
+
+
+def section_counts(corpus: Corpus) -> dict[str, int]:
+    """Every category's and author's count over the whole corpus, by list name."""
+    from collections import Counter
+
+    from kabar.listnames import author_list_name, category_list_name
+    from kabar.slugs import slugify
+
+    named = {name: category_list_name(slugify(name)) for name in CATEGORIES}
+    named |= {name: author_list_name(slugify(name)) for name in AUTHORS}
+    counts: Counter[str] = Counter()
+    for index in range(corpus.articles):
+        counts[named[_category_of(index)]] += 1
+        counts[named[_author_of(index)]] += 1
+    return dict(counts)
+
+
 def seed(app: Any, corpus: Corpus) -> None:
     """Write the seed straight into moto's table model (its own ``put_item`` and validation),
     the stream paused: loaded state is not events for the functions."""
@@ -102,7 +133,17 @@ def seed(app: Any, corpus: Corpus) -> None:
 
 def items(corpus: Corpus) -> list[dict[str, Any]]:
     """Every item of the seed, as plain values."""
-    from kabar.models import Article, ArticleTags, RelatedEntry, RelatedList, ScoredTag, list_terms
+    from kabar.models import (
+        Article,
+        ArticleTags,
+        AuthorRef,
+        Category,
+        RelatedEntry,
+        RelatedList,
+        ScoredTag,
+        list_terms,
+    )
+    from kabar.slugs import slugify
     from kabar.table import keys
     from kabar.table.articles import summary_values
 
@@ -112,20 +153,25 @@ def items(corpus: Corpus) -> list[dict[str, Any]]:
     slugs = [f"arsip-{index:07d}" for index in range(corpus.seeded)]
     for index, slug in enumerate(slugs):
         moment = NOW - step * (index + 1)
+        category, author = _category_of(index), _author_of(index)
+        byline = AuthorRef(name=author, slug=slugify(author))
         article = Article(slug=slug, version=1, status="published", title=f"Arsip nomor {index}",
                           lead="Berita lama untuk mengisi tabel.", published_at=moment, created_at=moment,
-                          updated_at=moment, body_html="<p>Isi.</p>", content_hash=slug,
-                          upload_id="seed")  # fmt: skip
+                          updated_at=moment, body_html="<p>Isi.</p>", content_hash=slug, upload_id="seed",
+                          category=Category(name=category, slug=slugify(category)), author=author,
+                          authors=[byline])  # fmt: skip
         summary, stamp = summary_values(article.summary()), keys.listing_position(moment, slug)
         tags = _article_tags(corpus, index, rng)
         terms = {term: round(rng.uniform(0.1, 1.0), 3) for term in rng.sample(TERMS, 6)}
         scored = [ScoredTag(name=tag.title(), slug=tag, score=0.9, origin="editor") for tag in tags]
         tagged = ArticleTags(slug=slug, version=1, status="published", published_at=moment, tags=scored,
-                             terms=terms)  # fmt: skip
+                             terms=terms, category=slugify(category), authors=[byline.slug])  # fmt: skip
         out.append({**keys.article(slug), "type": "article", **article.to_json(exclude_none=True),
                     "summary": summary, "gsi1pk": keys.LATEST, "gsi1sk": stamp})  # fmt: skip
         out.append({**keys.article_tags(slug), "type": "article_tags", **tagged.to_json()})
-        profile = {"terms": terms, "tags": tags, "category": None}
+        profile = {"terms": terms, "tags": tags, "category": slugify(category)}
+        out += _sections(slug, slugify(category), byline.slug, {"gsi1sk": stamp, "summary": summary,
+                                                                "profile": profile}, positions)  # fmt: skip
         positions[None].append(stamp)
         for tag in tags:
             positions.setdefault(tag, []).append(stamp)
@@ -142,10 +188,48 @@ def items(corpus: Corpus) -> list[dict[str, Any]]:
     for tag, count in counts.items():
         out.append({**keys.tag_stats(tag), "type": "tag_stats", "slug": tag, "name": tag.title(),
                     "count": count, "gsi1pk": keys.TAGS, "gsi1sk": tag, "gsi2pk": keys.TAGS})  # fmt: skip
-    listed = {None: corpus.articles, **counts}
+    sections = section_counts(corpus)
+    out += _section_stats(sections)
+    listed = {None: corpus.articles, **counts, **sections}
     for tag, seeded in positions.items():
         out += _pages(tag, seeded, listed[tag])
     out += _pages(SITEMAP_LIST, positions[None], corpus.articles, SITEMAP_SIZE)
+    return out
+
+
+def _sections(
+    slug: str, category: str, author: str, member: dict[str, Any], positions: dict[str | None, list[str]]
+) -> list[dict[str, Any]]:
+    """An article's memberships in its category's and its author's lists, as TagStore writes them."""
+    from kabar.listnames import author_list_name, category_list_name
+    from kabar.table import keys
+
+    positions.setdefault(category_list_name(category), []).append(member["gsi1sk"])
+    positions.setdefault(author_list_name(author), []).append(member["gsi1sk"])
+    return [
+        {**keys.category_membership(slug), "type": "category_membership", "slug": slug,
+         "gsi1pk": keys.category_list(category), **member},
+        {**keys.authorship(slug, author), "type": "authorship", "slug": slug, "author": author,
+         "gsi1pk": keys.author_list(author), **member},
+    ]  # fmt: skip
+
+
+def _section_stats(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """The categories' and authors' counts (``counts`` by list name), as TagStore keeps them."""
+    from kabar.listnames import list_kind
+    from kabar.slugs import slugify
+    from kabar.table import keys
+
+    names = {slugify(name): name for name in [*CATEGORIES, *AUTHORS]}
+    out = []
+    for list_name, count in counts.items():
+        kind, slug = list_kind(list_name)
+        if kind == "category":
+            out.append({**keys.category_stats(slug), "type": "category_stats", "slug": slug, "name": names[slug],
+                        "count": count, "gsi1pk": keys.CATEGORIES, "gsi1sk": slug})  # fmt: skip
+        else:
+            out.append({**keys.author_stats(slug), "type": "author_stats", "slug": slug, "name": names[slug],
+                        "count": count})  # fmt: skip
     return out
 
 
