@@ -1,4 +1,5 @@
-"""UploadsFunction: the editors' upload API (POST /uploads, GET /uploads/{upload_id})."""
+"""UploadsFunction: the editors' upload API (POST /uploads, GET /uploads/{upload_id}) and what is
+scheduled (GET /scheduled, DELETE /scheduled/{slug})."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kabar.api import Answer, caller_in_group, json_response, resolver
 from kabar.deps import stores
 from kabar.observability import correlate, logger, request_id
 from kabar.routes import uploads as routes
+from kabar.routes.scheduled import bind_scheduled
 from kabar.settings import get_settings
 from kabar.workflows import uploads
 
@@ -23,6 +25,7 @@ def current_editor() -> str:
 
 
 app = resolver(guard=current_editor)
+bind_scheduled(app, current_editor)
 
 
 @app.bind(routes.CREATE)

@@ -122,8 +122,47 @@ class SpamNameForgotten(BaseModel):
     removed: bool = Field(description="False: it was not a learned name (a repeated request)")
 
 
+class ScheduledEntry(BaseModel):
+    """An article that goes public later."""
+
+    slug: str
+    title: str
+    version: int = Field(description="The scheduled version (the one its schedule releases)")
+    upload_id: str
+    kind: Literal["scheduled", "embargoed"] = Field(
+        description="embargoed: held by embargo_until (its byline keeps published_at); "
+        "scheduled: by published_at"
+    )
+    release_at: datetime = Field(description="When it goes public, UTC")
+    release_at_local: str = Field(description="That time in the site's zone, with its offset")
+    zone: str = Field(description="The site's zone (SITE_UTC_OFFSET): WIB, WITA or WIT")
+    published_at: datetime
+    embargo_until: datetime | None
+    overdue: bool = Field(
+        description="Its time passed five minutes ago and it is still scheduled: its schedule failed "
+        "(kabar scheduled --failed)"
+    )
+
+
+class ScheduledPage(BaseModel):
+    """``GET /scheduled``: scheduled and embargoed articles, soonest first."""
+
+    articles: list[ScheduledEntry]
+    next: str | None = Field(description="The cursor of the next page; null on the last")
+
+
+class ScheduleCancelled(BaseModel):
+    """``DELETE /scheduled/{slug}``: the article's schedule is cancelled and it is kept as a draft."""
+
+    slug: str
+    version: int = Field(description="The draft's version")
+    status: Literal["draft"]
+    cancelled_by: str = Field(description="The editor who cancelled it")
+
+
 ANSWERS: dict[str, type[BaseModel]] = {
     model.__name__: model
     for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, AliasOffer, AliasOffers, Taken,
-                  Moderated, Queue, SpamNames, SpamNameForgotten, AuthorProfile)
+                  Moderated, Queue, SpamNames, SpamNameForgotten, AuthorProfile, ScheduledPage,
+                  ScheduleCancelled)
 }  # fmt: skip

@@ -2,7 +2,8 @@
 
 Only what the handlers and the local stack use is created: buckets (with
 versioning, encryption and notifications), the table (keys, indexes,
-stream), queues (with redrive), the Cognito pool, its client and groups.
+stream), queues (with redrive), the Cognito pool, its client and groups, the Scheduler's
+schedule groups and schedules (which kabar_infra.local.schedules fires).
 IAM, Lambda, API Gateway, CloudFront and log groups have nothing to do on
 moto; they get placeholder attributes so expressions naming them resolve.
 """
@@ -265,6 +266,21 @@ def _secret(session: boto3.Session, name: str, props: dict[str, Any], stack: Sta
     return {"Ref": secret["ARN"], "Id": secret["ARN"]}
 
 
+def _schedule_group(session: boto3.Session, name: str, props: dict[str, Any], stack: Stack) -> dict[str, str]:
+    group = props.get("Name") or name
+    arn = session.client("scheduler").create_schedule_group(Name=group)["ScheduleGroupArn"]
+    return {"Ref": group, "Arn": arn}
+
+
+def _schedule(session: boto3.Session, name: str, props: dict[str, Any], stack: Stack) -> dict[str, str]:
+    wanted = ("ScheduleExpression", "ScheduleExpressionTimezone", "Description", "FlexibleTimeWindow",
+              "Target", "State", "GroupName")  # fmt: skip
+    request = {key: props[key] for key in wanted if key in props}
+    request["Name"] = props.get("Name") or name
+    arn = session.client("scheduler").create_schedule(**request)["ScheduleArn"]
+    return {"Ref": request["Name"], "Arn": arn}
+
+
 _CREATORS = {
     "AWS::SecretsManager::Secret": _secret,
     "AWS::S3::Bucket": _bucket,
@@ -273,6 +289,8 @@ _CREATORS = {
     "AWS::Cognito::UserPool": _user_pool,
     "AWS::Cognito::UserPoolClient": _user_pool_client,
     "AWS::Cognito::UserPoolGroup": _user_pool_group,
+    "AWS::Scheduler::ScheduleGroup": _schedule_group,
+    "AWS::Scheduler::Schedule": _schedule,
 }
 
 

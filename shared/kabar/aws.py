@@ -85,6 +85,11 @@ def sqs() -> SQSClient:
     return _client("sqs")  # type: ignore[no-any-return]
 
 
+def scheduler() -> Any:
+    """The EventBridge Scheduler client (one-time release schedules)."""
+    return _client("scheduler")
+
+
 def send_messages(queue_url: str, bodies: list[str], client: Any = None) -> None:
     """Send these message bodies (SendMessageBatch, ten at a time, with ``client`` or this
     module's); raises when SQS did not take every one, so that the caller's message is retried

@@ -14,6 +14,7 @@ from kabar.settings import get_settings
 
 if TYPE_CHECKING:
     from kabar.keyring import Keyring
+    from kabar.releases import Schedules
     from kabar.site import SiteBucket
     from kabar.table import Stores
 
@@ -47,10 +48,23 @@ def site_bucket() -> SiteBucket:
     return SiteBucket(settings.site_bucket, settings.invalidation_queue_url)
 
 
+@cache
+def release_schedules() -> Schedules | None:
+    """The stack's release schedules; None where no schedule group is set (nothing can be scheduled)."""
+    from kabar.releases import Schedules
+
+    s = get_settings()
+    if not s.release_group:
+        return None
+    return Schedules(s.release_group, s.release_target_arn, s.release_role_arn, s.release_dead_letter_arn,
+                     s.release_retry_attempts, s.release_max_event_age)  # fmt: skip
+
+
 def reset() -> None:
     """Forget settings, clients and everything built from them (tests change all three)."""
     stores.cache_clear()
     site_bucket.cache_clear()
+    release_schedules.cache_clear()
     _keyring.cache_clear()
     get_settings.cache_clear()
     aws.reset_clients()

@@ -20,7 +20,8 @@ from kabar.record import Record, described
 if TYPE_CHECKING:
     from kabar.documents import ArticleSummary
 
-ArticleStatus = Literal["draft", "published"]
+SubmittedStatus = Literal["draft", "published"]  # stored "scheduled" until then (kabar.workflows.releases)
+ArticleStatus = Literal["draft", "published", "scheduled"]
 CommentsSetting = Literal["open", "closed"]
 TagStatus = Literal["active", "blocked", "merged"]
 CommentStatus = Literal["approved", "pending", "spam", "trash"]
@@ -33,6 +34,9 @@ class UploadState(StrEnum):
     EXPIRED = "expired"  # no file processed when its ticket expired
     WAITING = "waiting"  # the article was read; images uploaded with it are still being processed
     STORED = "stored"  # an image uploaded alone is in the library
+    SCHEDULED = "scheduled"  # the article is stored and goes public at release_at
+    SUPERSEDED = "superseded"  # scheduled, then replaced by a later upload of the article before its time
+    CANCELLED = "cancelled"  # scheduled, then its schedule cancelled (the article kept as a draft)
 
     @property
     def awaits_file(self) -> bool:
@@ -106,6 +110,10 @@ class Upload(Record):
     image: ImageInfo | None = described("An image uploaded alone, once stored", default=None)
     file_size: int | None = None  # while waiting: the article file's size and version, to resume with
     file_version: str | None = None
+    release_at: datetime | None = described("Scheduled: when the article goes public (UTC)", default=None)
+    release_at_given: str | None = described("Scheduled: that time as given, with its offset", default=None)
+    released_at: datetime | None = described("When a scheduled article went public", default=None)
+    superseded_by: str | None = described("Superseded: the next upload; cancelled: the editor", default=None)
 
 
 @dataclass(kw_only=True)
@@ -235,6 +243,8 @@ class Article(Record):
     image: ImageUse | None = None  # the featured image
     images: list[ImageUse] = field(default_factory=list)  # the body's, in order (markers in body_html)
     corrections: list[Correction] = field(default_factory=list)  # oldest first
+    embargo_until: datetime | None = None  # not public before then (front matter embargo_until)
+    release_at: datetime | None = None  # scheduled: when it goes public (published_at or the embargo)
 
     def summary(self) -> ArticleSummary:
         """What lists show of this article: the one summary shape (stored, listed, linked)."""

@@ -77,6 +77,15 @@ class Settings:
     image_widths: str = _setting("IMAGE_WIDTHS", "320,640,960,1280,1920")
     image_wait_seconds: int = _setting("IMAGE_WAIT_SECONDS", 600, low=10, high=86_400)
     publish_queue_url: str = _setting("PUBLISH_QUEUE_URL", "")
+    # Scheduled articles (kabar.releases): the EventBridge Scheduler group their one-time
+    # schedules go in, what a schedule sends (PublishQueue's ARN, as the role it assumes), where
+    # an undeliverable release goes, and how long Scheduler keeps retrying one.
+    release_group: str = _setting("RELEASE_SCHEDULE_GROUP", "")
+    release_target_arn: str = _setting("RELEASE_TARGET_ARN", "")
+    release_role_arn: str = _setting("RELEASE_ROLE_ARN", "")
+    release_dead_letter_arn: str = _setting("RELEASE_DEAD_LETTER_ARN", "")
+    release_retry_attempts: int = _setting("RELEASE_RETRY_ATTEMPTS", 185, low=0, high=185)
+    release_max_event_age: int = _setting("RELEASE_MAX_EVENT_AGE", 86_400, low=60, high=86_400)
     images_queue_url: str = _setting("IMAGES_QUEUE_URL", "")  # a rebuild's next steps
     max_tags: int = _setting("MAX_TAGS", 8, low=1, high=30)
     # "publish": suggestions outside the vocabulary are public at once; "review": they wait.

@@ -36,7 +36,7 @@ from kabar.checks import (
     record,
     text,
 )
-from kabar.models import ArticleStatus, CommentsSetting, Correction, FieldError
+from kabar.models import CommentsSetting, Correction, FieldError, SubmittedStatus
 from kabar.record import Record
 from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.text.plain import plain_text
@@ -72,8 +72,9 @@ class ArticleSubmission(Record):
     sources: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    embargo_until: datetime | None = None  # not public before then; the byline keeps published_at
     slug: str | None = None
-    status: ArticleStatus = "published"
+    status: SubmittedStatus = "published"
     read_also: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)  # pinned related articles, first
     exclude_related: list[str] = field(default_factory=list)  # never listed as related
@@ -240,8 +241,9 @@ RULES: dict[str, tuple[Check, Any]] = {
     "sources": (codes, []),
     "tags": (tags, []),
     "published_at": (nullable(moment), None),
+    "embargo_until": (nullable(moment), None),
     "slug": (nullable(SLUG), None),
-    "status": (one_of(get_args(ArticleStatus)), "published"),
+    "status": (one_of(get_args(SubmittedStatus)), "published"),
     "read_also": (items(SLUG, max_length=10), []),
     "related": (items(SLUG, max_length=10), []),
     "exclude_related": (items(SLUG, max_length=50), []),

@@ -605,6 +605,57 @@ def test_an_editor_sets_an_authors_profile_with_the_cli_and_their_page_shows_it(
     assert bad.returncode == 2 and "url: " in bad.stderr and "https://" in bad.stderr
 
 
+def test_scheduled_articles_go_public_at_their_time_and_not_before(
+    local_stack: dict[str, Any], tmp_path: Path
+) -> None:
+    """An editor schedules three articles for a few seconds ahead, then moves one to an hour later
+    and makes one a draft: at the time only the first appears, in its document, the latest list,
+    its tag's page and the feeds, through the stack's own schedules on moto."""
+    cdn, wib = local_stack["cdn_url"], timezone(timedelta(hours=7))
+    due = (datetime.now(UTC) + timedelta(seconds=20)).replace(microsecond=0)
+
+    def upload(name: str, when: datetime, **extra: str) -> subprocess.CompletedProcess[str]:
+        fields = "".join(f"{key}: {value}\n" for key, value in extra.items())
+        path = tmp_path / f"{name}.md"
+        front = (f"title: {name.replace('-', ' ').title()}\nslug: {name}\ntags: [Jadwal Terbit]\n"
+                 f"published_at: {when.astimezone(wib).isoformat()}\n{fields}")  # fmt: skip
+        path.write_text(f"---\n{front}---\nIsi berita terjadwal.\n")
+        return kabar(local_stack, "upload", str(path))
+
+    first = upload("rilis-pagi", due)
+    assert first.returncode == 0 and first.stdout.startswith(
+        "scheduled rilis-pagi.md: rilis-pagi goes public at"
+    )
+    assert upload("rilis-diundur", due).returncode == 0 and upload("rilis-batal", due).returncode == 0
+    assert upload("rilis-diundur", due + timedelta(hours=1)).returncode == 0
+    drafted = upload("rilis-batal", due, status="draft")
+    assert drafted.returncode == 0 and "draft rilis-batal" in drafted.stdout
+    listed = kabar(local_stack, "scheduled")
+    assert listed.returncode == 0 and "rilis-pagi v1  scheduled" in listed.stdout and "WIB" in listed.stdout
+    assert "rilis-diundur v2" in listed.stdout and "rilis-batal" not in listed.stdout
+
+    def public() -> set[str]:
+        places = {"v1/latest.json", "v1/tags/jadwal-terbit.json", "v1/feed.xml", "v1/feed.json"}
+        slugs = ("rilis-pagi", "rilis-diundur", "rilis-batal")
+        found = {slug for slug in slugs if requests.get(f"{cdn}/v1/articles/{slug}.json", timeout=10).ok}
+        for place in places:
+            text = requests.get(f"{cdn}/{place}", timeout=10).text
+            found |= {
+                f"{slug} in {place}"
+                for slug in ("rilis-pagi", "rilis-diundur", "rilis-batal")
+                if slug in text
+            }
+        return found
+
+    assert datetime.now(UTC) < due and public() == set()
+    wait_for(lambda: datetime.now(UTC) >= due, timeout=40)
+    wait_for(lambda: "rilis-pagi in v1/feed.xml" in public(), timeout=30)  # within 30 s of its time
+    assert public() == {"rilis-pagi"} | {f"rilis-pagi in {place}" for place in (
+        "v1/latest.json", "v1/tags/jadwal-terbit.json", "v1/feed.xml", "v1/feed.json")}  # fmt: skip
+    after = kabar(local_stack, "scheduled")
+    assert "rilis-pagi" not in after.stdout and "rilis-diundur v2" in after.stdout
+
+
 def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:
     process = local_stack["_process"]
     process.send_signal(signal.SIGINT)

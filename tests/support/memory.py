@@ -52,7 +52,8 @@ from kabar.site import document_bytes
 from kabar.slugs import slugify
 from kabar.table import keys
 from kabar.table.base import ConditionFailed
-from kabar.table.comments import _decode_cursor, _encode_cursor
+from kabar.table.codec import decode_cursor as _decode_cursor
+from kabar.table.codec import encode_cursor as _encode_cursor
 from kabar.table.links import named_targets
 from kabar.workflows.render.sources import Sources
 

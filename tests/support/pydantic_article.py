@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from kabar.models import ArticleStatus, CommentsSetting, FieldError
+from kabar.models import CommentsSetting, FieldError, SubmittedStatus
 from kabar.slugs import SLUG_PATTERN, slugify
 from kabar.submissions import CORRECTION_SHAPE, IMAGE_SHAPE, ISO_TIME, NEEDS_OFFSET, NOT_A_NUMBER
 from kabar.text.plain import plain_text
@@ -88,8 +88,9 @@ class PydanticArticle(BaseModel):
         list[Annotated[str, Field(min_length=1, max_length=60), PLAIN_TEXT]], Field(max_length=30)
     ] = []
     published_at: Annotated[AwareDatetime, BeforeValidator(_not_a_number)] | None = None
+    embargo_until: Annotated[AwareDatetime, BeforeValidator(_not_a_number)] | None = None
     slug: Annotated[Slug | None, Field(validate_default=True)] = None
-    status: ArticleStatus = "published"
+    status: SubmittedStatus = "published"
     read_also: Annotated[list[Slug], Field(max_length=10)] = []
     related: Annotated[list[Slug], Field(max_length=10)] = []
     exclude_related: Annotated[list[Slug], Field(max_length=50)] = []

@@ -151,6 +151,25 @@ class KabarClient:
     def edit_comment(self, comment_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         return self._call("PUT", f"/comments/{comment_id}", changes)  # type: ignore[no-any-return]
 
+    def scheduled(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Every scheduled and embargoed article, soonest first (GET /scheduled, page after page)."""
+        from urllib.parse import urlencode
+
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while len(found) < limit:
+            query = {"limit": min(100, limit - len(found))} | ({"cursor": cursor} if cursor else {})
+            page = self._call("GET", f"/scheduled?{urlencode(query)}")
+            found += page["articles"]
+            cursor = page["next"]
+            if not cursor:
+                break
+        return found
+
+    def cancel_scheduled(self, slug: str) -> dict[str, Any]:
+        """Cancel an article's schedule; it is kept as a draft (DELETE /scheduled/{slug})."""
+        return self._call("DELETE", f"/scheduled/{slug}")  # type: ignore[no-any-return]
+
     def status(self, upload_id: str) -> dict[str, Any]:
         return self._call("GET", f"/uploads/{upload_id}")  # type: ignore[no-any-return]
 
@@ -185,7 +204,7 @@ class KabarClient:
         deadline = time.monotonic() + timeout
         while True:
             status = self.status(upload_id)
-            if status["state"] in ("rejected", "expired", "stored"):
+            if status["state"] in ("rejected", "expired", "stored", "scheduled", "superseded", "cancelled"):
                 return status
             if status["state"] == "published" and (
                 status.get("live") or status.get("unchanged")

@@ -2,6 +2,10 @@
 
 - ``PublishDeadLetterQueue`` holds S3 notifications PublishFunction failed five times: each
   names an object (``uploads/<id>/<file>``, its version), so the upload it belongs to.
+- ``ReleaseDeadLetterQueue`` holds scheduled articles' releases EventBridge Scheduler could not
+  deliver to PublishQueue within its retries (with its ERROR_CODE and ERROR_MESSAGE): each names
+  the article and the version it was to release (a release PublishFunction itself failed five
+  times is in PublishDeadLetterQueue, and named the same way).
 - ``InvalidationDeadLetterQueue`` holds CloudFront invalidation requests (paths RenderFunction
   queued) that failed ten times: each names its paths.
 - ``TaggingDeadLetterQueue``, ``RelatedDeadLetterQueue``, ``RenderDeadLetterQueue`` hold the
@@ -61,6 +65,9 @@ STAGES = {
         "publish", "PublishDeadLetterQueue", "PublishFunction", "PublishLogGroup", "PublishQueue"
     ),
     "images": Stage("images", "ImagesDeadLetterQueue", "ImagesFunction", "ImagesLogGroup", "ImagesQueue"),
+    "releases": Stage(
+        "releases", "ReleaseDeadLetterQueue", "PublishFunction", "PublishLogGroup", "PublishQueue"
+    ),
     "dispatch": Stage("dispatch", "DispatchFailureQueue", "DispatchFunction", "DispatchLogGroup"),
     **{name: _queued_stage(name) for name in QUEUED_STAGES},
     "invalidation": Stage(
@@ -94,7 +101,8 @@ def peek(sqs: Any, url: str, limit: int = 100) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     while len(seen) < limit:
         response = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
-                                       AttributeNames=["SentTimestamp"], WaitTimeSeconds=0)  # fmt: skip
+                                       AttributeNames=["SentTimestamp"], MessageAttributeNames=["All"],
+                                       WaitTimeSeconds=0)  # fmt: skip
         new = [m for m in response.get("Messages", []) if m["MessageId"] not in seen]
         if not new:
             break
@@ -110,6 +118,8 @@ def publish_failure(message: dict[str, Any], uploads: Any, stage: str = "publish
     failure = _failure(stage, message)
     if stage == "images" and message["Body"].startswith('{"kabar"'):
         return _rebuild_failure(failure, message["Body"])
+    if stage == "publish" and '"release"' in message["Body"]:
+        return release_failure(message, None, stage)
     try:
         created = s3_objects(message["Body"])
     except (ValueError, KeyError, TypeError):
@@ -125,6 +135,36 @@ def publish_failure(message: dict[str, Any], uploads: Any, stage: str = "publish
         upload_id = parts[1] if len(parts) == 3 else "?"
         failure.concerns.append(f"upload {upload_id} ({obj.key}{version}): {state}")
     failure.names = "; ".join(f"s3://{obj.bucket}/{obj.key}" for obj in created) or "no object"
+    return failure
+
+
+def release_failure(message: dict[str, Any], articles: Any, stage: str = "releases") -> Failure:
+    """A scheduled article's release that was not delivered (or not processed): the article, the
+    version it was to release, and whether it still waits for it (``articles``: to read it now)."""
+    from kabar.releases import parse_release
+
+    failure = _failure(stage, message)
+    try:
+        due = parse_release(message["Body"])
+    except ValueError:
+        due = None
+    if due is None:
+        failure.names = f"not a release: {message['Body'][:80]!r}"
+        return failure
+    failure.names = f"release of {due.slug} version {due.version}, due {due.at.isoformat()}"
+    attributes = message.get("MessageAttributes") or {}
+    error = " ".join(
+        str((attributes.get(name) or {}).get("StringValue", "")) for name in ("ERROR_CODE", "ERROR_MESSAGE")
+    )
+    if error.strip():
+        failure.concerns.append(f"Scheduler: {error.strip()}")
+    current = articles.get(due.slug) if articles is not None else None
+    if current is not None:
+        waits = current.status == "scheduled" and current.version == due.version
+        failure.concerns.append(
+            f"article {due.slug}: version {current.version}, {current.status}"
+            + (": still waits for this release (replay it)" if waits else ": a replay changes nothing")
+        )  # fmt: skip
     return failure
 
 

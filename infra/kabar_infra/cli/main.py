@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra.cli import authors, comments, images, keys, ops, related, tags
+from kabar_infra.cli import authors, comments, images, keys, ops, related, scheduled, tags
 from kabar_infra.cli.auth import Prompter, SignInError, TokenCache, sign_out
 from kabar_infra.cli.client import ApiError, Credentials, KabarClient, load_local_config
 from kabar_infra.cli.config import ConfigNotFound, find_local_config, unreachable
@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("sign-out", help="revoke and forget the cached tokens (--api)")
     tags.add_commands(commands)
     authors.add_commands(commands)
+    scheduled.add_commands(commands)
     related.add_commands(commands)
     comments.add_commands(commands)
     images.add_commands(commands)
@@ -143,6 +144,14 @@ def _outcome(name: str, status: dict[str, Any]) -> str:
             line = f"published {name}: {article.get('url') or article['path']}{note}"
         lines = [line] + [f"  warning {w['field']}: {w['message']}" for w in status.get("warnings", [])]
         return "\n".join(lines)
+    if state == "scheduled":
+        slug, given, utc = status["article"]["slug"], status.get("release_at_given"), status.get("release_at")
+        return (f"scheduled {name}: {slug} goes public at {given} ({utc} UTC); nothing is public "
+                "before then (kabar scheduled)")  # fmt: skip
+    if state in ("superseded", "cancelled"):
+        by = status.get("superseded_by") or "?"
+        then = f"by upload {by}" if state == "superseded" else f"by {by}; the article is kept as a draft"
+        return f"{state} {name}: its schedule was replaced {then}"
     if state == "stored":
         return (
             f"stored {name}: image {status['image']['id']} in the library (name it as image: {{src: <id>}})"
@@ -170,6 +179,8 @@ def _run(args: argparse.Namespace) -> int:
         return _ops(args)
     if args.command == "images":
         return ops.main(args, images.run)
+    if args.command == "scheduled" and args.failed:
+        return ops.main(args, scheduled.run_failed)
     client = _client(args, "moderator" if args.command == "comments" else "editor")
     if args.command == "comments":
         return comments.run_remote(args, client)
@@ -177,6 +188,8 @@ def _run(args: argparse.Namespace) -> int:
         return tags.run_remote(args, client)
     if args.command == "authors":
         return authors.run_remote(args, client)
+    if args.command == "scheduled":
+        return scheduled.run_remote(args, client)
     if args.command == "status":
         status = client.status(args.upload_id)
         from kabar_infra.cli.uploads import describe

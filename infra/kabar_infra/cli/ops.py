@@ -52,6 +52,7 @@ from kabar_infra.cli.failures import (
     invalidation_failure,
     peek,
     publish_failure,
+    release_failure,
     stream_failure,
 )
 
@@ -131,6 +132,8 @@ def failures(target: Target, stage: str, limit: int = 100) -> list[Failure]:
     messages = peek(target.client("sqs"), target.resources[spec.queue], limit)
     if stage in ("publish", "images"):
         return [publish_failure(message, target.stores.uploads, stage) for message in messages]
+    if stage == "releases":
+        return [release_failure(message, target.stores.articles) for message in messages]
     if stage == "invalidation":
         return [invalidation_failure(message) for message in messages]
     if stage in QUEUED_STAGES:
@@ -143,7 +146,7 @@ def replay_dead_letters(target: Target, stage: str) -> str:
     """Move a dead-letter queue's messages back to the queue it redrives to (PublishQueue, a
     stage's queue, InvalidationQueue); what was done."""
     spec, sqs = STAGES[stage], target.client("sqs")
-    if not target.local:
+    if not target.local and stage != "releases":  # (no queue redrives to the releases': moved here)
         task = sqs.start_message_move_task(SourceArn=target.queue_arn(spec.queue),
                                            DestinationArn=target.queue_arn(str(spec.source)))  # fmt: skip
         return f"redrive started (task {task['TaskHandle'][:24]}...): messages return to {spec.source}"
@@ -154,7 +157,8 @@ def replay_dead_letters(target: Target, stage: str) -> str:
             sqs.send_message(QueueUrl=destination, MessageBody=message["Body"])
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
             moved += 1
-    return f"moved {moved} messages to {spec.source} (moto has no StartMessageMoveTask)"
+    why = "not a redrive queue" if stage == "releases" else "moto has no StartMessageMoveTask"
+    return f"moved {moved} messages to {spec.source} ({why})"
 
 
 def replay_stage(target: Target, stage: str, slugs: list[str], discard_expired: bool = False) -> list[str]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kabar.table.links import LinkStore
     from kabar.table.lists import ListStore
     from kabar.table.related import RelatedListStore
+    from kabar.table.releases import ReleaseStore
     from kabar.table.spam_names import SpamNameStore
     from kabar.table.tags import TagStore
     from kabar.table.uploads import UploadStore
@@ -54,6 +55,12 @@ class Stores:
         from kabar.table.articles import ArticleStore
 
         return ArticleStore(self.table)
+
+    @cached_property
+    def releases(self) -> ReleaseStore:
+        from kabar.table.releases import ReleaseStore
+
+        return ReleaseStore(self.table)
 
     @cached_property
     def authors(self) -> AuthorStore:

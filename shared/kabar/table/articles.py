@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from kabar.errors import AlreadyProcessed, Conflict
-from kabar.models import Article, ArticleFacts
+from kabar.models import Article, ArticleFacts, UploadState
 from kabar.table import keys
 from kabar.table.base import CONDITION_FAILED, ConditionFailed, Table
+from kabar.table.codec import to_value
 from kabar.table.images import image_changes
 from kabar.table.links import link_changes
 from kabar.table.uploads import finish_update
@@ -39,6 +40,40 @@ def summary_values(summary: ArticleSummary) -> dict[str, Any]:
         "image": summary.image.to_json() if summary.image else None,
     }  # fmt: skip
     return {k: v for k, v in values.items() if v is not None}
+
+
+def article_items(article: Article) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The current-version item of an article and its history entry. A published article is in
+    the latest list (gsi1 ``LATEST``), a scheduled one in the schedule's (``SCHEDULED``, by the
+    time it goes public); a draft in none."""
+    values: dict[str, Any] = {**keys.article(article.slug), "type": TYPE_ARTICLE}
+    values.update(article.to_json(exclude_none=True))
+    values["summary"] = summary_values(article.summary())
+    if article.status == "published":
+        values["gsi1pk"] = keys.LATEST
+        values["gsi1sk"] = keys.listing_position(article.published_at, article.slug)
+    elif article.status == "scheduled" and article.release_at is not None:
+        values["gsi1pk"] = keys.SCHEDULED
+        values["gsi1sk"] = keys.listing_position(article.release_at, article.slug)
+    history = {**values, **keys.version(article.slug, article.version), "type": TYPE_ARTICLE_VERSION}
+    for attribute in ("gsi1pk", "gsi1sk"):
+        history.pop(attribute, None)
+    return values, history
+
+
+def superseding(table: Table, previous: Article | None, upload: Upload) -> list[dict[str, Any]]:
+    """When a new version replaces a scheduled one, the scheduled version's upload as superseded by
+    this one (in the same transaction: the current version's condition keeps them consistent)."""
+    if previous is None or previous.status != "scheduled" or previous.upload_id == upload.upload_id:
+        return []
+    return [table.update_op(
+        keys.upload(previous.upload_id),
+        UpdateExpression="SET #state = :superseded, superseded_by = :by",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeNames={"#state": "state"},
+        ExpressionAttributeValues={":superseded": to_value(UploadState.SUPERSEDED.value),
+                                   ":by": to_value(upload.upload_id)},
+    )]  # fmt: skip
 
 
 class ArticleStore:
@@ -134,15 +169,7 @@ class ArticleStore:
         Raises AlreadyProcessed when the upload was handled before (a replayed
         event), Conflict when another write changed the article meanwhile.
         """
-        values: dict[str, Any] = {**keys.article(article.slug), "type": TYPE_ARTICLE}
-        values.update(article.to_json(exclude_none=True))
-        values["summary"] = summary_values(article.summary())
-        if article.status == "published":
-            values["gsi1pk"] = keys.LATEST
-            values["gsi1sk"] = keys.listing_position(article.published_at, article.slug)
-        history = {**values, **keys.version(article.slug, article.version), "type": TYPE_ARTICLE_VERSION}
-        for attribute in ("gsi1pk", "gsi1sk"):
-            history.pop(attribute, None)
+        values, history = article_items(article)
         if article.version == 1:
             current: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
         else:
@@ -163,6 +190,7 @@ class ArticleStore:
             self.table.put_op(history, ConditionExpression="attribute_not_exists(pk)"),
             *link_changes(self.table, previous, article),
             *image_changes(self.table, previous, article),
+            *superseding(self.table, previous, upload),
         ], refused)  # fmt: skip
 
     def versions(self, slug: str) -> list[int]:

@@ -110,3 +110,33 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def encode_cursor(key: Mapping[str, Any] | None) -> str | None:
+    """A gsi1 query's last evaluated key as an opaque cursor for the next page (None: no more)."""
+    if not key:
+        return None
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
+    """A cursor :func:`encode_cursor` gave for a page of the gsi1 list ``partition``, as the key to
+    start after; BadCursor for anything else."""
+    import base64
+    import binascii
+    import json
+
+    from kabar.errors import BadCursor
+
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        key = None
+    attributes = {"pk", "sk", "gsi1pk", "gsi1sk"}
+    if not (isinstance(key, dict) and set(key) == attributes and all(isinstance(v, str) for v in key.values())
+            and key["gsi1pk"] == partition):  # fmt: skip
+        raise BadCursor(cursor)
+    return key

@@ -7,17 +7,14 @@ the trash after the site's purge days (set when it gets there, removed when it l
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from kabar.errors import BadCursor, CommentRefused, Conflict
+from kabar.errors import CommentRefused, Conflict
 from kabar.models import Comment, CommentHistory
 from kabar.table import keys
 from kabar.table.base import CONDITION_FAILED, Table
-from kabar.table.codec import to_item
+from kabar.table.codec import decode_cursor, encode_cursor, to_item
 
 TYPE_COMMENT = "comment"
 TYPE_COMMENTER = "commenter"
@@ -115,12 +112,12 @@ class CommentStore:
             "ExpressionAttributeValues": to_item({":pk": keys.comments_list(status)}),
         }  # fmt: skip
         if cursor:
-            request["ExclusiveStartKey"] = to_item(_decode_cursor(cursor, keys.comments_list(status)))
+            request["ExclusiveStartKey"] = to_item(decode_cursor(cursor, keys.comments_list(status)))
         items, last = self.table.query_page(**request)
         ids = [keys.parse(item["pk"], item["sk"]).name for item in items]
         stored = self.table.batch_get(map(keys.comment, ids))
         found = {item["id"]: Comment.from_json(item) for item in stored}
-        return [found[comment_id] for comment_id in ids if comment_id in found], _encode_cursor(last)
+        return [found[comment_id] for comment_id in ids if comment_id in found], encode_cursor(last)
 
     def add(
         self,
@@ -242,21 +239,3 @@ def _network_times(item: dict[str, Any]) -> list[float]:
     if "times" in item:
         return [float(time) for time in item["times"]]
     return [float(item["last_at"])] if "last_at" in item else []
-
-
-def _encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error):
-        key = None
-    attributes = {"pk", "sk", "gsi1pk", "gsi1sk"}
-    if not (isinstance(key, dict) and set(key) == attributes and all(isinstance(v, str) for v in key.values())
-            and key["gsi1pk"] == partition):  # fmt: skip
-        raise BadCursor(cursor)
-    return key

@@ -50,7 +50,8 @@ slug); ``TAGS`` (tags with counts, by slug); ``VOCAB``
 comments by zero-padded approval number) and ``COMMENTS#pending`` (``spam``,
 ``trash``: the moderation queues, ``<created_at>#<id>``); ``OFFERS`` (alias offers waiting
 for an editor, ``<tag>#<key>``); ``IMAGES`` (the image library, ``<created_at>#<id>``: what
-``kabar images rebuild`` pages through). Drafts carry no gsi1
+``kabar images rebuild`` pages through); ``SCHEDULED`` (articles stored to go public later,
+soonest first by ``<release time, UTC>#<slug>``: ``GET /scheduled``). Drafts carry no gsi1
 keys. GSI ``gsi2`` holds the tags by article count (``gsi2pk`` ``TAGS``, sort key
 the numeric ``count``), for ``tags.json``'s most used tags in one query.
 template.yaml's FilterCriteria spell a few of these prefixes too (a
@@ -104,6 +105,7 @@ _AUTHOR_ITEMS = {"STATS": "author_stats", "PROFILE": "author_profile"}
 PAGES = "PAGES#"
 IMAGE, USED_BY = "IMAGE#", "USEDBY#"
 IMAGES = "IMAGES"  # gsi1: the image library, oldest first
+SCHEDULED = "SCHEDULED"  # gsi1: the scheduled articles, soonest first by <release time, UTC>#<slug>
 OFFER = "OFFER#"
 ALIAS_OFFERS = "OFFERS"  # gsi1: the alias offers waiting for an editor, by tag and key
 # The upper bound of a list's newest page: after every position (which start with a year).

@@ -10,7 +10,6 @@ published: it is noted on the upload, once per content.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -22,20 +21,18 @@ from kabar.html import render_markdown
 from kabar.images.records import ImageInfo
 from kabar.models import (
     Article,
-    ArticleRef,
-    AuthorRef,
-    Category,
     FieldError,
     IgnoredFile,
-    TagRef,
     Upload,
     UploadState,
-    byline_text,
 )
 from kabar.observability import logger, metric
+from kabar.releases import Release
 from kabar.slugs import slugify
 from kabar.submissions import FIELDS, ArticleSubmission
 from kabar.workflows.article_images import Library, Resolution, resolve
+from kabar.workflows.releases import ReleaseSchedules, release_time, too_far_ahead
+from kabar.workflows.versions import article_ref, build_article
 
 IGNORED_FILES_KEPT = 10  # files noted on an upload whose ticket was used again; more are only logged
 
@@ -82,11 +79,14 @@ def process_upload(
     library: Library = no_library,
     version_id: str | None = None,
     wait_seconds: int = 600,
+    schedules: ReleaseSchedules | None = None,
     now: datetime | None = None,
 ) -> Upload:
     """Publish or reject the file at ``key`` and record the outcome on its upload; or, while images
     uploaded with it are still being processed, mark it ``waiting`` (for ``wait_seconds`` at most:
-    ImagesFunction resumes it, and a status read past then rejects it naming them).
+    ImagesFunction resumes it, and a status read past then rejects it naming them). An article
+    whose time is still ahead is stored ``scheduled`` and its release put on ``schedules``
+    (without them, it is refused: this deployment cannot schedule).
 
     Returns the upload as recorded; a replayed event, the recorded outcome, writing nothing.
     """
@@ -102,9 +102,9 @@ def process_upload(
                         key=key, created_at=now, created_by="unknown")  # fmt: skip
     read: dict[str, str] = {}
     try:
-        submission, slug, existing = _read(
-            upload, key, size, articles=articles, read_object=read_object, max_bytes=max_bytes, read=read
-        )
+        submission, slug, existing = _read(upload, key, size, articles=articles, read_object=read_object,
+                                           max_bytes=max_bytes, read=read, now=now,
+                                           can_schedule=schedules is not None)  # fmt: skip
         waiting = _waiting(upload, read["sha256"], size=size, version_id=version_id,
                            until=upload.waiting_until or now + timedelta(seconds=wait_seconds))  # fmt: skip
         images = _resolve_images(submission, upload, uploads=uploads, library=library, waiting=waiting)
@@ -115,21 +115,65 @@ def process_upload(
         return _finish(uploads, upload.replace(**rejected))
     warnings = [*_link_warnings(submission, articles), *images.warnings]
     article = build_article(submission, slug, existing, upload_id, now, images=images)
-    path = article_path(slug)
-    outcome = {"state": UploadState.PUBLISHED, "processed_at": now, "warnings": warnings, **read}
-    if existing is not None and existing.content_hash == article.content_hash:
+    return _store(upload, submission, article, existing, warnings=warnings, read=read, articles=articles,
+                  uploads=uploads, schedules=schedules, cdn_url=cdn_url, now=now)  # fmt: skip
+
+
+def _store(
+    upload: Upload,
+    submission: ArticleSubmission,
+    article: Article,
+    existing: Article | None,
+    *,
+    warnings: list[FieldError],
+    read: dict[str, str],
+    articles: Articles,
+    uploads: Uploads,
+    schedules: ReleaseSchedules | None,
+    cdn_url: str,
+    now: datetime,
+) -> Upload:
+    """Store the article's new version with the upload's outcome (``scheduled`` with its time, when
+    it goes public later, its release put first), or note it unchanged."""
+    upload_id, slug, path = upload.upload_id, article.slug, article_path(article.slug)
+    due = release_time(submission.published_at, submission.embargo_until, now)
+    state = UploadState.SCHEDULED if article.status == "scheduled" else UploadState.PUBLISHED
+    outcome = {"state": state, "processed_at": now, "warnings": warnings, **read}
+    if article.status == "scheduled" and due is not None:
+        outcome |= {"release_at": due[0], "release_at_given": due[1].isoformat()}
+    if existing is not None and existing.content_hash == article.content_hash \
+            and existing.status == article.status != "scheduled":  # fmt: skip
         unchanged = {**outcome, "unchanged": True, "article": article_ref(existing, path, cdn_url)}
         return _finish(uploads, upload.replace(**unchanged))
     published = upload.replace(**outcome, article=article_ref(article, path, cdn_url))
+    if schedules is not None and article.status == "scheduled" and article.release_at is not None:
+        # Before the version is stored: a retry after a crash puts it again; a schedule whose
+        # version never got stored fires, finds another version and changes nothing.
+        schedules.put(Release(slug=slug, version=article.version, at=article.release_at))
     try:
         articles.publish(published, article, previous=existing)
     except AlreadyProcessed:
         logger.info("upload already processed", extra={"upload_id": upload_id})
         return uploads.get(upload_id) or published
+    if schedules is not None and existing is not None and existing.status == "scheduled" != article.status:
+        _unschedule(schedules, slug)
     logger.info("article stored", extra={"upload_id": upload_id, "slug": slug, "version": article.version,
                                          "status": article.status})  # fmt: skip
-    metric("ArticlesPublished" if article.status == "published" else "DraftsStored")
+    metric(
+        {"published": "ArticlesPublished", "scheduled": "ArticlesScheduled"}.get(
+            article.status, "DraftsStored"
+        )
+    )
     return published
+
+
+def _unschedule(schedules: ReleaseSchedules, slug: str) -> None:
+    """Delete the schedule of a version no longer current (best effort: if it stays, it fires,
+    finds the version gone and changes nothing)."""
+    try:
+        schedules.delete(slug)
+    except Exception:
+        logger.exception("schedule of a replaced version not deleted", extra={"slug": slug})
 
 
 def _waiting(upload: Upload, sha256: str, *, size: int, version_id: str | None, until: datetime) -> Upload:
@@ -168,6 +212,8 @@ def _read(
     read_object: Callable[[str], bytes],
     max_bytes: int,
     read: dict[str, str],
+    now: datetime,
+    can_schedule: bool,
 ) -> tuple[ArticleSubmission, str, Article | None]:
     """The submission in the file, its slug and the article it updates; ArticleFileError with
     every reason when the file cannot be published. ``read`` gets the file's ``sha256`` once
@@ -188,6 +234,11 @@ def _read(
         raise refuse("title", "needs letters or digits for a slug")
     existing = articles.get(slug)
     errors = _check_references(submission, slug, existing)
+    errors += too_far_ahead(submission.published_at, submission.embargo_until, now)
+    if not can_schedule and submission.status == "published" and not errors \
+            and release_time(submission.published_at, submission.embargo_until, now):  # fmt: skip
+        message = "is ahead, and this deployment cannot schedule articles (no release schedule group)"
+        errors.append(FieldError(field="published_at", message=message))
     if errors:
         raise ArticleFileError(errors)
     return submission, slug, existing
@@ -287,76 +338,3 @@ def _check_references(submission: ArticleSubmission, slug: str, existing: Articl
             errors.append(FieldError(field=f"related.{index}",
                                      message=f"{target!r} is both pinned and excluded"))  # fmt: skip
     return errors
-
-
-def build_article(
-    submission: ArticleSubmission,
-    slug: str,
-    existing: Article | None,
-    upload_id: str,
-    now: datetime,
-    *,
-    images: Resolution | None = None,
-) -> Article:
-    """The stored article for a validated submission (the next version of ``existing``), with its
-    images as resolved (``images``; none when not given)."""
-    fields = submission.to_json()
-    fields["slug"] = slug
-    if fields.get("image") is None:  # the hash of an article without one is what it always was
-        fields.pop("image", None)
-    if not fields.get("corrections"):  # likewise without corrections
-        fields.pop("corrections", None)
-    if len(submission.author) < 2:  # and with one author or none, as when "author" was one name
-        fields["author"] = submission.author[0] if submission.author else None
-    images = images or Resolution(body_html=render_markdown(submission.body))
-    used = [use.id for use in [images.featured, *images.body] if use is not None]
-    if used:  # the same file name with other bytes is another image: another version
-        fields["image_ids"] = used
-    digest = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    published_at = submission.published_at or (existing.published_at if existing else now)
-    tags: dict[str, TagRef] = {}
-    for name in submission.tags:
-        tags.setdefault(slugify(name), TagRef(name=name, slug=slugify(name)))
-    return Article(
-        slug=slug,
-        version=existing.version + 1 if existing else 1,
-        status=submission.status,
-        title=submission.title,
-        subtitle=submission.subtitle,
-        lead=submission.lead,
-        category=(
-            Category(name=submission.category, slug=slugify(submission.category))
-            if submission.category
-            else None
-        ),
-        dateline=submission.dateline,
-        author=byline_text(submission.author),
-        authors=[AuthorRef(name=name, slug=slugify(name)) for name in submission.author],
-        editors=submission.editors,
-        sources=submission.sources,
-        tags=list(tags.values()),
-        published_at=published_at,
-        created_at=existing.created_at if existing else now,
-        updated_at=now,
-        body_html=images.body_html,
-        read_also=list(dict.fromkeys(submission.read_also)),
-        related=list(dict.fromkeys(submission.related)),
-        exclude_related=list(dict.fromkeys(submission.exclude_related)),
-        comments=submission.comments,
-        content_hash=digest,
-        upload_id=upload_id,
-        image=images.featured,
-        images=images.body,
-        corrections=sorted(submission.corrections, key=lambda entry: entry.at),
-    )
-
-
-def article_ref(article: Article, path: str, cdn_url: str) -> ArticleRef:
-    """Where a published upload went (its document's URL once a CDN address is set)."""
-    return ArticleRef(
-        slug=article.slug,
-        version=article.version,
-        status=article.status,
-        path=path,
-        url=f"{cdn_url.rstrip('/')}/{path}" if cdn_url else None,
-    )
