@@ -174,7 +174,7 @@ def upload_photo(bench: Bench, number: int) -> dict[str, Any]:
 
 
 def _group(bench: Bench, which: str) -> str:
-    defaults = {"EDITORS": "editors", "MODERATORS": "moderators"}
+    defaults = {"EDITORS": "editors", "MODERATORS": "moderators", "ADMINS": "admins"}
     return next((env[f"{which}_GROUP"] for env in bench.environments.values() if f"{which}_GROUP" in env),
                 defaults[which])  # fmt: skip
 
@@ -210,6 +210,7 @@ REQUESTS: dict[str, Callable[[Bench, str, int], dict[str, Any]]] = {
     "UploadsFunction": lambda b, slug, n: b.request("GET", f"/uploads/{uuid.uuid4().hex}", groups=_group(b, "EDITORS")),
     "VocabularyFunction": lambda b, slug, n: b.request("GET", "/tags", groups=_group(b, "EDITORS")),
     "ModerationFunction": lambda b, slug, n: b.request("GET", "/comments", groups=_group(b, "MODERATORS")),
+    "WebhooksFunction": lambda b, slug, n: b.request("GET", "/webhooks", groups=_group(b, "ADMINS")),
     "CommentsFunction": lambda b, slug, n: b.request("POST", f"/articles/{slug}/comments", comment(n + 1),
                                                      source_ip=f"198.51.{n // 200}.{n % 200 + 2}"),
 }  # fmt: skip
@@ -217,6 +218,7 @@ EVENTS = {
     "UploadsFunction": "GET /uploads/{unknown id}: 404",
     "VocabularyFunction": "GET /tags: 200",
     "ModerationFunction": "GET /comments (pending): 200",
+    "WebhooksFunction": "GET /webhooks: 200",
     "CommentsFunction": "POST /articles/{slug}/comments: 201, a new reader each time",
     "PublishFunction": "SQS: a new upload's S3 notification, published",
     "TaggingFunction": "SQS, 1 message(s) (the publish's, its stored tags removed first: tagged again)",

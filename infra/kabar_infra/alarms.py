@@ -35,8 +35,10 @@ QUEUE_AGE_SECONDS = 900
 
 
 def failure_queues(template: Template) -> list[str]:
-    """Queues that receive what failed: a redrive target or an event source's on-failure destination."""
-    found: set[str] = set()
+    """Queues that receive what failed: a redrive target, an event source's on-failure destination,
+    or a dead-letter queue by name that nothing redrives to (EventBridge Scheduler's, which the
+    schedules PublishFunction makes name)."""
+    found = {name for name in template.of_type("AWS::SQS::Queue") if name.endswith("DeadLetterQueue")}
     for queue in template.of_type("AWS::SQS::Queue").values():
         target = queue.get("Properties", {}).get("RedrivePolicy", {}).get("deadLetterTargetArn")
         if target:

@@ -160,9 +160,61 @@ class ScheduleCancelled(BaseModel):
     cancelled_by: str = Field(description="The editor who cancelled it")
 
 
+class Webhook(BaseModel):
+    """A webhook subscription (never its secret)."""
+
+    id: str
+    url: str
+    events: list[Literal["article.published", "article.updated", "article.unpublished", "comment.approved"]]
+    description: str
+    status: Literal["active", "disabled"]
+    disabled_reason: str | None = Field(description="Why it is off (after a run of dead deliveries)")
+    failures: int = Field(description="Deliveries in a row that failed every retry")
+    created_at: datetime
+    created_by: str
+
+
+class WebhookCreated(Webhook):
+    """``POST /webhooks``: the subscription and its signing secret, shown this once."""
+
+    secret: str = Field(description="whsec_ and base64: the Standard Webhooks signing secret")
+
+
+class WebhookList(BaseModel):
+    webhooks: list[Webhook]
+
+
+class WebhookRemoved(BaseModel):
+    id: str
+    removed: bool
+
+
+class WebhookAttempt(BaseModel):
+    delivery: str = Field(description="The delivery's id, its webhook-id")
+    type: str
+    attempt: int
+    at: datetime
+    status: int | None = Field(description="The receiver's HTTP status; null when none came")
+    latency_ms: int
+    error: str | None
+
+
+class WebhookLog(BaseModel):
+    """``GET /webhooks/{id}/log``: its latest attempts, newest first, and its dead letters."""
+
+    webhook: Webhook
+    attempts: list[WebhookAttempt]
+    dead: list[str] = Field(description="The deliveries that failed every retry, oldest first")
+
+
+class WebhookReplayed(BaseModel):
+    subscription: Webhook
+    replayed: list[str] = Field(description="The deliveries queued again (their webhook-ids)")
+
+
 ANSWERS: dict[str, type[BaseModel]] = {
     model.__name__: model
     for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, AliasOffer, AliasOffers, Taken,
                   Moderated, Queue, SpamNames, SpamNameForgotten, AuthorProfile, ScheduledPage,
-                  ScheduleCancelled)
+                  ScheduleCancelled, WebhookCreated, WebhookList, WebhookRemoved, WebhookLog, WebhookReplayed)
 }  # fmt: skip

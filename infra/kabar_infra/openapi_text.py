@@ -10,6 +10,7 @@ FUNCTIONS = {
     "vocabulary": ("vocabulary", "app"),
     "comments": ("comments", "api"),
     "moderation": ("moderation", "app"),
+    "webhooks": ("webhooks", "app"),
 }
 
 TAGS: list[Any] = [
@@ -17,6 +18,7 @@ TAGS: list[Any] = [
     {"name": "vocabulary", "description": "Editors: the tag vocabulary (names, aliases, blocked, merges)"},
     {"name": "comments", "description": "Readers: the public comment intake"},
     {"name": "moderation", "description": "Moderators: the comment queues and their decisions"},
+    {"name": "webhooks", "description": "Admins: webhook subscriptions, their delivery log and replay"},
 ]
 
 INFO = {
@@ -28,8 +30,9 @@ what became of each upload. Every editors' route needs a Cognito ID token of a
 user in the `editors` group in the `Authorization` header: without a valid
 token API Gateway answers 401; a valid token of a user outside the group gets
 403. The comment routes under `/comments` are for the `moderators` group
-alike. The comment intake is public and answers CORS preflight (OPTIONS) for
-the origins the `CommentOrigins` parameter allows (any, by default).
+alike, and `/webhooks` for the `admins` group. The comment intake is public
+and answers CORS preflight (OPTIONS) for the origins the `CommentOrigins`
+parameter allows (any, by default).
 Every request body is JSON sent with `Content-Type: application/json`
 (415 otherwise), read within limits before it is parsed: arrays and objects
 nest at most 32 deep, a number has at most 40 characters, NaN and Infinity
@@ -52,7 +55,9 @@ def _cognito(group: str) -> dict[str, str]:
     return {"type": "apiKey", "in": "header", "name": "Authorization", "description": token}
 
 
-SECURITY_SCHEMES: dict[str, Any] = {"editors": _cognito("editors"), "moderators": _cognito("moderators")}
+SECURITY_SCHEMES: dict[str, Any] = {
+    "editors": _cognito("editors"), "moderators": _cognito("moderators"), "admins": _cognito("admins"),
+}  # fmt: skip
 
 # kabar.rest answers the intake's CORS preflight itself (kabar.api.cors): it is no route.
 PREFLIGHT = {

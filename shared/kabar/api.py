@@ -29,6 +29,7 @@ from kabar.routing import Route
 # The OpenAPI security requirement of the editors' and the moderators' routes.
 EDITORS: list[dict[str, list[str]]] = [{"editors": []}]
 MODERATORS: list[dict[str, list[str]]] = [{"moderators": []}]
+ADMINS: list[dict[str, list[str]]] = [{"admins": []}]
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Answer:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kabar.releases import Schedules
     from kabar.site import SiteBucket
     from kabar.table import Stores
+    from kabar.workflows.webhooks import Policy
 
 
 @cache
@@ -60,11 +61,29 @@ def release_schedules() -> Schedules | None:
                      s.release_retry_attempts, s.release_max_event_age)  # fmt: skip
 
 
+@cache
+def webhook_policy() -> Policy:
+    """How webhook deliveries are tried, from the settings."""
+    from kabar.workflows.webhooks import Policy, retry_schedule
+
+    s = get_settings()
+    return Policy(retry_schedule(s.webhook_retry_seconds), s.webhook_timeout, s.webhook_disable_after,
+                  s.webhook_allow_local == "true")  # fmt: skip
+
+
+def webhook_secret(subscription_id: str) -> str:
+    """A subscription's signing secret (from the master secret, read again every minute)."""
+    from kabar.webhooks import subscription_secret
+
+    return subscription_secret(aws.secret(get_settings().webhook_secret_arn)[1], subscription_id)
+
+
 def reset() -> None:
     """Forget settings, clients and everything built from them (tests change all three)."""
     stores.cache_clear()
     site_bucket.cache_clear()
     release_schedules.cache_clear()
+    webhook_policy.cache_clear()
     _keyring.cache_clear()
     get_settings.cache_clear()
     aws.reset_clients()

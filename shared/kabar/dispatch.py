@@ -38,8 +38,8 @@ from kabar.events import (
     table_change,
 )
 
-TAGGING, RELATED, RENDER = "tagging", "related", "render"
-STAGES = (TAGGING, RELATED, RENDER)
+TAGGING, RELATED, RENDER, ANNOUNCE = "tagging", "related", "render", "announce"
+STAGES = (TAGGING, RELATED, RENDER, ANNOUNCE)
 FORMAT = 1  # the message format's version, in every message
 SEND_BATCH = 10  # messages per SendMessageBatch, SQS's most
 # What the template's schedules send RenderQueue (their Input: {"format": 1, "change": "scheduled",
@@ -53,10 +53,12 @@ class BadMessage(ValueError):
 
 def routes(change: TableChange) -> tuple[str, ...]:
     """The stages that act on a change (what each stage's FilterCriteria chose before)."""
-    if isinstance(change, ArticleChanged):
-        return (TAGGING, RENDER)  # its tags; its document and lists
+    if isinstance(change, ArticleChanged):  # its tags; its document and lists; its webhooks
+        return (TAGGING, RENDER, ANNOUNCE) if change.announce else (TAGGING, RENDER)
     if isinstance(change, TagsChanged):
         return (RELATED, RENDER)  # its related lists; its tag pages and document
+    if isinstance(change, CommentChanged) and change.approved:
+        return (RENDER, ANNOUNCE)
     if isinstance(change, RelatedChanged | CommentChanged | AuthorChanged):
         return (RENDER,)
     if isinstance(change, TagMerged):
@@ -87,7 +89,8 @@ def encode(change: TableChange, correlation_id: str | None, about: dict[str, Any
     body: dict[str, Any] = {"format": FORMAT, "correlation_id": correlation_id, "record": about}
     if isinstance(change, ArticleChanged):
         body.update(change="article", slug=change.slug, positions=sorted(change.positions),
-                    republished=change.republished, relink=change.relink)  # fmt: skip
+                    republished=change.republished, relink=change.relink, version=change.version,
+                    announce=change.announce)  # fmt: skip
     elif isinstance(change, TagsChanged):
         positions = {name: sorted(found) for name, found in sorted(change.list_positions.items())}
         body.update(change="tags", slug=change.slug, list_positions=positions)
@@ -99,7 +102,7 @@ def encode(change: TableChange, correlation_id: str | None, about: dict[str, Any
         body.update(change="unlist", slug=change.slug)
     elif isinstance(change, CommentChanged):
         body.update(change="comment", slug=change.slug, pages=sorted(change.pages),
-                    count_changed=change.count_changed)  # fmt: skip
+                    count_changed=change.count_changed, approved=change.approved)  # fmt: skip
     elif isinstance(change, AuthorChanged):
         body.update(change="author", author=change.author)
     elif isinstance(change, Scheduled):
@@ -128,7 +131,10 @@ def _change(message: dict[str, Any]) -> TableChange:
     if kind == "article":
         positions = frozenset(map(str, message["positions"]))
         again, relink = bool(message["republished"]), bool(message["relink"])
-        return ArticleChanged(_text(message, "slug"), positions, republished=again, relink=relink)
+        announce = message.get("announce")
+        return ArticleChanged(_text(message, "slug"), positions, republished=again, relink=relink,
+                              version=int(message.get("version") or 0),
+                              announce=str(announce) if announce else None)  # fmt: skip
     if kind == "tags":
         known = {str(name): frozenset(map(str, found)) for name, found in message["list_positions"].items()}
         return TagsChanged(_text(message, "slug"), known=known)
@@ -141,8 +147,10 @@ def _change(message: dict[str, Any]) -> TableChange:
     if kind == "author":
         return AuthorChanged(_text(message, "author"))
     if kind == "comment":
+        approved = message.get("approved")
         return CommentChanged(_text(message, "slug"), frozenset(int(page) for page in message["pages"]),
-                              count_changed=bool(message["count_changed"]))  # fmt: skip
+                              count_changed=bool(message["count_changed"]),
+                              approved=str(approved) if approved else None)  # fmt: skip
     if kind == "scheduled":
         task = _text(message, "task")
         if task not in SCHEDULED_TASKS:

@@ -71,6 +71,8 @@ class ArticleChanged:
     positions: frozenset[str]
     republished: bool = False
     relink: bool = False
+    version: int = 0  # the new current version (0: not known, a message from before it was sent)
+    announce: str | None = None  # the event it announces (kabar.webhooks.article_event), if any
 
 
 @dataclass
@@ -117,6 +119,7 @@ class CommentChanged:
     slug: str
     pages: frozenset[int]
     count_changed: bool
+    approved: str | None = None  # the comment's id when this change approved it (it became public)
 
 
 @dataclass
@@ -170,7 +173,11 @@ def table_change(record: dict[str, Any]) -> TableChange:
         positions = {str(i["gsi1sk"]) for i in images if i.get("gsi1sk")}
         again = bool(old and new and old.get("status") != "published" and new.get("status") == "published")
         was, now = (bool(image and image.get("status") == "published") for image in (old, new))
-        return ArticleChanged(key.name, frozenset(positions), republished=again, relink=was != now)
+        from kabar.webhooks import article_event
+
+        return ArticleChanged(key.name, frozenset(positions), republished=again, relink=was != now,
+                              version=int((new or old or {}).get("version", 0)),
+                              announce=article_event(old, new))  # fmt: skip
     if key.kind == "tags":
         return TagsChanged(key.name, tuple(images))
     if key.kind == "related":
@@ -211,7 +218,9 @@ def _comment_change(old: dict[str, Any] | None, new: dict[str, Any] | None) -> C
     if not public:
         return None
     pages = frozenset(comments_page_of(int(image["seq"])) for image in public)
-    return CommentChanged(str(public[0]["slug"]), pages, count_changed=len(public) == 1)
+    became = new is not None and new in public and old not in public
+    approved = str(new.get("id") or "") or None if became and new is not None else None
+    return CommentChanged(str(public[0]["slug"]), pages, count_changed=len(public) == 1, approved=approved)
 
 
 def table_changes(records: list[dict[str, Any]]) -> tuple[list[tuple[str, TableChange]], set[str]]:

@@ -49,6 +49,17 @@ class Settings:
     tagging_queue_url: str = _setting("TAGGING_QUEUE_URL", "")
     related_queue_url: str = _setting("RELATED_QUEUE_URL", "")
     render_queue_url: str = _setting("RENDER_QUEUE_URL", "")
+    announce_queue_url: str = _setting("ANNOUNCE_QUEUE_URL", "")
+    # Webhooks (kabar.workflows.webhooks): their deliveries' queue, the master secret their
+    # secrets derive from, the seconds before each retry (then the delivery is dead), a try's
+    # timeout, the dead deliveries in a row that turn a subscription off, and whether
+    # http://127.0.0.1 targets are allowed (the local stack only).
+    webhook_queue_url: str = _setting("WEBHOOK_QUEUE_URL", "")
+    webhook_secret_arn: str = _setting("WEBHOOK_SECRET_ARN", "")
+    webhook_retry_seconds: str = _setting("WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000")
+    webhook_timeout: float = _setting("WEBHOOK_TIMEOUT", 5.0, low=1, high=15)
+    webhook_disable_after: int = _setting("WEBHOOK_DISABLE_AFTER", 5, low=1, high=100)
+    webhook_allow_local: str = _setting("WEBHOOK_ALLOW_LOCAL", "false", choices=("false", "true"))
     cdn_url: str = _setting("CDN_URL", "")
     site_name: str = _setting("SITE_NAME", "Kabar")
     site_language: str = _setting("SITE_LANGUAGE", "id")
@@ -66,6 +77,7 @@ class Settings:
     feed_full_text: str = _setting("FEED_FULL_TEXT", "false", choices=("false", "true"))
     editors_group: str = _setting("EDITORS_GROUP", "editors")
     moderators_group: str = _setting("MODERATORS_GROUP", "moderators")
+    admins_group: str = _setting("ADMINS_GROUP", "admins")
     # Articles in each list document: the newest page (latest.json, a tag's page) and older pages.
     page_size: int = _setting("PAGE_SIZE", 50, low=2, high=100)
     tags_listed: int = _setting("TAGS_LISTED", 200, low=1, high=1000)

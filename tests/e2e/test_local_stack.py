@@ -656,6 +656,67 @@ def test_scheduled_articles_go_public_at_their_time_and_not_before(
     assert "rilis-pagi" not in after.stdout and "rilis-diundur v2" in after.stdout
 
 
+def test_webhooks_reach_a_local_receiver_signed_retried_and_replayed(
+    local_stack: dict[str, Any], tmp_path: Path
+) -> None:
+    """As the local admin: a receiver that answers 500 twice, then 200, gets the publish three
+    times with one webhook-id and a valid signature, then never again; the log shows the three
+    attempts; an unpublish is announced; a receiver that always fails ends among the dead letters,
+    and a replay delivers once it recovers."""
+    from standardwebhooks.webhooks import Webhook
+
+    from tests.support.receiver import receiver
+
+    def add(url: str) -> tuple[str, str]:
+        made = kabar(local_stack, "--json", "webhooks", "add", url, "--event", "article.published",
+                     "--event", "article.unpublished")  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        answer = json.loads(made.stdout)
+        return answer["id"], answer["secret"]
+
+    path = tmp_path / "kabar-webhook.md"
+    path.write_text("---\ntitle: Sinyal Webhook Lokal\nslug: sinyal-webhook-lokal\n---\nIsi berita.\n")
+    with receiver(500, 500, 200) as hook, receiver(503) as broken:
+        first, secret = add(hook.url)
+        second, _ = add(broken.url)
+        assert kabar(local_stack, "upload", str(path)).returncode == 0
+        wait_for(lambda: len(hook.received) >= 3, timeout=30)
+        time.sleep(3)
+        assert len(hook.received) == 3 and len({got.headers["webhook-id"] for got in hook.received}) == 1
+        assert {Webhook(secret).verify(got.body, got.headers)["type"] for got in hook.received} == {
+            "article.published"
+        }
+        log = kabar(local_stack, "webhooks", "log", first)
+        assert (
+            log.returncode == 0 and log.stdout.count("article.published: ") == 3 and ": 500 in" in log.stdout
+        )
+        path.write_text(
+            path.read_text().replace(
+                "slug: sinyal-webhook-lokal\n", "slug: sinyal-webhook-lokal\nstatus: draft\n"
+            )
+        )
+        assert kabar(local_stack, "upload", str(path)).returncode == 0
+        wait_for(lambda: len(hook.received) == 4, timeout=20)
+        assert (
+            Webhook(secret).verify(hook.received[3].body, hook.received[3].headers)["type"]
+            == "article.unpublished"
+        )
+
+        wait_for(lambda: "dead: msg_" in kabar(local_stack, "webhooks", "log", second).stdout, timeout=40)
+        tried = len(broken.received)
+        broken.statuses[:] = [200]
+        replayed = kabar(local_stack, "webhooks", "replay", second)
+        assert replayed.returncode == 0 and replayed.stdout.startswith("replayed ")
+        wait_for(
+            lambda: (
+                len(broken.received) > tried
+                and "dead: msg_" not in kabar(local_stack, "webhooks", "log", second).stdout
+            ),
+            timeout=20,
+        )
+        assert broken.received[-1].headers["webhook-id"] == broken.received[0].headers["webhook-id"]
+
+
 def test_ctrl_c_stops_everything(local_stack: dict[str, Any]) -> None:
     process = local_stack["_process"]
     process.send_signal(signal.SIGINT)

@@ -32,7 +32,7 @@ def _ref(value: Any) -> str:
 FUNCTIONS = [
     "UploadsFunction", "VocabularyFunction", "PublishFunction", "TaggingFunction", "RenderFunction",
     "RelatedFunction", "CommentsFunction", "ModerationFunction", "InvalidateFunction", "DispatchFunction",
-    "ImagesFunction",
+    "ImagesFunction", "AnnounceFunction", "WebhooksFunction",
 ]  # fmt: skip
 
 

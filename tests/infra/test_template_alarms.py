@@ -63,13 +63,16 @@ def test_every_failure_queue_alarms_on_its_first_message(
 ) -> None:
     failures = alarms.failure_queues(template)
     assert failures == [
+        "AnnounceDeadLetterQueue",
         "DispatchFailureQueue",
         "ImagesDeadLetterQueue",
         "InvalidationDeadLetterQueue",
         "PublishDeadLetterQueue",
         "RelatedDeadLetterQueue",
+        "ReleaseDeadLetterQueue",  # Scheduler's: no queue redrives to it
         "RenderDeadLetterQueue",
         "TaggingDeadLetterQueue",
+        "WebhookDeadLetterQueue",
     ]
     alarmed = _by_target(transformed, "QueueName")
     for queue in failures:
@@ -92,7 +95,7 @@ def test_every_failure_queue_alarms_on_its_first_message(
 
 def test_every_function_alarms_on_errors_and_throttles(transformed: dict[str, Any]) -> None:
     functions = {k for k, v in transformed["Resources"].items() if v["Type"] == "AWS::Lambda::Function"}
-    assert len(functions) == 11
+    assert len(functions) == 13
     alarmed = _by_target(transformed, "FunctionName")
     for function in functions:
         for metric in ("Errors", "Throttles"):

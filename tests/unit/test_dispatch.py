@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kabar.dispatch import (
+    ANNOUNCE,
     RELATED,
     RENDER,
     SEND_BATCH,
@@ -108,7 +109,8 @@ def test_one_record_reaches_every_stage_that_acts_on_it_in_batches_of_ten() -> N
     records.append(record("31", keys.upload("x" * 32), None, {"state": "pending"}))  # no stage's
     queues = Queues()
     result = dispatch(records, queues)
-    assert result.failed == set() and result.sent == {TAGGING: 23, RENDER: 24, RELATED: 1}
+    # Each new article is announced (webhooks) too; its tags are not.
+    assert result.failed == set() and result.sent == {TAGGING: 23, RENDER: 24, RELATED: 1, ANNOUNCE: 23}
     assert [len(batch) for batch in queues.sent[TAGGING]] == [SEND_BATCH, SEND_BATCH, 3]
     tags = queues.sent[RELATED][0][0]
     assert tags["change"] == "tags" and tags["list_positions"] == {"garut": [at("2026-11", "a1")]}
@@ -121,7 +123,7 @@ def test_a_record_fails_when_it_cannot_be_read_or_a_queue_refuses_it() -> None:
     bad_tags = record("3", keys.article_tags("rusak"), None, {"status": "published", "tags": "not a list"})
     result = dispatch([good, refused, bad_tags], Queues(refuse={"ditolak"}))
     assert result.failed == {"2", "3"} and result.unreadable == {"3"}
-    assert result.sent == {TAGGING: 1, RENDER: 1}
+    assert result.sent == {TAGGING: 1, RENDER: 1, ANNOUNCE: 1}
 
 
 def test_a_stage_reads_its_messages_and_names_the_unreadable_ones() -> None:
@@ -135,12 +137,13 @@ def test_a_stage_reads_its_messages_and_names_the_unreadable_ones() -> None:
         stage_changes({"detail": {}}, RENDER, table=None)
 
 
-def test_a_comment_record_goes_to_render_only_while_public() -> None:
+def test_a_comment_record_goes_to_render_only_while_public_and_is_announced_when_approved() -> None:
     key = keys.comment("20261124T090000000000Zab12cd34")
     approved = record("1", key, comment_image("pending"), comment_image("approved", seq=3))
     pending = record("2", key, None, comment_image("pending"))
     queues = Queues()
-    assert dispatch([approved, pending], queues).sent == {RENDER: 1}
+    assert dispatch([approved, pending], queues).sent == {RENDER: 1, ANNOUNCE: 1}
+    assert queues.sent[ANNOUNCE][0][0]["approved"] == "20261124T090000000000Zab12cd34"
     (message,) = queues.sent[RENDER][0]
     assert (message["change"], message["pages"], message["count_changed"]) == (
         "comment",

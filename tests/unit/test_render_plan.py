@@ -32,37 +32,52 @@ from tests.support.records import (
 )
 
 ARTICLE = keys.article("gempa")
-COMMENT = keys.comment("20261124T090000000000Zab12cd34")
+COMMENT_ID = "20261124T090000000000Zab12cd34"
+COMMENT = keys.comment(COMMENT_ID)
+PUBLISHED, UNPUBLISHED = "article.published", "article.unpublished"
 
 
 @pytest.mark.parametrize(
     ("old", "new", "change"),
     [
         # First published, published again, taken down: the articles naming it show or drop it.
-        (None, article_image("gempa"), ArticleChanged("gempa", frozenset({at("2026-11")}), relink=True)),
+        (
+            None,
+            article_image("gempa"),
+            ArticleChanged("gempa", frozenset({at("2026-11")}), relink=True, version=1, announce=PUBLISHED),
+        ),
         (
             article_image("gempa", published_at=OCTOBER),
             article_image("gempa"),
-            ArticleChanged("gempa", frozenset({at("2026-10"), at("2026-11")})),
+            ArticleChanged("gempa", frozenset({at("2026-10"), at("2026-11")}), version=1),
         ),
         (
             article_image("gempa", "draft"),
             article_image("gempa"),
-            ArticleChanged("gempa", frozenset({at("2026-11")}), republished=True, relink=True),
+            ArticleChanged(
+                "gempa",
+                frozenset({at("2026-11")}),
+                republished=True,
+                relink=True,
+                version=1,
+                announce=PUBLISHED,
+            ),
         ),
         (
             article_image("gempa"),
             article_image("gempa", "draft"),
-            ArticleChanged("gempa", frozenset({at("2026-11")}), relink=True),
+            ArticleChanged("gempa", frozenset({at("2026-11")}), relink=True, version=1, announce=UNPUBLISHED),
         ),
-        (None, article_image("gempa", "draft"), ArticleChanged("gempa", frozenset())),
+        (None, article_image("gempa", "draft"), ArticleChanged("gempa", frozenset(), version=1)),
         # Placed by UTC time: 05:00 on 1 December in Jakarta is 22:00 on 30 November.
         (
             None,
             article_image(
                 "gempa", published_at=datetime(2026, 12, 1, 5, 0, tzinfo=timezone(timedelta(hours=7)))
             ),
-            ArticleChanged("gempa", frozenset({"2026-11-30T22:00:00Z#gempa"}), relink=True),
+            ArticleChanged(
+                "gempa", frozenset({"2026-11-30T22:00:00Z#gempa"}), relink=True, version=1, announce=PUBLISHED
+            ),
         ),
     ],
 )
@@ -132,7 +147,7 @@ def test_a_tag_is_a_merge_only_once_merged_and_an_unlisting_only_while_it_goes_o
         (
             comment_image("pending"),
             comment_image("approved", 1),
-            CommentChanged("gempa", frozenset({1}), True),
+            CommentChanged("gempa", frozenset({1}), True, approved=COMMENT_ID),
         ),
         (
             comment_image("approved", 51),
@@ -144,7 +159,11 @@ def test_a_tag_is_a_merge_only_once_merged_and_an_unlisting_only_while_it_goes_o
             comment_image("spam", 50),
             CommentChanged("gempa", frozenset({1}), True),
         ),
-        (None, comment_image("approved", 101), CommentChanged("gempa", frozenset({3}), True)),
+        (
+            None,
+            comment_image("approved", 101),
+            CommentChanged("gempa", frozenset({3}), True, approved=COMMENT_ID),
+        ),
         (comment_image("pending"), comment_image("spam"), Unhandled(COMMENT["pk"], COMMENT["sk"])),
         (None, comment_image("pending"), Unhandled(COMMENT["pk"], COMMENT["sk"])),
     ],

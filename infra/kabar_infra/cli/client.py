@@ -170,6 +170,10 @@ class KabarClient:
         """Cancel an article's schedule; it is kept as a draft (DELETE /scheduled/{slug})."""
         return self._call("DELETE", f"/scheduled/{slug}")  # type: ignore[no-any-return]
 
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        """Any route of the API (the admins' webhooks): its JSON answer, or ApiError."""
+        return self._call(method, path, body)
+
     def status(self, upload_id: str) -> dict[str, Any]:
         return self._call("GET", f"/uploads/{upload_id}")  # type: ignore[no-any-return]
 

@@ -42,7 +42,7 @@ DISPATCHED_KINDS = {
     "comment",
     "author_profile",
 }
-QUEUED_STAGES = ("tagging", "related", "render")  # fed by DispatchFunction through their queues
+QUEUED_STAGES = ("tagging", "related", "render", "announce")  # fed by DispatchFunction through their queues
 EXPIRED_CODES = {"TrimmedDataAccessException", "ResourceNotFoundException", "ExpiredIteratorException"}
 
 
@@ -70,6 +70,9 @@ STAGES = {
     ),
     "dispatch": Stage("dispatch", "DispatchFailureQueue", "DispatchFunction", "DispatchLogGroup"),
     **{name: _queued_stage(name) for name in QUEUED_STAGES},
+    "webhooks": Stage(
+        "webhooks", "WebhookDeadLetterQueue", "AnnounceFunction", "AnnounceLogGroup", "WebhookQueue"
+    ),
     "invalidation": Stage(
         "invalidation",
         "InvalidationDeadLetterQueue",

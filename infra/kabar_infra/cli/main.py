@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra.cli import authors, comments, images, keys, ops, related, scheduled, tags
+from kabar_infra.cli import authors, comments, images, keys, ops, related, scheduled, tags, webhooks
 from kabar_infra.cli.auth import Prompter, SignInError, TokenCache, sign_out
 from kabar_infra.cli.client import ApiError, Credentials, KabarClient, load_local_config
 from kabar_infra.cli.config import ConfigNotFound, find_local_config, unreachable
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     tags.add_commands(commands)
     authors.add_commands(commands)
     scheduled.add_commands(commands)
+    webhooks.add_commands(commands)
     related.add_commands(commands)
     comments.add_commands(commands)
     images.add_commands(commands)
@@ -181,7 +182,10 @@ def _run(args: argparse.Namespace) -> int:
         return ops.main(args, images.run)
     if args.command == "scheduled" and args.failed:
         return ops.main(args, scheduled.run_failed)
-    client = _client(args, "moderator" if args.command == "comments" else "editor")
+    role = {"comments": "moderator", "webhooks": "admin"}.get(args.command, "editor")
+    client = _client(args, role)
+    if args.command == "webhooks":
+        return webhooks.run_remote(args, client)
     if args.command == "comments":
         return comments.run_remote(args, client)
     if args.command == "tags":

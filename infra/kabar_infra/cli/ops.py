@@ -243,7 +243,7 @@ def run(args: Any, target: Target | None = None) -> int:
             for failure in found:
                 print("\n".join(describe(failure)))
         return 0
-    if args.stage in ("publish", "images", "invalidation") and args.slug:
+    if args.stage in ("publish", "images", "invalidation", "releases", "announce", "webhooks") and args.slug:
         raise SystemExit(f"kabar: --slug replays articles; {args.stage} replays its dead-letter queue only")
     if STAGES[args.stage].source and not args.slug:
         print(replay_dead_letters(target, args.stage))

@@ -35,7 +35,10 @@ from kabar_infra.template import ROOT, Template
 HOST = "127.0.0.1"
 REGION = "us-east-1"
 # The local accounts sign in with a password alone (a deployed stack's pool asks for a TOTP code).
-LOCAL_PARAMETERS = {"EditorMfa": "OPTIONAL"}
+# No MFA for the local accounts; webhook retries seconds apart, not hours (KABAR_WEBHOOK_RETRY_SECONDS).
+_RETRIES = os.environ.get("KABAR_WEBHOOK_RETRY_SECONDS", "1,2,4")
+LOCAL_PARAMETERS = {"EditorMfa": "OPTIONAL", "WebhookRetrySeconds": _RETRIES}
+LOCAL_ENVIRONMENT = {"WEBHOOK_ALLOW_LOCAL": "true", "POWERTOOLS_DEV": "false"}  # receivers on 127.0.0.1
 LOCAL_USERS = {
     "editor": "EditorsGroup",
     "moderator": "ModeratorsGroup",
@@ -140,7 +143,7 @@ class LocalStack:
         )
         expire_noncurrent_versions({stack.ref(logical_id) for logical_id in self._expiring_buckets()})
         users = {role: self._create_user(session, stack, role, group) for role, group in LOCAL_USERS.items()}
-        self._start_functions(stack, session, {**aws_env, "CDN_URL": cdn_url, "POWERTOOLS_DEV": "false"})
+        self._start_functions(stack, session, {**aws_env, "CDN_URL": cdn_url, **LOCAL_ENVIRONMENT})
         self._serve_api(stack)
         distribution = self._distribution()
         cdn = LocalCdn(

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kabar.table.tags import TagStore
     from kabar.table.uploads import UploadStore
     from kabar.table.vocabulary import VocabularyStore
+    from kabar.table.webhooks import WebhookStore
 
 
 class Stores:
@@ -61,6 +62,12 @@ class Stores:
         from kabar.table.releases import ReleaseStore
 
         return ReleaseStore(self.table)
+
+    @cached_property
+    def webhooks(self) -> WebhookStore:
+        from kabar.table.webhooks import WebhookStore
+
+        return WebhookStore(self.table)
 
     @cached_property
     def authors(self) -> AuthorStore:

@@ -137,6 +137,11 @@ class ArticleStore:
         item = self.table.get(keys.article(slug))
         return Article.from_json(item) if item else None
 
+    def version(self, slug: str, number: int) -> Article | None:
+        """One version of an article, from its history."""
+        item = self.table.get(keys.version(slug, number))
+        return Article.from_json(item) if item else None
+
     def facts(self, slug: str) -> ArticleFacts | None:
         """An article's status, version, publish time, category and related-list choices (no body)."""
         item = self.table.get(keys.article(slug), projection=FACTS)

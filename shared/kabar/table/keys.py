@@ -39,21 +39,13 @@ merge of a tag, progress       ``TAG#<tag>``        ``MERGE``
 vocabulary alias               ``ALIAS#<key>``      ``ALIAS``
 a form offered as a tag's      ``TAG#<tag>``        ``OFFER#<key>``
 alias (editors decide)
+a webhook subscription         ``WEBHOOK#<id>``     ``WEBHOOK``
+an event's delivery to it      ``WEBHOOK#<id>``     ``DELIVERY#<webhook-id>``
+one attempt, in its log        ``WEBHOOK#<id>``     ``ATTEMPT#<time>#<webhook-id>#<n>``
 =============================  ===================  ==================================
 
-GSI ``gsi1`` holds every list: ``LATEST`` (published articles), ``TAG#<tag>``
-(a tag's memberships), ``TERM#<stem>`` (the articles whose profile leads with
-that stem: related-article candidates by text), ``CATEGORY#<category>`` and ``AUTHOR#<author>``,
-each newest first by ``<published_at, UTC>#<slug>``; ``CATEGORIES`` (categories with counts, by
-slug); ``TAGS`` (tags with counts, by slug); ``VOCAB``
-(vocabulary entries, by slug); ``COMMENTS#<slug>`` (an article's approved
-comments by zero-padded approval number) and ``COMMENTS#pending`` (``spam``,
-``trash``: the moderation queues, ``<created_at>#<id>``); ``OFFERS`` (alias offers waiting
-for an editor, ``<tag>#<key>``); ``IMAGES`` (the image library, ``<created_at>#<id>``: what
-``kabar images rebuild`` pages through); ``SCHEDULED`` (articles stored to go public later,
-soonest first by ``<release time, UTC>#<slug>``: ``GET /scheduled``). Drafts carry no gsi1
-keys. GSI ``gsi2`` holds the tags by article count (``gsi2pk`` ``TAGS``, sort key
-the numeric ``count``), for ``tags.json``'s most used tags in one query.
+The gsi1 lists (``LATEST``, ``TAG#<tag>``, ``CATEGORY#<category>``, ``SCHEDULED``, ``WEBHOOKS``, ...)
+and gsi2 (tags by count) are described in docs/architecture.md ("The table"), and each below.
 template.yaml's FilterCriteria spell a few of these prefixes too (a
 template test checks they match :data:`PREFIXES`).
 """
@@ -75,24 +67,19 @@ VOCABULARY = "VOCAB"
 # What a key names: the article's items by their sort key, and every other partition.
 ItemKind = Literal[
     "upload", "article", "version", "rendered", "tags", "membership", "term", "category", "authorship",
-    "related", "author_stats", "author_profile",
-    "listed_by", "named_by", "unlist", "comment_counter", "comment", "commenter", "network", "duplicate",
-    "tag_stats", "vocabulary", "merge", "alias", "alias_offer", "page", "spam_names", "spam_name", "image",
-    "image_user", "unknown",
+    "related", "author_stats", "author_profile", "listed_by", "named_by", "unlist", "comment_counter",
+    "comment", "commenter", "network", "duplicate", "tag_stats", "vocabulary", "merge", "alias",
+    "alias_offer", "page", "spam_names", "spam_name", "image", "image_user", "webhook", "webhook_delivery",
+    "webhook_attempt", "unknown",
 ]  # fmt: skip
 
 # pk prefix -> the sort key of that partition's single item, and its kind.
 _SINGLE = {
-    "UPLOAD#": ("UPLOAD", "upload"),
-    "IMAGE#": ("IMAGE", "image"),
-    "COMMENT#": ("COMMENT", "comment"),
-    "COMMENTER#": ("COMMENTER", "commenter"),
-    "NETWORK#": ("NETWORK", "network"),
-    "DUPLICATE#": ("DUPLICATE", "duplicate"),
-    "ALIAS#": ("ALIAS", "alias"),
-    "SPAMNAME#": ("SPAMNAME", "spam_name"),
-    "SPAMNAMES": ("SPAMNAMES", "spam_names"),
-}
+    "UPLOAD#": ("UPLOAD", "upload"), "IMAGE#": ("IMAGE", "image"), "COMMENT#": ("COMMENT", "comment"),
+    "COMMENTER#": ("COMMENTER", "commenter"), "NETWORK#": ("NETWORK", "network"),
+    "DUPLICATE#": ("DUPLICATE", "duplicate"), "ALIAS#": ("ALIAS", "alias"),
+    "SPAMNAME#": ("SPAMNAME", "spam_name"), "SPAMNAMES": ("SPAMNAMES", "spam_names"),
+}  # fmt: skip
 _ARTICLE_ITEMS = {
     "CURRENT": "article", "RENDERED": "rendered", "TAGS": "tags", "CATEGORY": "category",
     "RELATED": "related", "UNLIST": "unlist", "COMMENTS": "comment_counter",
@@ -106,11 +93,15 @@ PAGES = "PAGES#"
 IMAGE, USED_BY = "IMAGE#", "USEDBY#"
 IMAGES = "IMAGES"  # gsi1: the image library, oldest first
 SCHEDULED = "SCHEDULED"  # gsi1: the scheduled articles, soonest first by <release time, UTC>#<slug>
+WEBHOOK, DELIVERY, ATTEMPT, DEAD = "WEBHOOK#", "DELIVERY#", "ATTEMPT#", "DEAD#"
+WEBHOOKS = "WEBHOOKS"  # gsi1: the webhook subscriptions, by id
+CATEGORIES = "CATEGORIES"  # gsi1: the categories with their counts, by slug
+SITEMAP_PAGES = "SITEMAP"  # the pages of kabar.listnames.SITEMAP_LIST
 OFFER = "OFFER#"
 ALIAS_OFFERS = "OFFERS"  # gsi1: the alias offers waiting for an editor, by tag and key
 # The upper bound of a list's newest page: after every position (which start with a year).
 OPEN_PAGE = "~"
-PREFIXES = (ARTICLE, TAG, AUTHOR, PAGES, *_SINGLE)
+PREFIXES = (ARTICLE, TAG, AUTHOR, PAGES, WEBHOOK, *_SINGLE)
 
 
 class ItemKey(NamedTuple):
@@ -146,12 +137,37 @@ def parse(pk: str, sk: str) -> ItemKey:
         return ItemKey(_TAG_ITEMS.get(sk, "unknown"), pk.removeprefix(TAG))  # type: ignore[arg-type]
     if pk.startswith(AUTHOR):
         return ItemKey(_AUTHOR_ITEMS.get(sk, "unknown"), pk.removeprefix(AUTHOR))  # type: ignore[arg-type]
+    if pk.startswith(WEBHOOK):
+        return _webhook_key(pk.removeprefix(WEBHOOK), sk)
     if pk.startswith(IMAGE) and sk.startswith(USED_BY):
         return ItemKey("image_user", pk.removeprefix(IMAGE), sk.removeprefix(USED_BY))
     for prefix, (single_sk, kind) in _SINGLE.items():
         if pk.startswith(prefix) and sk == single_sk:
             return ItemKey(kind, pk.removeprefix(prefix))  # type: ignore[arg-type]
     return ItemKey("unknown", pk)
+
+
+def _webhook_key(subscription: str, sk: str) -> ItemKey:
+    for prefix, kind in ((DELIVERY, "webhook_delivery"), (ATTEMPT, "webhook_attempt")):
+        if sk.startswith(prefix):
+            return ItemKey(kind, subscription, sk.removeprefix(prefix))  # type: ignore[arg-type]
+    return ItemKey("webhook" if sk == "WEBHOOK" else "unknown", subscription)
+
+
+def webhook(subscription: str) -> Key:  # a subscription (gsi1 WEBHOOKS)
+    return {"pk": f"{WEBHOOK}{subscription}", "sk": "WEBHOOK"}
+
+
+def webhook_delivery(subscription: str, message_id: str) -> Key:  # gsi1 DEAD#<subscription> once dead
+    return {"pk": f"{WEBHOOK}{subscription}", "sk": f"{DELIVERY}{message_id}"}
+
+
+def webhook_attempt(subscription: str, at: datetime, message_id: str, number: int) -> Key:  # the log
+    return {"pk": f"{WEBHOOK}{subscription}", "sk": f"{ATTEMPT}{utc_stamp(at)}#{message_id}#{number:03d}"}
+
+
+def dead_deliveries(subscription: str) -> str:  # the gsi1 list: a subscription's dead letters
+    return f"{DEAD}{subscription}"
 
 
 def _article(slug: str, sk: str) -> Key:
@@ -297,15 +313,8 @@ def article_partition(slug: str) -> str:
     return f"{ARTICLE}{slug}"
 
 
-# gsi1 ------------------------------------------------------------------------------
-
-
 def tag_list(tag: str) -> str:
     return f"{TAG}{tag}"
-
-
-CATEGORIES = "CATEGORIES"  # gsi1: the categories with their counts, by slug
-SITEMAP_PAGES = "SITEMAP"  # the pages of kabar.listnames.SITEMAP_LIST
 
 
 def list_partition(name: str | None) -> str:
