@@ -14,12 +14,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kabar import aws
 from kabar.batch import Record, process_batch, sqs_message_id
-from kabar.deps import stores, webhook_policy, webhook_secret
+from kabar.deps import social_post, social_subscriptions, stores, webhook_policy, webhook_secret
 from kabar.dispatch import decode
 from kabar.observability import correlate, flush_metrics, handling, logger
 from kabar.outbound import post
 from kabar.settings import get_settings
-from kabar.workflows import webhooks
+from kabar.workflows import announcements, webhooks
 
 
 def later(body: str, seconds: int) -> None:  # an attempt's retry, or a wait past SQS's longest delay
@@ -33,15 +33,16 @@ def record_handler(record: Record) -> None:
         with handling("delivering a webhook", None, message_id=message_id, delivery=due.id):
             send = partial(post, timeout=policy.timeout, allow_local=policy.allow_local)
             webhooks.deliver(due, store=stores().webhooks, secret_of=webhook_secret, post=send, later=later,
-                             policy=policy, now=time.time(), jitter=lambda: random.uniform(0.8, 1.2))  # noqa: S311  # fmt: skip
+                             policy=policy, now=time.time(), jitter=lambda: random.uniform(0.8, 1.2),  # noqa: S311
+                             social=social_post)  # fmt: skip
         return
     with handling("reading a change", None, message_id=message_id):
         change, correlation_id, about = decode(record["body"])
     correlate(correlation_id)
     with handling("announcing a change", correlation_id, message_id=message_id, **about):
-        found = webhooks.announcement(change, versions=stores().articles, comments=stores().comments,
+        found = announcements.announcement(change, versions=stores().articles, comments=stores().comments,
                                       url_of=get_settings().urls.of, now=datetime.now(UTC))  # fmt: skip
-        if found is not None:
+        if found is not None and social_subscriptions():
             webhooks.announce(*found, store=stores().webhooks, now=datetime.now(UTC),
                               send=partial(aws.send_messages, get_settings().webhook_queue_url))  # fmt: skip
 

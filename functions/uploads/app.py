@@ -13,6 +13,7 @@ from kabar.deps import stores
 from kabar.observability import correlate, logger, request_id
 from kabar.routes import uploads as routes
 from kabar.routes.scheduled import bind_scheduled
+from kabar.routes.social import bind_social
 from kabar.settings import get_settings
 from kabar.workflows import uploads
 
@@ -26,6 +27,7 @@ def current_editor() -> str:
 
 app = resolver(guard=current_editor)
 bind_scheduled(app, current_editor)
+bind_social(app, current_editor)
 
 
 @app.bind(routes.CREATE)

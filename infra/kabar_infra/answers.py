@@ -164,6 +164,9 @@ class Webhook(BaseModel):
     """A webhook subscription (never its secret)."""
 
     id: str
+    kind: Literal["webhook", "facebook", "telegram"] = Field(
+        description="A social target's is made from the settings"
+    )
     url: str
     events: list[Literal["article.published", "article.updated", "article.unpublished", "comment.approved"]]
     description: str
@@ -212,9 +215,24 @@ class WebhookReplayed(BaseModel):
     replayed: list[str] = Field(description="The deliveries queued again (their webhook-ids)")
 
 
+class SocialTarget(BaseModel):
+    id: str = Field(description="social_facebook or social_telegram (its log: GET /webhooks/{id}/log)")
+    kind: Literal["facebook", "telegram"]
+    status: Literal["active", "disabled"]
+    queued: bool = Field(description="False: the target is off (its token was refused); nothing is sent")
+
+
+class SocialReposted(BaseModel):
+    """``POST /social/{slug}/repost``: the article queued for each social target."""
+
+    slug: str
+    targets: list[SocialTarget]
+
+
 ANSWERS: dict[str, type[BaseModel]] = {
     model.__name__: model
     for model in (Message, UploadTicket, UploadStatus, TagEntry, TagList, AliasOffer, AliasOffers, Taken,
                   Moderated, Queue, SpamNames, SpamNameForgotten, AuthorProfile, ScheduledPage,
-                  ScheduleCancelled, WebhookCreated, WebhookList, WebhookRemoved, WebhookLog, WebhookReplayed)
+                  ScheduleCancelled, WebhookCreated, WebhookList, WebhookRemoved, WebhookLog, WebhookReplayed,
+                  SocialReposted)
 }  # fmt: skip

@@ -253,6 +253,9 @@ def _secret(session: boto3.Session, name: str, props: dict[str, Any], stack: Sta
     """A secret with a generated value, as GenerateSecretString asks (moto makes the value; with
     SecretStringTemplate and GenerateStringKey, the template's JSON with the value under that key)."""
     client = session.client("secretsmanager")
+    if "SecretString" in props:  # a value given (the social tokens' empty placeholders)
+        made = client.create_secret(Name=f"{stack.name}-{name}", SecretString=str(props["SecretString"]))
+        return {"Ref": made["ARN"], "Id": made["ARN"]}
     generate = props.get("GenerateSecretString", {})
     value = client.get_random_password(
         PasswordLength=int(generate.get("PasswordLength", 32)),

@@ -6,17 +6,21 @@ module level, and its cold start should pay only for what its first request touc
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kabar import aws
 from kabar.settings import get_settings
 
 if TYPE_CHECKING:
     from kabar.keyring import Keyring
+    from kabar.outbound import Answer
     from kabar.releases import Schedules
     from kabar.site import SiteBucket
+    from kabar.social import Target
     from kabar.table import Stores
+    from kabar.webhooks import Subscription
     from kabar.workflows.webhooks import Policy
 
 
@@ -78,12 +82,61 @@ def webhook_secret(subscription_id: str) -> str:
     return subscription_secret(aws.secret(get_settings().webhook_secret_arn)[1], subscription_id)
 
 
+@cache
+def social_targets() -> tuple[Target, ...]:
+    """The configured Facebook Page and Telegram channel (kabar.social)."""
+    from kabar.social import targets
+
+    s = get_settings()
+    return tuple(targets(s.facebook_page_id, s.facebook_graph_url, s.telegram_chat_id, s.telegram_api_url))
+
+
+def social_post(subscription: Subscription, data: dict[str, Any]) -> tuple[Answer, str | None]:
+    """Post an article to the social target this subscription stands for, with its token."""
+    import json
+
+    from kabar.outbound import Answer
+    from kabar.social import publish
+
+    s, policy = get_settings(), webhook_policy()
+    target = next((t for t in social_targets() if t.kind == subscription.kind), None)
+    tokens = json.loads(aws.secret(s.social_secret_arn)[1]) if s.social_secret_arn else {}
+    token = str(tokens.get(subscription.kind) or "") if isinstance(tokens, dict) else ""
+    if target is None or not token:
+        why = f"no {subscription.kind} target or token (the social secret's {subscription.kind!r}) is set"
+        return Answer(None, 0, error=why), f"{why}: set it, then replay this target's dead letters"
+    return publish(
+        target, token, data, s.social_message, timeout=policy.timeout, allow_local=policy.allow_local
+    )
+
+
+@cache
+def social_subscriptions() -> bool:
+    """Each configured social target as a subscription (made once, if it is not there yet)."""
+    from datetime import UTC, datetime
+
+    from kabar.social import SUBSCRIPTION_IDS
+    from kabar.table.base import ConditionFailed
+    from kabar.webhooks import ARTICLE_PUBLISHED, Subscription
+
+    for target in social_targets():
+        made = Subscription(id=SUBSCRIPTION_IDS[target.kind], kind=target.kind, url=target.endpoint,
+                            events=[ARTICLE_PUBLISHED], description=f"{target.kind} {target.chat}",
+                            created_at=datetime.now(UTC), created_by="settings")  # fmt: skip
+        if stores().webhooks.get(made.id) is None:
+            with contextlib.suppress(ConditionFailed):
+                stores().webhooks.create(made)
+    return True
+
+
 def reset() -> None:
     """Forget settings, clients and everything built from them (tests change all three)."""
     stores.cache_clear()
     site_bucket.cache_clear()
     release_schedules.cache_clear()
     webhook_policy.cache_clear()
+    social_targets.cache_clear()
+    social_subscriptions.cache_clear()
     _keyring.cache_clear()
     get_settings.cache_clear()
     aws.reset_clients()

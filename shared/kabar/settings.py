@@ -60,6 +60,14 @@ class Settings:
     webhook_timeout: float = _setting("WEBHOOK_TIMEOUT", 5.0, low=1, high=15)
     webhook_disable_after: int = _setting("WEBHOOK_DISABLE_AFTER", 5, low=1, high=100)
     webhook_allow_local: str = _setting("WEBHOOK_ALLOW_LOCAL", "false", choices=("false", "true"))
+    # Auto-posting (kabar.social): the Facebook Page and Telegram channel (empty: none), their
+    # APIs' base URLs, the secret holding their tokens, and the post's text.
+    facebook_page_id: str = _setting("FACEBOOK_PAGE_ID", "")
+    facebook_graph_url: str = _setting("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0")
+    telegram_chat_id: str = _setting("TELEGRAM_CHAT_ID", "")
+    telegram_api_url: str = _setting("TELEGRAM_API_URL", "https://api.telegram.org")
+    social_secret_arn: str = _setting("SOCIAL_SECRET_ARN", "")
+    social_message: str = _setting("SOCIAL_MESSAGE", "{title}\\n\\n{lead}")
     cdn_url: str = _setting("CDN_URL", "")
     site_name: str = _setting("SITE_NAME", "Kabar")
     site_language: str = _setting("SITE_LANGUAGE", "id")

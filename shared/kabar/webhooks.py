@@ -101,6 +101,7 @@ class Subscription(Record):
     id: str
     url: str
     events: list[str]
+    kind: str = "webhook"  # or a social target's: "facebook", "telegram" (kabar.social)
     description: str = ""
     status: str = "active"  # or "disabled": by an admin, or after a run of dead deliveries
     disabled_reason: str | None = None
@@ -117,7 +118,8 @@ class Subscription(Record):
 
     def public_view(self) -> dict[str, Any]:
         """What the API shows of it (never its secret, which is shown once, when it is made)."""
-        return {"id": self.id, "url": self.url, "events": list(self.events), "description": self.description,
+        return {"id": self.id, "kind": self.kind, "url": self.url, "events": list(self.events),
+                "description": self.description,
                 "status": self.status, "disabled_reason": self.disabled_reason, "failures": self.failures,
                 "created_at": self.created_at.isoformat(), "created_by": self.created_by}  # fmt: skip
 

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Received:
     headers: dict[str, str]
     body: bytes
+    path: str = ""
 
 
 @dataclass
@@ -21,11 +22,13 @@ class Receiver:
     url: str
     statuses: list[int]
     received: list[Received] = field(default_factory=list)
+    answers: list[bytes] = field(default_factory=list)  # the body of each answer, as the statuses go
 
 
 @contextmanager
-def receiver(*statuses: int, path: str = "/hook") -> Iterator[Receiver]:
-    """A receiver answering ``statuses`` in turn (the last one from then on)."""
+def receiver(*statuses: int, path: str = "/hook", answers: tuple[bytes, ...] = ()) -> Iterator[Receiver]:
+    """A receiver answering ``statuses`` in turn (the last one from then on), with ``answers`` as
+    their bodies (``ok`` without)."""
     script = list(statuses) or [200]
     lock = threading.Lock()
 
@@ -34,18 +37,21 @@ def receiver(*statuses: int, path: str = "/hook") -> Iterator[Receiver]:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             with lock:
-                found.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body))
-                status = found.statuses[min(len(found.received), len(found.statuses)) - 1]
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                found.received.append(Received(headers, body, self.path))
+                turn = min(len(found.received), len(found.statuses)) - 1
+                status = found.statuses[turn]
+                answer = found.answers[min(turn, len(found.answers) - 1)] if found.answers else b"ok"
             self.send_response(status)
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(answer)
 
         def log_message(self, format: str, *args: object) -> None:  # quiet
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    found = Receiver(f"http://127.0.0.1:{server.server_address[1]}{path}", script)
+    found = Receiver(f"http://127.0.0.1:{server.server_address[1]}{path}", script, answers=list(answers))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -120,3 +120,31 @@ def test_the_retry_schedule_is_read_from_its_setting() -> None:
     for bad in ("", "5,soon", "-1", ",".join(["1"] * 21), "90000"):
         with pytest.raises(ValueError):
             retry_schedule(bad)
+
+
+def test_a_social_posts_text_fills_the_template_and_a_refusal_is_recognised() -> None:
+    from kabar.outbound import Answer
+    from kabar.social import _facebook_refusal, _telegram_refusal, delivery_id, message, targets
+
+    data = {"title": "Banjir di Garut", "lead": "Dua desa terendam.", "url": "https://kabar.example/b",
+            "category": {"name": "Berita Daerah", "slug": "berita-daerah"}}  # fmt: skip
+    assert message("{title}\\n\\n{lead}", data) == "Banjir di Garut\n\nDua desa terendam."
+    assert (
+        message("[{category}] {title} {url} {unknown}", data)
+        == "[Berita Daerah] Banjir di Garut https://kabar.example/b {unknown}"
+    )
+    assert (
+        message("{title}\n{subtitle}", data) == "Banjir di Garut"
+    )  # an empty field leaves no blank line at the end
+    assert delivery_id("banjir") == delivery_id("banjir") != delivery_id("banjir-2")
+    assert [t.kind for t in targets("123", "https://graph.facebook.com/v21.0/", "", "")] == ["facebook"]
+    assert targets("", "x", "@kabar", "https://api.telegram.org")[0].endpoint == (
+        "https://api.telegram.org/bot<token>/sendMessage"
+    )
+    expired = Answer(400, 10, body='{"error": {"code": 190, "message": "Session has expired"}}')
+    assert "error 190: Session has expired" in (_facebook_refusal(expired) or "")
+    assert _facebook_refusal(Answer(500, 10, body='{"error": {"code": 2, "message": "try later"}}')) is None
+    assert "Unauthorized" in (
+        _telegram_refusal(Answer(401, 5, body='{"ok":false,"description":"Unauthorized"}')) or ""
+    )
+    assert _telegram_refusal(Answer(429, 5, body='{"ok":false}')) is None  # too many: retried

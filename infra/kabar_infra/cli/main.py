@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kabar_infra.cli import authors, comments, images, keys, ops, related, scheduled, tags, webhooks
+from kabar_infra.cli import authors, comments, images, keys, ops, related, scheduled, social, tags, webhooks
 from kabar_infra.cli.auth import Prompter, SignInError, TokenCache, sign_out
 from kabar_infra.cli.client import ApiError, Credentials, KabarClient, load_local_config
 from kabar_infra.cli.config import ConfigNotFound, find_local_config, unreachable
@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     authors.add_commands(commands)
     scheduled.add_commands(commands)
     webhooks.add_commands(commands)
+    social.add_commands(commands)
     related.add_commands(commands)
     comments.add_commands(commands)
     images.add_commands(commands)
@@ -186,6 +187,8 @@ def _run(args: argparse.Namespace) -> int:
     client = _client(args, role)
     if args.command == "webhooks":
         return webhooks.run_remote(args, client)
+    if args.command == "social":
+        return social.run_remote(args, client)
     if args.command == "comments":
         return comments.run_remote(args, client)
     if args.command == "tags":

@@ -27,6 +27,7 @@ from kabar_infra.local.cdn import LocalCdn
 from kabar_infra.local.functions import WorkerFunctions
 from kabar_infra.local.invoke import LambdaEndpoint
 from kabar_infra.local.moto_server import MotoServer, PortInUse, bind, expire_noncurrent_versions
+from kabar_infra.local.parameters import LOCAL_ENVIRONMENT, LOCAL_PARAMETERS, social_tokens
 from kabar_infra.local.router import Router
 from kabar_infra.local.schedules import LocalScheduler
 from kabar_infra.provision import Stack, function_environment, provision
@@ -35,10 +36,6 @@ from kabar_infra.template import ROOT, Template
 HOST = "127.0.0.1"
 REGION = "us-east-1"
 # The local accounts sign in with a password alone (a deployed stack's pool asks for a TOTP code).
-# No MFA for the local accounts; webhook retries seconds apart, not hours (KABAR_WEBHOOK_RETRY_SECONDS).
-_RETRIES = os.environ.get("KABAR_WEBHOOK_RETRY_SECONDS", "1,2,4")
-LOCAL_PARAMETERS = {"EditorMfa": "OPTIONAL", "WebhookRetrySeconds": _RETRIES}
-LOCAL_ENVIRONMENT = {"WEBHOOK_ALLOW_LOCAL": "true", "POWERTOOLS_DEV": "false"}  # receivers on 127.0.0.1
 LOCAL_USERS = {
     "editor": "EditorsGroup",
     "moderator": "ModeratorsGroup",
@@ -142,6 +139,7 @@ class LocalStack:
             local_attributes={"Distribution": {"DomainName": f"{HOST}:{self.ports.cdn}"}},
         )
         expire_noncurrent_versions({stack.ref(logical_id) for logical_id in self._expiring_buckets()})
+        social_tokens(session, stack)
         users = {role: self._create_user(session, stack, role, group) for role, group in LOCAL_USERS.items()}
         self._start_functions(stack, session, {**aws_env, "CDN_URL": cdn_url, **LOCAL_ENVIRONMENT})
         self._serve_api(stack)

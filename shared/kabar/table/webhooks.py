@@ -163,18 +163,18 @@ class WebhookStore:
             ExpressionAttributeValues={name: to_value(value) for name, value in values.items()},
         )
 
-    def revive(self, subscription_id: str, message_id: str) -> Delivery | None:
-        """A finished delivery made pending again, its attempts from the start (a replay); None
-        when there is no such delivery."""
+    def revive(self, subscription_id: str, message_id: str, body: str | None = None) -> Delivery | None:
+        """A finished delivery made pending again, its attempts from the start (a replay), with a
+        new ``body`` when given (a repost of the article as it is now); None when there is none."""
+        sets = "SET #state = :pending, attempts = :zero" + (", body = :body" if body is not None else "")
+        values = {":pending": "pending", ":zero": 0} | ({":body": body} if body is not None else {})
         try:
             item = self.table.update(
                 keys.webhook_delivery(subscription_id, message_id),
-                UpdateExpression="SET #state = :pending, attempts = :zero REMOVE gsi1pk, gsi1sk, finished_at",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues=to_item({":pending": "pending", ":zero": 0}),
-                ReturnValues="ALL_NEW",
-            )
+                UpdateExpression=f"{sets} REMOVE gsi1pk, gsi1sk, finished_at",
+                ConditionExpression="attribute_exists(pk)", ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues=to_item(values), ReturnValues="ALL_NEW",
+            )  # fmt: skip
         except ConditionFailed:
             return None
         return Delivery.from_json(item)

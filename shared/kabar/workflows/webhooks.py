@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from kabar.errors import InvalidRequest, NotFound
 from kabar.observability import logger, metric
 from kabar.outbound import Answer, Refused, resolve
+from kabar.social import delivery_id
 from kabar.text.plain import plain_text
 from kabar.webhooks import EVENTS, Attempt, Delivery, Event, Subscription, body, headers, subscription_secret
 
@@ -43,7 +44,7 @@ class Store(Protocol):
     def finish(
         self, delivery: Delivery, state: str, at: datetime, status: int | None, error: str | None
     ) -> None: ...
-    def revive(self, subscription_id: str, message_id: str) -> Delivery | None: ...
+    def revive(self, subscription_id: str, message_id: str, body: str | None = None) -> Delivery | None: ...
     def dead(self, subscription_id: str, limit: int = 100) -> list[str]: ...
     def log(self, attempt: Attempt) -> None: ...
     def attempts(self, subscription_id: str, limit: int = 50) -> list[Attempt]: ...
@@ -188,8 +189,11 @@ def announce(
     for subscription in store.all():
         if not subscription.listens(event.type):
             continue
-        made = Delivery(subscription=subscription.id, id=event.message_id, type=event.type, body=payload,
-                        created_at=now)  # fmt: skip
+        # A social target's delivery is the article's alone: posted once, on its first publish.
+        made_id = event.message_id if subscription.kind == "webhook" else delivery_id(event.subject)
+        made = Delivery(
+            subscription=subscription.id, id=made_id, type=event.type, body=payload, created_at=now
+        )
         if not store.add_delivery(made):
             existing = store.delivery(subscription.id, made.id)
             if existing is None or existing.state != "pending" or existing.attempts:
@@ -216,6 +220,13 @@ def announce(
 
 Post = Callable[[str, bytes, dict[str, str]], Answer]
 Later = Callable[[str, int], None]
+# A social target's post (kabar.social.publish, bound to its token and template): what came back,
+# and why the target must be turned off, when its token was refused.
+SocialPost = Callable[[Subscription, dict[str, Any]], tuple[Answer, str | None]]
+
+
+def _no_social(subscription: Subscription, data: dict[str, Any]) -> tuple[Answer, str | None]:
+    return Answer(None, 0, error="no social target is configured"), None
 
 
 def deliver(
@@ -228,6 +239,7 @@ def deliver(
     policy: Policy,
     now: float,
     jitter: Callable[[], float],
+    social: SocialPost = _no_social,
 ) -> str:
     """One attempt of a delivery (or its wait, when it came before its time): ``delivered``,
     ``retrying`` (queued again after the schedule's next wait), ``dead``, ``waiting``, or
@@ -247,13 +259,15 @@ def deliver(
         return "dead"
     if not store.claim(delivery, due.attempt):
         return "skipped"
-    payload = delivery.body.encode()
-    answer = post(
-        subscription.url, payload, headers(secret_of(subscription.id), delivery.id, int(now), payload)
-    )
+    answer, refused = _attempt(subscription, delivery, post=post, secret_of=secret_of, social=social, now=now)
     store.log(Attempt(subscription=subscription.id, delivery=delivery.id, type=delivery.type,
                       number=due.attempt, at=at, status=answer.status, latency_ms=answer.latency_ms,
                       error=answer.error, response=answer.body[:500]))  # fmt: skip
+    if refused:  # a social target's token was refused: off at once, this post kept for a replay
+        store.finish(delivery, "dead", at, answer.status, refused)
+        store.set_status(subscription.id, "disabled", refused)
+        logger.warning("social target turned off", extra={"subscription": subscription.id, "reason": refused})
+        return "dead"
     outcome = _outcome(
         due, delivery, subscription, answer, store=store, later=later, policy=policy, now=now, jitter=jitter
     )
@@ -262,6 +276,17 @@ def deliver(
     logger.info("webhook attempt", extra={**about, "status": answer.status, "error": answer.error,
                                           "outcome": outcome})  # fmt: skip
     return outcome
+
+
+def _attempt(subscription: Subscription, delivery: Delivery, *, post: Post, secret_of: Callable[[str], str],
+             social: SocialPost, now: float) -> tuple[Answer, str | None]:  # fmt: skip
+    """A webhook's signed POST, or a social target's post of the article (the delivery's data)."""
+    payload = delivery.body.encode()
+    if subscription.kind != "webhook":
+        return social(subscription, json.loads(payload)["data"])
+    return post(
+        subscription.url, payload, headers(secret_of(subscription.id), delivery.id, int(now), payload)
+    ), None
 
 
 def _outcome(
@@ -331,34 +356,3 @@ def attempt_view(attempt: Attempt) -> dict[str, Any]:
         "latency_ms": attempt.latency_ms,
         "error": attempt.error or None,
     }
-
-
-class Versions(Protocol):
-    def version(self, slug: str, number: int) -> Any: ...
-
-
-class Comments(Protocol):
-    def get(self, comment_id: str) -> Any: ...
-
-
-def announcement(change: Any, *, versions: Versions, comments: Comments, url_of: Callable[[Any], str],
-                 now: datetime) -> tuple[Event, dict[str, Any]] | None:  # fmt: skip
-    """The event a stage change announces, and its data: an article's public summary (of the very
-    version the event is about) and canonical URL, or an approved comment's public view; None when
-    it announces nothing."""
-    from kabar.events import ArticleChanged, CommentChanged
-    from kabar.webhooks import COMMENT_APPROVED
-
-    if isinstance(change, ArticleChanged) and change.announce and change.version:
-        article = versions.version(change.slug, change.version)
-        if article is None:
-            return None
-        summary = article.summary()
-        data = {**summary.to_json(), "url": url_of(summary), "version": article.version}
-        return Event(change.announce, change.slug, change.version, now), data
-    if isinstance(change, CommentChanged) and change.approved:
-        comment = comments.get(change.approved)
-        if comment is None or not comment.approved:
-            return None
-        return Event(COMMENT_APPROVED, comment.id, 0, now), {"article": comment.slug, **comment.public_view()}
-    return None
