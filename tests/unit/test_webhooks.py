@@ -148,3 +148,18 @@ def test_a_social_posts_text_fills_the_template_and_a_refusal_is_recognised() ->
         _telegram_refusal(Answer(401, 5, body='{"ok":false,"description":"Unauthorized"}')) or ""
     )
     assert _telegram_refusal(Answer(429, 5, body='{"ok":false}')) is None  # too many: retried
+
+
+def test_kabar_ops_failures_names_a_dead_lettered_delivery_attempt() -> None:
+    from kabar.workflows.webhooks import delivery_message
+    from kabar_infra.cli.failures import describe, webhook_failure
+
+    message = {
+        "MessageId": "m1",
+        "ReceiptHandle": "r",
+        "Body": delivery_message("wh_0123456789abcdef", "msg_a", 3),
+    }
+    lines = describe(webhook_failure(message))
+    assert "delivery msg_a to wh_0123456789abcdef, attempt 3" in lines[0]
+    assert "kabar webhooks log wh_0123456789abcdef" in lines[1]
+    assert "not a webhook delivery" in webhook_failure({**message, "Body": "{}"}).names

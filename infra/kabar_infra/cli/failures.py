@@ -6,6 +6,8 @@
   deliver to PublishQueue within its retries (with its ERROR_CODE and ERROR_MESSAGE): each names
   the article and the version it was to release (a release PublishFunction itself failed five
   times is in PublishDeadLetterQueue, and named the same way).
+- ``WebhookDeadLetterQueue`` holds webhook delivery attempts AnnounceFunction could not make five
+  times (not a receiver's failures, which are the subscription's log): each names its delivery.
 - ``InvalidationDeadLetterQueue`` holds CloudFront invalidation requests (paths RenderFunction
   queued) that failed ten times: each names its paths.
 - ``TaggingDeadLetterQueue``, ``RelatedDeadLetterQueue``, ``RenderDeadLetterQueue`` hold the
@@ -60,27 +62,18 @@ def _queued_stage(name: str) -> Stage:
     return Stage(name, f"{title}DeadLetterQueue", f"{title}Function", f"{title}LogGroup", f"{title}Queue")
 
 
+_PUBLISH = ("PublishFunction", "PublishLogGroup", "PublishQueue")
 STAGES = {
-    "publish": Stage(
-        "publish", "PublishDeadLetterQueue", "PublishFunction", "PublishLogGroup", "PublishQueue"
-    ),
+    "publish": Stage("publish", "PublishDeadLetterQueue", *_PUBLISH),
     "images": Stage("images", "ImagesDeadLetterQueue", "ImagesFunction", "ImagesLogGroup", "ImagesQueue"),
-    "releases": Stage(
-        "releases", "ReleaseDeadLetterQueue", "PublishFunction", "PublishLogGroup", "PublishQueue"
-    ),
+    "releases": Stage("releases", "ReleaseDeadLetterQueue", *_PUBLISH),  # Scheduler's (kabar.releases)
     "dispatch": Stage("dispatch", "DispatchFailureQueue", "DispatchFunction", "DispatchLogGroup"),
     **{name: _queued_stage(name) for name in QUEUED_STAGES},
-    "webhooks": Stage(
-        "webhooks", "WebhookDeadLetterQueue", "AnnounceFunction", "AnnounceLogGroup", "WebhookQueue"
-    ),
-    "invalidation": Stage(
-        "invalidation",
-        "InvalidationDeadLetterQueue",
-        "InvalidateFunction",
-        "InvalidateLogGroup",
-        "InvalidationQueue",
-    ),
-}
+    "webhooks": Stage("webhooks", "WebhookDeadLetterQueue", "AnnounceFunction", "AnnounceLogGroup",
+                      "WebhookQueue"),
+    "invalidation": Stage("invalidation", "InvalidationDeadLetterQueue", "InvalidateFunction",
+                          "InvalidateLogGroup", "InvalidationQueue"),
+}  # fmt: skip
 SHOWN_PATHS = 5  # an invalidation failure lists this many of its paths
 
 
@@ -168,6 +161,25 @@ def release_failure(message: dict[str, Any], articles: Any, stage: str = "releas
             f"article {due.slug}: version {current.version}, {current.status}"
             + (": still waits for this release (replay it)" if waits else ": a replay changes nothing")
         )  # fmt: skip
+    return failure
+
+
+def webhook_failure(message: dict[str, Any]) -> Failure:
+    """A delivery attempt AnnounceFunction could not make five times: which delivery, which try."""
+    from kabar.workflows.webhooks import parse_delivery
+
+    failure = _failure("webhooks", message)
+    try:
+        due = parse_delivery(message["Body"])
+    except (KeyError, TypeError, ValueError):
+        due = None
+    if due is None:
+        failure.names = f"not a webhook delivery: {message['Body'][:80]!r}"
+        return failure
+    failure.names = f"delivery {due.id} to {due.subscription}, attempt {due.attempt}"
+    failure.concerns.append(
+        f"webhook subscription {due.subscription} (kabar webhooks log {due.subscription})"
+    )
     return failure
 
 

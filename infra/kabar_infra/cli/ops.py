@@ -54,6 +54,7 @@ from kabar_infra.cli.failures import (
     publish_failure,
     release_failure,
     stream_failure,
+    webhook_failure,
 )
 
 REPLAY_CHUNK = 25  # items per invocation: a stage's own batch sizes are 20-50 records
@@ -134,6 +135,8 @@ def failures(target: Target, stage: str, limit: int = 100) -> list[Failure]:
         return [publish_failure(message, target.stores.uploads, stage) for message in messages]
     if stage == "releases":
         return [release_failure(message, target.stores.articles) for message in messages]
+    if stage == "webhooks":
+        return [webhook_failure(message) for message in messages]
     if stage == "invalidation":
         return [invalidation_failure(message) for message in messages]
     if stage in QUEUED_STAGES:
