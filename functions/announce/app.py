@@ -40,10 +40,14 @@ def record_handler(record: Record) -> None:
         change, correlation_id, about = decode(record["body"])
     correlate(correlation_id)
     with handling("announcing a change", correlation_id, message_id=message_id, **about):
-        found = announcements.announcement(change, versions=stores().articles, comments=stores().comments,
-                                      url_of=get_settings().urls.of, now=datetime.now(UTC))  # fmt: skip
-        if found is not None and social_subscriptions():
-            webhooks.announce(*found, store=stores().webhooks, now=datetime.now(UTC),
+        listening = (
+            stores().webhooks.all() if social_subscriptions() and announcements.announced(change) else []
+        )
+        found = announcements.announcement(change, listening=listening, versions=stores().articles,
+                                           comments=stores().comments, url_of=get_settings().urls.of,
+                                           now=datetime.now(UTC))  # fmt: skip
+        if found is not None:
+            webhooks.announce(*found, subscriptions=listening, store=stores().webhooks, now=datetime.now(UTC),
                               send=partial(aws.send_messages, get_settings().webhook_queue_url))  # fmt: skip
 
 

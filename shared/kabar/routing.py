@@ -59,6 +59,16 @@ class Query:
     read: Callable[[str], Any] = str
 
 
+PAGE_LIMITS = "must be a whole number from 1 to 100"
+
+
+def page_size(limit: str) -> int:
+    """A page's ``limit`` query parameter: 1 to 100 (ValueError naming the rule otherwise)."""
+    if limit.isdecimal() and 1 <= int(limit) <= 100:
+        return int(limit)
+    raise ValueError(PAGE_LIMITS)
+
+
 @dataclass(frozen=True)
 class Body:
     """The route's JSON body: ``parse`` makes the handler's value of it; ``model`` names the

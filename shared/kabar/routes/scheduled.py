@@ -10,18 +10,8 @@ from typing import Any
 from kabar.api import EDITORS, FORBIDDEN, INVALID, Resolver, answers, json_response
 from kabar.errors import BadCursor, InvalidRequest
 from kabar.rest import Answer
-from kabar.routing import Path, Query, Route
+from kabar.routing import Path, Query, Route, page_size
 from kabar.slugs import SLUG_PATTERN
-
-LIMITS = "must be a whole number from 1 to 100"
-
-
-def page_size(limit: str) -> int:
-    """``limit`` as given: 1 to 100 (ValueError naming the rule otherwise)."""
-    if limit.isdecimal() and 1 <= int(limit) <= 100:
-        return int(limit)
-    raise ValueError(LIMITS)
-
 
 LIST = Route(
     "GET", "/scheduled", "Scheduled and embargoed articles, soonest first (editors)", security=EDITORS,

@@ -11,16 +11,9 @@ from typing import Any
 from kabar.api import ADMINS, FORBIDDEN, INVALID, JSON_ONLY, Resolver, answers, json_response
 from kabar.errors import InvalidRequest, NotFound
 from kabar.rest import Answer
-from kabar.routing import Body, Path, Query, Route
+from kabar.routing import Body, Path, Query, Route, page_size
 
 ID = {"webhook_id": Path("^wh_[0-9a-f]{16}$", "The subscription's id (wh_...)")}
-LIMITS = "must be a whole number from 1 to 100"
-
-
-def page_size(limit: str) -> int:
-    if limit.isdecimal() and 1 <= int(limit) <= 100:
-        return int(limit)
-    raise ValueError(LIMITS)
 
 
 def as_given(body: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from kabar.errors import NotFound
 from kabar.observability import logger
 from kabar.social import delivery_id
-from kabar.webhooks import Delivery, Event, body
+from kabar.webhooks import Delivery, Event, Subscription, body
 from kabar.workflows.webhooks import Store, delivery_message
 
 
@@ -22,22 +22,42 @@ class Comments(Protocol):
     def get(self, comment_id: str) -> Any: ...
 
 
-def announcement(change: Any, *, versions: Versions, comments: Comments, url_of: Callable[[Any], str],
-                 now: datetime) -> tuple[Event, dict[str, Any]] | None:  # fmt: skip
-    """The event a stage change announces, and its data: an article's public summary (of the very
-    version the event is about) and canonical URL, or an approved comment's public view; None when
-    it announces nothing."""
+def announced(change: Any) -> str | None:
+    """The type of event a stage change announces, if any (read from the change alone)."""
     from kabar.events import ArticleChanged, CommentChanged
     from kabar.webhooks import COMMENT_APPROVED
 
     if isinstance(change, ArticleChanged) and change.announce and change.version:
+        return change.announce
+    return COMMENT_APPROVED if isinstance(change, CommentChanged) and change.approved else None
+
+
+def announcement(
+    change: Any,
+    *,
+    listening: list[Subscription],
+    versions: Versions,
+    comments: Comments,
+    url_of: Callable[[Any], str],
+    now: datetime,
+) -> tuple[Event, dict[str, Any]] | None:
+    """The event a stage change announces, and its data: an article's public summary (of the very
+    version the event is about) and canonical URL, or an approved comment's public view; None when
+    it announces nothing, or no subscription in ``listening`` listens to it (then nothing is read)."""
+    from kabar.events import ArticleChanged, CommentChanged
+    from kabar.webhooks import COMMENT_APPROVED
+
+    kind = announced(change)
+    if kind is None or not any(subscription.listens(kind) for subscription in listening):
+        return None
+    if isinstance(change, ArticleChanged):
         article = versions.version(change.slug, change.version)
         if article is None:
             return None
         summary = article.summary()
         data = {**summary.to_json(), "url": url_of(summary), "version": article.version}
-        return Event(change.announce, change.slug, change.version, now), data
-    if isinstance(change, CommentChanged) and change.approved:
+        return Event(kind, change.slug, change.version, now), data
+    if isinstance(change, CommentChanged) and change.approved:  # (announced: always, then)
         comment = comments.get(change.approved)
         if comment is None or not comment.approved:
             return None

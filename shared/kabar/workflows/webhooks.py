@@ -178,15 +178,22 @@ def parse_delivery(text: str) -> Due | None:
 
 
 def announce(
-    event: Event, data: dict[str, Any], *, store: Store, send: Callable[[list[str]], None], now: datetime
+    event: Event,
+    data: dict[str, Any],
+    *,
+    subscriptions: list[Subscription],
+    store: Store,
+    send: Callable[[list[str]], None],
+    now: datetime,
 ) -> int:
     """A delivery of the event to each subscription that wants it, each queued for its first
     attempt (a subscription that is off: kept among its dead letters); a delivery made before
     (the same stream record again) is not made again, and queued again only if it never got a
-    first attempt. The deliveries queued."""
+    first attempt. ``subscriptions``: every one (``store.all()``, read once by the caller). The
+    deliveries queued."""
     payload = body(event, data).decode()
     queued = []
-    for subscription in store.all():
+    for subscription in subscriptions:
         if not subscription.listens(event.type):
             continue
         # A social target's delivery is the article's alone: posted once, on its first publish.
